@@ -1,0 +1,113 @@
+"""The library's entry points: check a built-in, a file, a directory or a Markdown text.
+
+Owns target resolution (built-in name, path, ``-`` for stdin) and safe reading of
+files (binary, non-UTF-8, missing and oversized input become :class:`InputError`).
+Everything heavy (sympy) is imported only when a check actually runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from derive.errors import InputError
+from derive.model import Report
+
+MAX_BYTES = 2_000_000  # larger inputs are refused with a clear message, not read into sympy
+
+
+def read_source(path: str) -> str:
+    """Read a Markdown file as UTF-8 text, or raise InputError with one clear line."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{path}: no such file")
+        if p.is_dir():
+            raise InputError(f"{path}: is a directory")
+        try:
+            size = p.stat().st_size
+            if size > MAX_BYTES:
+                raise InputError(f"{path}: file too large ({size:,} bytes; the limit is "
+                                 f"{MAX_BYTES:,})")
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        name = path
+    if len(data) > MAX_BYTES:
+        raise InputError(f"{name}: input too large ({len(data):,} bytes; the limit is "
+                         f"{MAX_BYTES:,})")
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: binary file, not Markdown text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n")
+
+
+def markdown_files(path: str) -> list[str]:
+    """A file as itself; a directory as every ``*.md`` below it, in sorted order."""
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(str(f) for f in p.rglob("*.md") if f.is_file())
+        if not files:
+            raise InputError(f"{path}: no Markdown (*.md) files in this directory")
+        return files
+    return [path]
+
+
+def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
+               timeout: float | None = 20.0, jobs: int = 1, cache: bool = False) -> Report:
+    """Check every display equation of a Markdown text."""
+    from derive.checker import check_document
+    from derive.document import read_document
+
+    doc = read_document(markdown, source)
+    return _run(doc, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
+
+
+def _run(doc, *, seed, timeout, jobs, cache) -> Report:
+    from derive.checker import check_document
+
+    if cache:
+        from derive.cache import cached_check
+
+        return cached_check(doc, seed=seed, timeout=timeout, jobs=jobs)
+    return check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
+
+
+def check_builtin(name: str, *, seed: int = 0, timeout: float | None = 20.0, jobs: int = 1,
+                  cache: bool = False) -> Report:
+    from derive import registry as builtins
+    from derive.document import read_document
+
+    if name == "softmax-cross-entropy":
+        text, rules = builtins.post_text()
+        doc = read_document(text, name, builtin_rules=rules)
+        from dataclasses import replace
+
+        doc = replace(doc, title=builtins.POST_TITLE)
+    elif name in builtins.names():
+        doc = read_document(builtins.library_text(name), name)
+    else:
+        raise InputError(f"{name}: not a built-in derivation (see `derive list`)")
+    return _run(doc, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
+
+
+def check(target: str | os.PathLike, *, seed: int = 0, timeout: float | None = 20.0,
+          jobs: int = 1, cache: bool = False) -> Report:
+    """Check a built-in derivation (by name) or a Markdown file (by path; ``-`` is stdin)."""
+    from derive import registry as builtins
+
+    target = os.fspath(target)
+    if target in builtins.names() and not Path(target).exists():
+        return check_builtin(target, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
+    text = read_source(target)
+    return check_text(text, "<stdin>" if target == "-" else target, seed=seed, timeout=timeout,
+                      jobs=jobs, cache=cache)

@@ -1,0 +1,555 @@
+"""The checker: the one place where verdicts are decided.
+
+For every link of every claim it grounds both sides, asks the normaliser for a
+symbolic proof (for all sizes), then for a proof under a catalogue assumption
+(Σ_k t_k = 1, a case condition), and only then asks numbers for a counterexample,
+which is confirmed at a second precision before it is reported. It also finds the
+rule that carries each link (or should have), the derived form, the residual and a
+suggested repair, and builds the :class:`~derive.model.Report`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import signal
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import sympy as sp
+
+from derive import numeric, printing, rules as R
+from derive.document import Document, ReadEquation
+from derive.model import (
+    Assumption, Chain, Counterexample, Equation, Link, Report, SourceError, Verdict,
+)
+from derive.normal import NONZERO, canonical, free_deltas, is_zero, normalize
+from derive.scope import ReadError, family_ranges
+from derive.syntax import Node, Sym, to_latex, to_text
+from derive.translate import Symbols, Translator
+
+ENGINE = "derive-engine/1"
+
+
+class TimeLimit(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Interrupt the work inside after ``seconds`` (SIGALRM; main thread only)."""
+    if not seconds or not hasattr(signal, "setitimer"):
+        yield
+        return
+    try:
+        def handler(signum, frame):
+            raise TimeLimit()
+        old = signal.signal(signal.SIGALRM, handler)
+    except ValueError:  # not in the main thread: run without a limit
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@dataclass
+class Decision:
+    verdict: Verdict
+    method: str
+    needs: tuple[Assumption, ...] = ()
+    counterexample: Counterexample | None = None
+    residual: sp.Expr | None = None
+    reason: str | None = None
+
+
+class EquationChecker:
+    """Everything needed to decide the links of one claim equation."""
+
+    def __init__(self, doc: Document, eq: ReadEquation, symbols: Symbols, seed: int):
+        self.doc, self.eq, self.symbols, self.seed = doc, eq, symbols, seed
+        reading = eq.reading
+        self.env = reading.env
+        self.ground = Translator(self.env, symbols)
+        self.surface = Translator(self.env, symbols, surface=True)
+        self.ranges: dict = {}
+        for letter, rng in reading.ranges.items():
+            if rng is not None:
+                self.ranges[symbols.index(letter)] = (self.ground(rng[0]), self.ground(rng[1]))
+        self.proof_subs: dict = {}
+        self.constraints: list = []
+        for c in reading.cases:
+            a, b = symbols.index(c.left), symbols.index(c.right)
+            self.proof_subs[a] = b if c.equal else b + NONZERO
+            self.constraints.append((a, b, c.equal))
+        self.declared = self._declared()
+
+    # -- assumptions
+    def _declared(self) -> list[tuple[sp.Expr, sp.Expr, str]]:
+        out = []
+        for (lhs, rhs), latex, _line in self.doc.assumptions:
+            try:
+                from derive.scope import resolve
+
+                r = resolve([lhs, rhs], self.env)
+                a, b = self.ground(r.sides[0]), self.ground(r.sides[1])
+                out.append((canonical(a), b, latex))
+            except (ReadError, TypeError, ValueError):
+                continue
+        return out
+
+    def _zero(self, e: sp.Expr) -> bool:
+        return is_zero(e.xreplace(self.proof_subs) if self.proof_subs else e, self.ranges)
+
+    def decide(self, lhs: sp.Expr, rhs: sp.Expr, label: str) -> Decision:
+        diff = lhs - rhs
+        if self._zero(diff):
+            return Decision(Verdict.PROVED, "symbolic")
+        residual = normalize(diff.xreplace(self.proof_subs), self.ranges)
+        # a declared assumption first, then the catalogue
+        for a, b, latex in self.declared:
+            if residual.has(a) and self._zero(residual.xreplace({a: b})):
+                return Decision(Verdict.PROVED, "symbolic",
+                                (Assumption(latex, latex, stated=True),), residual=residual)
+        for a, latex, text in self._sum_to_one(residual):
+            if self._zero(residual.xreplace({a: sp.Integer(1)})):
+                cx = self._search(lhs, rhs, label, modes=("free",)).get("free")
+                return Decision(Verdict.CONDITIONAL, "symbolic", (Assumption(latex, text),),
+                                self._counterexample(cx), residual)
+        if not self.eq.reading.cases:
+            for cond, latex, text in self._case_conditions(residual):
+                if self._zero(residual.xreplace(cond)):
+                    cx = self._search(lhs, rhs, label, modes=("free",)).get("free")
+                    return Decision(Verdict.CONDITIONAL, "symbolic", (Assumption(latex, text),),
+                                    self._counterexample(cx), residual)
+        found = self._search(lhs, rhs, label)
+        for mode in ("one-hot", "simplex"):
+            if found.get(mode):
+                return Decision(Verdict.REFUTED, "numeric", (),
+                                self._counterexample(found[mode]), residual)
+        if found.get("free"):
+            targets = self._target_sums()
+            if targets and not self.declared:
+                return Decision(Verdict.CONDITIONAL, "numeric",
+                                tuple(Assumption(latex, text) for latex, text in targets),
+                                self._counterexample(found["free"]), residual,
+                                reason="false in general; no counterexample found when the "
+                                       "targets sum to one (numeric classification, no proof)")
+            return Decision(Verdict.REFUTED, "numeric", (), self._counterexample(found["free"]),
+                            residual)
+        return Decision(Verdict.UNKNOWN, "none", residual=residual,
+                        reason="no symbolic proof, and no counterexample at "
+                               f"K = {numeric.SIZES[0]}..{numeric.SIZES[-1]}")
+
+    def _sum_to_one(self, residual: sp.Expr):
+        seen = set()
+        for s in sorted(residual.atoms(sp.Sum), key=sp.default_sort_key):
+            v, lo, hi = s.limits[0]
+            f = s.function
+            if isinstance(f, sp.Indexed) and f.indices == (v,) and f.base not in seen:
+                seen.add(f.base)
+                name = str(f.base.label)
+                letter = self._letter_for(name)
+                latex = f"\\sum_{{{letter}={sp.latex(lo)}}}^{{{sp.latex(hi)}}} {name}_{{{letter}}} = 1"
+                text = f"Σ_{letter} {name}_{letter} = 1"
+                yield s, latex, text
+
+    def _letter_for(self, family: str) -> str:
+        used = {str(s) for s in self.ranges}
+        for c in "kjlmn":
+            if c not in used:
+                return c
+        return "k"
+
+    def _case_conditions(self, residual: sp.Expr):
+        free = sorted((s for s in self.ranges), key=lambda s: s.name)
+        for n, a in enumerate(free):
+            for b in free[n + 1:]:
+                if not residual.has(a) or not residual.has(b):
+                    continue
+                yield {b: a}, f"{a} = {b}", f"{a} = {b}"
+                yield {b: a + NONZERO}, f"{a} \\neq {b}", f"{a} ≠ {b}"
+
+    def _target_sums(self):
+        out = []
+        for base, (lo, hi) in self._families().items():
+            if base in self._targets():
+                name = str(base.label)
+                out.append((f"\\sum_{{k={sp.latex(lo)}}}^{{{sp.latex(hi)}}} {name}_{{k}} = 1",
+                            f"Σ_k {name}_k = 1"))
+        return out
+
+    # -- numbers
+    def _families(self) -> dict:
+        fam = family_ranges(self.env, list(self.eq.reading.sides))
+        out = {}
+        for name, (lo, hi) in fam.items():
+            if name in self.env.definitions:
+                continue
+            try:
+                out[self.symbols.family(name)] = (self.ground(lo), self.ground(hi))
+            except ReadError:
+                continue
+        return out
+
+    def _targets(self) -> set:
+        wrt = set()
+        from derive.syntax import Deriv
+        from derive.rules import _walk
+
+        for side in self.eq.reading.sides:
+            for n in _walk(side):
+                if isinstance(n, Deriv):
+                    for v in n.wrt:
+                        if v.sub:
+                            wrt.add(v.name)
+        return {self.symbols.family(name) for name in self._family_names() if name not in wrt}
+
+    def _family_names(self):
+        from derive.rules import _walk
+
+        names = set()
+        trees = list(self.eq.reading.sides) + [d.body for d in self.env.definitions.values()]
+        for t in trees:
+            for n in _walk(t):
+                if isinstance(n, Sym) and n.sub and n.name not in self.env.definitions:
+                    names.add(n.name)
+        return names
+
+    def _search(self, lhs, rhs, label, modes=numeric.FAMILY_MODES) -> dict:
+        expr = lhs - rhs
+        fams = self._families()
+        bases = {i.base for i in expr.atoms(sp.Indexed)}
+        families = {b: fams.get(b) for b in bases}
+        labels = {b.label for b in bases}
+        free = {s for s in expr.free_symbols if s.is_Symbol and s not in labels}
+        indices = {s: self.ranges.get(s) for s in free if s.is_integer and not s.is_positive}
+        for r in self.ranges:
+            if expr.has(r):
+                indices.setdefault(r, self.ranges[r])
+        used = set(free)
+        for rng in list(indices.values()) + list(families.values()):
+            for part in rng or ():
+                used |= part.free_symbols
+        sizes = tuple(sorted((s for s in used if s.is_Symbol and s.is_integer and s.is_positive),
+                             key=lambda s: s.name))
+        scalars = tuple(sorted((s for s in free if not s.is_integer), key=lambda s: s.name))
+        problem = numeric.Problem(lhs, rhs, sizes, indices, families, scalars,
+                                  tuple(self.constraints), tuple(self._targets() & set(bases)))
+        seed = _mix(self.seed, label)
+        return numeric.search(problem, seed, modes)
+
+    def _counterexample(self, found) -> Counterexample | None:
+        if found is None:
+            return None
+        p = found.point
+        size = {str(k): v for k, v in sorted(p.sizes.items(), key=lambda kv: kv[0].name)}
+        idx = {str(k): v for k, v in sorted(p.indices.items(), key=lambda kv: kv[0].name)}
+        values = {}
+        fams = self._families()
+        for base, vals in sorted(p.families.items(), key=lambda kv: str(kv[0])):
+            lo, hi = fams.get(base, (sp.Integer(1), None))
+            a = int(lo.xreplace(p.sizes)) if lo is not None else 1
+            b = int(hi.xreplace(p.sizes)) if hi is not None else max(p.sizes.values(), default=2)
+            values[str(base.label)] = [numeric.plain(v) for v in vals[a:b + 1]]
+        for s, v in sorted(p.scalars.items(), key=lambda kv: kv[0].name):
+            values[str(s)] = numeric.plain(v)
+        return Counterexample(size, idx, values, numeric.as_float(found.lhs),
+                              numeric.as_float(found.rhs), p.mode)
+
+
+def _mix(seed: int, label: str) -> int:
+    h = seed
+    for ch in label:
+        h = (h * 1_000_003 + ord(ch)) % (2 ** 61 - 1)
+    return h
+
+
+# --------------------------------------------------------------------------- rules
+
+class Explainer:
+    """Find the rule that carries a link, and what it gives."""
+
+    def __init__(self, ck: EquationChecker, doc: Document, eq: ReadEquation):
+        self.ck = ck
+        others = []
+        for other in doc.equations:
+            if other.kind != "claim" or other.index == eq.index or not other.reading:
+                continue
+            others.append(R.Earlier(other.index, other.reading.sides[0], other.reading.sides[-1],
+                                    other.reading.cases, later=other.index > eq.index))
+        self.earlier = [o for o in others if not o.later]
+        self.ctx = R.RuleContext(ck.env, eq.reading.ranges, eq.reading.cases,
+                                 tuple(self.earlier) + tuple(o for o in others if o.later))
+        self.rules = R.catalogue(self.ctx)
+
+    def surface_equal(self, a: Node, b: Node) -> bool:
+        if R.same(a, b):
+            return True
+        try:
+            ea, eb = self.ck.surface(a), self.ck.surface(b)
+        except (ReadError, TypeError, ValueError):
+            return False
+        return self.ck._zero(ea - eb)
+
+    def starts(self, lhs: Node, position: int) -> list[tuple[Node, str | None]]:
+        out = [(lhs, None)]
+        if position == 1:
+            for o in reversed(self.earlier):
+                if R.same(o.lhs, lhs):
+                    out.append((o.last, f"substitution of ({o.index})"))
+        return out
+
+    def explain(self, lhs: Node, rhs: Node, position: int, named: str | None = None):
+        """(rule name, derived tree or None, whether the derived form matches the rhs).
+
+        A rule carries the link when its own result from the left side equals the right
+        side and brings the left side closer to what was written on the right.
+        """
+        candidates: list[tuple[str, Node]] = []
+        target = to_latex(rhs)
+        for start, via in self.starts(lhs, position):
+            if via is not None and R.same(start, rhs):
+                return via, start, True
+            base = _similarity(start, target)
+            for rule in self.rules:
+                if named is not None and not _named(rule, named):
+                    continue
+                try:
+                    derived = rule.apply(start, self.ctx)
+                except (ReadError, RecursionError, StopIteration, TypeError):
+                    derived = None
+                if derived is None:
+                    continue
+                name = self._label(rule, start)
+                if via is not None and not name.startswith("substitution"):
+                    name = f"{name}, continuing {via.split()[-1]}"
+                candidates.append((name, derived))
+                if (named is not None or _similarity(derived, target) > base) and \
+                        self.surface_equal(derived, rhs):
+                    return name, derived, True
+        if named is not None:
+            best = candidates[0] if candidates else (named, None)
+            return named, best[1], False
+        if not candidates:
+            return None, None, False
+        best = max(candidates, key=lambda c: _similarity(c[1], target))
+        return best[0], best[1], False
+
+    def _label(self, rule, start):
+        if isinstance(rule, R.Linearity):
+            return R.linearity_label(rule)
+        return rule.label(start, self.ctx)
+
+
+def _similarity(node: Node, target: str) -> float:
+    return difflib.SequenceMatcher(None, to_latex(node), target, autojunk=False).ratio()
+
+
+def _named(rule, named: str) -> bool:
+    return rule.name == named or rule.name.startswith(named + " ")
+
+
+# --------------------------------------------------------------------------- report
+
+def _side(eq: ReadEquation, k: int) -> tuple[str, str]:
+    return eq.side_latex[k], to_text(eq.sides[k])
+
+
+def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
+                   timeout: float | None) -> Equation:
+    """Check one equation of a read document."""
+    text = " = ".join(to_text(s) for s in eq.sides) if eq.sides else eq.latex
+    if eq.kind == "error":
+        return Equation(eq.index, eq.line, "error", eq.latex, eq.latex, error=eq.error)
+    if eq.kind == "definition" and len(eq.sides) <= 2:
+        return Equation(eq.index, eq.line, "definition", eq.latex, text,
+                        defines=eq.definition.name.lstrip("\\"), notes=eq.notes)
+    try:
+        ck = EquationChecker(doc, eq, symbols, seed)
+        ex = Explainer(ck, doc, eq)
+        grounded = [None] * len(eq.reading.sides)
+    except ReadError as exc:
+        return _error_equation(doc, eq, exc.message, exc.pos)
+    offset = 1 if eq.kind == "definition" else 0
+    links = []
+    for p in range(len(eq.reading.sides) - 1):
+        position = p + 1 + offset
+        t0 = time.perf_counter()
+        label = f"{eq.index}.{position}"
+        try:
+            with time_limit(timeout):
+                link = _check_link(ck, ex, eq, grounded, p, position, label)
+        except TimeLimit:
+            lhs, lhs_t = _side(eq, p)
+            rhs, rhs_t = _side(eq, p + 1)
+            link = Link(position, lhs, rhs, Verdict.UNKNOWN, "timeout", "unknown (time limit)",
+                        lhs_t, rhs_t, reason=f"time limit ({timeout:g} s)")
+        except ReadError as exc:
+            return _error_equation(doc, eq, exc.message, exc.pos)
+        links.append(_with_seconds(link, time.perf_counter() - t0))
+    chain = None
+    if len(links) >= 2:
+        try:
+            with time_limit(timeout):
+                chain = _check_chain(ck, eq, grounded)
+        except TimeLimit:
+            chain = Chain(Verdict.UNKNOWN, eq.side_latex[0], eq.side_latex[-1], "timeout")
+    cases = tuple(Assumption(_case_latex(c), _case_text(c), True) for c in eq.reading.cases)
+    return Equation(eq.index, eq.line, eq.kind, eq.latex, text, tuple(links), chain,
+                    defines=eq.definition.name.lstrip("\\") if eq.definition else None,
+                    cases=cases, notes=eq.notes)
+
+
+def _error_equation(doc: Document, eq: ReadEquation, message: str, pos: int = 0) -> Equation:
+    from derive.document import _error
+
+    err = _error(doc.source, doc.text, eq.offset + pos, message)
+    return Equation(eq.index, eq.line, "error", eq.latex, eq.latex, error=err)
+
+
+def _case_latex(c) -> str:
+    return f"{c.left} = {c.right}" if c.equal else f"{c.left} \\neq {c.right}"
+
+
+def _case_text(c) -> str:
+    return f"{c.left} = {c.right}" if c.equal else f"{c.left} ≠ {c.right}"
+
+
+def _with_seconds(link: Link, seconds: float) -> Link:
+    from dataclasses import replace
+
+    return replace(link, seconds=seconds)
+
+
+def _grounded(ck: EquationChecker, eq: ReadEquation, cache: list, k: int) -> sp.Expr:
+    if cache[k] is None:
+        cache[k] = ck.ground(eq.reading.sides[k])
+    return cache[k]
+
+
+def _check_link(ck, ex, eq, grounded, p, position, label) -> Link:
+    lhs_n, rhs_n = eq.reading.sides[p], eq.reading.sides[p + 1]
+    lhs_g, rhs_g = _grounded(ck, eq, grounded, p), _grounded(ck, eq, grounded, p + 1)
+    d = ck.decide(lhs_g, rhs_g, label)
+    named = eq.rules.get(position)
+    rule, derived, fits = ex.explain(lhs_n, rhs_n, position, named)
+    if not fits and d.verdict is Verdict.PROVED and not named:
+        rule, derived = None, None  # true, but no single rule of the catalogue carries it
+    if rule is None:
+        rule = "algebra" if d.verdict is Verdict.PROVED else "no rule found"
+    if named:
+        rule = _builtin_label(named, rule)
+    lhs, lhs_t = _side(eq, p)
+    rhs, rhs_t = _side(eq, p + 1)
+    derived_latex = to_latex(derived) if derived is not None else None
+    suggestion = None
+    residual = residual_t = None
+    if d.verdict is not Verdict.PROVED:
+        residual, residual_t = _residual(ck, lhs_n, rhs_n, d.residual)
+        if derived is not None and d.verdict is Verdict.REFUTED:
+            try:
+                g = ck.ground(derived)
+                if ck._zero(lhs_g - g):
+                    suggestion = derived_latex
+            except (ReadError, TypeError, ValueError):
+                suggestion = None
+    return Link(position, lhs, rhs, d.verdict, d.method, rule, lhs_t, rhs_t, derived_latex,
+                to_text(derived) if derived is not None else None, d.needs, d.counterexample,
+                suggestion, residual, residual_t, d.reason)
+
+
+def _builtin_label(named: str, inferred: str) -> str:
+    return inferred if inferred.startswith(named) and inferred != named else named
+
+
+def _residual(ck: EquationChecker, lhs_n, rhs_n, grounded_residual):
+    """lhs − rhs, simplified, in the document's names where possible (y_i, not e^{z_i}/Σ…)."""
+    try:
+        surf = normalize((ck.surface(lhs_n) - ck.surface(rhs_n)).xreplace(ck.proof_subs),
+                         ck.ranges)
+        from derive.translate import SurfaceDerivative
+
+        if surf != 0 and not surf.has(SurfaceDerivative):
+            r = printing.tidy(surf)
+            return printing.latex(r), printing.text(r)
+    except (ReadError, TypeError, ValueError):
+        pass
+    if grounded_residual is None:
+        return None, None
+    r = printing.tidy(grounded_residual)
+    return printing.latex(r), printing.text(r)
+
+
+def _check_chain(ck, eq, grounded) -> Chain:
+    n = len(eq.reading.sides) - 1
+    d = ck.decide(_grounded(ck, eq, grounded, 0), _grounded(ck, eq, grounded, n),
+                  f"{eq.index}.chain")
+    residual = residual_t = None
+    if d.verdict is not Verdict.PROVED:
+        residual, residual_t = _residual(ck, eq.reading.sides[0], eq.reading.sides[n], d.residual)
+    return Chain(d.verdict, eq.side_latex[0], eq.side_latex[-1], d.method, d.needs,
+                 d.counterexample, residual, to_text(eq.sides[0]), to_text(eq.sides[-1]),
+                 residual_t, d.reason)
+
+
+def summarise(equations: list[Equation]) -> tuple[str, ...]:
+    out = []
+    ordinal = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
+    for e in equations:
+        if e.kind == "error":
+            continue
+        bad = [link for link in e.links if link.verdict is Verdict.REFUTED]
+        if e.chain is not None and e.chain.verdict is not Verdict.REFUTED:
+            lhs, rhs = e.chain.lhs_text, e.chain.rhs_text
+            if e.chain.verdict is Verdict.PROVED and not bad:
+                pass
+            elif e.chain.verdict is Verdict.PROVED:
+                out.append(f"{lhs} = {rhs} holds, although some steps of equation {e.index} "
+                           "do not")
+            elif e.chain.verdict is Verdict.CONDITIONAL:
+                conds = " and ".join(
+                    f"{a.text} ({'stated' if a.stated else 'not stated'})" for a in e.chain.needs)
+                out.append(f"{lhs} = {rhs} holds if {conds}")
+            else:
+                out.append(f"{lhs} = {rhs} is not decided")
+        elif e.chain is not None:
+            out.append(f"{e.chain.lhs_text} = {e.chain.rhs_text} is false")
+        if bad:
+            where = ", ".join(f"its {ordinal.get(b.position, str(b.position) + 'th')} `=` "
+                              f"(link {e.index}.{b.position})" for b in bad)
+            out.append(f"equation {e.index} as published has an error at {where}")
+        for link in e.links:
+            if link.verdict is Verdict.CONDITIONAL:
+                conds = " and ".join(f"{a.text}" + ("" if a.stated else " (not stated)")
+                                     for a in link.needs)
+                out.append(f"link {e.index}.{link.position} holds only if {conds}")
+            if link.verdict is Verdict.UNKNOWN:
+                out.append(f"link {e.index}.{link.position} is undecided: {link.reason}")
+    if not out:
+        total = sum(len(e.links) for e in equations)
+        out.append(f"every step holds ({total} links proved for every size)")
+    return tuple(out)
+
+
+def check_document(doc: Document, *, seed: int = 0, timeout: float | None = 20.0,
+                   jobs: int = 1) -> Report:
+    """Check every equation of a read document and build its report."""
+    t0 = time.perf_counter()
+    symbols = Symbols()
+    if jobs > 1:
+        from derive.parallel import map_equations
+
+        equations = map_equations(doc, seed, timeout, jobs)
+    else:
+        equations = [check_equation(doc, eq, symbols, seed, timeout) for eq in doc.equations]
+    notes = tuple(n for e in equations for n in e.notes)
+    assumptions = tuple(Assumption(latex, latex, True) for _, latex, _ in doc.assumptions)
+    errors = list(doc.errors)
+    if not doc.equations and not errors:
+        errors.append(SourceError("no display equations found", 1, 1, "", doc.source))
+    return Report(doc.source, tuple(equations), doc.title, seed, summarise(equations), notes,
+                  assumptions, ENGINE, time.perf_counter() - t0, tuple(errors))

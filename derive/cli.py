@@ -1,0 +1,212 @@
+"""The command line: ``derive check TARGET...``, ``derive list``, ``derive --version``.
+
+A thin layer: it parses options, asks :mod:`derive.api` for reports, hands them to a
+renderer and maps outcomes to exit codes (0 all proved; 1 a link refuted or
+conditional; 3 nothing refuted but something unknown; 2 usage or input errors).
+It imports no sympy itself, so ``--help``, ``--version`` and ``list`` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+EXIT_OK, EXIT_FALSE, EXIT_ERROR, EXIT_UNKNOWN = 0, 1, 2, 3
+FORMATS = ("auto", "terminal", "plain", "json", "markdown", "html", "latex", "github")
+
+DESCRIPTION = """\
+Check every step of a derivation, for every size.
+
+derive reads display equations ($$…$$, \\[…\\], equation/align) from Markdown with
+LaTeX math, splits each one at its top-level '=' signs, and checks every link:
+symbolically for a symbolic number of classes K, then with numbers for a
+counterexample. Each link gets a verdict:
+
+  ✓ proved       symbolically, for every size
+  ✗ refuted      with a concrete counterexample, re-checked at a second precision
+  ~ conditional  false in general, true under a named assumption (e.g. Σ_k t_k = 1)
+  ? unknown      undecided; never counted as passed
+"""
+
+EPILOG = """\
+exit codes:
+  0  every link is proved
+  1  a link is refuted or conditional
+  2  usage or input error (unreadable file, an equation that cannot be read)
+  3  nothing refuted, but something is unknown
+
+examples:
+  derive check softmax-cross-entropy        the built-in post, step by step
+  derive check notes.md docs/               files and directories (*.md, recursively)
+  cat notes.md | derive check -             standard input
+  derive check post.md --format json        the report as JSON (schema derive.report/1)
+  derive check docs/ --format github        annotations for GitHub Actions
+  derive list                               the built-in derivations
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    from derive import __version__
+
+    p = argparse.ArgumentParser(
+        prog="derive", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"derive {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    c = sub.add_parser(
+        "check", help="check derivations (built-in names, Markdown files, directories, -)",
+        description="Check every link of the derivations in TARGET(s).", epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("targets", nargs="+", metavar="TARGET",
+                   help="a built-in name (see `derive list`), a Markdown file, a directory "
+                        "(every *.md below it) or - for standard input")
+    c.add_argument("--format", "-f", choices=FORMATS, default="auto",
+                   help="output format (default: rich terminal output on a terminal, plain "
+                        "text otherwise)")
+    c.add_argument("--no-color", action="store_true",
+                   help="plain text without ANSI codes (also when NO_COLOR is set)")
+    c.add_argument("--width", type=int, default=None, help="line width for text output")
+    c.add_argument("--seed", type=int, default=0,
+                   help="seed for the numeric search (recorded in the report; default 0)")
+    c.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+                   help="time limit per link; a link that runs out becomes unknown "
+                        "(default 20; 0 for none)")
+    c.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                   help="check equations in N worker processes (default 1)")
+    c.add_argument("--no-cache", action="store_true",
+                   help="do not read or write the on-disk cache of verdicts")
+    sub.add_parser("list", help="list the built-in derivations",
+                   description="List the built-in derivations.")
+    return p
+
+
+def _targets(args, errors: list[str]) -> list[str]:
+    from derive import registry as builtins
+    from derive.api import markdown_files
+    from derive.errors import InputError
+
+    out: list[str] = []
+    names = builtins.names()
+    for t in args.targets:
+        if t == "-" or (t in names and not os.path.exists(t)):
+            out.append(t)
+            continue
+        if not os.path.exists(t):
+            errors.append(f"derive: {t}: no such file, directory or built-in derivation "
+                          "(see `derive list`)")
+            continue
+        try:
+            out.extend(markdown_files(t))
+        except InputError as exc:
+            errors.append(f"derive: {exc}")
+    return out
+
+
+def _use_color(args) -> bool:
+    if args.no_color or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def cmd_list() -> int:
+    from derive.registry import builtins
+
+    items = builtins()
+    width = max(len(b.name) for b in items)
+    for b in items:
+        print(f"{b.name:<{width}}  {b.title}")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from derive.errors import InputError
+
+    errors: list[str] = []
+    targets = _targets(args, errors)
+    fmt = args.format
+    if fmt in ("html", "latex") and len(targets) > 1:
+        print(f"derive: --format {fmt} writes one document: give one target", file=sys.stderr)
+        return EXIT_ERROR
+    if args.jobs < 1:
+        print("derive: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_ERROR
+    reports = []
+    from derive.api import check
+
+    for t in targets:
+        try:
+            reports.append(check(t, seed=args.seed, timeout=args.timeout or None,
+                                 jobs=args.jobs, cache=not args.no_cache))
+        except InputError as exc:
+            errors.append(f"derive: {exc}")
+    for r in reports:  # located reading errors go to stderr whatever the format
+        for e in r.errors:
+            errors.append(e.located)
+        for eq in r.equations:
+            if eq.error is not None:
+                errors.append(eq.error.located)
+    _emit(reports, fmt, args)
+    for line in errors:
+        print(line, file=sys.stderr)
+    codes = [r.exit_code for r in reports]
+    if errors or EXIT_ERROR in codes:
+        return EXIT_ERROR
+    if EXIT_FALSE in codes:
+        return EXIT_FALSE
+    if EXIT_UNKNOWN in codes:
+        return EXIT_UNKNOWN
+    return EXIT_OK
+
+
+def _emit(reports, fmt: str, args) -> None:
+    if not reports:
+        return
+    if fmt == "json":
+        if len(reports) == 1:
+            print(reports[0].to_json())
+        else:
+            print(json.dumps({"schema": "derive.report-set/1",
+                              "ok": all(r.ok for r in reports),
+                              "reports": [r.to_dict() for r in reports]}, indent=2,
+                             ensure_ascii=False))
+        return
+    if fmt == "auto":
+        fmt = "terminal" if _use_color(args) else "plain"
+    if fmt == "terminal" and (args.no_color or os.environ.get("NO_COLOR")):
+        fmt = "plain"
+    if fmt == "terminal":
+        from rich.console import Console
+
+        from derive.render.terminal import print_rich
+
+        console = Console(width=args.width) if args.width else Console()
+        for r in reports:
+            print_rich(r, console)
+        return
+    from derive.render import render
+
+    out = [render(r, fmt, width=args.width) for r in reports]
+    sys.stdout.write(("\n" if fmt != "github" else "").join(
+        o if o.endswith("\n") else o + "\n" for o in out))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors and 0 on --help/--version
+        return int(exc.code or 0)
+    if args.command == "list":
+        return cmd_list()
+    if args.command == "check":
+        try:
+            return cmd_check(args)
+        except KeyboardInterrupt:
+            print("derive: interrupted", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            return EXIT_OK
+    parser.print_help()
+    return EXIT_ERROR

@@ -1,0 +1,219 @@
+"""Reading a whole document: Markdown text → a sequence of read equations.
+
+Owns the order-dependent part of reading: front matter declarations, the document-wide
+prepass (sizes, indices), and walking the equations in order so that each one is
+read in the scope of the definitions before it (a later definition replaces an
+earlier one from there on). Parse and inference failures become located errors;
+the other equations are still read. No sympy here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from derive.frontmatter import Declarations, FrontMatterError, declarations, parse_yaml, split_front_matter
+from derive.markdown import RawEquation, find_equations, line_col
+from derive.model import SourceError
+from derive.parser import ParseError, parse_chain, parse_expression
+from derive.scope import (
+    Definition, Env, ReadError, Reading, collect_sizes_and_indices, definition_head, resolve,
+)
+from derive.syntax import Node, Num, Sym, to_latex, to_text
+
+
+@dataclass(frozen=True)
+class ReadEquation:
+    index: int
+    line: int
+    latex: str
+    kind: str  # definition | claim | error
+    offset: int = 0  # file offset of the equation text (for locating later errors)
+    sides: tuple[Node, ...] = ()  # as written
+    side_latex: tuple[str, ...] = ()
+    reading: Reading | None = None  # resolved sides, ranges, cases
+    definition: Definition | None = None
+    env: Env | None = None
+    notes: tuple[str, ...] = ()
+    error: SourceError | None = None
+    # link rules given by a built-in derivation, position -> rule name
+    rules: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str
+    text: str
+    equations: tuple[ReadEquation, ...]
+    declarations: Declarations
+    assumptions: tuple[tuple[Node, str, int], ...] = ()  # parsed declared assumptions
+    errors: tuple[SourceError, ...] = ()
+    title: str = ""
+    env: Env | None = None
+
+
+def _error(file: str, text: str, offset: int, message: str) -> SourceError:
+    line, col = line_col(text, offset)
+    lines = text.split("\n")
+    snippet = lines[line - 1] if 0 < line <= len(lines) else ""
+    if len(snippet) > 200:  # keep the caret's neighbourhood readable on huge lines
+        start = max(col - 100, 0)
+        snippet, col = snippet[start:start + 200], col - start
+    return SourceError(message, line, col, snippet.replace("\t", " "), file)
+
+
+def _parse_range(text: str) -> tuple[Node, Node]:
+    inner = text.strip()
+    if not (inner.startswith("[") and inner.endswith("]")) or "," not in inner:
+        raise ValueError(f"a range must look like [1, K], not {text!r}")
+    lo, hi = inner[1:-1].split(",", 1)
+    return parse_expression(lo.strip()), parse_expression(hi.strip())
+
+
+def read_document(text: str, source: str = "<string>",
+                  builtin_rules: dict[int, dict[int, str]] | None = None,
+                  line_map: dict[int, int] | None = None) -> Document:
+    """Read every display equation of a Markdown text, in order."""
+    errors: list[SourceError] = []
+    fm_text, body_line = split_front_matter(text)
+    decl = Declarations()
+    if fm_text is not None:
+        try:
+            data = parse_yaml(fm_text)
+            decl = declarations(data, _assumption_lines(fm_text))
+        except FrontMatterError as exc:
+            errors.append(SourceError(exc.message, exc.line + 1, exc.column,
+                                      _line(text, exc.line + 1), source))
+    raws = find_equations(_blank_front_matter(text, body_line))
+    parsed: list[tuple[RawEquation, list | None, SourceError | None]] = []
+    for raw in raws:
+        if raw.delimiter.startswith("unclosed:"):
+            parsed.append((raw, None, _error(source, text, raw.offset - len(
+                raw.delimiter) + 9, f"display math opened with {raw.delimiter[9:]} is never closed")))
+            continue
+        try:
+            chain = parse_chain(raw.text)
+            if len(chain) < 2 and not raw.text.strip():
+                raise ParseError("empty equation", 0)
+            parsed.append((raw, chain, None))
+        except ParseError as exc:
+            parsed.append((raw, None, _error(source, text, raw.offset + exc.pos, exc.message)))
+        except RecursionError:
+            parsed.append((raw, None, _error(source, text, raw.offset, "nesting too deep")))
+
+    trees = [t for _, chain, _ in parsed if chain for t, _, _ in chain]
+    sizes, indices = collect_sizes_and_indices(trees)
+    declared_ranges = {}
+    for letter, rng in decl.indices.items():
+        try:
+            lo, hi = _parse_range(rng)
+        except (ValueError, ParseError) as exc:
+            errors.append(SourceError(f"derive.indices.{letter}: {exc}", 1, 1, "", source))
+            continue
+        declared_ranges[letter] = (lo, hi)
+        indices.add(letter)
+        if isinstance(hi, Sym) and not hi.sub:
+            sizes.add(hi.name)
+    indices -= sizes
+    for c in decl.constants:
+        indices.discard(c)
+    env = Env(sizes=frozenset(sizes), indices=frozenset(indices),
+              declared_ranges=declared_ranges,
+              functions=frozenset(_latex_name(f) for f in decl.functions),
+              constants=frozenset(decl.constants))
+
+    assumptions = []
+    for latex, line in decl.assumptions:
+        try:
+            sides = parse_chain(latex)
+            if len(sides) != 2:
+                raise ParseError("an assumption must be one equation a = b", 0)
+            assumptions.append(((sides[0][0], sides[1][0]), latex, line))
+        except ParseError as exc:
+            errors.append(SourceError(f"assumption {latex!r}: {exc.message}", line, 1,
+                                      _line(text, line), source))
+
+    out: list[ReadEquation] = []
+    for n, (raw, chain, err) in enumerate(parsed, start=1):
+        line = raw.line
+        latex = raw.text.strip()
+        rules = (builtin_rules or {}).get(n, {})
+        if err is not None:
+            out.append(ReadEquation(n, line, latex, "error", raw.offset, error=err))
+            continue
+        sides = tuple(t for t, _, _ in chain)
+        side_latex = tuple(s for _, s, _ in chain)
+        offsets = [raw.offset + o for _, _, o in chain]
+        try:
+            if len(sides) < 2:
+                raise ReadError("an equation needs an '='", 0)
+            head = definition_head(sides[0], env)
+            is_def = head is not None and (head[0] not in env.definitions or len(sides) == 2)
+            if is_def and not rules.get(1, "").startswith("def") and rules:
+                is_def = False
+            if is_def:
+                name, kind, params = head
+                notes = ()
+                old = env.definitions.get(name)
+                if old is not None:
+                    notes = (f"{_show(name, kind, params)} is redefined here (line {line}); it "
+                             f"replaces the definition of equation {old.equation} (line "
+                             f"{old.line}) from here on",)
+                body_reading = resolve([sides[1]], env)
+                d = Definition(name, kind, params, body_reading.sides[0], n, line, sides[0], env)
+                reading = None
+                if len(sides) > 2:
+                    reading = resolve(list(sides[1:]), env)
+                env = env.define(d)
+                out.append(ReadEquation(n, line, latex, "definition", raw.offset, sides,
+                                        side_latex, reading, d, env, notes, rules=rules))
+                continue
+            reading = resolve(list(sides), env)
+            out.append(ReadEquation(n, line, latex, "claim", raw.offset, sides, side_latex,
+                                    reading, None, env, reading.notes, rules=rules))
+        except ReadError as exc:
+            pos = exc.pos
+            # locate errors inside a side: positions are offsets within the equation text
+            off = raw.offset + pos if pos else offsets[0]
+            out.append(ReadEquation(n, line, latex, "error", raw.offset,
+                                    error=_error(source, text, off, exc.message)))
+    return Document(source, text, tuple(out), decl, tuple(assumptions), tuple(errors),
+                    decl.title, env)
+
+
+def _show(name: str, kind: str, params) -> str:
+    base = name.lstrip("\\")
+    if kind == "family":
+        return f"{base}_{''.join(params)}"
+    if kind == "function":
+        return f"{base}({', '.join(params)})"
+    return base
+
+
+def _latex_name(name: str) -> str:
+    name = name.strip()
+    if name.isalpha() and len(name) > 1:
+        return "\\" + name
+    return name
+
+
+def _line(text: str, n: int) -> str:
+    lines = text.split("\n")
+    return lines[n - 1] if 0 < n <= len(lines) else ""
+
+
+def _assumption_lines(fm: str) -> dict[str, int]:
+    for n, line in enumerate(fm.split("\n"), start=1):
+        if line.strip().startswith("assumptions"):
+            return {"assumptions": n + 2}
+    return {}
+
+
+def _blank_front_matter(text: str, body_line: int) -> str:
+    if body_line <= 1:
+        return text
+    lines = text.split("\n")
+    head = "\n".join(" " * len(x) for x in lines[: body_line - 1])
+    return head + "\n" + "\n".join(lines[body_line - 1:])
+
+
+__all__ = ["Document", "ReadEquation", "read_document", "to_latex", "to_text", "Num", "replace"]

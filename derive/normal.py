@@ -1,0 +1,227 @@
+"""The normaliser: a canonical form of grounded expressions over symbolic index ranges.
+
+Owns the symbolic decision procedure's rewriting. One pass:
+
+1. sum linearity: split a sum over ``+``, pull out factors that do not depend on the
+   bound index, and turn a sum of a constant into constant·(hi − lo + 1);
+2. Kronecker-delta sifting against the known index ranges (never sympy's ``doit``,
+   which leaves ``Piecewise((…, K >= i), …)`` behind);
+3. splitting logarithms of positive products (``log(e^{z}/S) = z − log S``);
+4. renaming bound indices canonically, so Σ_j e^{z_j} and Σ_k e^{z_k} coincide;
+5. ``cancel(together(·))`` on the result.
+
+Passes repeat to a fixed point. :func:`is_zero` adds the split into cases a = b and
+a ≠ b where a free delta remains. Anything this cannot show stays non-zero: an
+unproved link is then decided by numbers or left unknown, never guessed.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+Ranges = dict  # sympy Symbol -> (lo, hi)
+MAX_PASSES = 6
+
+
+def _depends(expr: sp.Expr, v: sp.Symbol) -> bool:
+    return expr.has(v)
+
+
+def _nonneg(e: sp.Expr) -> bool:
+    e = sp.expand(e)
+    return e.is_nonnegative is True or e == 0
+
+
+def _in_range(other: sp.Expr, lo: sp.Expr, hi: sp.Expr, ranges: Ranges) -> bool:
+    if other.is_Integer:
+        return _nonneg(other - lo) and _nonneg(hi - other)
+    r = ranges.get(other)
+    if r is None:
+        return False
+    olo, ohi = r
+    return (olo == lo or _nonneg(olo - lo)) and (ohi == hi or _nonneg(hi - ohi))
+
+
+def _sift(dep: list[sp.Expr], v: sp.Symbol, lo, hi, ranges: Ranges) -> sp.Expr | None:
+    for n, f in enumerate(dep):
+        base = f.base if f.is_Pow and f.exp.is_positive and f.exp.is_Integer else f
+        if isinstance(base, sp.KroneckerDelta):
+            a, b = base.args
+            if a == v and not b.has(v):
+                other = b
+            elif b == v and not a.has(v):
+                other = a
+            else:
+                continue
+            if not _in_range(other, lo, hi, ranges):
+                continue
+            rest = sp.Mul(*(dep[:n] + dep[n + 1:]))
+            return rest.xreplace({v: other})
+    return None
+
+
+def _sum(body: sp.Expr, v: sp.Symbol, lo, hi, ranges: Ranges) -> sp.Expr:
+    inner = dict(ranges)
+    inner[v] = (lo, hi)
+    body = _linear(body, inner)
+    body = sp.expand(body, power_base=False, power_exp=False, log=False)
+    total = []
+    for term in sp.Add.make_args(body):
+        const, dep = [], []
+        for f in sp.Mul.make_args(term):
+            (dep if _depends(f, v) else const).append(f)
+        c = sp.Mul(*const)
+        if not dep:
+            total.append(c * (hi - lo + 1))
+            continue
+        sifted = _sift(dep, v, lo, hi, inner)
+        if sifted is not None:
+            total.append(c * sifted)
+        else:
+            total.append(c * sp.Sum(sp.Mul(*dep), (v, lo, hi)))
+    return sp.Add(*total)
+
+
+def _linear(e: sp.Expr, ranges: Ranges) -> sp.Expr:
+    if isinstance(e, sp.Sum):
+        if len(e.limits) != 1:
+            return e
+        v, lo, hi = e.limits[0]
+        return _sum(e.function, v, lo, hi, ranges)
+    if isinstance(e, sp.Product):
+        if len(e.limits) != 1:
+            return e
+        v, lo, hi = e.limits[0]
+        inner = dict(ranges)
+        inner[v] = (lo, hi)
+        body = _linear(e.function, inner)
+        if not _depends(body, v):
+            return body ** (hi - lo + 1)
+        return sp.Product(body, (v, lo, hi))
+    if not e.args or e.is_Atom or isinstance(e, (sp.Indexed, sp.KroneckerDelta)):
+        return e
+    if isinstance(e, sp.Derivative):
+        return e
+    args = [_linear(a, ranges) for a in e.args]
+    return e.func(*args)
+
+
+def is_positive(e: sp.Expr) -> bool:
+    """Positivity that sympy cannot see: exp of reals, sums of positive terms, ..."""
+    if e.is_positive:
+        return True
+    if isinstance(e, sp.exp):
+        return e.args[0].is_real is True
+    if isinstance(e, (sp.Sum, sp.Product)):
+        v, lo, hi = e.limits[0]
+        return is_positive(e.function) and _nonneg(hi - lo)
+    if e.is_Mul or e.is_Add:
+        return all(is_positive(a) for a in e.args)
+    if e.is_Pow:
+        return is_positive(e.base) and e.exp.is_real is True
+    return False
+
+
+def _split_logs(e: sp.Expr) -> sp.Expr:
+    def split(arg: sp.Expr) -> sp.Expr:
+        if arg.is_Mul:
+            pos = [f for f in arg.args if is_positive(f)]
+            rest = [f for f in arg.args if not is_positive(f)]
+            if pos:
+                out = sp.Add(*[split(f) for f in pos])
+                return out + (sp.log(sp.Mul(*rest)) if rest else 0)
+        if arg.is_Pow and is_positive(arg.base) and arg.exp.is_real:
+            return arg.exp * split(arg.base)
+        if isinstance(arg, sp.exp) and arg.args[0].is_real:
+            return arg.args[0]
+        if isinstance(arg, sp.Product) and is_positive(arg.function):
+            v, lo, hi = arg.limits[0]
+            return sp.Sum(split(arg.function), (v, lo, hi))
+        return sp.log(arg)
+
+    if not e.has(sp.log):
+        return e
+    return e.replace(lambda x: isinstance(x, sp.log), lambda x: split(x.args[0]))
+
+
+def _fresh(e: sp.Expr) -> sp.Expr:
+    """Give every bound index a fresh dummy (so canonical renaming cannot capture)."""
+    if isinstance(e, (sp.Sum, sp.Product)) and len(e.limits) == 1:
+        v, lo, hi = e.limits[0]
+        d = sp.Dummy(v.name, integer=True)
+        return e.func(_fresh(e.function).xreplace({v: d}), (d, lo, hi))
+    if not e.args or e.is_Atom or isinstance(e, sp.Indexed):
+        return e
+    return e.func(*[_fresh(a) for a in e.args])
+
+
+_CANON = [sp.Symbol(f"_b{n}", integer=True) for n in range(32)]
+
+
+def _canon(e: sp.Expr, depth: int = 0) -> sp.Expr:
+    if isinstance(e, (sp.Sum, sp.Product)) and len(e.limits) == 1:
+        v, lo, hi = e.limits[0]
+        body = _canon(e.function, depth + 1)
+        new = _CANON[depth] if depth < len(_CANON) else sp.Symbol(f"_b{depth}", integer=True)
+        return e.func(body.xreplace({v: new}), (new, lo, hi))
+    if not e.args or e.is_Atom or isinstance(e, sp.Indexed):
+        return e
+    return e.func(*[_canon(a, depth) for a in e.args])
+
+
+def canonical(e: sp.Expr) -> sp.Expr:
+    return _canon(_fresh(e)) if e.has(sp.Sum, sp.Product) else e
+
+
+def _delta_powers(e: sp.Expr) -> sp.Expr:
+    if not e.has(sp.KroneckerDelta):
+        return e
+    return e.replace(lambda x: x.is_Pow and isinstance(x.base, sp.KroneckerDelta)
+                     and x.exp.is_Integer and x.exp > 0, lambda x: x.base)
+
+
+def normalize(e: sp.Expr, ranges: Ranges) -> sp.Expr:
+    """A canonical form of ``e``; zero when the normaliser can show ``e`` vanishes."""
+    for _ in range(MAX_PASSES):
+        new = _linear(e, ranges)
+        new = _split_logs(new)
+        new = canonical(new)
+        new = _delta_powers(sp.expand(new, power_base=False, log=False))
+        new = sp.cancel(sp.together(new))
+        if new == e:
+            break
+        e = new
+    return e
+
+
+def free_deltas(e: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]]:
+    """Kronecker deltas in ``e`` between two free index symbols (outside every sum)."""
+    out = []
+    bound: set = set()
+    for d in e.atoms(sp.KroneckerDelta):
+        a, b = d.args
+        if a.is_Symbol and b.is_Symbol and (a, b) not in out and (b, a) not in out:
+            out.append((a, b))
+    for s in e.atoms(sp.Sum):
+        bound |= {lim[0] for lim in s.limits}
+    return [(a, b) for a, b in out if a not in bound and b not in bound]
+
+
+NONZERO = sp.Symbol("_d", integer=True, nonzero=True)
+
+
+def is_zero(e: sp.Expr, ranges: Ranges, depth: int = 0) -> bool:
+    """Whether ``e`` is zero for every value of the sizes and indices in their ranges."""
+    r = normalize(e, ranges)
+    if r == 0:
+        return True
+    if depth >= 2:
+        return False
+    for a, b in free_deltas(r):
+        # case a = b, then case a ≠ b (b = a + d with d a non-zero integer)
+        same = r.xreplace({b: a})
+        if not is_zero(same, ranges, depth + 1):
+            return False
+        other = r.xreplace({b: a + NONZERO})
+        return is_zero(other, {**ranges, NONZERO: None} if False else ranges, depth + 1)
+    return False

@@ -1,0 +1,291 @@
+"""Numeric falsification: evaluate both sides at concrete sizes and points, in mpmath.
+
+Owns the search for counterexamples and the classification of an unproved link by
+target family. Numbers refute (with a point confirmed at a second, higher precision)
+or classify; they never prove. The evaluator walks the grounded sympy tree itself
+with memoisation keyed on the free indices of each sub-expression, so a loop-invariant
+sum such as Σ_j e^{z_j} is computed once per point, not once per outer term, and
+nothing is compiled per point.
+
+Points are reproducible: a seeded :class:`random.Random`, small rational inputs, and
+the simplest points first (K = 2, z = 0, one-hot targets), so that a counterexample is
+as easy to check by hand as possible.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+import sympy as sp
+
+SIZES = (2, 3, 4, 5, 6)
+FAMILY_MODES = ("one-hot", "simplex", "free")
+LOW_DPS, HIGH_DPS = 30, 60
+REL_TOL = mpmath.mpf(10) ** -20
+
+
+class CannotEvaluate(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Point:
+    sizes: dict  # size Symbol -> int
+    indices: dict  # index Symbol -> int
+    families: dict  # IndexedBase -> list of Fraction (1-based: element 0 unused)
+    scalars: dict  # Symbol -> Fraction
+    mode: str
+
+
+class Evaluator:
+    def __init__(self, point: Point, dps: int):
+        self.point = point
+        self.dps = dps
+        self.memo: dict = {}
+        self.env: dict = {**point.sizes, **point.indices}
+        self.fam = {b: [mpmath.mpf(v.numerator) / v.denominator for v in vals]
+                    for b, vals in point.families.items()}
+        self.scal = {s: mpmath.mpf(v.numerator) / v.denominator for s, v in point.scalars.items()}
+
+    def int_of(self, e) -> int:
+        v = self.ev(e)
+        if isinstance(v, int):
+            return v
+        if isinstance(v, mpmath.mpf) and v == int(v):
+            return int(v)
+        raise CannotEvaluate(f"non-integer index {e}")
+
+    def ev(self, e):  # noqa: C901 - one case per sympy node type
+        if e.is_Integer:
+            return int(e)
+        if e.is_Rational:
+            return mpmath.mpf(e.p) / e.q
+        if e.is_Float:
+            return mpmath.mpf(str(e))
+        if e is sp.E:
+            return mpmath.e
+        if e is sp.pi:
+            return mpmath.pi
+        if e.is_Symbol:
+            if e in self.env:
+                return self.env[e]
+            if e in self.scal:
+                return self.scal[e]
+            raise CannotEvaluate(f"no value for {e}")
+        if isinstance(e, sp.Indexed):
+            vals = self.fam.get(e.base)
+            if vals is None:
+                raise CannotEvaluate(f"no values for {e.base}")
+            k = self.int_of(e.indices[0]) if len(e.indices) == 1 else None
+            if k is None or not 0 <= k < len(vals):
+                raise CannotEvaluate(f"index out of range in {e}")
+            return vals[k]
+        if e.is_Add:
+            return sum((self.ev(a) for a in e.args), mpmath.mpf(0))
+        if e.is_Mul:
+            out = mpmath.mpf(1)
+            for a in e.args:
+                out *= self.ev(a)
+            return out
+        if e.is_Pow:
+            b, x = self.ev(e.base), self.ev(e.exp)
+            if b == 0 and (x < 0 if not isinstance(x, mpmath.mpc) else True):
+                raise CannotEvaluate("division by zero")
+            return mpmath.power(b, x)
+        if isinstance(e, sp.exp):
+            return mpmath.exp(self.ev(e.args[0]))
+        if isinstance(e, sp.log):
+            x = self.ev(e.args[0])
+            if x == 0:
+                raise CannotEvaluate("log of zero")
+            return mpmath.log(x)
+        if isinstance(e, sp.KroneckerDelta):
+            return 1 if self.int_of(e.args[0]) == self.int_of(e.args[1]) else 0
+        if isinstance(e, (sp.Sum, sp.Product)):
+            return self.bigop(e)
+        if isinstance(e, sp.Abs):
+            return abs(self.ev(e.args[0]))
+        if isinstance(e, (sp.sin, sp.cos, sp.tanh, sp.tan, sp.sinh, sp.cosh)):
+            f = getattr(mpmath, type(e).__name__)
+            return f(self.ev(e.args[0]))
+        raise CannotEvaluate(f"cannot evaluate {type(e).__name__}")
+
+    def bigop(self, e):
+        (v, lo, hi), = e.limits
+        free = tuple(s for s in _free_ints(e) if s in self.env)
+        key = (e, tuple(self.env[s] for s in free))
+        if key in self.memo:
+            return self.memo[key]
+        a, b = self.int_of(lo), self.int_of(hi)
+        if b - a > 100_000:
+            raise CannotEvaluate("range too large")
+        saved = self.env.get(v)
+        total = mpmath.mpf(0) if isinstance(e, sp.Sum) else mpmath.mpf(1)
+        for n in range(a, b + 1):
+            self.env[v] = n
+            x = self.ev(e.function)
+            total = total + x if isinstance(e, sp.Sum) else total * x
+        if saved is None:
+            self.env.pop(v, None)
+        else:
+            self.env[v] = saved
+        self.memo[key] = total
+        return total
+
+
+_FREE_CACHE: dict = {}
+
+
+def _free_ints(e) -> tuple:
+    r = _FREE_CACHE.get(e)
+    if r is None:
+        r = tuple(sorted((s for s in e.free_symbols if s.is_Symbol and s.is_integer),
+                         key=lambda s: s.name))
+        _FREE_CACHE[e] = r
+    return r
+
+
+def evaluate(e, point: Point, dps: int):
+    with mpmath.workdps(dps):
+        return Evaluator(point, dps).ev(e)
+
+
+def _differs(a, b) -> bool:
+    scale = 1 + abs(a) + abs(b)
+    return abs(a - b) > REL_TOL * scale
+
+
+@dataclass(frozen=True)
+class Found:
+    point: Point
+    lhs: object
+    rhs: object
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a link needs to be evaluated: its sides and the symbols they mention."""
+
+    lhs: sp.Expr
+    rhs: sp.Expr
+    sizes: tuple  # size Symbols
+    indices: dict  # free index Symbol -> (lo, hi) sympy exprs (may be None)
+    families: dict  # IndexedBase -> (lo, hi) or None
+    scalars: tuple  # real Symbols
+    constraints: tuple  # (a, b, equal) index constraints from case subscripts
+    targets: tuple = ()  # families to which the target modes apply
+
+
+def _rational(rng: random.Random, lo: int, hi: int, den: int = 4) -> Fraction:
+    return Fraction(rng.randint(lo * den, hi * den), den)
+
+
+def _points(problem: Problem, seed: int, mode: str, per_size: int):
+    rng = random.Random(f"{seed}:{mode}")
+    for size in SIZES:
+        sizes = {s: size for s in problem.sizes}
+        idx_choices = []
+        for sym, rngs in problem.indices.items():
+            lo, hi = _bounds(rngs, sizes, size)
+            idx_choices.append([(sym, v) for v in range(lo, hi + 1)])
+        combos = [dict(c) for c in itertools.product(*idx_choices)] if idx_choices else [{}]
+        combos = [c for c in combos if _satisfies(c, problem.constraints)]
+        if not combos:
+            continue
+        for n in range(per_size):
+            indices = combos[n % len(combos)] if n < len(combos) else rng.choice(combos)
+            fams = {}
+            for base, rngs in problem.families.items():
+                lo, hi = _bounds(rngs, sizes, size)
+                length = max(hi, size) + 3
+                is_target = base in problem.targets
+                fams[base] = _family_values(rng, length, lo, hi, mode if is_target else "free",
+                                            simple=(n == 0), logit=not is_target)
+            scalars = {s: (Fraction(1, 2) if n == 0 else _rational(rng, 1, 3)) for s in
+                       problem.scalars}
+            yield Point(sizes, indices, fams, scalars, mode)
+
+
+def _bounds(rngs, sizes: dict, size: int) -> tuple[int, int]:
+    if rngs is None:
+        return 1, size
+    lo, hi = rngs
+    try:
+        return int(lo.xreplace(sizes)), int(hi.xreplace(sizes))
+    except (TypeError, ValueError):
+        return 1, size
+
+
+def _satisfies(assign: dict, constraints) -> bool:
+    for a, b, equal in constraints:
+        va = assign.get(a, a) if not isinstance(a, int) else a
+        vb = assign.get(b, b) if not isinstance(b, int) else b
+        if isinstance(va, int) and isinstance(vb, int) and (va == vb) != equal:
+            return False
+    return True
+
+
+def _family_values(rng: random.Random, length: int, lo: int, hi: int, mode: str, simple: bool,
+                   logit: bool) -> list[Fraction]:
+    vals = [Fraction(0)] * length
+    span = range(lo, hi + 1)
+    if mode == "one-hot":
+        hot = lo if simple else rng.choice(list(span))
+        for k in span:
+            vals[k] = Fraction(int(k == hot))
+    elif mode == "simplex":
+        raw = [Fraction(rng.randint(1, 8)) for _ in span]
+        total = sum(raw)
+        for k, r in zip(span, raw):
+            vals[k] = r / total  # exact rationals: no rounding before mpmath sees them
+    else:
+        for k in range(length):
+            if simple and logit:
+                vals[k] = Fraction(0)
+            elif logit:
+                vals[k] = _rational(rng, -2, 2)
+            else:
+                vals[k] = Fraction(rng.randint(1, 12), 4)
+    return vals
+
+
+def search(problem: Problem, seed: int, modes=FAMILY_MODES, per_size: int = 3) -> dict:
+    """Look for counterexamples in each target mode; returns mode -> Found (confirmed) or None.
+
+    A candidate point is kept only if the two sides still differ when evaluated again at
+    a second, higher precision.
+    """
+    result: dict = {}
+    for mode in modes:
+        result[mode] = None
+        for point in _points(problem, seed, mode, per_size):
+            try:
+                a = evaluate(problem.lhs, point, LOW_DPS)
+                b = evaluate(problem.rhs, point, LOW_DPS)
+            except (CannotEvaluate, ZeroDivisionError, ValueError, OverflowError):
+                continue
+            if not _differs(a, b):
+                continue
+            try:
+                a2 = evaluate(problem.lhs, point, HIGH_DPS)
+                b2 = evaluate(problem.rhs, point, HIGH_DPS)
+            except (CannotEvaluate, ZeroDivisionError, ValueError, OverflowError):
+                continue
+            if _differs(a2, b2):
+                result[mode] = Found(point, a2, b2)
+                break
+    return result
+
+
+def as_float(x) -> float | list:
+    if isinstance(x, mpmath.mpc):
+        return [float(x.real), float(x.imag)]
+    return float(x)
+
+
+def plain(v: Fraction):
+    return int(v) if v.denominator == 1 else float(v) if v.denominator in (2, 4, 5, 8, 10) else str(v)

@@ -1,0 +1,103 @@
+"""Printing sympy results (residuals, derived forms) back in the document's notation.
+
+Owns the conversion of engine-side sympy expressions into LaTeX and plain text for
+the report: canonical bound indices are renamed back to letters, families print as
+``t_{k}``, deltas as the document's indicator. Used by the checker while it builds the
+report, so that renderers never touch sympy.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
+
+_LETTERS = "kjlmnpqrs"
+
+
+def readable(e: sp.Expr) -> sp.Expr:
+    """Rename canonical/dummy bound indices to free letters not used in ``e``."""
+    used = {s.name for s in e.free_symbols if s.is_Symbol}
+    mapping = {}
+    letters = iter(c for c in _LETTERS if c not in used)
+
+    def visit(x):
+        if isinstance(x, (sp.Sum, sp.Product)):
+            for lim in x.limits:
+                v = lim[0]
+                if v not in mapping and (v.name.startswith("_") or isinstance(v, sp.Dummy)):
+                    try:
+                        mapping[v] = sp.Symbol(next(letters), integer=True)
+                    except StopIteration:
+                        pass
+        for a in x.args:
+            visit(a)
+
+    visit(e)
+    return e.xreplace(mapping) if mapping else e
+
+
+class _Latex(LatexPrinter):
+    def __init__(self, indicator: str = "1{}"):
+        super().__init__({"symbol_names": {}})
+        self.indicator = indicator
+
+    def _print_KroneckerDelta(self, expr, exp=None):
+        a, b = (self._print(x) for x in expr.args)
+        if self.indicator.startswith("delta"):
+            out = "\\delta_{" + a + ("," if self.indicator == "delta," else "") + b + "}"
+        else:
+            out = "1\\{" + a + " = " + b + "\\}"
+        return f"({out})^{{{exp}}}" if exp else out
+
+    def _print_Indexed(self, expr):
+        idx = "".join(self._print(i) for i in expr.indices)
+        return f"{self._print(expr.base.label)}_{{{idx}}}"
+
+
+class _Text(StrPrinter):
+    def _print_Indexed(self, expr):
+        idx = "".join(self._print(i) for i in expr.indices)
+        return f"{expr.base.label}_{idx}" if len(idx) == 1 else f"{expr.base.label}_{{{idx}}}"
+
+    def _print_Sum(self, expr):
+        (v, lo, hi), = expr.limits
+        return f"Σ_{{{v}={self._print(lo)}}}^{{{self._print(hi)}}} {self.parenthesize(expr.function, 50)}"
+
+    def _print_Product(self, expr):
+        (v, lo, hi), = expr.limits
+        return f"Π_{{{v}={self._print(lo)}}}^{{{self._print(hi)}}} {self.parenthesize(expr.function, 50)}"
+
+    def _print_KroneckerDelta(self, expr):
+        return f"1{{{self._print(expr.args[0])}={self._print(expr.args[1])}}}"
+
+    def _print_exp(self, expr):
+        return f"e^({self._print(expr.args[0])})"
+
+    def _print_Mul(self, expr):
+        return super()._print_Mul(expr).replace("*", "·")
+
+
+def latex(e: sp.Expr, indicator: str = "1{}") -> str:
+    return _Latex(indicator).doprint(readable(e))
+
+
+def text(e: sp.Expr) -> str:
+    e = readable(e)
+    # Indexed prints itself as t[k]; show the subscript as the document writes it
+    names = {}
+    for x in e.atoms(sp.Indexed):
+        idx = "".join(str(i) for i in x.indices)
+        names[x] = sp.Symbol(f"{x.base.label}_{idx}" if len(idx) == 1 else
+                             f"{x.base.label}_{{{idx}}}", **x.assumptions0)
+    if names:
+        e = e.xreplace(names)
+    return _Text().doprint(e).replace("-", "−").replace("**", "^")
+
+
+def tidy(e: sp.Expr) -> sp.Expr:
+    """A compact form for display: collect common factors (y_i (Σ t − K), not a sum of terms)."""
+    try:
+        return sp.factor_terms(sp.collect(sp.expand(e), list(e.atoms(sp.Sum)) or []))
+    except Exception:  # noqa: BLE001 - display only; the checker never depends on it
+        return e

@@ -1,0 +1,306 @@
+"""From surface trees to sympy: the surface view and the grounded view of an expression.
+
+Owns the sympy symbols of a document (indices, sizes, families, scalars, functions)
+and two translations of a resolved tree:
+
+* the **surface** view keeps what the author wrote: defined names stay names
+  (``y[k]``, ``C``, ``sigma(u)``), derivatives stay unevaluated ``Derivative``s;
+* the **grounded** view replaces every defined name by its definition and evaluates
+  every derivative, in the order that makes that sound: a Leibniz derivative with
+  respect to a defined name (∂log y_k/∂y_k) is taken with that name held as a
+  variable, and only then is the name unfolded.
+
+Input is never handed to ``sympify``/``parse_expr``: every sympy object is built
+from the tree by explicit constructors.
+"""
+
+from __future__ import annotations
+
+import math
+
+import sympy as sp
+
+from derive.scope import Definition, Env, ReadError
+from derive.syntax import (
+    Add, Apply, BigOp, Deriv, Exp, Frac, Indicator, Log, Mul, Neg, Node, Num, Paren, Pow, Sym,
+)
+
+MAX_DIGITS = 10_000  # refuse integer powers with more digits than this before sympy builds them
+
+
+def pyname(name: str) -> str:
+    return name.lstrip("\\")
+
+
+class Symbols:
+    """One sympy object per name of a document, so that every equation shares them."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], object] = {}
+
+    def _get(self, kind: str, name: str, make):
+        key = (kind, name)
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def index(self, letter: str) -> sp.Symbol:
+        return self._get("index", letter, lambda: sp.Symbol(pyname(letter), integer=True))
+
+    def size(self, letter: str) -> sp.Symbol:
+        return self._get("size", letter,
+                         lambda: sp.Symbol(pyname(letter), integer=True, positive=True))
+
+    def family(self, name: str) -> sp.IndexedBase:
+        return self._get("family", name, lambda: sp.IndexedBase(pyname(name), real=True))
+
+    def scalar(self, name: str) -> sp.Symbol:
+        return self._get("scalar", name, lambda: sp.Symbol(pyname(name), real=True))
+
+    def function(self, name: str):
+        return self._get("function", name, lambda: sp.Function(pyname(name), real=True))
+
+    def dummy(self, letter: str) -> sp.Dummy:
+        return sp.Dummy(pyname(letter), integer=True)
+
+
+class Translator:
+    """Translate resolved trees of one equation in one scope."""
+
+    def __init__(self, env: Env, symbols: Symbols, surface: bool = False):
+        self.env = env
+        self.symbols = symbols
+        self.surface = surface
+        self._ground_cache: dict[tuple[str, int, frozenset[str]], sp.Expr] = {}
+
+    # -- public
+    def __call__(self, node: Node) -> sp.Expr:
+        return self.tr(node, frozenset(), {})
+
+    # -- helpers
+    def index_value(self, node: Node, bound: dict[str, sp.Symbol]) -> sp.Expr:
+        if isinstance(node, Sym) and not node.sub:
+            if node.name in bound:
+                return bound[node.name]
+            if node.name in self.env.sizes:
+                return self.symbols.size(node.name)
+            return self.symbols.index(node.name)
+        return self.tr(node, frozenset(), bound)
+
+    def definition(self, name: str) -> Definition | None:
+        return self.env.definitions.get(name)
+
+    def grounded_body(self, d: Definition, keep: frozenset[str]) -> sp.Expr:
+        key = (d.name, d.equation, keep)
+        cache = _BODY_CACHE.setdefault(id(self.symbols), {})
+        if key not in cache:
+            sub = Translator(d.env, self.symbols, surface=False)
+            bound = {}
+            if d.kind == "family":
+                bound = {p: self.symbols.index(p) for p in d.params}
+            elif d.kind == "function":
+                bound = {}
+            cache[key] = sub.tr(d.body, keep, bound, params=d.params if d.kind == "function" else ())
+        return cache[key]
+
+    def instantiate(self, d: Definition, args: list[sp.Expr], keep: frozenset[str]) -> sp.Expr:
+        body = self.grounded_body(d, keep)
+        if d.kind == "family":
+            if len(args) != len(d.params):
+                raise ReadError(f"{d.name} takes {len(d.params)} subscript(s)", 0)
+            mapping = {self.symbols.index(p): a for p, a in zip(d.params, args)}
+        elif d.kind == "function":
+            if len(args) != len(d.params):
+                raise ReadError(f"{pyname(d.name)} takes {len(d.params)} argument(s)", 0)
+            mapping = {self.symbols.scalar(p): a for p, a in zip(d.params, args)}
+        else:
+            mapping = {}
+        return body.xreplace(mapping) if mapping else body
+
+    def unfold(self, expr: sp.Expr, names: set[str]) -> sp.Expr:
+        """Replace the held names in ``expr`` by their definitions."""
+        for name in names:
+            d = self.definition(name)
+            if d is None:
+                continue
+            if d.kind == "family":
+                base = self.symbols.family(name)
+                expr = expr.replace(
+                    lambda e, b=base: isinstance(e, sp.Indexed) and e.base == b,
+                    lambda e, d=d: self.instantiate(d, list(e.indices), frozenset()))
+            elif d.kind == "scalar":
+                expr = expr.xreplace({self.symbols.scalar(name): self.instantiate(
+                    d, [], frozenset())})
+            else:
+                f = self.symbols.function(name)
+                expr = expr.replace(lambda e, f=f: getattr(e, "func", None) == f,
+                                    lambda e, d=d: self.instantiate(d, list(e.args), frozenset()))
+        return expr
+
+    # -- the translation
+    def tr(self, node: Node, keep: frozenset[str], bound: dict[str, sp.Symbol],
+           params: tuple[str, ...] = ()) -> sp.Expr:
+        self._params = params if params else getattr(self, "_params", ())
+        return self._tr(node, keep, bound)
+
+    def _tr(self, node: Node, keep: frozenset[str], bound: dict[str, sp.Symbol]):  # noqa: C901
+        t = self._tr
+        if isinstance(node, Num):
+            return sp.Rational(node.text) if "." in node.text else sp.Integer(node.text)
+        if isinstance(node, Sym):
+            return self.symbol(node, keep, bound)
+        if isinstance(node, Paren):
+            return t(node.inner, keep, bound)
+        if isinstance(node, Neg):
+            return -t(node.arg, keep, bound)
+        if isinstance(node, Add):
+            return sp.Add(*[t(x, keep, bound) for x in node.terms])
+        if isinstance(node, Mul):
+            return sp.Mul(*[t(x, keep, bound) for x in node.factors])
+        if isinstance(node, Frac):
+            den = t(node.den, keep, bound)
+            if den == 0:
+                raise ReadError("division by zero", node.pos)
+            return t(node.num, keep, bound) / den
+        if isinstance(node, Pow):
+            base = t(node.base, keep, bound)
+            exp = t(node.exp, keep, bound)
+            _guard_power(base, exp, node.pos)
+            return base ** exp
+        if isinstance(node, Exp):
+            arg = t(node.arg, keep, bound)
+            if arg.is_Integer and abs(int(arg)) > MAX_DIGITS:
+                raise ReadError("exponent too large to evaluate", node.pos)
+            return sp.exp(arg)
+        if isinstance(node, Log):
+            arg = t(node.arg, keep, bound)
+            if arg == 0:
+                raise ReadError("log of zero", node.pos)
+            return sp.log(arg)
+        if isinstance(node, BigOp):
+            return self.bigop(node, keep, bound)
+        if isinstance(node, Indicator):
+            a = self.index_value(Sym(node.case.left), bound)
+            b = self.index_value(Sym(node.case.right), bound)
+            d = sp.KroneckerDelta(a, b)
+            return d if node.case.equal else 1 - d
+        if isinstance(node, Apply):
+            return self.apply(node, keep, bound)
+        if isinstance(node, Deriv):
+            return self.derivative(node, keep, bound)
+        raise ReadError(f"cannot read {type(node).__name__}", node.pos)
+
+    def symbol(self, node: Sym, keep, bound):
+        name = node.name
+        if not node.sub:
+            if name in bound:
+                return bound[name]
+            if name in self._params:
+                return self.symbols.scalar(name)
+            if name in self.env.sizes:
+                return self.symbols.size(name)
+            if name in self.env.indices:
+                return self.symbols.index(name)
+            if name == "e":
+                return sp.E
+            if name == "\\pi":
+                return sp.pi
+            d = self.definition(name)
+            if d is not None and d.kind == "family":
+                raise ReadError(f"{pyname(name)} is a family: it needs a subscript, "
+                                f"as in {pyname(name)}_{d.params[0]}", node.pos)
+            if d is not None and d.kind == "function":
+                raise ReadError(f"{pyname(name)} is a function: apply it, as in "
+                                f"{pyname(name)}({', '.join(d.params)})", node.pos)
+            if d is not None and not self.surface and name not in keep:
+                return self.instantiate(d, [], keep)
+            return self.symbols.scalar(name)
+        idx = [self.index_value(s, bound) for s in node.sub]
+        d = self.definition(name)
+        if d is not None and d.kind == "family" and not self.surface and name not in keep:
+            return self.instantiate(d, idx, keep)
+        if d is not None and d.kind != "family":
+            raise ReadError(f"{pyname(name)} is not a family: it takes no subscript", node.pos)
+        return self.symbols.family(name)[tuple(idx) if len(idx) > 1 else idx[0]]
+
+    def apply(self, node: Apply, keep, bound):
+        func = node.func
+        if not func.sub and self.env.is_function(func.name):
+            args = [self._tr(a, keep, bound) for a in node.args]
+            d = self.definition(func.name)
+            if d is None or self.surface or func.name in keep:
+                return self.symbols.function(func.name)(*args)
+            return self.instantiate(d, args, keep)
+        if len(node.args) != 1:
+            raise ReadError(f"{pyname(func.name)}(…) with several arguments, but "
+                            f"{pyname(func.name)} is not a defined function", node.pos)
+        # not a function: juxtaposition is multiplication, as in t_k (1 - y_i)
+        return self.symbol(func, keep, bound) * self._tr(node.args[0], keep, bound)
+
+    def bigop(self, node: BigOp, keep, bound):
+        if node.index is None or node.lo is None or node.hi is None:
+            raise ReadError("a sum whose range could not be inferred", node.pos)
+        lo = self._tr(node.lo, keep, bound)
+        hi = self._tr(node.hi, keep, bound)
+        v = self.symbols.dummy(node.index)
+        inner = dict(bound)
+        inner[node.index] = v
+        body = self._tr(node.body, keep, inner)
+        cls = sp.Sum if node.kind == "sum" else sp.Product
+        return cls(body, (v, lo, hi))
+
+    def variable(self, v: Sym, bound) -> tuple[sp.Expr, str | None]:
+        """The sympy variable of a differential, and the defined name it holds (if any)."""
+        name = v.name
+        d = self.definition(name)
+        held = name if d is not None else None
+        if v.sub:
+            if d is not None and d.kind != "family":
+                raise ReadError(f"{pyname(name)} is not a family", v.pos)
+            idx = [self.index_value(s, bound) for s in v.sub]
+            return self.symbols.family(name)[tuple(idx) if len(idx) > 1 else idx[0]], held
+        if name in self.env.indices or name in self.env.sizes or name in bound:
+            raise ReadError(f"cannot differentiate with respect to the index {name}", v.pos)
+        if d is not None and d.kind != "scalar":
+            raise ReadError(f"cannot differentiate with respect to {pyname(name)}", v.pos)
+        return self.symbols.scalar(name), held
+
+    def derivative(self, node: Deriv, keep, bound):
+        pairs = [self.variable(v, bound) for v in node.wrt]
+        if self.surface:
+            inner = self._tr(node.expr, keep, bound)
+            return SurfaceDerivative(inner, *[p[0] for p in pairs])
+        held = {p[1] for p in pairs if p[1] is not None}
+        inner = self._tr(node.expr, keep | held, bound)
+        for var, _ in pairs:
+            inner = sp.diff(inner, var)
+        new = held - keep
+        return self.unfold(inner, new) if new else inner
+
+
+_BODY_CACHE: dict[int, dict] = {}
+
+
+class SurfaceDerivative(sp.Function):
+    """An opaque derivative for the surface view: never evaluated, compared as written.
+
+    sympy's own ``Derivative`` collapses to 0 when its expression does not visibly contain
+    the variable (∂y_k/∂z_i with y a name), which is exactly what the surface must not do.
+    """
+
+    is_commutative = True
+
+    @classmethod
+    def eval(cls, *args):
+        return None
+
+
+def _guard_power(base: sp.Expr, exp: sp.Expr, pos: int) -> None:
+    if base.is_Number and exp.is_Number and not base.is_zero:
+        try:
+            digits = float(abs(exp)) * math.log10(max(abs(float(base)), 1e-300))
+        except (OverflowError, ValueError):
+            digits = math.inf
+        if abs(digits) > MAX_DIGITS:
+            raise ReadError("number too large: an integer power with more than "
+                            f"{MAX_DIGITS} digits", pos)
