@@ -76,7 +76,14 @@ class EquationChecker:
         self.ground = Translator(self.env, symbols)
         self.surface = Translator(self.env, symbols, surface=True)
         self.ranges: dict = {}
-        for letter, rng in reading.ranges.items():
+        # indices free in the definitions in scope (c in t_k = … 1{k=c} …), then declared
+        # ranges, then the equation's own
+        merged: dict = {}
+        for name in self.env.order:
+            merged.update(self.env.definitions[name].ranges)
+        merged.update(self.env.declared_ranges)
+        merged.update({k: v for k, v in reading.ranges.items() if v is not None})
+        for letter, rng in merged.items():
             if rng is not None:
                 self.ranges[symbols.index(letter)] = (self.ground(rng[0]), self.ground(rng[1]))
         self.proof_subs: dict = {}
@@ -131,15 +138,15 @@ class EquationChecker:
                 return Decision(Verdict.REFUTED, "numeric", (),
                                 self._counterexample(found[mode]), residual)
         if found.get("free"):
-            targets = self._target_sums()
-            if targets and not self.declared:
-                return Decision(Verdict.CONDITIONAL, "numeric",
-                                tuple(Assumption(latex, text) for latex, text in targets),
-                                self._counterexample(found["free"]), residual,
-                                reason="false in general; no counterexample found when the "
-                                       "targets sum to one (numeric classification, no proof)")
+            # False in general. Numbers found no counterexample with the targets on the
+            # simplex, but numbers never prove: without a symbolic proof under the assumption
+            # this stays refuted (the counterexample is real), with the observation as reason.
+            note = None
+            if self._target_sums():
+                note = ("no counterexample was found when the targets sum to one, but that "
+                        "could not be proved symbolically")
             return Decision(Verdict.REFUTED, "numeric", (), self._counterexample(found["free"]),
-                            residual)
+                            residual, reason=note)
         return Decision(Verdict.UNKNOWN, "none", residual=residual,
                         reason="no symbolic proof, and no counterexample at "
                                f"K = {numeric.SIZES[0]}..{numeric.SIZES[-1]}")

@@ -159,7 +159,8 @@ def read_document(text: str, source: str = "<string>",
                              f"replaces the definition of equation {old.equation} (line "
                              f"{old.line}) from here on",)
                 body_reading = resolve([sides[1]], env)
-                d = Definition(name, kind, params, body_reading.sides[0], n, line, sides[0], env)
+                d = Definition(name, kind, params, body_reading.sides[0], n, line, sides[0], env,
+                               {k: v for k, v in body_reading.ranges.items() if k not in params})
                 reading = None
                 if len(sides) > 2:
                     reading = resolve(list(sides[1:]), env)

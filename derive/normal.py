@@ -134,6 +134,13 @@ def _split_logs(e: sp.Expr) -> sp.Expr:
             return arg.exp * split(arg.base)
         if isinstance(arg, sp.exp) and arg.args[0].is_real:
             return arg.args[0]
+        if arg.is_Add and is_positive(arg) and any(
+                isinstance(x, sp.exp) and x.args[0].could_extract_minus_sign()
+                for x in arg.atoms(sp.exp)):
+            # log(1 + e^{-u}) = log(e^{u} + 1) − u: one canonical form for both spellings
+            combined = sp.together(arg)
+            if combined.is_Mul:
+                return split(combined)
         if isinstance(arg, sp.Product) and is_positive(arg.function):
             v, lo, hi = arg.limits[0]
             return sp.Sum(split(arg.function), (v, lo, hi))

@@ -39,6 +39,7 @@ class Definition:
     line: int
     lhs: Node
     env: "Env"  # the scope the body is read in (definitions visible at that point)
+    ranges: dict = field(default_factory=dict)  # free index -> range, read in the body
 
 
 @dataclass(frozen=True)
@@ -162,23 +163,29 @@ def family_ranges(env: Env, extra: list[Node] = ()) -> dict[str, Range]:
                 r = _range_of_letter(p, d.body, ranges)
                 if r is not None:
                     ranges[d.name] = r
+    # in the equation itself, the first sum over a family sets its range, and a definition
+    # in scope wins over the equation (Σ_{k=2}^K t_k does not shrink t's range)
+    local: dict[str, Range] = {}
     for tree in extra:
-        _scan_sums(tree, ranges, {})
+        _scan_sums(tree, local, {}, first=True)
+    for name, rng in local.items():
+        ranges.setdefault(name, rng)
     return ranges
 
 
-def _scan_sums(node: Node, ranges: dict[str, Range], bound: dict[str, Range]) -> None:
+def _scan_sums(node: Node, ranges: dict[str, Range], bound: dict[str, Range],
+               first: bool = False) -> None:
     if isinstance(node, BigOp) and node.index and node.lo is not None and node.hi is not None:
         inner = dict(bound)
         inner[node.index] = (node.lo, node.hi)
-        _scan_sums(node.body, ranges, inner)
+        _scan_sums(node.body, ranges, inner, first)
         return
     if isinstance(node, Sym) and node.sub:
         for s in node.sub:
-            if isinstance(s, Sym) and s.name in bound:
+            if isinstance(s, Sym) and s.name in bound and not (first and node.name in ranges):
                 ranges[node.name] = bound[s.name]
     for c in children(node):
-        _scan_sums(c, ranges, bound)
+        _scan_sums(c, ranges, bound, first)
 
 
 def _range_of_letter(letter: str, tree: Node, fam: dict[str, Range]) -> Range | None:
