@@ -236,7 +236,10 @@ class Parser:
     def __init__(self, src: str, offset: int = 0):
         self.src = src
         self.offset = offset
-        self.toks = tokenize(src)
+        try:
+            self.toks = tokenize(src)
+        except ParseError as exc:
+            raise ParseError(exc.message, exc.pos + offset) from None
         self.i = 0
         self.depth = 0
 
@@ -848,7 +851,10 @@ class _DerivDen(Node):
 
 def parse_expression(src: str, offset: int = 0) -> Node:
     """Parse one side of an equation. Offsets in errors are ``offset`` + position in ``src``."""
-    check_balance(src)
+    try:
+        check_balance(src)
+    except ParseError as exc:
+        raise ParseError(exc.message, exc.pos + offset) from None
     return Parser(src, offset).parse_side()
 
 

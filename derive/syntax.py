@@ -222,7 +222,8 @@ def _latex(node: Node) -> str:  # noqa: C901 - one case per node type
         return _wrap(node.base, _PREC_ATOM) + "^" + _group(_latex(node.exp))
     if isinstance(node, Exp):
         if node.style == "exp":
-            return "\\exp(" + _latex(node.arg) + ")"
+            inner = _latex(node.arg)
+            return "\\exp" + inner if isinstance(node.arg, Paren) else "\\exp(" + inner + ")"
         return "e^" + _group(_latex(node.arg))
     if isinstance(node, Log):
         arg = node.arg
@@ -360,7 +361,8 @@ def _text(node: Node) -> str:  # noqa: C901
         return _twrap(node.base, _PREC_ATOM) + "^" + _twrap(node.exp, _PREC_ATOM)
     if isinstance(node, Exp):
         if node.style == "exp":
-            return "exp(" + _text(node.arg) + ")"
+            inner = _text(node.arg)
+            return "exp" + inner if isinstance(node.arg, Paren) else "exp(" + inner + ")"
         inner = _text(node.arg)
         return "e^" + (inner if len(inner) == 1 else "{" + inner + "}")
     if isinstance(node, Log):

