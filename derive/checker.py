@@ -29,6 +29,7 @@ from derive.syntax import Node, Sym, to_latex, to_text
 from derive.translate import Symbols, Translator
 
 ENGINE = "derive-engine/1"
+MAX_RULE_COMPARISONS = 4  # symbolic comparisons per link when naming its rule
 
 
 class TimeLimit(Exception):
@@ -316,12 +317,15 @@ class Explainer:
         A rule carries the link when its own result from the left side equals the right
         side and brings the left side closer to what was written on the right.
         """
-        candidates: list[tuple[str, Node]] = []
         target = to_latex(rhs)
+        order = 0
+        per_start: list[list[tuple[float, int, str, Node]]] = []
+        # phase 1: a rule whose result is exactly what was written wins at once
         for start, via in self.starts(lhs, position):
             if via is not None and R.same(start, rhs):
                 return via, start, True
             base = _similarity(start, target)
+            candidates: list[tuple[float, int, str, Node]] = []
             for rule in self.rules:
                 if named is not None and not _named(rule, named):
                     continue
@@ -334,17 +338,26 @@ class Explainer:
                 name = self._label(rule, start)
                 if via is not None and not name.startswith("substitution"):
                     name = f"{name}, continuing {via.split()[-1]}"
-                candidates.append((name, derived))
-                if (named is not None or _similarity(derived, target) > base) and \
-                        self.surface_equal(derived, rhs):
+                if R.same(derived, rhs):
                     return name, derived, True
-        if named is not None:
-            best = candidates[0] if candidates else (named, None)
-            return named, best[1], False
-        if not candidates:
-            return None, None, False
-        best = max(candidates, key=lambda c: _similarity(c[1], target))
-        return best[0], best[1], False
+                if isinstance(rule, R.CaseMerge) and self.surface_equal(derived, rhs):
+                    return name, derived, True  # a merge is never written term for term
+                score = _similarity(derived, target)
+                order += 1
+                if named is not None or score > base:
+                    candidates.append((score, -order, name, derived))
+            candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
+            per_start.append(candidates)
+        # phase 2: the results most like the written right side, compared symbolically
+        for candidates in per_start:
+            for _, _, name, derived in candidates[:MAX_RULE_COMPARISONS]:
+                if self.surface_equal(derived, rhs):
+                    return name, derived, True
+        tried = [c for cs in per_start for c in cs]
+        if not tried:
+            return (named, None, False) if named is not None else (None, None, False)
+        _, _, name, derived = max(tried, key=lambda c: (c[0], c[1]))
+        return (named if named is not None else name), derived, False
 
     def _label(self, rule, start):
         if isinstance(rule, R.Linearity):
@@ -399,7 +412,11 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
             return _error_equation(doc, eq, exc.message, exc.pos)
         links.append(_with_seconds(link, time.perf_counter() - t0))
     chain = None
-    if len(links) >= 2:
+    if len(links) >= 2 and all(lk.verdict is Verdict.PROVED and not lk.needs for lk in links):
+        # every link holds for all sizes: so does the chain, by transitivity
+        chain = Chain(Verdict.PROVED, eq.side_latex[0], eq.side_latex[-1], "transitivity",
+                      lhs_text=to_text(eq.sides[0]), rhs_text=to_text(eq.sides[-1]))
+    elif len(links) >= 2:
         try:
             with time_limit(timeout):
                 chain = _check_chain(ck, eq, grounded)
@@ -434,7 +451,12 @@ def _with_seconds(link: Link, seconds: float) -> Link:
 
 def _grounded(ck: EquationChecker, eq: ReadEquation, cache: list, k: int) -> sp.Expr:
     if cache[k] is None:
-        cache[k] = ck.ground(eq.reading.sides[k])
+        # the same side often recurs (∂C/∂z_i opens four equations): ground it once per scope
+        memo = ck.symbols.memo
+        key = (id(ck.env), R.key(eq.reading.sides[k]))
+        if key not in memo:
+            memo[key] = ck.ground(eq.reading.sides[k])
+        cache[k] = memo[key]
     return cache[k]
 
 

@@ -42,6 +42,14 @@ class RuleContext:
 
 def key(node: Node):
     """Structural identity of a tree, ignoring notation (parentheses, styles, positions)."""
+    cached = node.__dict__.get("_key")
+    if cached is None:
+        cached = _key(node)
+        object.__setattr__(node, "_key", cached)  # trees are immutable: compute once
+    return cached
+
+
+def _key(node: Node):
     if isinstance(node, Paren):
         return key(node.inner)
     if isinstance(node, Num):

@@ -37,6 +37,7 @@ class Symbols:
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, str], object] = {}
+        self.memo: dict = {}  # grounded sides, keyed by scope and tree (see checker)
 
     def _get(self, kind: str, name: str, make):
         key = (kind, name)
@@ -176,7 +177,11 @@ class Translator:
             arg = t(node.arg, keep, bound)
             if arg == 0:
                 raise ReadError("log of zero", node.pos)
-            return sp.log(arg)
+            if self.surface:
+                return sp.log(arg)
+            from derive.normal import split_logs
+
+            return split_logs(sp.log(arg))  # log(e^{z}/S) = z − log S: simpler to differentiate
         if isinstance(node, BigOp):
             return self.bigop(node, keep, bound)
         if isinstance(node, Indicator):
