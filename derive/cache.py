@@ -25,7 +25,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
@@ -33,7 +32,14 @@ from typing import TYPE_CHECKING, Any
 
 from derive import __version__
 from derive.model import (
-    Assumption, Chain, Counterexample, Equation, Link, Report, SourceError, Verdict,
+    Assumption,
+    Chain,
+    Counterexample,
+    Equation,
+    Link,
+    Report,
+    SourceError,
+    Verdict,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -209,6 +215,8 @@ def store(key: str, report: Report) -> bool:
     """Write ``report`` under ``key`` atomically; False (silently) if it was not stored."""
     if not cacheable(report):
         return False
+    import tempfile
+
     tmp = None
     try:
         body = report_to_dict(report)

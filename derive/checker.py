@@ -133,6 +133,11 @@ class EquationChecker:
                     cx = self._search(lhs, rhs, label, modes=("free",)).get("free")
                     return Decision(Verdict.CONDITIONAL, "symbolic", (Assumption(latex, text),),
                                     self._counterexample(cx), residual)
+        positive = self._positivity(diff)
+        if positive is not None:
+            cx = self._search(lhs, rhs, label, modes=("free",)).get("free")
+            return Decision(Verdict.CONDITIONAL, "symbolic", (positive,),
+                            self._counterexample(cx), residual)
         found = self._search(lhs, rhs, label)
         for mode in ("one-hot", "simplex"):
             if found.get(mode):
@@ -151,6 +156,36 @@ class EquationChecker:
         return Decision(Verdict.UNKNOWN, "none", residual=residual,
                         reason="no symbolic proof, and no counterexample at "
                                f"K = {numeric.SIZES[0]}..{numeric.SIZES[-1]}")
+
+    def _positivity(self, diff: sp.Expr) -> Assumption | None:
+        """Does the link hold when the variables under logs and roots are positive?"""
+        inside: set = set()
+        for f in diff.atoms(sp.log, sp.Pow, sp.Abs):
+            arg = f.base if isinstance(f, sp.Pow) else f.args[0]
+            if isinstance(f, sp.Pow) and (f.exp.is_Integer or not f.base.free_symbols):
+                continue
+            inside |= {s for s in arg.free_symbols if s.is_Symbol and not s.is_integer
+                       and not s.is_positive}
+            inside |= {i.base for i in arg.atoms(sp.Indexed) if not i.base.is_positive}
+        labels = {b.label for b in inside if isinstance(b, sp.IndexedBase)}
+        inside = {x for x in inside if x not in labels}
+        if not inside:
+            return None
+        mapping = {}
+        for x in inside:
+            if isinstance(x, sp.IndexedBase):
+                mapping[x] = sp.IndexedBase(x.label, positive=True)
+            else:
+                mapping[x] = sp.Symbol(x.name, positive=True)
+        positive = diff.replace(
+            lambda e: isinstance(e, sp.Indexed) and e.base in mapping,
+            lambda e: mapping[e.base][e.indices]).xreplace(
+            {k: v for k, v in mapping.items() if not isinstance(k, sp.IndexedBase)})
+        if not self._zero(positive):
+            return None
+        names = sorted(str(x.label) + "_k" if isinstance(x, sp.IndexedBase) else str(x)
+                       for x in inside)
+        return Assumption(", ".join(names) + " > 0", ", ".join(names) + " > 0")
 
     def _sum_to_one(self, residual: sp.Expr):
         seen = set()
@@ -319,13 +354,13 @@ class Explainer:
         """
         target = to_latex(rhs)
         order = 0
-        per_start: list[list[tuple[float, int, str, Node]]] = []
+        per_start: list[list[tuple[float, int, str, Node, bool]]] = []
         # phase 1: a rule whose result is exactly what was written wins at once
         for start, via in self.starts(lhs, position):
             if via is not None and R.same(start, rhs):
                 return via, start, True
             base = _similarity(start, target)
-            candidates: list[tuple[float, int, str, Node]] = []
+            candidates: list[tuple[float, int, str, Node, bool]] = []
             for rule in self.rules:
                 if named is not None and not _named(rule, named):
                     continue
@@ -345,18 +380,20 @@ class Explainer:
                 score = _similarity(derived, target)
                 order += 1
                 if named is not None or score > base:
-                    candidates.append((score, -order, name, derived))
+                    candidates.append((score, -order, name, derived, not isinstance(
+                        rule, (R.Substitution, R.CaseMerge))))
             candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
             per_start.append(candidates)
         # phase 2: the results most like the written right side, compared symbolically
         for candidates in per_start:
-            for _, _, name, derived in candidates[:MAX_RULE_COMPARISONS]:
+            for _, _, name, derived, _ in candidates[:MAX_RULE_COMPARISONS]:
                 if self.surface_equal(derived, rhs):
                     return name, derived, True
-        tried = [c for cs in per_start for c in cs]
+        # nothing fits: report what the rules of mathematics give (not another claim)
+        tried = [c for cs in per_start for c in cs if c[4]]
         if not tried:
             return (named, None, False) if named is not None else (None, None, False)
-        _, _, name, derived = max(tried, key=lambda c: (c[0], c[1]))
+        _, _, name, derived, _ = max(tried, key=lambda c: (c[0], c[1]))
         return (named if named is not None else name), derived, False
 
     def _label(self, rule, start):
@@ -469,7 +506,9 @@ def _check_link(ck, ex, eq, grounded, p, position, label) -> Link:
     if not fits and d.verdict is Verdict.PROVED and not named:
         rule, derived = None, None  # true, but no single rule of the catalogue carries it
     if rule is None:
-        rule = "algebra" if d.verdict is Verdict.PROVED else "no rule found"
+        rule = "algebra"  # the fallback when no rule of the catalogue fits
+    if derived is not None:
+        derived = R.strip(derived)
     if named:
         rule = _builtin_label(named, rule)
     lhs, lhs_t = _side(eq, p)

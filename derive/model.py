@@ -55,7 +55,7 @@ class Counterexample:
 
     size: dict[str, int]  # e.g. {"K": 2}
     indices: dict[str, int]  # e.g. {"i": 1}
-    values: dict[str, list[Any]]  # family name -> values, 1-based order, e.g. {"z": [0, 0]}
+    values: dict[str, Any]  # family -> values in 1-based order ({"z": [0, 0]}); scalar -> value
     lhs: float
     rhs: float
     family: str = "free"  # the target family the point was drawn from
@@ -74,7 +74,10 @@ class Counterexample:
     def text(self) -> str:
         parts = [f"{k}={v}" for k, v in {**self.size, **self.indices}.items()]
         for name, vals in self.values.items():
-            parts.append(f"{name}=({', '.join(_num(v) for v in vals)})")
+            if isinstance(vals, (list, tuple)):
+                parts.append(f"{name}=({', '.join(_num(v) for v in vals)})")
+            else:  # a scalar variable
+                parts.append(f"{name}={_num(vals)}")
         return ", ".join(parts)
 
 

@@ -95,13 +95,17 @@ class Evaluator:
             b, x = self.ev(e.base), self.ev(e.exp)
             if b == 0 and (x < 0 if not isinstance(x, mpmath.mpc) else True):
                 raise CannotEvaluate("division by zero")
+            if not isinstance(b, mpmath.mpc) and b < 0 and not (isinstance(x, int) or (
+                    isinstance(x, mpmath.mpf) and x == int(x))):
+                raise CannotEvaluate("a fractional power of a negative number")
             return mpmath.power(b, x)
         if isinstance(e, sp.exp):
             return mpmath.exp(self.ev(e.args[0]))
         if isinstance(e, sp.log):
             x = self.ev(e.args[0])
-            if x == 0:
-                raise CannotEvaluate("log of zero")
+            if isinstance(x, mpmath.mpc) or x <= 0:
+                # outside the real domain: such a point says nothing about the identity
+                raise CannotEvaluate("log of a non-positive number")
             return mpmath.log(x)
         if isinstance(e, sp.KroneckerDelta):
             return 1 if self.int_of(e.args[0]) == self.int_of(e.args[1]) else 0
@@ -205,8 +209,9 @@ def _points(problem: Problem, seed: int, mode: str, per_size: int):
                 is_target = base in problem.targets
                 fams[base] = _family_values(rng, length, lo, hi, mode if is_target else "free",
                                             simple=(n == 0), logit=not is_target)
-            scalars = {s: (Fraction(1, 2) if n == 0 else _rational(rng, 1, 3)) for s in
-                       problem.scalars}
+            # scalars: 1/2 first, then alternately negative and positive values
+            scalars = {s: (Fraction(1, 2) if n == 0 else _rational(rng, -3, -1) if n % 2 else
+                           _rational(rng, 1, 3)) for s in problem.scalars}
             yield Point(sizes, indices, fams, scalars, mode)
 
 
@@ -253,7 +258,7 @@ def _family_values(rng: random.Random, length: int, lo: int, hi: int, mode: str,
     return vals
 
 
-def search(problem: Problem, seed: int, modes=FAMILY_MODES, per_size: int = 3) -> dict:
+def search(problem: Problem, seed: int, modes=FAMILY_MODES, per_size: int = 4) -> dict:
     """Look for counterexamples in each target mode; returns mode -> Found (confirmed) or None.
 
     A candidate point is kept only if the two sides still differ when evaluated again at

@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from derive.syntax import (
-    Add, BigOp, Case, Deriv, Exp, Frac, Indicator, Log, Mul, Neg, Node, Num, Paren, Pow, Sym,
-    Apply,
+    Add, Apply, BigOp, Case, Deriv, Exp, Frac, Func, Indicator, Log, Mul, Neg, Node, Num, Paren,
+    Pow, Sym,
 )
 
 MAX_DEPTH = 150  # nesting limit: deeper input is refused, not a RecursionError
@@ -57,15 +57,20 @@ IGNORED = frozenset(
 )
 SPACING = frozenset(",;:! ")
 SKIP_GROUP = frozenset({"label", "tag"})
+FUNCTIONS = frozenset("sin cos tan tanh sinh cosh sqrt".split())
+RELATIONS = {"le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "approx": "≈", "propto": "∝",
+             "sim": "∼", "simeq": "≃", "lt": "<", "gt": ">", "to": "→", "implies": "⇒",
+             "Rightarrow": "⇒", "iff": "⇔"}
 KNOWN = frozenset(
     "frac dfrac tfrac over cdot times exp log ln sum prod partial mathrm mathbb mathbf neq ne "
     "not delta pi infty".split()
-) | GREEK | IGNORED | SKIP_GROUP
+) | GREEK | IGNORED | SKIP_GROUP | FUNCTIONS
 
 TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
     "\\frac", "\\dfrac", "\\over", "\\cdot", "\\times", "\\exp", "\\log", "\\ln", "\\sum", "\\prod",
     "\\partial", "\\mathrm{d}", "\\mathbb{1}", "\\mathbf{1}", "\\neq", "\\not=", "\\delta",
-    "\\sigma", "\\left(", "\\right)", "\\{", "\\}", "{", "}", "(", ")", "[", "]", "_", "^",
+    "\\sigma", "\\tanh", "\\sqrt", "'", "\\left(", "\\right)", "\\{", "\\}", "{", "}", "(",
+    ")", "[", "]", "_", "^",
     "+", "-", "=", ",", "/", "1", "2", "0.5", "e", "k", "i", "j", "K", "z", "t", "y", "d", " ",
 )
 
@@ -109,6 +114,11 @@ def tokenize(src: str) -> list[Token]:
                     toks.append(Token("op", "neq", p))
                     p = q
                     continue
+                if name in RELATIONS:
+                    raise ParseError(f"the relation \\{name} ({RELATIONS[name]}) is not checked: "
+                                     "derive checks chains of '='", p)
+                if name in ("text", "operatorname", "textrm", "mbox", "textbf", "textit"):
+                    raise ParseError(f"\\{name}{{…}} (words inside math) is not understood", p)
                 if name not in KNOWN:
                     raise ParseError(f"unknown macro \\{name}", p)
                 toks.append(Token("cmd", name, p))
@@ -135,7 +145,9 @@ def tokenize(src: str) -> list[Token]:
             toks.append(Token("letter", c, p))
             p += 1
             continue
-        if c in "+-*/=()[]{}_^,'|.<>!":
+        if c in "<>":
+            raise ParseError(f"the relation {c!r} is not checked: derive checks chains of '='", p)
+        if c in "+-*/=()[]{}_^,'|.!":
             toks.append(Token("op", c, p))
             p += 1
             continue
@@ -225,7 +237,8 @@ def split_top_level(src: str) -> list[tuple[str, int]]:
         elif c in ")}]":
             depth -= 1
         elif c == "=" and depth == 0:
-            sides.append((src[start:p], start))
+            end = p - 1 if p > start and src[p - 1] == ":" else p  # a := b defines like a = b
+            sides.append((src[start:end], start))
             start = p + 1
         p += 1
     sides.append((src[start:], start))
@@ -428,7 +441,14 @@ class Parser:
         if isinstance(node, Sym) and self.at_op("_"):
             node = self.subscript(node)
         if isinstance(node, Sym) and self.at_op("'"):
-            raise self.error("prime notation f' is not supported: write \\frac{d}{du} f(u)")
+            primes = 0
+            while self.at_op("'"):
+                self.advance()
+                primes += 1
+            if not self.at_op("("):
+                raise self.error("expected an argument list after the prime, as in f'(x)")
+            call = self.call(node)
+            return Apply(call.func, call.args, primes, pos=call.pos)
         if isinstance(node, Sym) and self.at_op("(") and self.looks_like_call():
             node = self.call(node)
         return node
@@ -592,6 +612,15 @@ class Parser:
                 if self.at_op("^"):
                     raise self.error("\\exp^n is not supported")
                 return Exp(self.function_argument(), "exp", pos=start)
+            if name in FUNCTIONS:
+                self.advance()
+                if name == "sqrt":
+                    if self.at_op("["):
+                        raise self.error("\\sqrt[n]{…} is not supported")
+                    return Func(name, self.script(), pos=start)
+                if self.at_op("^"):
+                    raise self.error(f"a power of \\{name} needs parentheses: (\\{name} x)^2")
+                return Func(name, self.function_argument(), pos=start)
             if name in ("log", "ln"):
                 self.advance()
                 if self.at_op("_"):

@@ -803,4 +803,4 @@ def linearity_label(rule: Linearity) -> str:
 
 
 __all__ = ["Rule", "RuleContext", "Earlier", "catalogue", "same", "key", "BASIC", "strip",
-           "Linearity", "linearity_label"]
+           "Linearity", "linearity_label", "Substitution", "CaseMerge"]

@@ -130,6 +130,8 @@ def definition_head(lhs: Node, env: Env) -> tuple[str, str, tuple[str, ...]] | N
     sym = lhs.func if isinstance(lhs, Apply) else lhs
     if not isinstance(sym, Sym) or sym.case is not None:
         return None
+    if isinstance(lhs, Apply) and lhs.primes:
+        return None  # f'(x) = … is a claim about f
     if sym.name in env.sizes or sym.name == "e" or (not sym.sub and sym.name in env.indices):
         return None
     if sym.sub:
@@ -377,7 +379,7 @@ def _rebuild(node: Node, kids: list[Node]) -> Node:
         return replace(node, num=kids[0], den=kids[1])
     if isinstance(node, s.Pow):
         return replace(node, base=kids[0], exp=kids[1])
-    if isinstance(node, (s.Exp, s.Log)):
+    if isinstance(node, (s.Exp, s.Log, s.Func)):
         return replace(node, arg=kids[0])
     if isinstance(node, s.Paren):
         return replace(node, inner=kids[0])

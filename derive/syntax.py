@@ -45,6 +45,15 @@ class Sym(Node):
 class Apply(Node):
     func: Sym
     args: tuple[Node, ...]
+    primes: int = 0  # f'(x) is the derivative of f at x
+
+
+@dataclass(frozen=True)
+class Func(Node):
+    """An elementary function written as a macro: \\sin, \\cos, \\tanh, \\sqrt, …"""
+
+    name: str
+    arg: Node
 
 
 @dataclass(frozen=True)
@@ -183,7 +192,13 @@ def _latex(node: Node) -> str:  # noqa: C901 - one case per node type
     if isinstance(node, Sym):
         return node.name + _sub_latex(node)
     if isinstance(node, Apply):
-        return _latex(node.func) + "(" + ", ".join(_latex(a) for a in node.args) + ")"
+        return _latex(node.func) + "'" * node.primes + "(" + ", ".join(
+            _latex(a) for a in node.args) + ")"
+    if isinstance(node, Func):
+        if node.name == "sqrt":
+            return "\\sqrt{" + _latex(node.arg) + "}"
+        inner = _latex(node.arg)
+        return f"\\{node.name}" + (inner if isinstance(node.arg, Paren) else f"({inner})")
     if isinstance(node, Neg):
         return "-" + _wrap(node.arg, _PREC_MUL)
     if isinstance(node, Add):
@@ -334,7 +349,12 @@ def _text(node: Node) -> str:  # noqa: C901
     if isinstance(node, Sym):
         return name_text(node.name) + _sub_text(node)
     if isinstance(node, Apply):
-        return _text(node.func) + "(" + ", ".join(_text(a) for a in node.args) + ")"
+        return _text(node.func) + "′" * node.primes + "(" + ", ".join(
+            _text(a) for a in node.args) + ")"
+    if isinstance(node, Func):
+        inner = _text(node.arg)
+        name = "√" if node.name == "sqrt" else node.name
+        return name + (inner if isinstance(node.arg, Paren) else f"({inner})")
     if isinstance(node, Neg):
         return "−" + _twrap(node.arg, _PREC_MUL)
     if isinstance(node, Add):
@@ -427,7 +447,7 @@ def children(node: Node) -> tuple[Node, ...]:
         return (node.num, node.den)
     if isinstance(node, Pow):
         return (node.base, node.exp)
-    if isinstance(node, (Exp, Log)):
+    if isinstance(node, (Exp, Log, Func)):
         return (node.arg,)
     if isinstance(node, Paren):
         return (node.inner,)
@@ -440,5 +460,5 @@ def children(node: Node) -> tuple[Node, ...]:
 
 __all__ = [
     "Node", "Num", "Case", "Sym", "Apply", "Neg", "Add", "Mul", "Frac", "Pow", "Exp", "Log",
-    "Paren", "BigOp", "Indicator", "Deriv", "to_latex", "to_text", "walk", "children", "replace",
+    "Paren", "BigOp", "Indicator", "Deriv", "Func", "to_latex", "to_text", "walk", "children", "replace",
 ]

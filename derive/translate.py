@@ -22,8 +22,12 @@ import sympy as sp
 
 from derive.scope import Definition, Env, ReadError
 from derive.syntax import (
-    Add, Apply, BigOp, Deriv, Exp, Frac, Indicator, Log, Mul, Neg, Node, Num, Paren, Pow, Sym,
+    Add, Apply, BigOp, Deriv, Exp, Frac, Func, Indicator, Log, Mul, Neg, Node, Num, Paren, Pow,
+    Sym,
 )
+
+_ELEMENTARY = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh, "sinh": sp.sinh,
+               "cosh": sp.cosh, "sqrt": sp.sqrt}
 
 MAX_DIGITS = 10_000  # refuse integer powers with more digits than this before sympy builds them
 
@@ -182,6 +186,11 @@ class Translator:
             from derive.normal import split_logs
 
             return split_logs(sp.log(arg))  # log(e^{z}/S) = z − log S: simpler to differentiate
+        if isinstance(node, Func):
+            value = _ELEMENTARY[node.name](t(node.arg, keep, bound))
+            if node.name in ("tanh", "sinh", "cosh") and not self.surface:
+                value = value.rewrite(sp.exp)  # one form for tanh u and (e^u − e^{−u})/(…)
+            return value
         if isinstance(node, BigOp):
             return self.bigop(node, keep, bound)
         if isinstance(node, Indicator):
@@ -230,6 +239,8 @@ class Translator:
 
     def apply(self, node: Apply, keep, bound):
         func = node.func
+        if node.primes:
+            return self.primed(node, keep, bound)
         if not func.sub and self.env.is_function(func.name):
             args = [self._tr(a, keep, bound) for a in node.args]
             d = self.definition(func.name)
@@ -241,6 +252,22 @@ class Translator:
                             f"{pyname(func.name)} is not a defined function", node.pos)
         # not a function: juxtaposition is multiplication, as in t_k (1 - y_i)
         return self.symbol(func, keep, bound) * self._tr(node.args[0], keep, bound)
+
+    def primed(self, node: Apply, keep, bound):
+        """f'(x): the derivative of a defined function of one argument, taken at x."""
+        name = node.func.name
+        d = self.definition(name)
+        if d is None or d.kind != "function" or len(d.params) != 1 or len(node.args) != 1:
+            raise ReadError(f"{pyname(name)}' needs {pyname(name)} to be a defined function of "
+                            "one argument", node.pos)
+        arg = self._tr(node.args[0], keep, bound)
+        if self.surface:
+            return self.symbols.function(name + "'" * node.primes)(arg)
+        var = self.symbols.scalar(d.params[0])
+        body = self.grounded_body(d, keep)
+        for _ in range(node.primes):
+            body = sp.diff(body, var)
+        return body.xreplace({var: arg})
 
     def bigop(self, node: BigOp, keep, bound):
         if node.index is None or node.lo is None or node.hi is None:

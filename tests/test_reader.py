@@ -149,12 +149,28 @@ def test_split_skips_equals_inside_groups_and_not_equal():
 @pytest.mark.parametrize("src,message", [
     (r"\frac{a}{b", "unbalanced braces"), (r"a + \foo{b}", r"unknown macro \foo"),
     ("a + ", "expected"), (r"x^23", "ambiguous superscript"), (r"\partial C", r"\partial"),
-    ("(" * 500 + "a" + ")" * 500, "nesting"), (r"\log_2 x", "base"), (r"f'(x)", "prime"),
+    ("(" * 500 + "a" + ")" * 500, "nesting"), (r"\log_2 x", "base"), (r"f' x", "argument list after the prime"),
+    (r"a \le b", "relation"), (r"a < b", "relation"), (r"\text{if } x", "words inside math"),
 ])
 def test_parse_errors(src, message):
     with pytest.raises(ParseError) as exc:
         parse_chain(src)
     assert message in exc.value.message
+
+
+def test_primes_and_elementary_functions():
+    report = derive.check_text(r"""
+$$\sigma(u) = \frac{1}{1 + e^{-u}}$$
+$$\sigma'(u) = \sigma(u) (1 - \sigma(u))$$
+$$\sigma'(u) = \sigma(u)^2$$
+$$\tanh(u) = 2 \sigma(2 u) - 1$$
+$$\sqrt{4 x^2} = 2 x$$
+$$a := b + 1$$
+$$a - 1 = b$$
+""")
+    got = [lk.verdict.value for e in report.equations for lk in e.links]
+    assert got == ["proved", "refuted", "proved", "conditional", "proved"]
+    assert [e.kind for e in report.equations][-2] == "definition"
 
 
 def test_empty_sides_are_errors():
