@@ -57,6 +57,12 @@ def time_limit(seconds: float | None):
         signal.signal(signal.SIGALRM, old)
 
 
+@dataclass(frozen=True)
+class _RangedZero:
+    expr: sp.Expr
+    ranges: dict
+
+
 @dataclass
 class Decision:
     verdict: Verdict
@@ -109,8 +115,11 @@ class EquationChecker:
                 continue
         return out
 
-    def _zero(self, e: sp.Expr) -> bool:
-        return is_zero(e.xreplace(self.proof_subs) if self.proof_subs else e, self.ranges)
+    def _zero(self, e) -> bool:
+        ranges = self.ranges
+        if isinstance(e, _RangedZero):  # an expression with a range of its own (one-hot class)
+            e, ranges = e.expr, e.ranges
+        return is_zero(e.xreplace(self.proof_subs) if self.proof_subs else e, ranges)
 
     def decide(self, lhs: sp.Expr, rhs: sp.Expr, label: str) -> Decision:
         diff = lhs - rhs
@@ -122,11 +131,23 @@ class EquationChecker:
             if residual.has(a) and self._zero(residual.xreplace({a: b})):
                 return Decision(Verdict.PROVED, "symbolic",
                                 (Assumption(latex, latex, stated=True),), residual=residual)
+        restated = set()
         for a, latex, text in self._sum_to_one(residual):
+            if not sp.cancel(residual / (a - 1)).free_symbols:
+                restated.add(a.function.base)  # the link is Σ t = 1 itself: assume nothing
+                continue
             if self._zero(residual.xreplace({a: sp.Integer(1)})):
                 cx = self._search(lhs, rhs, label, modes=("free",)).get("free")
                 return Decision(Verdict.CONDITIONAL, "symbolic", (Assumption(latex, text),),
                                 self._counterexample(cx), residual)
+        for assumption, cond in self._one_hot(residual, restated):
+            if self._zero(cond):
+                cx = self._search(lhs, rhs, label, modes=("free", "simplex")).get("free")
+                return Decision(Verdict.CONDITIONAL, "symbolic", (assumption,),
+                                self._counterexample(cx), residual)
+        in_range = self._index_in_range(residual)
+        if in_range is not None:
+            return Decision(Verdict.CONDITIONAL, "symbolic", (in_range,), None, residual)
         if not self.eq.reading.cases:
             for cond, latex, text in self._case_conditions(residual):
                 if self._zero(residual.xreplace(cond)):
@@ -156,6 +177,36 @@ class EquationChecker:
         return Decision(Verdict.UNKNOWN, "none", residual=residual,
                         reason="no symbolic proof, and no counterexample at "
                                f"K = {numeric.SIZES[0]}..{numeric.SIZES[-1]}")
+
+    def _one_hot(self, residual: sp.Expr, restated: set):
+        """t_k = 1{k = c} for a class c in range: the one-hot target of classification."""
+        fams = self._families()
+        for base in sorted(self._targets(), key=str):
+            if not residual.has(base) or base not in fams or base in restated:
+                continue
+            c = sp.Symbol("_c", integer=True)
+            ranges = dict(self.ranges)
+            ranges[c] = fams[base]
+            hot = residual.replace(lambda e, b=base: isinstance(e, sp.Indexed) and e.base == b,
+                                   lambda e: sp.KroneckerDelta(e.indices[0], c))
+            name = str(base.label)
+            yield (Assumption(f"{name} \\text{{ is one-hot}}", f"{name} is one-hot "
+                              f"({name}_k = 1{{k = c}} for one class c)"),
+                   _RangedZero(hot, ranges))
+
+    def _index_in_range(self, residual: sp.Expr) -> Assumption | None:
+        """A delta left unsifted because its free index has no known range."""
+        for s in residual.atoms(sp.Sum):
+            v, lo, hi = s.limits[0]
+            for d in s.function.atoms(sp.KroneckerDelta):
+                other = d.args[1] if d.args[0] == v else d.args[0] if d.args[1] == v else None
+                if other is None or not other.is_Symbol or other in self.ranges:
+                    continue
+                ranges = {**self.ranges, other: (lo, hi)}
+                if is_zero(residual, ranges):
+                    text = f"{sp.latex(lo)} \\le {other} \\le {sp.latex(hi)}"
+                    return Assumption(text, f"{lo} ≤ {other} ≤ {hi}")
+        return None
 
     def _positivity(self, diff: sp.Expr) -> Assumption | None:
         """Does the link hold when the variables under logs and roots are positive?"""
@@ -389,6 +440,14 @@ class Explainer:
             for _, _, name, derived, _ in candidates[:MAX_RULE_COMPARISONS]:
                 if self.surface_equal(derived, rhs):
                     return name, derived, True
+        # a rule that unfolds a definition (the quotient rule on y_k) may match the right
+        # side once the names written there are unfolded too
+        unfolded = R.unfold_once(rhs, self.ctx)
+        if not R.same(unfolded, rhs):
+            for candidates in per_start:
+                for _, _, name, derived, sound in candidates[:1]:
+                    if sound and self.surface_equal(derived, unfolded):
+                        return f"{name}, with the definitions", derived, True
         # nothing fits: report what the rules of mathematics give (not another claim)
         tried = [c for cs in per_start for c in cs if c[4]]
         if not tried:

@@ -56,7 +56,8 @@ def _key(node: Node):
         return ("num", node.text)
     if isinstance(node, Sym):
         if node.case is not None:
-            return ("sym", node.name, (("sym", node.case.left, ()),))
+            c = node.case
+            return ("sym", node.name, (("sym", c.left, ()),), ("case", c.right, c.equal))
         return ("sym", node.name, tuple(key(s) for s in node.sub))
     if isinstance(node, Indicator):
         c = node.case
@@ -184,7 +185,18 @@ def rename(node: Node, mapping: dict[str, str]) -> Node:
 
 
 def map_tree(node: Node, fn) -> Node:
-    """Rewrite bottom-up: fn(node) returns a replacement or None."""
+    """Rewrite bottom-up: fn(node) returns a replacement or None.
+
+    The variables of a derivative are never rewritten (∂/∂y_k stays ∂/∂y_k).
+    """
+    if isinstance(node, Deriv):
+        if node.expr is None:
+            return node
+        expr = map_tree(node.expr, fn)
+        if expr is not node.expr:
+            node = replace(node, expr=expr)
+        out = fn(node)
+        return node if out is None else out
     kids = children(node)
     if kids:
         new = [map_tree(k, fn) for k in kids]
@@ -677,9 +689,10 @@ class FoldDefinition(Rule):
 
         def fn(n: Node):
             if isinstance(n, (Frac, Mul, Exp, BigOp)):
+                bare = _drop_cases(n)
                 for letter in letters_in(n):
                     cand = rename(d.body, {p: letter}) if letter != p else d.body
-                    if _match_loose(cand, n):
+                    if _match_loose(cand, bare):
                         sub = _case_sym(n, letter)
                         return Sym(d.name, (Sym(letter),), sub, sub is not None)
             return None
@@ -740,6 +753,33 @@ class CaseMerge(Rule):
                    mul(Paren(add(Num("1"), neg(ind))), wrap(_drop_cases(b.last))))
 
 
+class CaseSplit(Rule):
+    """A general result taken in one case: (5) with k = i turns 1{k = i} into 1."""
+
+    def __init__(self, eq: Earlier, case: Case):
+        what = f"{case.left} {'=' if case.equal else '≠'} {case.right}"
+        object.__setattr__(self, "name", f"case {what} of ({eq.index})")
+        object.__setattr__(self, "eq", eq)
+        object.__setattr__(self, "case", case)
+
+    def apply(self, node, ctx):
+        eq: Earlier = self.eq  # type: ignore[attr-defined]
+        case: Case = self.case  # type: ignore[attr-defined]
+        mapping = _match(eq.lhs, _drop_cases(strip(node)))
+        if mapping is None:
+            return None
+        general = rename(eq.last, mapping)
+
+        def fn(n: Node):
+            if isinstance(n, Indicator) and {n.case.left, n.case.right} == {case.left,
+                                                                          case.right}:
+                holds = case.equal == n.case.equal
+                return Num("1" if holds else "0")
+            return None
+
+        return _with_case(map_tree(general, fn), case)
+
+
 def _drop_cases(node: Node) -> Node:
     def fn(n: Node):
         if isinstance(n, Sym) and n.case is not None:
@@ -784,6 +824,10 @@ def catalogue(ctx: RuleContext) -> list[Rule]:
                     == {b.cases[0].left, b.cases[0].right}:
                 rules.append(CaseMerge(a, b))
     for eq in ctx.others:
+        if not eq.cases and not eq.later:
+            for case in ctx.cases:
+                rules.append(CaseSplit(eq, case))
+    for eq in ctx.others:
         if not eq.cases:
             rules.append(Substitution(eq))
     rules.extend(BASIC)
@@ -803,4 +847,4 @@ def linearity_label(rule: Linearity) -> str:
 
 
 __all__ = ["Rule", "RuleContext", "Earlier", "catalogue", "same", "key", "BASIC", "strip",
-           "Linearity", "linearity_label", "Substitution", "CaseMerge"]
+           "Linearity", "linearity_label", "Substitution", "CaseMerge", "unfold_once"]
