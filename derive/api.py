@@ -62,13 +62,28 @@ def markdown_files(path: str) -> list[str]:
     return [path]
 
 
+SIDECAR_SUFFIXES = (".derive.yaml", ".derive.yml")
+
+
+def sidecar_for(path: str) -> tuple[str, str] | None:
+    """The declarations file beside a document: notes.md → notes.derive.yaml."""
+    if path == "-":
+        return None
+    p = Path(path)
+    for suffix in SIDECAR_SUFFIXES:
+        candidate = p.with_name(p.stem + suffix)
+        if candidate.is_file():
+            return str(candidate), read_source(str(candidate))
+    return None
+
+
 def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
-               timeout: float | None = 20.0, jobs: int = 1, cache: bool = False) -> Report:
+               timeout: float | None = 20.0, jobs: int = 1, cache: bool = False,
+               sidecar: tuple[str, str] | None = None) -> Report:
     """Check every display equation of a Markdown text."""
-    from derive.checker import check_document
     from derive.document import read_document
 
-    doc = read_document(markdown, source)
+    doc = read_document(markdown, source, sidecar=sidecar)
     return _run(doc, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
 
 
@@ -110,4 +125,4 @@ def check(target: str | os.PathLike, *, seed: int = 0, timeout: float | None = 2
         return check_builtin(target, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
     text = read_source(target)
     return check_text(text, "<stdin>" if target == "-" else target, seed=seed, timeout=timeout,
-                      jobs=jobs, cache=cache)
+                      jobs=jobs, cache=cache, sidecar=sidecar_for(target))

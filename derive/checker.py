@@ -102,7 +102,7 @@ class EquationChecker:
         self.declared = self._declared()
 
     # -- assumptions
-    def _declared(self) -> list[tuple[sp.Expr, sp.Expr, str]]:
+    def _declared(self) -> list[tuple[sp.Expr, sp.Expr, str, str]]:
         out = []
         for (lhs, rhs), latex, _line in self.doc.assumptions:
             try:
@@ -110,7 +110,7 @@ class EquationChecker:
 
                 r = resolve([lhs, rhs], self.env)
                 a, b = self.ground(r.sides[0]), self.ground(r.sides[1])
-                out.append((canonical(a), b, latex))
+                out.append((canonical(a), b, latex, f"{to_text(lhs)} = {to_text(rhs)}"))
             except (ReadError, TypeError, ValueError):
                 continue
         return out
@@ -127,10 +127,10 @@ class EquationChecker:
             return Decision(Verdict.PROVED, "symbolic")
         residual = normalize(diff.xreplace(self.proof_subs), self.ranges)
         # a declared assumption first, then the catalogue
-        for a, b, latex in self.declared:
+        for a, b, latex, text in self.declared:
             if residual.has(a) and self._zero(residual.xreplace({a: b})):
                 return Decision(Verdict.PROVED, "symbolic",
-                                (Assumption(latex, latex, stated=True),), residual=residual)
+                                (Assumption(latex, text, stated=True),), residual=residual)
         restated = set()
         for a, latex, text in self._sum_to_one(residual):
             if not sp.cancel(residual / (a - 1)).free_symbols:
@@ -259,7 +259,9 @@ class EquationChecker:
         return "k"
 
     def _case_conditions(self, residual: sp.Expr):
-        free = sorted((s for s in self.ranges), key=lambda s: s.name)
+        free = sorted({s for s in residual.free_symbols if s.is_Symbol and s.is_integer
+                       and not s.is_positive and not s.name.startswith("_")} | set(self.ranges),
+                      key=lambda s: s.name)
         for n, a in enumerate(free):
             for b in free[n + 1:]:
                 if not residual.has(a) or not residual.has(b):
@@ -674,7 +676,8 @@ def check_document(doc: Document, *, seed: int = 0, timeout: float | None = 20.0
     else:
         equations = [check_equation(doc, eq, symbols, seed, timeout) for eq in doc.equations]
     notes = tuple(n for e in equations for n in e.notes)
-    assumptions = tuple(Assumption(latex, latex, True) for _, latex, _ in doc.assumptions)
+    assumptions = tuple(Assumption(latex, f"{to_text(a)} = {to_text(b)}", True)
+                        for (a, b), latex, _ in doc.assumptions)
     errors = list(doc.errors)
     if not doc.equations and not errors:
         errors.append(SourceError("no display equations found", 1, 1, "", doc.source))

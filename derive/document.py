@@ -49,6 +49,7 @@ class Document:
     errors: tuple[SourceError, ...] = ()
     title: str = ""
     env: Env | None = None
+    extra: str = ""  # what besides the text can change verdicts (a sidecar's text, built-in rules)
 
 
 def _error(file: str, text: str, offset: int, message: str) -> SourceError:
@@ -71,15 +72,46 @@ def _parse_range(text: str) -> tuple[Node, Node]:
 
 def read_document(text: str, source: str = "<string>",
                   builtin_rules: dict[int, dict[int, str]] | None = None,
-                  line_map: dict[int, int] | None = None) -> Document:
-    """Read every display equation of a Markdown text, in order."""
+                  sidecar: tuple[str, str] | None = None) -> Document:
+    """Read every display equation of a Markdown text, in order.
+
+    ``sidecar`` is (path, YAML text) of a declarations file beside the document; its
+    declarations are merged with the front matter's (the front matter wins on conflicts).
+    """
     errors: list[SourceError] = []
     fm_text, body_line = split_front_matter(text)
-    decl = Declarations()
+    data: dict = {}
+    if sidecar is not None:
+        path, side_text = sidecar
+        try:
+            side = parse_yaml(side_text)
+            side = side.get("derive", side) if isinstance(side.get("derive"), dict) else side
+            data["derive"] = side
+        except FrontMatterError as exc:
+            errors.append(SourceError(exc.message, exc.line, exc.column,
+                                      _line(side_text, exc.line), path))
     if fm_text is not None:
         try:
-            data = parse_yaml(fm_text)
-            decl = declarations(data, _assumption_lines(fm_text))
+            own = parse_yaml(fm_text)
+            block = own.get("derive")
+            if isinstance(block, dict) and isinstance(data.get("derive"), dict):
+                merged = dict(data["derive"])
+                for key, value in block.items():
+                    if isinstance(value, list) and isinstance(merged.get(key), list):
+                        merged[key] = merged[key] + [v for v in value if v not in merged[key]]
+                    elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+                        merged[key] = {**merged[key], **value}
+                    else:
+                        merged[key] = value
+                own["derive"] = merged
+            data = {**data, **own} if "derive" in own else {**own, **data}
+        except FrontMatterError as exc:
+            errors.append(SourceError(exc.message, exc.line + 1, exc.column,
+                                      _line(text, exc.line + 1), source))
+    decl = Declarations()
+    if data:
+        try:
+            decl = declarations(data, _assumption_lines(fm_text or ""))
         except FrontMatterError as exc:
             errors.append(SourceError(exc.message, exc.line + 1, exc.column,
                                       _line(text, exc.line + 1), source))
@@ -177,8 +209,9 @@ def read_document(text: str, source: str = "<string>",
             off = raw.offset + pos if pos else offsets[0]
             out.append(ReadEquation(n, line, latex, "error", raw.offset,
                                     error=_error(source, text, off, exc.message)))
+    extra = repr((sidecar, sorted((builtin_rules or {}).items())))
     return Document(source, text, tuple(out), decl, tuple(assumptions), tuple(errors),
-                    decl.title, env)
+                    decl.title, env, extra)
 
 
 def _show(name: str, kind: str, params) -> str:

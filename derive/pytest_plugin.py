@@ -29,7 +29,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("derive", "derivation checking (derive)")
     group.addoption("--derive", action="extend", nargs="+", default=[], metavar="PATH",
                     help="check the derivations in these Markdown files or directories "
-                         "(every *.md below a directory): one test item per claim")
+                         "(every *.md below a directory): one test item per claim. Takes "
+                         "every following word: put test paths before it")
     parser.addini("derive_paths", type="linelist", default=[],
                   help="Markdown files or directories whose derivations are checked, as "
                        "with --derive (relative to the ini file)")
