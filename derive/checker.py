@@ -353,8 +353,10 @@ class EquationChecker:
             values[str(base.label)] = [numeric.plain(v) for v in vals[a:b + 1]]
         for s, v in sorted(p.scalars.items(), key=lambda kv: kv[0].name):
             values[str(s)] = numeric.plain(v)
+        # the target family only matters where the point has target values
+        mode = p.mode if any(b in self._targets() for b in p.families) else "free"
         return Counterexample(size, idx, values, numeric.as_float(found.lhs),
-                              numeric.as_float(found.rhs), p.mode)
+                              numeric.as_float(found.rhs), mode)
 
 
 def _mix(seed: int, label: str) -> int:
@@ -500,10 +502,10 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
         label = f"{eq.index}.{position}"
         try:
             with time_limit(timeout):
-                link = _check_link(ck, ex, eq, grounded, p, position, label)
+                link = _check_link(ck, ex, eq, grounded, p, position, label, offset)
         except TimeLimit:
-            lhs, lhs_t = _side(eq, p)
-            rhs, rhs_t = _side(eq, p + 1)
+            lhs, lhs_t = _side(eq, p + offset)
+            rhs, rhs_t = _side(eq, p + 1 + offset)
             link = Link(position, lhs, rhs, Verdict.UNKNOWN, "timeout", "unknown (time limit)",
                         lhs_t, rhs_t, reason=f"time limit ({timeout:g} s)")
         except ReadError as exc:
@@ -512,14 +514,15 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
     chain = None
     if len(links) >= 2 and all(lk.verdict is Verdict.PROVED and not lk.needs for lk in links):
         # every link holds for all sizes: so does the chain, by transitivity
-        chain = Chain(Verdict.PROVED, eq.side_latex[0], eq.side_latex[-1], "transitivity",
-                      lhs_text=to_text(eq.sides[0]), rhs_text=to_text(eq.sides[-1]))
+        chain = Chain(Verdict.PROVED, eq.side_latex[offset], eq.side_latex[-1], "transitivity",
+                      lhs_text=to_text(eq.sides[offset]), rhs_text=to_text(eq.sides[-1]))
     elif len(links) >= 2:
         try:
             with time_limit(timeout):
-                chain = _check_chain(ck, eq, grounded)
+                chain = _check_chain(ck, eq, grounded, offset)
         except TimeLimit:
-            chain = Chain(Verdict.UNKNOWN, eq.side_latex[0], eq.side_latex[-1], "timeout")
+            chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], "timeout",
+                          reason=f"time limit ({timeout:g} s)")
     cases = tuple(Assumption(_case_latex(c), _case_text(c), True) for c in eq.reading.cases)
     return Equation(eq.index, eq.line, eq.kind, eq.latex, text, tuple(links), chain,
                     defines=eq.definition.name.lstrip("\\") if eq.definition else None,
@@ -558,7 +561,7 @@ def _grounded(ck: EquationChecker, eq: ReadEquation, cache: list, k: int) -> sp.
     return cache[k]
 
 
-def _check_link(ck, ex, eq, grounded, p, position, label) -> Link:
+def _check_link(ck, ex, eq, grounded, p, position, label, offset=0) -> Link:
     lhs_n, rhs_n = eq.reading.sides[p], eq.reading.sides[p + 1]
     lhs_g, rhs_g = _grounded(ck, eq, grounded, p), _grounded(ck, eq, grounded, p + 1)
     d = ck.decide(lhs_g, rhs_g, label)
@@ -572,8 +575,8 @@ def _check_link(ck, ex, eq, grounded, p, position, label) -> Link:
         derived = R.strip(derived)
     if named:
         rule = _builtin_label(named, rule)
-    lhs, lhs_t = _side(eq, p)
-    rhs, rhs_t = _side(eq, p + 1)
+    lhs, lhs_t = _side(eq, p + offset)
+    rhs, rhs_t = _side(eq, p + 1 + offset)
     derived_latex = to_latex(derived) if derived is not None else None
     suggestion = None
     residual = residual_t = None
@@ -609,23 +612,41 @@ def _residual(ck: EquationChecker, lhs_n, rhs_n, grounded_residual):
         pass
     if grounded_residual is None:
         return None, None
-    r = printing.tidy(grounded_residual)
+    r = printing.tidy(_fold_back(ck, grounded_residual))
     return printing.latex(r), printing.text(r)
 
 
-def _check_chain(ck, eq, grounded) -> Chain:
+def _fold_back(ck: EquationChecker, residual: sp.Expr) -> sp.Expr:
+    """Write a grounded residual with the document's names: (Σ t − 1)·y_i, not …e^{z_i}/Σ…"""
+    best = residual
+    for name in ck.env.order:
+        d = ck.env.definitions[name]
+        if d.kind != "family" or len(d.params) != 1:
+            continue
+        for s in sorted(ck.ranges, key=lambda x: x.name):
+            try:
+                body = canonical(ck.ground.instantiate(d, [s], frozenset()))
+                q = sp.cancel(sp.together(canonical(best / body)))
+            except (ReadError, TypeError, ValueError, ZeroDivisionError):
+                continue
+            if sp.count_ops(q) + 1 < sp.count_ops(best):
+                best = q * ck.symbols.family(name)[s]
+    return best
+
+
+def _check_chain(ck, eq, grounded, offset=0) -> Chain:
     n = len(eq.reading.sides) - 1
     d = ck.decide(_grounded(ck, eq, grounded, 0), _grounded(ck, eq, grounded, n),
                   f"{eq.index}.chain")
     residual = residual_t = None
     if d.verdict is not Verdict.PROVED:
         residual, residual_t = _residual(ck, eq.reading.sides[0], eq.reading.sides[n], d.residual)
-    return Chain(d.verdict, eq.side_latex[0], eq.side_latex[-1], d.method, d.needs,
-                 d.counterexample, residual, to_text(eq.sides[0]), to_text(eq.sides[-1]),
+    return Chain(d.verdict, eq.side_latex[offset], eq.side_latex[-1], d.method, d.needs,
+                 d.counterexample, residual, to_text(eq.sides[offset]), to_text(eq.sides[-1]),
                  residual_t, d.reason)
 
 
-def summarise(equations: list[Equation]) -> tuple[str, ...]:
+def summarise(equations: list[Equation], source_errors: int = 0) -> tuple[str, ...]:
     out = []
     ordinal = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
     for e in equations:
@@ -658,9 +679,16 @@ def summarise(equations: list[Equation]) -> tuple[str, ...]:
                 out.append(f"link {e.index}.{link.position} holds only if {conds}")
             if link.verdict is Verdict.UNKNOWN:
                 out.append(f"link {e.index}.{link.position} is undecided: {link.reason}")
-    if not out:
-        total = sum(len(e.links) for e in equations)
+    errors = sum(e.kind == "error" for e in equations)
+    total = sum(len(e.links) for e in equations)
+    if errors:
+        out.append(f"{errors} equation{'s' if errors > 1 else ''} could not be read")
+    elif source_errors:
+        out.append("the document could not be checked (see the errors)")
+    elif not out and total:
         out.append(f"every step holds ({total} links proved for every size)")
+    elif not out:
+        out.append("nothing to check: no claims")
     return tuple(out)
 
 
@@ -680,6 +708,8 @@ def check_document(doc: Document, *, seed: int = 0, timeout: float | None = 20.0
                         for (a, b), latex, _ in doc.assumptions)
     errors = list(doc.errors)
     if not doc.equations and not errors:
-        errors.append(SourceError("no display equations found", 1, 1, "", doc.source))
-    return Report(doc.source, tuple(equations), doc.title, seed, summarise(equations), notes,
+        errors.append(SourceError("no display equations found ($$…$$, \\[…\\], equation or "
+                                  "align)", 1, 1, "", doc.source))
+    return Report(doc.source, tuple(equations), doc.title, seed,
+                  summarise(equations, len(errors)), notes,
                   assumptions, ENGINE, time.perf_counter() - t0, tuple(errors))

@@ -234,6 +234,10 @@ class Report:
     seconds: float = 0.0
     errors: tuple[SourceError, ...] = field(default=())  # source-level errors (no equation)
 
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}={v}" for k, v in self.counts.items())
+        return f"<Report {self.source!r}: {counts}, exit_code={self.exit_code}>"
+
     @property
     def links(self) -> list[Link]:
         return [link for eq in self.equations for link in eq.links]

@@ -1,0 +1,354 @@
+"""The on-disk cache of reports: it never changes a verdict, ignores what it cannot read,
+lives where it is told, is bypassed by --no-cache, and a hit imports no sympy."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+import derive
+from derive import cache
+from derive.model import (
+    Assumption,
+    Chain,
+    Counterexample,
+    Equation,
+    Link,
+    Report,
+    SourceError,
+    Verdict,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+TRUE_DOC = "$$(a + b)^2 = a^2 + 2 a b + b^2$$\n"
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path, monkeypatch):
+    """Every test gets its own cache directory and fresh counters."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(folder))
+    for k in cache.stats:
+        monkeypatch.setitem(cache.stats, k, 0)
+    return folder
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted((folder / "reports").glob("*.json")) if (folder / "reports").exists() else []
+
+
+def _no_seconds(data):
+    if isinstance(data, dict):
+        return {k: _no_seconds(v) for k, v in data.items() if k != "seconds"}
+    if isinstance(data, list):
+        return [_no_seconds(v) for v in data]
+    return data
+
+
+def _same(a: Report, b: Report) -> None:
+    assert cache.without_seconds(a) == cache.without_seconds(b)
+    assert _no_seconds(a.to_dict()) == _no_seconds(b.to_dict())
+    from derive.render import render
+
+    assert render(a, "plain") == render(b, "plain")
+
+
+def _doc(text: str, source: str = "notes.md"):
+    from derive.document import read_document
+
+    return read_document(text, source)
+
+
+# --------------------------------------------------------------------------- round trip
+
+CX = Counterexample(size={"K": 2}, indices={"i": 1},
+                    values={"z": [0, 0.5], "t": [1, 0], "a": "1/3"}, lhs=0.25,
+                    rhs=float("inf"), family="one-hot")
+NEEDS = (Assumption(r"\sum_k t_k = 1", "Σ_k t_k = 1", stated=False),
+         Assumption(r"k \neq i", "k ≠ i", stated=True))
+HANDBUILT = Report(
+    source="notes/x.md", title="A title", seed=7, engine="derive-engine/1", seconds=1.5,
+    summary=("one", "two"), notes=("a note",), assumptions=NEEDS[:1],
+    errors=(SourceError("bad front matter", 1, 2, "---", "notes/x.md"),),
+    equations=(
+        Equation(1, 3, "definition", "y = e^z", "y = e^z", defines="y", notes=("redefined",)),
+        Equation(2, 5, "claim", "a = b = c", "a = b = c", cases=NEEDS[1:], links=(
+            Link(1, "a", "b", Verdict.PROVED, "symbolic", "algebra", "a", "b", seconds=0.125),
+            Link(2, "b", "c", Verdict.REFUTED, "numeric", "expansion", "b", "c", derived="d",
+                 derived_text="d", counterexample=CX, suggestion="d", residual="b - c",
+                 residual_text="b − c", seconds=1e-7),
+            Link(3, "c", "d", Verdict.CONDITIONAL, "symbolic", "sum", needs=NEEDS),
+            Link(4, "d", "e", Verdict.UNKNOWN, "none", "no rule found", reason="why"),
+        ), chain=Chain(Verdict.CONDITIONAL, "a", "e", "numeric", NEEDS, CX, "r", "a", "e", "r",
+                       "because")),
+        Equation(3, 9, "error", r"\frac{a", r"\frac{a",
+                 error=SourceError("unbalanced braces", 9, 3, r"$$\frac{a$$", "notes/x.md")),
+    ))
+
+
+def test_report_round_trips_field_for_field():
+    data = json.loads(json.dumps(cache.report_to_dict(HANDBUILT)))
+    back = cache.report_from_dict(data)
+    assert back == HANDBUILT
+    assert back.to_dict() == HANDBUILT.to_dict()
+    assert isinstance(back.equations, tuple) and isinstance(back.equations[1].links, tuple)
+    assert back.equations[1].links[1].verdict is Verdict.REFUTED
+    assert back.equations[1].links[2].needs == NEEDS
+    assert back.equations[1].chain.counterexample.values["z"] == [0, 0.5]
+    from derive.render import FORMATS, render
+
+    for fmt in FORMATS:
+        assert render(back, fmt) == render(HANDBUILT, fmt)
+
+
+def test_report_from_dict_rejects_foreign_data():
+    data = cache.report_to_dict(HANDBUILT)
+    for bad in ({**data, "surprise": 1}, {k: v for k, v in data.items() if k != "source"},
+                {**data, "equations": [{"index": 1}]}, [], "text"):
+        with pytest.raises((TypeError, ValueError, KeyError)):
+            cache.report_from_dict(bad)
+
+
+# --------------------------------------------------------------------------- verdicts
+
+TARGETS = [*derive.builtins(), str(EXAMPLES / "softmax-cross-entropy.md"),
+           str(EXAMPLES / "softmax-cross-entropy-corrected.md")]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda t: Path(t).stem)
+def test_cache_never_changes_a_verdict(target):
+    cold = derive.check(target, cache=False)
+    first = derive.check(target, cache=True)  # a miss: checked and stored
+    assert cache.stats["misses"] == 1 and cache.stats["stores"] == 1
+    warm = derive.check(target, cache=True)  # a hit
+    assert cache.stats["hits"] == 1 and cache.stats["errors"] == 0
+    _same(cold, first)
+    _same(cold, warm)
+    assert warm == first  # a hit is the stored report itself, timings included
+    assert warm.exit_code == cold.exit_code
+
+
+def test_the_post_still_has_its_two_refuted_links():
+    derive.check("softmax-cross-entropy", cache=True)
+    warm = derive.check("softmax-cross-entropy", cache=True)
+    assert cache.stats["hits"] == 1
+    assert warm.counts == {"proved": 17, "refuted": 2, "conditional": 0, "unknown": 0}
+
+
+def test_a_hit_does_not_run_the_checker(monkeypatch):
+    doc = _doc(TRUE_DOC)
+    cold = cache.cached_check(doc, seed=0, timeout=20.0, jobs=1)
+    import derive.checker
+
+    def boom(*a, **k):
+        raise AssertionError("the checker ran on a cache hit")
+
+    monkeypatch.setattr(derive.checker, "check_document", boom)
+    assert cache.cached_check(doc, seed=0, timeout=20.0, jobs=1) == cold
+
+
+def test_text_and_document_lookups_share_a_key():
+    first = cache.cached_check_text(TRUE_DOC, "notes.md", seed=0, timeout=20.0)
+    again = cache.cached_check(_doc(TRUE_DOC, "notes.md"), seed=0, timeout=20.0, jobs=1)
+    assert cache.stats == {"hits": 1, "misses": 1, "stores": 1, "errors": 0}
+    assert again == first
+
+
+def test_everything_that_can_change_a_report_changes_the_key():
+    base = cache.cache_key("text", "a.md", 0, "timeout=20.0")
+    assert base == cache.cache_key("text", "a.md", 0, "timeout=20.0")
+    others = {cache.cache_key("text!", "a.md", 0, "timeout=20.0"),
+              cache.cache_key("text", "b.md", 0, "timeout=20.0"),
+              cache.cache_key("text", "a.md", 1, "timeout=20.0"),
+              cache.cache_key("text", "a.md", 0, "timeout=5.0"),
+              cache.cache_key("tex", "ta.md", 0, "timeout=20.0")}
+    assert base not in others and len(others) == 5
+    doc = _doc(TRUE_DOC)
+    assert cache.doc_extra(doc, 20.0) != cache.doc_extra(doc, None)
+
+
+def test_builtin_rules_and_title_are_part_of_the_key():
+    from dataclasses import replace
+
+    from derive import registry
+    from derive.document import read_document
+
+    text, rules = registry.post_text()
+    plain = read_document(text, "softmax-cross-entropy")
+    with_rules = read_document(text, "softmax-cross-entropy", builtin_rules=rules)
+    titled = replace(with_rules, title=registry.POST_TITLE)
+    extras = {cache.doc_extra(d, 20.0) for d in (plain, with_rules, titled)}
+    assert len(extras) == 3
+
+
+def test_reports_cut_short_by_the_time_limit_are_not_stored(cache_home):
+    timed_out = Report("x.md", (Equation(1, 1, "claim", "a = b", links=(
+        Link(1, "a", "b", Verdict.UNKNOWN, "timeout", "unknown (time limit)"),)),))
+    assert not cache.cacheable(timed_out)
+    assert cache.store("k" * 64, timed_out) is False
+    assert _entries(cache_home) == []
+    assert cache.cacheable(HANDBUILT) and cache.store("f" * 64, HANDBUILT)
+    assert cache.lookup("f" * 64) == HANDBUILT
+
+
+def test_a_report_that_would_not_read_back_exactly_is_not_stored(cache_home):
+    odd = Counterexample({"K": 2}, {}, {"z": [Fraction(1, 3)]}, 0.0, 1.0)
+    report = Report("x.md", (Equation(1, 1, "claim", "a = b", links=(
+        Link(1, "a", "b", Verdict.REFUTED, "numeric", "r", counterexample=odd),)),))
+    assert cache.store("e" * 64, report) is False
+    assert cache.lookup("e" * 64) is None
+    assert _entries(cache_home) == []
+
+
+# --------------------------------------------------------------------------- failures
+
+def _garbage(key: str) -> list[bytes]:
+    good = {"schema": cache.SCHEMA, "key": key, "report": cache.report_to_dict(HANDBUILT)}
+    broken = json.loads(json.dumps(good))
+    broken["report"]["equations"][1]["links"][0]["verdict"] = "maybe"
+    return [b"", b"\x00\xff\xfe", b"{", b'{"schema": "derive.cache/1"}', b"[1, 2]",
+            json.dumps({**good, "schema": "derive.cache/0"}).encode(),
+            json.dumps({**good, "key": "0" * 64}).encode(),  # another document's report
+            json.dumps(broken).encode()]
+
+
+@pytest.mark.parametrize("n", range(8))
+def test_corrupt_entries_are_ignored_and_replaced(cache_home, n):
+    doc = _doc(TRUE_DOC)
+    cold = derive.check_text(TRUE_DOC, "notes.md", cache=False)
+    key = cache.cache_key(doc.text, doc.source, 0, cache.doc_extra(doc, 20.0))
+    path = cache.entry_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(_garbage(key)[n])
+    got = cache.cached_check(doc, seed=0, timeout=20.0, jobs=1)
+    _same(got, cold)
+    assert cache.stats["errors"] == 1 and cache.stats["misses"] == 1
+    assert cache.lookup(key) == got  # the fresh check replaced the corrupt entry
+
+
+def test_an_unwritable_cache_falls_back_to_a_fresh_check(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(blocker / "cache"))
+    cold = derive.check_text(TRUE_DOC, cache=False)
+    for _ in range(2):
+        _same(derive.check_text(TRUE_DOC, cache=True), cold)
+    assert cache.stats["stores"] == 0 and cache.stats["errors"] == 2
+    assert blocker.read_text() == "not a directory"
+
+
+def test_a_directory_in_the_way_of_an_entry_is_a_miss(cache_home):
+    doc = _doc(TRUE_DOC)
+    key = cache.cache_key(doc.text, doc.source, 0, cache.doc_extra(doc, 20.0))
+    cache.entry_path(key).mkdir(parents=True)
+    report = cache.cached_check(doc, seed=0, timeout=20.0, jobs=1)
+    assert report.exit_code == 0 and cache.stats["stores"] == 0
+    assert not list(cache.entry_path(key).parent.glob(".tmp-*"))  # no temporary file left
+
+
+def test_writes_are_atomic_and_leave_no_temporary_files(cache_home):
+    derive.check_text(TRUE_DOC, cache=True)
+    files = list((cache_home / "reports").iterdir())
+    assert len(files) == 1 and files[0].suffix == ".json" and not files[0].name.startswith(".")
+    entry = json.loads(files[0].read_text(encoding="utf-8"))
+    assert entry["schema"] == cache.SCHEMA and entry["key"] == files[0].stem
+    assert cache.clear() == 1 and _entries(cache_home) == []
+
+
+# --------------------------------------------------------------------------- location
+
+def test_cache_dir_resolution(tmp_path, monkeypatch):
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(tmp_path / "explicit"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "explicit"
+    monkeypatch.delenv("DERIVE_CACHE_DIR")
+    assert cache.cache_dir() == tmp_path / "xdg" / "derive"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "derive"
+    monkeypatch.setenv("DERIVE_CACHE_DIR", "")  # empty means unset
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "derive"
+
+
+def test_derive_cache_dir_is_respected(tmp_path, monkeypatch, cache_home):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    derive.check_text(TRUE_DOC, cache=True)
+    assert len(_entries(cache_home)) == 1
+    assert not (tmp_path / "xdg").exists() and not (tmp_path / "home").exists()
+
+
+# --------------------------------------------------------------------------- the CLI
+
+def _cli(*args, cache_dir: Path, importtime: bool = False):
+    env = dict(os.environ)
+    env["DERIVE_CACHE_DIR"] = str(cache_dir)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("NO_COLOR", None)
+    cmd = [sys.executable, *(["-X", "importtime"] if importtime else []), "-m", "derive", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+
+
+def _poison(path: Path, cache_dir: Path, monkeypatch) -> None:
+    """Store a report that refutes the (true) document under the CLI's key for it."""
+    monkeypatch.setenv("DERIVE_CACHE_DIR", str(cache_dir))
+    doc = _doc(path.read_text(), str(path))
+    key = cache.cache_key(doc.text, doc.source, 0, cache.doc_extra(doc, 20.0))
+    from dataclasses import replace
+
+    true = derive.check_text(doc.text, str(path), cache=False)
+    eq = true.equations[0]
+    bad = replace(eq, links=(replace(eq.links[0], verdict=Verdict.REFUTED),))
+    assert cache.store(key, replace(true, equations=(bad,)))
+
+
+def test_no_cache_bypasses_the_cache(tmp_path, monkeypatch):
+    f = tmp_path / "ok.md"
+    f.write_text(TRUE_DOC)
+    fresh = tmp_path / "fresh"
+    assert _cli("check", str(f), "--no-cache", cache_dir=fresh).returncode == 0
+    assert not fresh.exists()  # nothing written
+    poisoned = tmp_path / "poisoned"
+    _poison(f, poisoned, monkeypatch)
+    before = {p: p.read_bytes() for p in _entries(poisoned)}
+    assert _cli("check", str(f), "--format", "json", cache_dir=poisoned).returncode == 1
+    bypass = _cli("check", str(f), "--format", "json", "--no-cache", cache_dir=poisoned)
+    assert bypass.returncode == 0, bypass.stderr
+    assert json.loads(bypass.stdout)["counts"]["proved"] == 1
+    assert {p: p.read_bytes() for p in _entries(poisoned)} == before
+
+
+def _imports(stderr: str) -> set[str]:
+    out = set()
+    for line in stderr.splitlines():
+        if line.startswith("import time:") and line.count("|") == 2:
+            out.add(line.rsplit("|", 1)[1].strip())
+    return out
+
+
+def test_a_warm_cli_run_imports_no_sympy(tmp_path):
+    target = str(EXAMPLES / "softmax-cross-entropy.md")
+    cold = _cli("check", target, "--format", "json", cache_dir=tmp_path / "c")
+    assert cold.returncode == 1, cold.stderr
+    assert len(_entries(tmp_path / "c")) == 1
+    warm = _cli("check", target, "--format", "json", cache_dir=tmp_path / "c", importtime=True)
+    assert warm.returncode == 1
+    modules = _imports(warm.stderr)
+    assert "derive.cache" in modules  # the marker: the cache was consulted
+    assert not {m for m in modules if m == "sympy" or m.startswith(("sympy.", "mpmath"))}
+    assert _no_seconds(json.loads(warm.stdout)) == _no_seconds(json.loads(cold.stdout))
+
+
+def test_importing_the_cache_costs_no_sympy():
+    code = ("import sys, derive.cache; "
+            "print('sympy' in sys.modules, 'derive.checker' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert out.stdout.split() == ["False", "False"]
