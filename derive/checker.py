@@ -316,7 +316,8 @@ class EquationChecker:
         return names
 
     def _search(self, lhs, rhs, label, modes=numeric.FAMILY_MODES) -> dict:
-        expr = lhs - rhs
+        # the symbols of both sides (their difference may have cancelled some away)
+        expr = sp.Tuple(lhs, rhs)
         fams = self._families()
         bases = {i.base for i in expr.atoms(sp.Indexed)}
         families = {b: fams.get(b) for b in bases}
@@ -506,10 +507,18 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
         except TimeLimit:
             lhs, lhs_t = _side(eq, p + offset)
             rhs, rhs_t = _side(eq, p + 1 + offset)
-            link = Link(position, lhs, rhs, Verdict.UNKNOWN, "timeout", "unknown (time limit)",
+            link = Link(position, lhs, rhs, Verdict.UNKNOWN, "timeout", "undetermined (time limit)",
                         lhs_t, rhs_t, reason=f"time limit ({timeout:g} s)")
         except ReadError as exc:
             return _error_equation(doc, eq, exc.message, exc.pos)
+        except (RecursionError, MemoryError, ArithmeticError, TypeError, ValueError,
+                AttributeError, KeyError, IndexError, NotImplementedError) as exc:
+            # an engine failure on one link is an undecided link, never a crash of the run
+            lhs, lhs_t = _side(eq, p + offset)
+            rhs, rhs_t = _side(eq, p + 1 + offset)
+            link = Link(position, lhs, rhs, Verdict.UNKNOWN, "none", "undetermined",
+                        lhs_t, rhs_t, reason=f"the engine failed on this link "
+                                             f"({type(exc).__name__}: {str(exc)[:120]})")
         links.append(_with_seconds(link, time.perf_counter() - t0))
     chain = None
     if len(links) >= 2 and all(lk.verdict is Verdict.PROVED and not lk.needs for lk in links):
@@ -523,6 +532,10 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
         except TimeLimit:
             chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], "timeout",
                           reason=f"time limit ({timeout:g} s)")
+        except (RecursionError, MemoryError, ArithmeticError, TypeError, ValueError,
+                AttributeError, KeyError, IndexError, NotImplementedError) as exc:
+            chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], "none",
+                          reason=f"the engine failed ({type(exc).__name__})")
     cases = tuple(Assumption(_case_latex(c), _case_text(c), True) for c in eq.reading.cases)
     return Equation(eq.index, eq.line, eq.kind, eq.latex, text, tuple(links), chain,
                     defines=eq.definition.name.lstrip("\\") if eq.definition else None,

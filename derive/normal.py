@@ -84,10 +84,15 @@ def _sum(body: sp.Expr, v: sp.Symbol, lo, hi, ranges: Ranges) -> sp.Expr:
 
 def _linear(e: sp.Expr, ranges: Ranges) -> sp.Expr:
     if isinstance(e, sp.Sum):
-        if len(e.limits) != 1:
-            return e
-        v, lo, hi = e.limits[0]
-        return _sum(e.function, v, lo, hi, ranges)
+        # sympy merges Σ_k Σ_j f into one Sum with two limits: take them innermost first,
+        # each with the ranges of the enclosing ones known (to sift δ_{kj} over j)
+        inner = dict(ranges)
+        for v, lo, hi in e.limits:
+            inner[v] = (lo, hi)
+        out = e.function
+        for v, lo, hi in e.limits:
+            out = _sum(out, v, lo, hi, inner)
+        return out
     if isinstance(e, sp.Product):
         if len(e.limits) != 1:
             return e
@@ -155,10 +160,11 @@ def split_logs(e: sp.Expr) -> sp.Expr:
 
 def _fresh(e: sp.Expr) -> sp.Expr:
     """Give every bound index a fresh dummy (so canonical renaming cannot capture)."""
-    if isinstance(e, (sp.Sum, sp.Product)) and len(e.limits) == 1:
-        v, lo, hi = e.limits[0]
-        d = sp.Dummy(v.name, integer=True)
-        return e.func(_fresh(e.function).xreplace({v: d}), (d, lo, hi))
+    if isinstance(e, (sp.Sum, sp.Product)):
+        mapping = {v: sp.Dummy(v.name, integer=True) for v, _, _ in e.limits}
+        limits = [(mapping[v], lo.xreplace(mapping), hi.xreplace(mapping))
+                  for v, lo, hi in e.limits]
+        return e.func(_fresh(e.function).xreplace(mapping), *limits)
     if not e.args or e.is_Atom or isinstance(e, sp.Indexed):
         return e
     return e.func(*[_fresh(a) for a in e.args])
@@ -167,7 +173,20 @@ def _fresh(e: sp.Expr) -> sp.Expr:
 _CANON = [sp.Symbol(f"_b{n}", integer=True) for n in range(32)]
 
 
+def _name(depth: int) -> sp.Symbol:
+    return _CANON[depth] if depth < len(_CANON) else sp.Symbol(f"_b{depth}", integer=True)
+
+
 def _canon(e: sp.Expr, depth: int = 0) -> sp.Expr:
+    if isinstance(e, (sp.Sum, sp.Product)) and len(e.limits) > 1:
+        # limits are innermost first; the outermost gets the smallest depth
+        n = len(e.limits)
+        names = {v: _name(depth + n - 1 - k) for k, (v, _, _) in enumerate(e.limits)}
+        body = e.function
+        if any(body.has(x) for x in names.values()):
+            body = _fresh(body)
+        body = _canon(body.xreplace(names), depth + n)
+        return e.func(body, *[(names[v], lo, hi) for v, lo, hi in e.limits])
     if isinstance(e, (sp.Sum, sp.Product)) and len(e.limits) == 1:
         v, lo, hi = e.limits[0]
         new = _CANON[depth] if depth < len(_CANON) else sp.Symbol(f"_b{depth}", integer=True)

@@ -60,13 +60,16 @@ class _Text(StrPrinter):
         idx = "".join(self._print(i) for i in expr.indices)
         return f"{expr.base.label}_{idx}" if len(idx) == 1 else f"{expr.base.label}_{{{idx}}}"
 
+    def _bigop(self, sign: str, expr) -> str:
+        heads = "".join(f"{sign}_{{{v}={self._print(lo)}}}^{{{self._print(hi)}}} "
+                        for v, lo, hi in reversed(expr.limits))
+        return heads + self.parenthesize(expr.function, 50)
+
     def _print_Sum(self, expr):
-        (v, lo, hi), = expr.limits
-        return f"Σ_{{{v}={self._print(lo)}}}^{{{self._print(hi)}}} {self.parenthesize(expr.function, 50)}"
+        return self._bigop("Σ", expr)
 
     def _print_Product(self, expr):
-        (v, lo, hi), = expr.limits
-        return f"Π_{{{v}={self._print(lo)}}}^{{{self._print(hi)}}} {self.parenthesize(expr.function, 50)}"
+        return self._bigop("Π", expr)
 
     def _print_KroneckerDelta(self, expr):
         return f"1{{{self._print(expr.args[0])}={self._print(expr.args[1])}}}"

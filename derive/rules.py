@@ -151,6 +151,21 @@ def letters_in(node: Node) -> set[str]:
     return out
 
 
+def index_letters(node: Node) -> set[str]:
+    """Letters used as indices: subscripts, case conditions, indicators (not plain names)."""
+    out: set[str] = set()
+    for n in _walk(node):
+        if isinstance(n, Sym):
+            if n.case is not None:
+                out.update((n.case.left, n.case.right))
+            out.update(s.name for s in n.sub if isinstance(s, Sym))
+        elif isinstance(n, Indicator):
+            out.update((n.case.left, n.case.right))
+        elif isinstance(n, BigOp) and n.index:
+            out.add(n.index)
+    return out
+
+
 def _walk(node: Node):
     yield node
     for c in children(node):
@@ -658,7 +673,7 @@ def _match(pattern: Node, node: Node) -> dict[str, str] | None:
         return {}
     if type(strip(pattern)) is not type(strip(node)):
         return None
-    lp, ln = sorted(letters_in(pattern)), sorted(letters_in(node))
+    lp, ln = sorted(index_letters(pattern)), sorted(index_letters(node))
     if len(lp) != len(ln) or len(lp) > 3:
         return None
     import itertools
