@@ -58,13 +58,14 @@ IGNORED = frozenset(
 SPACING = frozenset(",;:! ")
 SKIP_GROUP = frozenset({"label", "tag"})
 FUNCTIONS = frozenset("sin cos tan tanh sinh cosh sqrt".split())
+ACCENTS = frozenset("hat bar tilde check mathcal".split())  # \hat{y} is a name of its own
 RELATIONS = {"le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "approx": "≈", "propto": "∝",
              "sim": "∼", "simeq": "≃", "lt": "<", "gt": ">", "to": "→", "implies": "⇒",
              "Rightarrow": "⇒", "iff": "⇔"}
 KNOWN = frozenset(
     "frac dfrac tfrac over cdot times exp log ln sum prod partial mathrm mathbb mathbf neq ne "
     "not delta pi infty".split()
-) | GREEK | IGNORED | SKIP_GROUP | FUNCTIONS
+) | GREEK | IGNORED | SKIP_GROUP | FUNCTIONS | ACCENTS
 
 TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
     "\\frac", "\\dfrac", "\\over", "\\cdot", "\\times", "\\exp", "\\log", "\\ln", "\\sum", "\\prod",
@@ -612,6 +613,19 @@ class Parser:
                 if self.at_op("^"):
                     raise self.error("\\exp^n is not supported")
                 return Exp(self.function_argument(), "exp", pos=start)
+            if name in ACCENTS:
+                self.advance()
+                braced = self.at_op("{")
+                if braced:
+                    self.advance()
+                inner = self.tok
+                if not (inner.kind == "letter" or (inner.kind == "cmd" and inner.value in GREEK)):
+                    raise self.error(f"\\{name}{{…}} is only understood on a single letter")
+                self.advance()
+                if braced:
+                    self.expect_op("}", "'}'")
+                letter = inner.value if inner.kind == "letter" else "\\" + inner.value
+                return Sym(f"\\{name}{{{letter}}}", pos=start)
             if name in FUNCTIONS:
                 self.advance()
                 if name == "sqrt":
@@ -744,6 +758,8 @@ class Parser:
                 hi = self.script()
         if lo is not None and hi is None:
             raise self.error(f"\\{kind}_{{{index}=…}} needs an upper limit")
+        if index is not None and lo is None and hi is not None:
+            lo = Num("1", pos=start)  # \sum_{i}^{N} runs over i = 1..N
         if not self.starts_factor() and not self.at_op("-"):
             raise self.error(f"expected the body of the \\{kind}")
         body = self.term()

@@ -319,8 +319,20 @@ _GREEK = {
 }
 
 
+_ACCENT_MARKS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "check": "\u030c"}
+
+
 def name_text(name: str) -> str:
-    return _GREEK.get(name.lstrip("\\"), name.lstrip("\\")) if name.startswith("\\") else name
+    if not name.startswith("\\"):
+        return name
+    bare = name[1:]
+    if "{" in bare:  # an accented or calligraphic name: \hat{y} → ŷ, \mathcal{L} → 𝓛-like L
+        accent, letter = bare[:-1].split("{", 1)
+        letter = name_text(letter)
+        if accent == "mathcal":
+            return letter
+        return letter + _ACCENT_MARKS.get(accent, "")
+    return _GREEK.get(bare, bare)
 
 
 def to_text(node: Node) -> str:

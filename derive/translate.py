@@ -33,7 +33,8 @@ MAX_DIGITS = 10_000  # refuse integer powers with more digits than this before s
 
 
 def pyname(name: str) -> str:
-    return name.lstrip("\\")
+    """A sympy name for a LaTeX name: \\sigma → sigma, \\hat{y} → hat(y)."""
+    return name.lstrip("\\").replace("{\\", "(").replace("{", "(").replace("}", ")")
 
 
 class Symbols:
