@@ -18,7 +18,14 @@ __version__ = "0.1.0"
 
 from derive.errors import InputError
 from derive.model import (
-    Assumption, Chain, Counterexample, Equation, Link, Report, SourceError, Verdict,
+    Assumption,
+    Chain,
+    Counterexample,
+    Equation,
+    Link,
+    Report,
+    SourceError,
+    Verdict,
 )
 
 __all__ = [

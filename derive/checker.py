@@ -18,12 +18,20 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from derive import numeric, printing, rules as R
+from derive import numeric, printing
+from derive import rules as R
 from derive.document import Document, ReadEquation
 from derive.model import (
-    Assumption, Chain, Counterexample, Equation, Link, Report, SourceError, Verdict,
+    Assumption,
+    Chain,
+    Counterexample,
+    Equation,
+    Link,
+    Report,
+    SourceError,
+    Verdict,
 )
-from derive.normal import NONZERO, canonical, free_deltas, is_zero, normalize
+from derive.normal import NONZERO, canonical, is_zero, normalize
 from derive.scope import ReadError, family_ranges
 from derive.syntax import Node, Sym, to_latex, to_text
 from derive.translate import Symbols, Translator
@@ -187,8 +195,9 @@ class EquationChecker:
             c = sp.Symbol("_c", integer=True)
             ranges = dict(self.ranges)
             ranges[c] = fams[base]
-            hot = residual.replace(lambda e, b=base: isinstance(e, sp.Indexed) and e.base == b,
-                                   lambda e: sp.KroneckerDelta(e.indices[0], c))
+            hot = residual.replace(
+                lambda e, b=base: isinstance(e, sp.Indexed) and e.base == b,
+                lambda e, c=c: sp.KroneckerDelta(e.indices[0], c))
             name = str(base.label)
             yield (Assumption(f"{name} \\text{{ is one-hot}}", f"{name} is one-hot "
                               f"({name}_k = 1{{k = c}} for one class c)"),
@@ -247,7 +256,8 @@ class EquationChecker:
                 seen.add(f.base)
                 name = str(f.base.label)
                 letter = self._letter_for(name)
-                latex = f"\\sum_{{{letter}={sp.latex(lo)}}}^{{{sp.latex(hi)}}} {name}_{{{letter}}} = 1"
+                latex = (f"\\sum_{{{letter}={sp.latex(lo)}}}^{{{sp.latex(hi)}}} "
+                         f"{name}_{{{letter}}} = 1")
                 text = f"Σ_{letter} {name}_{letter} = 1"
                 yield s, latex, text
 
@@ -293,8 +303,8 @@ class EquationChecker:
 
     def _targets(self) -> set:
         wrt = set()
-        from derive.syntax import Deriv
         from derive.rules import _walk
+        from derive.syntax import Deriv
 
         for side in self.eq.reading.sides:
             for n in _walk(side):

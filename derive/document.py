@@ -11,12 +11,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from derive.frontmatter import Declarations, FrontMatterError, declarations, parse_yaml, split_front_matter
+from derive.frontmatter import (
+    Declarations,
+    FrontMatterError,
+    declarations,
+    parse_yaml,
+    split_front_matter,
+)
 from derive.markdown import RawEquation, find_equations, line_col
 from derive.model import SourceError
 from derive.parser import ParseError, parse_chain, parse_expression
 from derive.scope import (
-    Definition, Env, ReadError, Reading, collect_sizes_and_indices, definition_head, resolve,
+    Definition,
+    Env,
+    ReadError,
+    Reading,
+    collect_sizes_and_indices,
+    definition_head,
+    resolve,
 )
 from derive.syntax import Node, Num, Sym, to_latex, to_text
 
@@ -119,8 +131,10 @@ def read_document(text: str, source: str = "<string>",
     parsed: list[tuple[RawEquation, list | None, SourceError | None]] = []
     for raw in raws:
         if raw.delimiter.startswith("unclosed:"):
-            parsed.append((raw, None, _error(source, text, raw.offset - len(
-                raw.delimiter) + 9, f"display math opened with {raw.delimiter[9:]} is never closed")))
+            opener = raw.delimiter[len("unclosed:"):]
+            parsed.append((raw, None, _error(source, text, raw.offset - len(opener),
+                                             f"display math opened with {opener} is never "
+                                             "closed")))
             continue
         try:
             chain = parse_chain(raw.text)

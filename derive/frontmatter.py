@@ -92,79 +92,72 @@ def _value(text: str, line: int):
 
 def parse_yaml(text: str) -> dict:
     """Parse the YAML subset into nested dicts/lists of strings."""
-    lines = text.split("\n")
-    root: dict = {}
-    # stack of (indent, container, pending_key_container) frames
-    stack: list[tuple[int, object]] = [(-1, root)]
-    last_key: list[tuple[int, dict, str]] = []
-    for n, raw in enumerate(lines, start=1):
+    lines = []
+    for n, raw in enumerate(text.split("\n"), start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
-        if "\t" in raw[: len(raw) - len(raw.lstrip())]:
+        lead = raw[: len(raw) - len(raw.lstrip())]
+        if "\t" in lead:
             raise FrontMatterError("tabs are not allowed for indentation", n)
-        indent = len(raw) - len(raw.lstrip())
-        body = raw.strip()
-        while stack and indent <= stack[-1][0]:
-            stack.pop()
-        if not stack:
-            raise FrontMatterError("bad indentation", n, indent + 1)
-        parent = stack[-1][1]
-        if body.startswith("- ") or body == "-":
+        lines.append((n, len(lead), raw.strip()))
+    if not lines:
+        return {}
+    value, end = _block(lines, 0, lines[0][1])
+    if end < len(lines):
+        n, indent, _ = lines[end]
+        raise FrontMatterError("bad indentation", n, indent + 1)
+    if not isinstance(value, dict):
+        raise FrontMatterError("front matter must be a mapping of keys", lines[0][0])
+    return value
+
+
+def _block(lines, i: int, indent: int):
+    """Parse the block starting at line i with the given indentation: a list or a mapping."""
+    n, ind, body = lines[i]
+    if body == "-" or body.startswith("- "):
+        out: list = []
+        while i < len(lines) and lines[i][1] == indent and (
+                lines[i][2] == "-" or lines[i][2].startswith("- ")):
+            n, _, body = lines[i]
             item = body[1:].strip()
-            if isinstance(parent, dict):
-                # a list under the most recent key with no value
-                owner = next((k for k in reversed(last_key) if k[0] < indent), None)
-                if owner is None or owner[1].get(owner[2]) not in (None, []):
-                    raise FrontMatterError("a list item without a key", n, indent + 1)
-                lst: list = []
-                owner[1][owner[2]] = lst
-                stack.append((indent - 1, lst))
-                parent = lst
-            if not isinstance(parent, list):
-                raise FrontMatterError("a list item inside a mapping", n, indent + 1)
-            parent.append(_value(item, n) if item else "")
-            continue
+            i += 1
+            if item:
+                if _looks_like_key(item):
+                    raise FrontMatterError("mappings inside lists are not supported", n)
+                out.append(_value(item, n))
+            elif i < len(lines) and lines[i][1] > indent:
+                value, i = _block(lines, i, lines[i][1])
+                out.append(value)
+            else:
+                out.append("")
+        return out, i
+    mapping: dict = {}
+    while i < len(lines) and lines[i][1] == indent:
+        n, _, body = lines[i]
+        if body.startswith("- "):
+            raise FrontMatterError("a list item where a key was expected", n, indent + 1)
         key, sep, rest = body.partition(":")
         if not sep or not key.strip() or (rest and not rest.startswith(" ")):
             raise FrontMatterError(f"expected 'key: value', found {body[:30]!r}", n, indent + 1)
-        if not isinstance(parent, dict):
-            raise FrontMatterError("a key inside a list", n, indent + 1)
         key = _scalar(key, n)
+        if key in mapping:
+            raise FrontMatterError(f"duplicate key {key!r}", n, indent + 1)
+        i += 1
         if rest.strip():
-            parent[key] = _value(rest, n)
+            mapping[key] = _value(rest, n)
+        elif i < len(lines) and (lines[i][1] > indent or (
+                lines[i][1] == indent and lines[i][2].startswith("-"))):
+            mapping[key], i = _block(lines, i, lines[i][1])
         else:
-            child: dict = {}
-            parent[key] = None
-            last_key.append((indent, parent, key))
-            # decide dict-vs-list lazily: push a dict; a following "- " replaces it
-            parent[key] = child
-            stack.append((indent, child))
-            last_key[-1] = (indent, parent, key)
-            parent[key] = None
-            stack[-1] = (indent, _Pending(parent, key))
-    return _resolve(root)
+            mapping[key] = None
+    return mapping, i
 
 
-class _Pending(dict):
-    """A key whose value (mapping or list) is decided by its first child line."""
-
-    def __init__(self, owner: dict, key: str):
-        super().__init__()
-        self.owner, self.key = owner, key
-
-    def __setitem__(self, k, v):
-        if self.owner.get(self.key) is None:
-            self.owner[self.key] = {}
-        self.owner[self.key][k] = v
-        super().__setitem__(k, v)
-
-
-def _resolve(obj):
-    if isinstance(obj, dict):
-        return {k: _resolve(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_resolve(v) for v in obj]
-    return obj
+def _looks_like_key(item: str) -> bool:
+    if item[:1] in ("'", '"', "["):
+        return False
+    key, sep, rest = item.partition(":")
+    return bool(sep) and (not rest or rest.startswith(" ")) and " " not in key.strip()
 
 
 def split_front_matter(text: str) -> tuple[str | None, int]:

@@ -293,4 +293,7 @@ def as_float(x) -> float | list:
 
 
 def plain(v: Fraction):
-    return int(v) if v.denominator == 1 else float(v) if v.denominator in (2, 4, 5, 8, 10) else str(v)
+    """A value as JSON shows it best: an int, an exact short decimal, or 'p/q'."""
+    if v.denominator == 1:
+        return int(v)
+    return float(v) if v.denominator in (2, 4, 5, 8, 10) else str(v)

@@ -22,8 +22,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from derive.syntax import (
-    Add, Apply, BigOp, Case, Deriv, Exp, Frac, Func, Indicator, Log, Mul, Neg, Node, Num, Paren,
-    Pow, Sym,
+    Add,
+    Apply,
+    BigOp,
+    Case,
+    Deriv,
+    Exp,
+    Frac,
+    Func,
+    Indicator,
+    Log,
+    Mul,
+    Neg,
+    Node,
+    Num,
+    Paren,
+    Pow,
+    Sym,
 )
 
 MAX_DEPTH = 150  # nesting limit: deeper input is refused, not a RecursionError
@@ -137,7 +152,8 @@ def tokenize(src: str) -> list[Token]:
             raise ParseError(f"unknown macro \\{d}", p)
         if c.isdigit() or (c == "." and p + 1 < n and src[p + 1].isdigit()):
             q = p
-            while q < n and (src[q].isdigit() or (src[q] == "." and q + 1 < n and src[q + 1].isdigit())):
+            while q < n and (src[q].isdigit() or (
+                    src[q] == "." and q + 1 < n and src[q + 1].isdigit())):
                 q += 1
             toks.append(Token("num", src[p:q], p))
             p = q
@@ -368,16 +384,11 @@ class Parser:
                 else:
                     factors.append(self.factor())
                 continue
-            if self.at_op("/"):
+            if self.at_op("/"):  # x y / z w reads as ((x y) / z) w
                 self.advance()
                 den = self.factor()
-                num = factors.pop() if len(factors) == 1 else Mul(tuple(factors), tuple(ops))
-                if len(factors) > 1:
-                    factors, ops = [], []
-                factors = [Frac(num, den, "slash", pos=start)] if not factors else [*factors, Frac(num, den, "slash", pos=start)]
-                if len(factors) > 1:
-                    factors = [factors[-1]]
-                ops = []
+                num = factors[0] if len(factors) == 1 else Mul(tuple(factors), tuple(ops))
+                factors, ops = [Frac(num, den, "slash", pos=start)], []
                 continue
             if self.starts_factor():
                 ops.append("")
@@ -488,7 +499,8 @@ class Parser:
                 self.advance()
                 style = "=" if op_tok.value == "=" else self._neq_style(op_tok)
                 case = Case(left, right, op_tok.value == "=", style, pos=self.offset + start.pos)
-                return Sym(sym.name, (Sym(left, pos=self.offset + start.pos),), case, True, pos=sym.pos)
+                index = Sym(left, pos=self.offset + start.pos)
+                return Sym(sym.name, (index,), case, True, pos=sym.pos)
             subs: list[Node] = []
             while not self.at_op("}"):
                 if self.at("eof"):
@@ -662,7 +674,8 @@ class Parser:
                 self.expect_op("{", "'{'")
                 one = self.tok
                 if not (one.kind == "num" and one.value == "1"):
-                    raise self.error(f"\\{name}{{…}} is only understood as the indicator \\{name}{{1}}")
+                    raise self.error(
+                        f"\\{name}{{…}} is only understood as the indicator \\{name}{{1}}")
                 self.advance()
                 self.expect_op("}", "'}'")
                 if self.at_op("\\{"):
@@ -685,7 +698,8 @@ class Parser:
                 d = self.tok
                 if not (d.kind == "letter" and d.value == "d" and self.peek().kind == "op"
                         and self.peek().value == "}"):
-                    raise self.error("\\mathrm{…} is only understood as the differential \\mathrm{d}")
+                    raise self.error(
+                        "\\mathrm{…} is only understood as the differential \\mathrm{d}")
                 self.advance()
                 self.advance()
                 raise self.error("a differential \\mathrm{d} outside a derivative fraction", t)
@@ -868,7 +882,8 @@ class Parser:
     def make_fraction(self, num: Node, den: Node, style: str, start: int) -> Node:
         if isinstance(num, _DerivHead) or isinstance(den, _DerivDen):
             if not (isinstance(num, _DerivHead) and isinstance(den, _DerivDen)):
-                raise ParseError("a derivative needs a differential above and below the line", start)
+                raise ParseError("a derivative needs a differential above and below the line",
+                                 start)
             if num.style != den.style:
                 raise ParseError("the differentials above and below the line differ", start)
             if num.order != len(den.wrt):

@@ -14,8 +14,24 @@ from dataclasses import dataclass, replace
 
 from derive.scope import Definition, Env, rebuild
 from derive.syntax import (
-    Add, Apply, BigOp, Case, Deriv, Exp, Frac, Indicator, Log, Mul, Neg, Node, Num, Paren, Pow,
-    Sym, children, to_latex,
+    Add,
+    Apply,
+    BigOp,
+    Case,
+    Deriv,
+    Exp,
+    Frac,
+    Indicator,
+    Log,
+    Mul,
+    Neg,
+    Node,
+    Num,
+    Paren,
+    Pow,
+    Sym,
+    children,
+    to_latex,
 )
 
 
@@ -241,7 +257,8 @@ def unfold_once(node: Node, ctx: RuleContext, names: set[str] | None = None) -> 
     """Replace defined names by their definitions (one level)."""
 
     def fn(n: Node):
-        if isinstance(n, Sym) and n.name in ctx.env.definitions and (names is None or n.name in names):
+        if isinstance(n, Sym) and n.name in ctx.env.definitions and (
+                names is None or n.name in names):
             d = ctx.env.definitions[n.name]
             if d.kind == "scalar" and not n.sub:
                 return wrap(d.body)

@@ -13,7 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from derive.syntax import (
-    Apply, BigOp, Case, Deriv, Indicator, Node, Num, Sym, children, to_latex, to_text,
+    Apply,
+    BigOp,
+    Case,
+    Deriv,
+    Indicator,
+    Node,
+    Num,
+    Sym,
+    children,
+    to_latex,
+    to_text,
 )
 
 
@@ -38,7 +48,7 @@ class Definition:
     equation: int  # index of the defining equation
     line: int
     lhs: Node
-    env: "Env"  # the scope the body is read in (definitions visible at that point)
+    env: Env  # the scope the body is read in (definitions visible at that point)
     ranges: dict = field(default_factory=dict)  # free index -> range, read in the body
 
 
@@ -54,7 +64,7 @@ class Env:
     functions: frozenset[str] = frozenset()  # declared function names
     constants: frozenset[str] = frozenset()
 
-    def define(self, d: Definition) -> "Env":
+    def define(self, d: Definition) -> Env:
         defs = dict(self.definitions)
         defs[d.name] = d
         order = tuple(n for n in self.order if n != d.name) + (d.name,)

@@ -113,7 +113,7 @@ class BigOp(Node):
     index: str | None = None
     lo: Node | None = None
     hi: Node | None = None
-    written: str = field(default="full", compare=False)  # full | index | bare: what the author wrote
+    written: str = field(default="full", compare=False)  # full | index | bare, as written
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,8 @@ def _latex(node: Node) -> str:  # noqa: C901 - one case per node type
         arg = node.arg
         inner = _latex(arg)
         if isinstance(arg, (Sym, Apply, Paren, Num, Frac, BigOp)):
-            return f"\\{node.style} {inner}" if not isinstance(arg, Paren) else f"\\{node.style}{inner}"
+            sep = "" if isinstance(arg, Paren) else " "
+            return f"\\{node.style}{sep}{inner}"
         return f"\\{node.style}({inner})"
     if isinstance(node, Paren):
         o = {"(": "(", "[": "[", "{": "{", "\\{": "\\{"}.get(node.open, node.open)
@@ -400,7 +401,8 @@ def _text(node: Node) -> str:  # noqa: C901
     if isinstance(node, Log):
         inner = _text(node.arg)
         if isinstance(node.arg, (Sym, Num, Apply, Paren)):
-            return f"{node.style} {inner}" if not isinstance(node.arg, Paren) else f"{node.style}{inner}"
+            sep = "" if isinstance(node.arg, Paren) else " "
+            return f"{node.style}{sep}{inner}"
         return f"{node.style}({inner})"
     if isinstance(node, Paren):
         return "(" + _text(node.inner) + ")"
@@ -426,8 +428,10 @@ def _text(node: Node) -> str:  # noqa: C901
         d = "∂" if node.style == "partial" else "d"
         order = len(node.wrt)
         num = d + (f"^{order}" if order > 1 else "")
-        den = "".join(d + _text(v) for v in node.wrt) if order <= 1 else _deriv_den(node, d).replace(
-            "\\partial ", "∂").replace("d ", "d")
+        if order <= 1:
+            den = "".join(d + _text(v) for v in node.wrt)
+        else:
+            den = _deriv_den(node, d).replace("\\partial ", "∂").replace("d ", "d")
         if node.operator:
             return f"{num}/{den} " + _twrap(node.expr, _PREC_POW)
         body = _text(node.expr)
@@ -472,5 +476,6 @@ def children(node: Node) -> tuple[Node, ...]:
 
 __all__ = [
     "Node", "Num", "Case", "Sym", "Apply", "Neg", "Add", "Mul", "Frac", "Pow", "Exp", "Log",
-    "Paren", "BigOp", "Indicator", "Deriv", "Func", "to_latex", "to_text", "walk", "children", "replace",
+    "Paren", "BigOp", "Indicator", "Deriv", "Func", "to_latex", "to_text", "walk", "children",
+    "replace",
 ]

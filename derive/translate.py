@@ -22,7 +22,21 @@ import sympy as sp
 
 from derive.scope import Definition, Env, ReadError
 from derive.syntax import (
-    Add, Apply, BigOp, Deriv, Exp, Frac, Func, Indicator, Log, Mul, Neg, Node, Num, Paren, Pow,
+    Add,
+    Apply,
+    BigOp,
+    Deriv,
+    Exp,
+    Frac,
+    Func,
+    Indicator,
+    Log,
+    Mul,
+    Neg,
+    Node,
+    Num,
+    Paren,
+    Pow,
     Sym,
 )
 
@@ -106,7 +120,8 @@ class Translator:
                 bound = {p: self.symbols.index(p) for p in d.params}
             elif d.kind == "function":
                 bound = {}
-            cache[key] = sub.tr(d.body, keep, bound, params=d.params if d.kind == "function" else ())
+            params = d.params if d.kind == "function" else ()
+            cache[key] = sub.tr(d.body, keep, bound, params=params)
         return cache[key]
 
     def instantiate(self, d: Definition, args: list[sp.Expr], keep: frozenset[str]) -> sp.Expr:
