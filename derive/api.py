@@ -81,6 +81,11 @@ def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
                timeout: float | None = 20.0, jobs: int = 1, cache: bool = False,
                sidecar: tuple[str, str] | None = None) -> Report:
     """Check every display equation of a Markdown text."""
+    if cache:  # looked up before reading: a hit costs neither the reader nor sympy
+        from derive.cache import cached_check_text
+
+        return cached_check_text(markdown, source, seed=seed, timeout=timeout, jobs=jobs,
+                                 sidecar=sidecar)
     from derive.document import read_document
 
     doc = read_document(markdown, source, sidecar=sidecar)
@@ -88,12 +93,12 @@ def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
 
 
 def _run(doc, *, seed, timeout, jobs, cache) -> Report:
-    from derive.checker import check_document
-
     if cache:
         from derive.cache import cached_check
 
         return cached_check(doc, seed=seed, timeout=timeout, jobs=jobs)
+    from derive.checker import check_document
+
     return check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
 
 

@@ -138,6 +138,9 @@ def doc_extra(doc: Document, timeout: float | None) -> str:
     """The part of the key not carried by ``doc.text``: the time limit, and for a built-in
     the link rules and the title it was given (empty for a plain file)."""
     parts = [_options(timeout)]
+    sidecar = getattr(doc, "sidecar", None)
+    if sidecar:
+        parts.append(_sidecar(sidecar))
     rules = {str(eq.index): eq.rules for eq in doc.equations if eq.rules}
     if rules:
         parts.append("rules=" + json.dumps(rules, sort_keys=True, ensure_ascii=False))
@@ -155,17 +158,23 @@ def cached_check(doc: Document, *, seed: int, timeout: float | None, jobs: int) 
     return _cached(key, lambda: doc, seed=seed, timeout=timeout, jobs=jobs)
 
 
+def _sidecar(sidecar: tuple[str, str]) -> str:
+    return "sidecar=" + json.dumps(list(sidecar), ensure_ascii=False)
+
+
 def cached_check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
-                      timeout: float | None = 20.0, jobs: int = 1) -> Report:
+                      timeout: float | None = 20.0, jobs: int = 1,
+                      sidecar: tuple[str, str] | None = None) -> Report:
     """Check a Markdown text, looking the cache up *before* reading it (a hit then costs
     neither sympy nor the reader). Same key as ``cached_check(read_document(markdown,
-    source), ...)``."""
-    key = cache_key(markdown, source, seed, _options(timeout))
+    source, sidecar=sidecar), ...)``: a sidecar's declarations are part of the key."""
+    extra = _options(timeout) + (";" + _sidecar(sidecar) if sidecar else "")
+    key = cache_key(markdown, source, seed, extra)
 
     def read():
         from derive.document import read_document
 
-        return read_document(markdown, source)
+        return read_document(markdown, source, sidecar=sidecar)
 
     return _cached(key, read, seed=seed, timeout=timeout, jobs=jobs)
 

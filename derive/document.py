@@ -61,7 +61,7 @@ class Document:
     errors: tuple[SourceError, ...] = ()
     title: str = ""
     env: Env | None = None
-    extra: str = ""  # what besides the text can change verdicts (a sidecar's text, built-in rules)
+    sidecar: tuple[str, str] | None = None  # (path, text) of a declarations file, if any
 
 
 def _error(file: str, text: str, offset: int, message: str) -> SourceError:
@@ -223,9 +223,8 @@ def read_document(text: str, source: str = "<string>",
             off = raw.offset + pos if pos else offsets[0]
             out.append(ReadEquation(n, line, latex, "error", raw.offset,
                                     error=_error(source, text, off, exc.message)))
-    extra = repr((sidecar, sorted((builtin_rules or {}).items())))
     return Document(source, text, tuple(out), decl, tuple(assumptions), tuple(errors),
-                    decl.title, env, extra)
+                    decl.title, env, sidecar)
 
 
 def _show(name: str, kind: str, params) -> str:

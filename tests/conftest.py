@@ -11,6 +11,20 @@ EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory):
+    """Keep the on-disk verdict cache of every test run (and its subprocesses) private."""
+    import os
+
+    old = os.environ.get("DERIVE_CACHE_DIR")
+    os.environ["DERIVE_CACHE_DIR"] = str(tmp_path_factory.mktemp("derive-cache"))
+    yield
+    if old is None:
+        os.environ.pop("DERIVE_CACHE_DIR", None)
+    else:
+        os.environ["DERIVE_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def post_report():
     import derive

@@ -6,7 +6,6 @@ import json
 
 import pytest
 import sympy as sp
-
 from conftest import link
 
 PROVED = ["3.1", "4.1", "4.2", "5.1", "6.1", "6.2", "7.1", "7.4", "9.1", "9.2", "9.3", "9.4",
@@ -127,8 +126,8 @@ def test_json_fields(post_report):
 def _exact_side(report, eq_index, side, cx):
     """Evaluate one side at a counterexample exactly (sympy, K fixed, sums expanded)."""
     from derive.checker import EquationChecker
-    from derive.registry import post_text
     from derive.document import read_document
+    from derive.registry import post_text
     from derive.translate import Symbols
 
     text, rules = post_text()

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import DATA, EXAMPLES, ROOT, link
 
 import derive
-from conftest import DATA, EXAMPLES, ROOT, link
 from derive.frontmatter import parse_yaml, split_front_matter
 
 NOTATIONS = sorted((DATA / "notations").glob("*.md"))

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, link
 
 import derive
-from conftest import EXAMPLES, link
 from derive.render import render
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "post-plain-100.txt"

@@ -9,7 +9,17 @@ from derive.document import read_document
 from derive.markdown import find_equations
 from derive.parser import ParseError, parse_chain, parse_expression, split_top_level
 from derive.syntax import (
-    Apply, BigOp, Deriv, Exp, Frac, Indicator, Log, Mul, Neg, Num, Pow, Sym, to_latex, to_text,
+    Apply,
+    BigOp,
+    Deriv,
+    Exp,
+    Frac,
+    Indicator,
+    Log,
+    Mul,
+    Sym,
+    to_latex,
+    to_text,
 )
 
 
