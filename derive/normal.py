@@ -236,15 +236,6 @@ def normalize(e: sp.Expr, ranges: Ranges) -> sp.Expr:
     return e
 
 
-def _vanishes(e: sp.Expr, ranges: Ranges) -> bool:
-    """A cheap zero test: one pass, then the numerator of the combined fraction."""
-    new = _pass(e, ranges)
-    if new == 0:
-        return True
-    num, _ = sp.fraction(sp.together(new))
-    return sp.expand(num) == 0
-
-
 def free_deltas(e: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]]:
     """Kronecker deltas in ``e`` between two free index symbols (outside every sum)."""
     out = []
@@ -261,20 +252,33 @@ def free_deltas(e: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]]:
 NONZERO = sp.Symbol("_d", integer=True, nonzero=True)
 
 
+def _numerator_vanishes(e: sp.Expr) -> bool:
+    if e == 0:
+        return True
+    num, _ = sp.fraction(sp.together(e))
+    return sp.expand(num) == 0
+
+
 def is_zero(e: sp.Expr, ranges: Ranges, depth: int = 0) -> bool:
-    """Whether ``e`` is zero for every value of the sizes and indices in their ranges."""
-    if depth == 0 and _vanishes(e, ranges):
-        return True
-    r = normalize(e, ranges)
-    if r == 0:
-        return True
+    """Whether ``e`` is zero for every value of the sizes and indices in their ranges.
+
+    Passes of the normaliser run to a fixed point; after each, the numerator of the
+    combined fraction is expanded (a zero numerator is a zero expression, so no gcd is
+    needed here). Where a delta between two free indices remains, both cases are tried.
+    """
+    cur = e
+    for _ in range(MAX_PASSES):
+        new = _pass(cur, ranges)
+        if _numerator_vanishes(new):
+            return True
+        if new == cur:
+            break
+        cur = new
     if depth >= 2:
         return False
-    for a, b in free_deltas(r):
+    for a, b in free_deltas(cur):
         # case a = b, then case a ≠ b (b = a + d with d a non-zero integer)
-        same = r.xreplace({b: a})
-        if not is_zero(same, ranges, depth + 1):
+        if not is_zero(cur.xreplace({b: a}), ranges, depth + 1):
             return False
-        other = r.xreplace({b: a + NONZERO})
-        return is_zero(other, {**ranges, NONZERO: None} if False else ranges, depth + 1)
+        return is_zero(cur.xreplace({b: a + NONZERO}), ranges, depth + 1)
     return False
