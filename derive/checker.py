@@ -31,7 +31,7 @@ from derive.model import (
     SourceError,
     Verdict,
 )
-from derive.normal import NONZERO, canonical, is_zero, normalize
+from derive.normal import NONZERO, canonical, is_zero, normalize, reduce
 from derive.scope import ReadError, family_ranges
 from derive.syntax import Node, Sym, to_latex, to_text
 from derive.translate import Symbols, Translator
@@ -133,7 +133,7 @@ class EquationChecker:
         diff = lhs - rhs
         if self._zero(diff):
             return Decision(Verdict.PROVED, "symbolic")
-        residual = normalize(diff.xreplace(self.proof_subs), self.ranges)
+        residual = reduce(diff.xreplace(self.proof_subs), self.ranges)
         # a declared assumption first, then the catalogue
         for a, b, latex, text in self.declared:
             if residual.has(a) and self._zero(residual.xreplace({a: b})):
@@ -141,8 +141,9 @@ class EquationChecker:
                                 (Assumption(latex, text, stated=True),), residual=residual)
         restated = set()
         for a, latex, text in self._sum_to_one(residual):
-            if not sp.cancel(residual / (a - 1)).free_symbols:
-                restated.add(a.function.base)  # the link is Σ t = 1 itself: assume nothing
+            marker = sp.Dummy()
+            if residual.xreplace({a: marker}).free_symbols <= {marker}:
+                restated.add(a.function.base)  # the link is about Σ t alone: assume nothing
                 continue
             if self._zero(residual.xreplace({a: sp.Integer(1)})):
                 cx = self._search(lhs, rhs, label, modes=("free",)).get("free")
@@ -412,7 +413,8 @@ class Explainer:
                     out.append((o.last, f"substitution of ({o.index})"))
         return out
 
-    def explain(self, lhs: Node, rhs: Node, position: int, named: str | None = None):
+    def explain(self, lhs: Node, rhs: Node, position: int, named: str | None = None,
+                holds: bool = True):
         """(rule name, derived tree or None, whether the derived form matches the rhs).
 
         A rule carries the link when its own result from the left side equals the right
@@ -450,14 +452,15 @@ class Explainer:
                         rule, (R.Substitution, R.CaseMerge))))
             candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
             per_start.append(candidates)
-        # phase 2: the results most like the written right side, compared symbolically
-        for candidates in per_start:
+        # phase 2: the results most like the written right side, compared symbolically;
+        # pointless for a link that does not hold (a sound rule's result equals the lhs)
+        for candidates in per_start if holds else ():
             for _, _, name, derived, _ in candidates[:MAX_RULE_COMPARISONS]:
                 if self.surface_equal(derived, rhs):
                     return name, derived, True
         # a rule that unfolds a definition (the quotient rule on y_k) may match the right
         # side once the names written there are unfolded too
-        unfolded = R.unfold_once(rhs, self.ctx)
+        unfolded = R.unfold_once(rhs, self.ctx) if holds else rhs
         if not R.same(unfolded, rhs):
             for candidates in per_start:
                 for _, _, name, derived, sound in candidates[:1]:
@@ -589,7 +592,8 @@ def _check_link(ck, ex, eq, grounded, p, position, label, offset=0) -> Link:
     lhs_g, rhs_g = _grounded(ck, eq, grounded, p), _grounded(ck, eq, grounded, p + 1)
     d = ck.decide(lhs_g, rhs_g, label)
     named = eq.rules.get(position)
-    rule, derived, fits = ex.explain(lhs_n, rhs_n, position, named)
+    rule, derived, fits = ex.explain(lhs_n, rhs_n, position, named,
+                                     holds=d.verdict is Verdict.PROVED)
     if not fits and d.verdict is Verdict.PROVED and not named:
         rule, derived = None, None  # true, but no single rule of the catalogue carries it
     if rule is None:
@@ -624,8 +628,8 @@ def _builtin_label(named: str, inferred: str) -> str:
 def _residual(ck: EquationChecker, lhs_n, rhs_n, grounded_residual):
     """lhs − rhs, simplified, in the document's names where possible (y_i, not e^{z_i}/Σ…)."""
     try:
-        surf = normalize((ck.surface(lhs_n) - ck.surface(rhs_n)).xreplace(ck.proof_subs),
-                         ck.ranges)
+        surf = reduce((ck.surface(lhs_n) - ck.surface(rhs_n)).xreplace(ck.proof_subs),
+                      ck.ranges)
         from derive.translate import SurfaceDerivative
 
         if surf != 0 and not surf.has(SurfaceDerivative):
