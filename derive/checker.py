@@ -31,7 +31,7 @@ from derive.model import (
     SourceError,
     Verdict,
 )
-from derive.normal import NONZERO, canonical, is_zero, normalize, reduce
+from derive.normal import NONZERO, canonical, is_zero, reduce
 from derive.scope import ReadError, family_ranges
 from derive.syntax import Node, Sym, to_latex, to_text
 from derive.translate import Symbols, Translator
