@@ -452,6 +452,10 @@ class Explainer:
                         rule, (R.Substitution, R.CaseMerge))))
             candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
             per_start.append(candidates)
+        if holds and named is None:
+            two = self._two_steps(per_start, rhs)
+            if two is not None:
+                return two[0], two[1], True
         # phase 2: the results most like the written right side, compared symbolically;
         # pointless for a link that does not hold (a sound rule's result equals the lhs)
         for candidates in per_start if holds else ():
@@ -472,6 +476,22 @@ class Explainer:
             return (named, None, False) if named is not None else (None, None, False)
         _, _, name, derived, _ = max(tried, key=lambda c: (c[0], c[1]))
         return (named if named is not None else name), derived, False
+
+    def _two_steps(self, per_start, rhs: Node):
+        """Two rules in a row whose result is exactly what was written (people often take
+        linearity and the chain rule, or sifting and a constant sum, in one written step)."""
+        for candidates in per_start:
+            for _, _, first, middle, sound in candidates[:6]:
+                if not sound:
+                    continue
+                for rule in R.BASIC:
+                    try:
+                        derived = rule.apply(middle, self.ctx)
+                    except (ReadError, RecursionError, StopIteration, TypeError):
+                        continue
+                    if derived is not None and R.same(derived, rhs):
+                        return f"{first}, then {self._label(rule, middle)}", derived
+        return None
 
     def _label(self, rule, start):
         if isinstance(rule, R.Linearity):
