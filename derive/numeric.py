@@ -147,6 +147,8 @@ _FREE_CACHE: dict = {}
 def _free_ints(e) -> tuple:
     r = _FREE_CACHE.get(e)
     if r is None:
+        if len(_FREE_CACHE) > 20_000:  # keyed by value, so always correct; only bounded
+            _FREE_CACHE.clear()
         r = tuple(sorted((s for s in e.free_symbols if s.is_Symbol and s.is_integer),
                          key=lambda s: s.name))
         _FREE_CACHE[e] = r

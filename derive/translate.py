@@ -57,6 +57,7 @@ class Symbols:
     def __init__(self) -> None:
         self._cache: dict[tuple[str, str], object] = {}
         self.memo: dict = {}  # grounded sides, keyed by scope and tree (see checker)
+        self.bodies: dict = {}  # grounded definition bodies, keyed by definition and held names
 
     def _get(self, kind: str, name: str, make):
         key = (kind, name)
@@ -112,7 +113,7 @@ class Translator:
 
     def grounded_body(self, d: Definition, keep: frozenset[str]) -> sp.Expr:
         key = (d.name, d.equation, keep)
-        cache = _BODY_CACHE.setdefault(id(self.symbols), {})
+        cache = self.symbols.bodies  # per document: never shared with another document
         if key not in cache:
             sub = Translator(d.env, self.symbols, surface=False)
             bound = {}
@@ -331,9 +332,6 @@ class Translator:
             inner = differentiate(inner, var)
         new = held - keep
         return self.unfold(inner, new) if new else inner
-
-
-_BODY_CACHE: dict[int, dict] = {}
 
 
 def differentiate(e: sp.Expr, v: sp.Expr) -> sp.Expr:
