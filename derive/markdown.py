@@ -65,41 +65,35 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
+_OPENER = re.compile(
+    r"\$\$|\\\\\[|(?<!\\)\\\[|\\begin\{("
+    + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
+
+
 def find_equations(text: str) -> list[RawEquation]:
-    """Every display equation in a Markdown text, in order of appearance."""
+    """Every display equation in a Markdown text, in order of appearance (one linear scan)."""
     masked = _mask_code(text)
     found: list[RawEquation] = []
     pos = 0
-    n = len(masked)
-    while pos < n:
-        candidates = []
-        for opener, closer in (("$$", "$$"), ("\\\\[", "\\\\]"), ("\\[", "\\]")):
-            k = masked.find(opener, pos)
-            if opener == "\\[" and k > 0 and masked[k - 1] == "\\":
-                k2 = k
-                while k2 >= 0 and k2 < n and masked[k2 - 1:k2] == "\\":
-                    k2 = masked.find(opener, k2 + 2)
-                    if k2 < 0:
-                        break
-                k = k2
-            if k >= 0:
-                candidates.append((k, opener, closer))
-        m = _BEGIN.search(masked, pos)
-        if m:
-            candidates.append((m.start(), m.group(0), "\\end{" + m.group(1) + "}"))
-        if not candidates:
+    counted, line_no = 0, 1  # newlines are counted incrementally, not from the start each time
+    while True:
+        m = _OPENER.search(masked, pos)
+        if not m:
             break
-        start, opener, closer = min(candidates, key=lambda c: c[0])
-        body_start = start + len(opener)
+        opener = m.group(0)
+        if m.group(1):
+            closer, kind = "\\end{" + m.group(1) + "}", m.group(1)
+        else:
+            closer = {"$$": "$$", "\\\\[": "\\\\]", "\\[": "\\]"}[opener]
+            kind = opener
+        start, body_start = m.start(), m.end()
+        line_no += masked.count("\n", counted, start)
+        counted = start
         end = masked.find(closer, body_start)
-        line, _ = line_col(text, start)
         if end < 0:
-            found.append(RawEquation("", body_start, line, "unclosed:" + opener))
+            found.append(RawEquation("", body_start, line_no, "unclosed:" + opener))
             break
-        body = text[body_start:end]
-        kind = opener.strip("\\").replace("begin{", "").rstrip("}") if opener.startswith(
-            "\\begin") else opener
-        found.extend(_rows(body, body_start, line, kind))
+        found.extend(_rows(text[body_start:end], body_start, line_no, kind))
         pos = end + len(closer)
     return found
 
