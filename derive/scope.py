@@ -147,9 +147,9 @@ def definition_head(lhs: Node, env: Env) -> tuple[str, str, tuple[str, ...]] | N
     if sym.sub:
         if not all(isinstance(s, Sym) and not s.sub for s in sym.sub):
             return None
-        if isinstance(lhs, Apply) and (sym.name in env.definitions or not all(
-                isinstance(a, Sym) and a.case is None for a in lhs.args)):
-            return None  # y_k (…) is a product, not y_i(z_i) naming its argument
+        if isinstance(lhs, Apply) and not all(
+                isinstance(a, Sym) and a.case is None for a in lhs.args):
+            return None  # y_k (1 - y_i) is a product, not y_i(z_i) naming its argument
         params = tuple(s.name for s in sym.sub)  # type: ignore[union-attr]
         if len(set(params)) != len(params):
             return None

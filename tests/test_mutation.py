@@ -37,10 +37,12 @@ The independent second check (the oracle)
     separately, may be proved); different somewhere → false. Each counterexample
     derive reports for a mutant is also re-evaluated by the oracle.
 
-Derive keeps a module-level cache of grounded definition bodies keyed by
-``id(Symbols())`` (see ``test_verdict_does_not_depend_on_earlier_documents``); the
-harness clears it before each check so that every mutant is checked as in a fresh
-process and the numbers below are not polluted by that separate bug.
+Each mutant is read and checked with a fresh :class:`derive.translate.Symbols`, as a
+separate document (``test_verdict_does_not_depend_on_earlier_documents`` guards against
+state leaking from one document to the next).
+
+Run ``python tests/test_mutation.py [N]`` for the numbers and every non-refuted mutant;
+the full run (every mutant, every rewrite) is ``test_full_mutation_run`` (``-m slow``).
 """
 
 from __future__ import annotations
@@ -58,7 +60,6 @@ import pytest
 import sympy as sp
 
 import derive
-from derive import translate
 from derive.checker import EquationChecker, check_equation
 from derive.document import _blank_front_matter, read_document
 from derive.frontmatter import split_front_matter
@@ -318,12 +319,6 @@ class Site:
     signature: tuple[str, ...] = ()  # the document's definitions, to spot shared links
 
 
-def _clear_body_cache() -> None:
-    cache = getattr(translate, "_BODY_CACHE", None)
-    if isinstance(cache, dict):
-        cache.clear()
-
-
 def side_spans(text: str) -> dict[int, list[tuple[int, int, str]]]:
     """Equation index → [(start, end, latex) for each side], as file offsets."""
     _, body_line = split_front_matter(text)
@@ -342,7 +337,6 @@ def side_spans(text: str) -> dict[int, list[tuple[int, int, str]]]:
 @cache
 def proved_sites(path: Path) -> tuple[Site, ...]:
     text = path.read_text(encoding="utf-8")
-    _clear_body_cache()
     report = derive.check_text(text, source=path.name, seed=SEED, timeout=TIMEOUT)
     spans = side_spans(text)
     signature = tuple(e.latex for e in report.equations if e.kind == "definition")
@@ -381,7 +375,6 @@ def check_site(site: Site, latex: str, oracle: str = "auto") -> Outcome:
     "always", or "never".
     """
     text = splice(site, latex)
-    _clear_body_cache()
     doc = read_document(text, site.source)
     eq = doc.equations[site.eq - 1]
     if eq.kind == "error":
@@ -926,7 +919,6 @@ def test_fast_path_agrees_with_check_text(mutant_rows):
     rows = mutant_rows[::20]
     assert len(rows) >= 10
     for site, _op, latex, out in rows:
-        _clear_body_cache()
         report = derive.check_text(splice(site, latex), source=site.source, seed=SEED,
                                    timeout=TIMEOUT)
         eq = report.equations[site.eq - 1]
@@ -940,10 +932,10 @@ def test_fast_path_agrees_with_check_text(mutant_rows):
 def test_verdict_does_not_depend_on_earlier_documents():
     """A document's verdicts must not depend on what was checked before it in the process.
 
-    Grounded definition bodies are cached per ``id(Symbols())`` (derive/translate.py);
-    once a document's Symbols object is freed its id can be reused by the next
-    document's, which then sees the previous document's definition of y_k. Whether an id
-    is reused depends on the allocator, so the pair is checked many times.
+    Grounded definition bodies were once cached per ``id(Symbols())``: once a document's
+    Symbols object was freed its id could be reused by the next document's, which then saw
+    the previous document's definition of y_k. Whether an id is reused depends on the
+    allocator, so the pair is checked many times.
     """
     a = ("$$y_k = \\frac{e^{z_k}}{\\sum_{j=1}^{K} e^{z_j}}$$\n\n"
          "$$\\sum_{k=1}^{K} y_k = 1$$\n")
