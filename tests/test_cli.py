@@ -139,3 +139,26 @@ def test_same_input_gives_identical_json_apart_from_seconds():
     a = run("check", "softmax-cross-entropy", "--format", "json", "--no-cache").stdout
     b = run("check", "softmax-cross-entropy", "--format", "json", "--no-cache", "-j", "2").stdout
     assert strip(json.loads(a)) == strip(json.loads(b))
+
+
+def test_github_annotations_point_at_line_52():
+    r = run("check", "softmax-cross-entropy", "--format", "github", "--no-cache")
+    assert r.returncode == 1
+    errors = [line for line in r.stdout.splitlines() if line.startswith("::error ")]
+    assert len(errors) == 2 and all("line=52" in line for line in errors)
+    assert any(line.startswith("::warning ") and "line=52" in line
+               for line in r.stdout.splitlines())
+
+
+@pytest.mark.parametrize("fmt,marker", [
+    ("markdown", "| "), ("html", "<html"), ("latex", "\\documentclass"), ("plain", "Summary"),
+])
+def test_other_formats(fmt, marker):
+    r = run("check", "softmax-cross-entropy", "--format", fmt, "--no-cache")
+    assert r.returncode == 1 and marker in r.stdout
+    assert "refuted" in r.stdout
+
+
+def test_html_needs_no_network():
+    r = run("check", "softmax-cross-entropy", "--format", "html", "--no-cache")
+    assert "http://" not in r.stdout and "https://" not in r.stdout and "<script src" not in r.stdout
