@@ -113,6 +113,21 @@ class Link:
     def ok(self) -> bool:
         return self.verdict is Verdict.PROVED
 
+    def as_report(self) -> Report:
+        """This link alone, as a report (for display in a notebook)."""
+        eq = Equation(0, 0, "claim", f"{self.lhs} = {self.rhs}",
+                      f"{self.lhs_text} = {self.rhs_text}", (self,))
+        return Report(f"link {self.position}", (eq,))
+
+    def _repr_html_(self) -> str:
+        return self.as_report()._repr_html_()
+
+    def _repr_markdown_(self) -> str:
+        return self.as_report()._repr_markdown_()
+
+    def _repr_latex_(self) -> str:
+        return self.as_report()._repr_latex_()
+
     def to_json(self) -> dict[str, Any]:
         return {
             "position": self.position,
@@ -203,6 +218,19 @@ class Equation:
     def ok(self) -> bool:
         return self.kind != "error" and all(link.ok for link in self.links) and (
             self.chain is None or self.chain.verdict is Verdict.PROVED)
+
+    def as_report(self) -> Report:
+        """This equation alone, as a report (for display in a notebook)."""
+        return Report(f"equation {self.index}", (self,))
+
+    def _repr_html_(self) -> str:
+        return self.as_report()._repr_html_()
+
+    def _repr_markdown_(self) -> str:
+        return self.as_report()._repr_markdown_()
+
+    def _repr_latex_(self) -> str:
+        return self.as_report()._repr_latex_()
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -313,3 +313,17 @@ def test_print_rich_and_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "\x1b[" in out and "✗ refuted" in out and "by chain rule" in out
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\x1b" not in render(REPORT, "terminal")
+
+
+def test_equations_and_links_render_themselves_in_notebooks():
+    import derive
+
+    report = derive.check("softmax-cross-entropy")
+    eq = report.equations[6]
+    link = eq.links[1]
+    for obj in (report, eq, link):
+        html = obj._repr_html_()
+        assert "refuted" in html and "<" in html
+        assert "refuted" in obj._repr_markdown_()
+        assert obj._repr_latex_().strip()
+    assert "1, 0" in link._repr_html_()  # the counterexample t = (1, 0)
