@@ -715,6 +715,8 @@ class FoldDefinition(Rule):
         d: Definition = self.d  # type: ignore[attr-defined]
         if self.unfold:  # type: ignore[attr-defined]
             return _changed(node, unfold_once(node, ctx, {d.name}))
+        if d.kind == "function" and len(d.params) == 1:
+            return _changed(node, _fold_function(node, d))
         if d.kind != "family" or len(d.params) != 1:
             return None
         p = d.params[0]
@@ -730,6 +732,45 @@ class FoldDefinition(Rule):
             return None
 
         return _changed(node, map_tree(node, fn))
+
+
+_PARAM = ("param",)
+
+
+def _fold_function(node: Node, d: Definition) -> Node:
+    """Write σ(a) wherever the body of σ(u) = … appears with some a in place of u."""
+    param = ("sym", d.params[0], ())
+    pattern = _mark(key(d.body), param)
+
+    def fn(n: Node):
+        if isinstance(n, (Frac, Mul, Exp, Add, Pow)):
+            binding: dict = {}
+            if _unify(pattern, key(n), binding) and "arg" in binding:
+                arg = next((m for m in _walk(n) if key(m) == binding["arg"]), None)
+                if arg is not None:
+                    return Apply(Sym(d.name), (strip(arg),))
+        return None
+
+    return map_tree(node, fn)
+
+
+def _mark(k, param):
+    if k == param:
+        return _PARAM
+    if isinstance(k, tuple):
+        return tuple(_mark(x, param) for x in k)
+    return k
+
+
+def _unify(pattern, k, binding: dict) -> bool:
+    if pattern == _PARAM:
+        if "arg" in binding:
+            return binding["arg"] == k
+        binding["arg"] = k
+        return True
+    if isinstance(pattern, tuple) and isinstance(k, tuple):
+        return len(pattern) == len(k) and all(_unify(p, x, binding) for p, x in zip(pattern, k))
+    return pattern == k
 
 
 def _case_sym(n: Node, letter: str) -> Case | None:
