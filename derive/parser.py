@@ -91,6 +91,16 @@ TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
 )
 
 
+# Unicode written straight into math: read as the macro it stands for.
+_GREEK_CHARS = dict(zip("αβγδεζηθικλμνξρστυφχψωΓΔΘΛΞΦΨΩ", (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi rho sigma tau "
+    "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Phi Psi Omega").split()))
+UNICODE = {**{c: ("cmd", n) for c, n in _GREEK_CHARS.items()},
+           "π": ("cmd", "pi"), "ℓ": ("cmd", "ell"), "Σ": ("cmd", "sum"), "∑": ("cmd", "sum"),
+           "∏": ("cmd", "prod"), "∂": ("cmd", "partial"), "·": ("cmd", "cdot"),
+           "⋅": ("cmd", "cdot"), "×": ("cmd", "times"), "−": ("op", "-"), "≠": ("op", "neq")}
+
+
 def tokenize(src: str) -> list[Token]:
     toks: list[Token] = []
     n = len(src)
@@ -162,7 +172,12 @@ def tokenize(src: str) -> list[Token]:
             toks.append(Token("letter", c, p))
             p += 1
             continue
-        if c in "<>":
+        if c in UNICODE:
+            kind, value = UNICODE[c]
+            toks.append(Token(kind, value, p))
+            p += 1
+            continue
+        if c in "<>≤≥≈":
             raise ParseError(f"the relation {c!r} is not checked: derive checks chains of '='", p)
         if c in "+-*/=()[]{}_^,'|.!":
             toks.append(Token("op", c, p))
@@ -300,9 +315,10 @@ class Parser:
 
     def error(self, message: str, tok: Token | None = None) -> ParseError:
         t = tok or self.tok
-        if t.kind == "eof" and "expected" in message:
+        expecting = message.startswith("expected") or " expected " in message
+        if t.kind == "eof" and expecting:
             message += ", found the end of the expression"
-        elif "expected" in message:
+        elif expecting:
             shown = ("\\" + t.value) if t.kind == "cmd" else t.value
             message += f", found {shown!r}"
         return ParseError(message, self.offset + t.pos)
@@ -327,6 +343,8 @@ class Parser:
             self.advance()
         if not self.at("eof"):
             t = self.tok
+            if t.kind == "op" and t.value == "neq":
+                raise self.error("the relation ≠ is not checked: derive checks chains of '='")
             shown = ("\\" + t.value) if t.kind == "cmd" else t.value
             raise self.error(f"unexpected {shown!r}")
         return node

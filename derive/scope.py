@@ -282,8 +282,8 @@ def _cases(sides: list[Node]) -> tuple[Case, ...]:
         for n in _walk(s):
             if isinstance(n, Sym) and n.case is not None:
                 c = n.case
-                key = (c.left, c.right, c.equal)
-                if all((f.left, f.right, f.equal) != key for f in found):
+                key = (frozenset((c.left, c.right)), c.equal)  # y_{k=i} and z_{i=k}: one case
+                if all((frozenset((f.left, f.right)), f.equal) != key for f in found):
                     for f in found:
                         if {f.left, f.right} == {c.left, c.right} and f.equal != c.equal:
                             raise ReadError(

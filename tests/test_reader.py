@@ -269,3 +269,20 @@ $$g(1 + x) = g + g x$$
 def test_unicode_and_greek():
     report = derive.check_text(r"$$\alpha (\beta + \gamma) = \alpha \beta + \alpha \gamma$$")
     assert report.equations[0].links[0].verdict.value == "proved"
+
+
+def test_unicode_math_is_read_as_the_macros_it_stands_for():
+    report = derive.check_text("""
+$$σ(u) = \\frac{1}{1 + e^{−u}}$$
+$$\\frac{∂}{∂u} σ(u) = σ(u) · (1 − σ(u))$$
+$$Σ_{k=1}^{K} 2 t_k = 2 Σ_{j=1}^{K} t_j$$
+""")
+    assert [lk.verdict.value for lk in report.links] == ["proved", "proved"]
+
+
+def test_case_subscripts_written_either_way_round_are_one_case():
+    report = derive.check_text(r"""
+$$y_k = \frac{e^{z_k}}{\sum_{j=1}^K e^{z_j}}$$
+$$\frac{\partial y_{k=i}}{\partial z_i} = y_{i=k}(1 - y_k)$$
+""")
+    assert report.links[0].verdict.value == "proved"
