@@ -113,11 +113,10 @@ def test_list_and_version():
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["list"], ["check", "--help"]])
 def test_paths_that_need_no_maths_do_not_import_sympy(args):
-    code = ("import sys, runpy; sys.argv = ['derive'] + %r\n"
+    code = (f"import sys, runpy; sys.argv = ['derive'] + {args!r}\n"
             "try:\n    runpy.run_module('derive', run_name='__main__')\n"
             "except SystemExit:\n    pass\n"
-            "assert 'sympy' not in sys.modules, 'sympy was imported'\n"
-            "assert 'rich' not in sys.modules or %r == ['list'] or True\n" % (args, args))
+            "assert 'sympy' not in sys.modules, 'sympy was imported'\n")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
 
@@ -161,4 +160,5 @@ def test_other_formats(fmt, marker):
 
 def test_html_needs_no_network():
     r = run("check", "softmax-cross-entropy", "--format", "html", "--no-cache")
-    assert "http://" not in r.stdout and "https://" not in r.stdout and "<script src" not in r.stdout
+    for needle in ("http://", "https://", "<script src"):
+        assert needle not in r.stdout

@@ -54,7 +54,8 @@ def test_the_authors_correction():
 
 def test_a_declared_assumption_turns_conditional_into_proved():
     text = (EXAMPLES / "softmax-cross-entropy-corrected.md").read_text(encoding="utf-8")
-    text = text.replace("---\n", "---\nderive:\n  assumptions:\n    - \"\\\\sum_{k=1}^{K} t_k = 1\"\n", 1)
+    declared = 'derive:\n  assumptions:\n    - "\\\\sum_{k=1}^{K} t_k = 1"\n'
+    text = text.replace("---\n", "---\n" + declared, 1)
     report = derive.check_text(text, "declared.md")
     l3 = link(report, 7, 3)
     assert l3.verdict.value == "proved"

@@ -49,10 +49,8 @@ def test_suggestion_put_back_checks_as_proved():
 
 def test_suggestion_for_7_3_rechecks(transcription_report):
     lk = link(transcription_report, 7, 3)
-    doc = r"""
-$$y_i(z_i) = \frac{e^{z_i}}{\sum_{k=1}^K e^{z_k}}$$
-$$%s = %s$$
-""" % (lk.lhs, lk.suggestion)
+    doc = (r"$$y_i(z_i) = \frac{e^{z_i}}{\sum_{k=1}^K e^{z_k}}$$" + "\n"
+           + f"$${lk.lhs} = {lk.suggestion}$$\n")
     assert derive.check_text(doc).equations[1].links[0].verdict.value == "proved"
 
 

@@ -159,7 +159,8 @@ def test_split_skips_equals_inside_groups_and_not_equal():
 @pytest.mark.parametrize("src,message", [
     (r"\frac{a}{b", "unbalanced braces"), (r"a + \foo{b}", r"unknown macro \foo"),
     ("a + ", "expected"), (r"x^23", "ambiguous superscript"), (r"\partial C", r"\partial"),
-    ("(" * 500 + "a" + ")" * 500, "nesting"), (r"\log_2 x", "base"), (r"f' x", "argument list after the prime"),
+    ("(" * 500 + "a" + ")" * 500, "nesting"), (r"\log_2 x", "base"),
+    (r"f' x", "argument list after the prime"),
     (r"a \le b", "relation"), (r"a < b", "relation"), (r"\text{if } x", "words inside math"),
 ])
 def test_parse_errors(src, message):
