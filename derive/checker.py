@@ -494,8 +494,6 @@ class Explainer:
         return None
 
     def _label(self, rule, start):
-        if isinstance(rule, R.Linearity):
-            return R.linearity_label(rule)
         return rule.label(start, self.ctx)
 
 

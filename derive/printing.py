@@ -56,9 +56,7 @@ class _Latex(LatexPrinter):
 
 
 class _Text(StrPrinter):
-    def _print_Indexed(self, expr):
-        idx = "".join(self._print(i) for i in expr.indices)
-        return f"{expr.base.label}_{idx}" if len(idx) == 1 else f"{expr.base.label}_{{{idx}}}"
+    # (Indexed prints itself; text() below renames t[k] to t_k before printing)
 
     def _bigop(self, sign: str, expr) -> str:
         heads = "".join(f"{sign}_{{{v}={self._print(lo)}}}^{{{self._print(hi)}}} "

@@ -328,8 +328,17 @@ class Linearity(Rule):
     """∂/∂x of a sum, a difference or a constant multiple: push the derivative inside."""
 
     def apply(self, node, ctx):
-        consts: list[str] = []
+        return self._push(node, ctx, [])
 
+    def label(self, node, ctx):
+        consts: list[str] = []
+        self._push(node, ctx, consts)
+        if consts:  # name what was taken out as constant, as in "(t constant)"
+            names = sorted({c.split("_")[0] for c in consts})
+            return f"{self.name} ({', '.join(names)} constant)"
+        return self.name
+
+    def _push(self, node, ctx, consts: list[str]):
         def push(expr: Node, d: Deriv) -> Node:
             expr = strip(expr)
             var = d.wrt[0]
@@ -360,9 +369,7 @@ class Linearity(Rule):
                     return push(inner, n)
             return None
 
-        out = map_tree(node, fn)
-        self._consts = consts
-        return _changed(node, out)
+        return _changed(node, map_tree(node, fn))
 
 
 class ChainRule(Rule):
@@ -911,13 +918,5 @@ def catalogue(ctx: RuleContext) -> list[Rule]:
     return rules
 
 
-def linearity_label(rule: Linearity) -> str:
-    consts = getattr(rule, "_consts", [])
-    if consts:
-        names = sorted({c.split("_")[0] for c in consts})
-        return f"linearity of the derivative ({', '.join(names)} constant)"
-    return rule.name
-
-
 __all__ = ["Rule", "RuleContext", "Earlier", "catalogue", "same", "key", "BASIC", "strip",
-           "Linearity", "linearity_label", "Substitution", "CaseMerge", "unfold_once"]
+           "Linearity", "Substitution", "CaseMerge", "unfold_once"]

@@ -90,10 +90,6 @@ def key_of(sym: Sym) -> tuple:
     return (sym.name, tuple(getattr(s, "name", None) for s in sym.sub))
 
 
-def bare_name(name: str) -> str:
-    return name.lstrip("\\")
-
-
 # --------------------------------------------------------------------------- prepass
 
 def collect_sizes_and_indices(trees: list[Node]) -> tuple[set[str], set[str]]:
