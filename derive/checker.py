@@ -259,10 +259,20 @@ class EquationChecker:
                 letter = self._letter_for(name)
                 latex = (f"\\sum_{{{letter}={sp.latex(lo)}}}^{{{sp.latex(hi)}}} "
                          f"{name}_{{{letter}}} = 1")
-                text = f"Σ_{letter} {name}_{letter} = 1"
+                text = f"Σ_{letter} {name}_{letter} = 1"  # the plain-text form of the same
                 yield s, latex, text
 
     def _letter_for(self, family: str) -> str:
+        """The index the document itself sums this family over (Σ_c l_c), else a free letter."""
+        from derive.syntax import BigOp
+
+        trees = list(self.eq.reading.sides) + [d.body for d in self.env.definitions.values()]
+        for tree in trees:
+            for n in R._walk(tree):
+                if isinstance(n, BigOp) and n.index and any(
+                        isinstance(m, Sym) and m.name == family and len(m.sub) == 1
+                        and getattr(m.sub[0], "name", None) == n.index for m in R._walk(n.body)):
+                    return n.index
         used = {str(s) for s in self.ranges}
         for c in "kjlmn":
             if c not in used:

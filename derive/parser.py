@@ -622,6 +622,8 @@ class Parser:
                 self.expect_op(")", "')'")
                 return Paren(inner, "(", ")", pos=start)
             if t.value == "[":
+                if self.paren_is_condition("]"):
+                    return self.bracket_condition("[]", start)
                 self.advance()
                 inner = self.expr()
                 self.expect_op("]", "']'")
@@ -709,6 +711,8 @@ class Parser:
                     case = self.condition()
                     self.expect_op(")", "')'")
                     return Indicator(case, name, pos=start)
+                if self.at_op("[") and self.paren_is_condition("]"):
+                    return self.bracket_condition(name + "[]", start)
                 raise self.error(f"expected a condition after \\{name}{{1}}")
             if name == "mathrm":
                 self.advance()
@@ -728,10 +732,17 @@ class Parser:
             raise self.error(f"unexpected \\{name}")
         raise self.error("expected an expression")
 
-    def paren_is_condition(self) -> bool:
+    def paren_is_condition(self, close: str = ")") -> bool:
         return (self.peek().kind == "letter" and self.peek(2).kind == "op"
                 and self.peek(2).value in ("=", "neq") and self.peek(3).kind == "letter"
-                and self.peek(4).kind == "op" and self.peek(4).value == ")")
+                and self.peek(4).kind == "op" and self.peek(4).value == close)
+
+    def bracket_condition(self, style: str, start: int) -> Indicator:
+        """An Iverson bracket: [k = i], or \\mathbb{1}[k = i]."""
+        self.advance()
+        case = self.condition()
+        self.expect_op("]", "']'")
+        return Indicator(case, style, pos=start)
 
     def indicator_braces(self, style: str, start: int) -> Indicator:
         self.expect_op("\\{", "'\\{'")

@@ -273,6 +273,9 @@ def _latex(node: Node) -> str:  # noqa: C901 - one case per node type
         cond = case_latex(c)
         if node.style == "1()":
             return f"1({cond})"
+        if node.style.endswith("[]"):
+            head = {"[]": "", "mathbb[]": "\\mathbb{1}", "mathbf[]": "\\mathbf{1}"}[node.style]
+            return f"{head}[{cond}]"
         if node.style == "mathbb":
             return "\\mathbb{1}\\{" + cond + "\\}"
         if node.style == "mathbf":

@@ -92,7 +92,7 @@ def test_subscripts_run_together():
 @pytest.mark.parametrize("src,style", [
     (r"1\{k = i\}", "1{}"), (r"\mathbb{1}\{k = i\}", "mathbb"), (r"\mathbf{1}\{k = i\}", "mathbf"),
     ("1(k = i)", "1()"), (r"\delta_{ki}", "delta"), (r"\delta_{k,i}", "delta,"),
-    (r"\mathbb{1}_{k=i}", "mathbb_"),
+    (r"\mathbb{1}_{k=i}", "mathbb_"), ("[k = i]", "[]"), (r"\mathbb{1}[k = i]", "mathbb[]"),
 ])
 def test_indicators(src, style):
     node = p(src)
