@@ -33,11 +33,15 @@ from derive.model import (
 )
 from derive.normal import NONZERO, canonical, is_zero, reduce
 from derive.scope import ReadError, family_ranges
-from derive.syntax import Node, Sym, to_latex, to_text
+from derive.syntax import Node, Sym, name_text, to_latex, to_text
 from derive.translate import Symbols, Translator
 
 ENGINE = "derive-engine/1"
 MAX_RULE_COMPARISONS = 4  # symbolic comparisons per link when naming its rule
+# failures inside sympy or the engine: reported on the link or equation, never a traceback
+ENGINE_FAILURES = (RecursionError, MemoryError, ArithmeticError, TypeError, ValueError,
+                   AttributeError, KeyError, IndexError, NotImplementedError, NameError,
+                   StopIteration, AssertionError)
 
 
 class TimeLimit(Exception):
@@ -529,13 +533,16 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
         return Equation(eq.index, eq.line, "error", eq.latex, eq.latex, error=eq.error)
     if eq.kind == "definition" and len(eq.sides) <= 2:
         return Equation(eq.index, eq.line, "definition", eq.latex, text,
-                        defines=eq.definition.name.lstrip("\\"), notes=eq.notes)
+                        defines=name_text(eq.definition.name), notes=eq.notes)
     try:
         ck = EquationChecker(doc, eq, symbols, seed)
         ex = Explainer(ck, doc, eq)
         grounded = [None] * len(eq.reading.sides)
     except ReadError as exc:
         return _error_equation(doc, eq, exc.message, exc.pos)
+    except ENGINE_FAILURES as exc:
+        return _error_equation(doc, eq, f"the engine failed on this equation "
+                                        f"({type(exc).__name__}: {str(exc)[:120]})")
     offset = 1 if eq.kind == "definition" else 0
     links = []
     for p in range(len(eq.reading.sides) - 1):
@@ -552,8 +559,7 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
                         lhs_t, rhs_t, reason=f"time limit ({timeout:g} s)")
         except ReadError as exc:
             return _error_equation(doc, eq, exc.message, exc.pos)
-        except (RecursionError, MemoryError, ArithmeticError, TypeError, ValueError,
-                AttributeError, KeyError, IndexError, NotImplementedError) as exc:
+        except ENGINE_FAILURES as exc:
             # an engine failure on one link is an undecided link, never a crash of the run
             lhs, lhs_t = _side(eq, p + offset)
             rhs, rhs_t = _side(eq, p + 1 + offset)
@@ -573,13 +579,12 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
         except TimeLimit:
             chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], "timeout",
                           reason=f"time limit ({timeout:g} s)")
-        except (RecursionError, MemoryError, ArithmeticError, TypeError, ValueError,
-                AttributeError, KeyError, IndexError, NotImplementedError) as exc:
+        except ENGINE_FAILURES as exc:
             chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], "none",
                           reason=f"the engine failed ({type(exc).__name__})")
     cases = tuple(Assumption(_case_latex(c), _case_text(c), True) for c in eq.reading.cases)
     return Equation(eq.index, eq.line, eq.kind, eq.latex, text, tuple(links), chain,
-                    defines=eq.definition.name.lstrip("\\") if eq.definition else None,
+                    defines=name_text(eq.definition.name) if eq.definition else None,
                     cases=cases, notes=eq.notes)
 
 

@@ -30,7 +30,7 @@ from derive.scope import (
     definition_head,
     resolve,
 )
-from derive.syntax import Node, Num, Sym, to_latex, to_text
+from derive.syntax import Node, Num, Sym, name_text, to_latex, to_text
 
 
 @dataclass(frozen=True)
@@ -228,7 +228,7 @@ def read_document(text: str, source: str = "<string>",
 
 
 def _show(name: str, kind: str, params) -> str:
-    base = name.lstrip("\\")
+    base = name_text(name)
     if kind == "family":
         return f"{base}_{''.join(params)}"
     if kind == "function":

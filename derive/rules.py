@@ -31,6 +31,7 @@ from derive.syntax import (
     Pow,
     Sym,
     children,
+    name_text,
     to_latex,
 )
 
@@ -713,7 +714,7 @@ class FoldDefinition(Rule):
     """Recognise a definition's right side and write the defined name instead (or unfold it)."""
 
     def __init__(self, d: Definition, unfold: bool = False):
-        what = d.name.lstrip("\\")
+        what = name_text(d.name)
         object.__setattr__(self, "name", f"definition of {what} ({d.equation})")
         object.__setattr__(self, "d", d)
         object.__setattr__(self, "unfold", unfold)
