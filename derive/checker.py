@@ -31,7 +31,7 @@ from derive.model import (
     SourceError,
     Verdict,
 )
-from derive.normal import NONZERO, canonical, is_zero, reduce
+from derive.normal import NONZERO, canonical, is_positive, is_zero, reduce
 from derive.scope import ReadError, family_ranges
 from derive.syntax import Node, Sym, name_text, to_latex, to_text
 from derive.translate import Symbols, Translator
@@ -133,10 +133,18 @@ class EquationChecker:
             e, ranges = e.expr, e.ranges
         return is_zero(e.xreplace(self.proof_subs) if self.proof_subs else e, ranges)
 
-    def decide(self, lhs: sp.Expr, rhs: sp.Expr, label: str) -> Decision:
+    def decide(self, lhs: sp.Expr, rhs: sp.Expr, label: str,
+               written: tuple[Node, Node] | None = None) -> Decision:
         diff = lhs - rhs
         if self._zero(diff):
-            return Decision(Verdict.PROVED, "symbolic")
+            nonzero = self._nonzero_denominators(*written) if written else None
+            if nonzero is None:
+                return Decision(Verdict.PROVED, "symbolic")
+            if self._stated(nonzero):
+                return Decision(Verdict.PROVED, "symbolic", (self._as_stated(nonzero),))
+            return Decision(Verdict.CONDITIONAL, "symbolic", (nonzero,),
+                            reason="the two sides agree wherever both are defined; one side "
+                                   "divides by a quantity the other does not")
         residual = reduce(diff.xreplace(self.proof_subs), self.ranges)
         # a declared assumption first, then the catalogue
         for a, b, latex, text in self.declared:
@@ -169,9 +177,15 @@ class EquationChecker:
                                     self._counterexample(cx), residual)
         positive = self._positivity(diff)
         if positive is not None:
+            if self._stated(positive):
+                return Decision(Verdict.PROVED, "symbolic", (self._as_stated(positive),),
+                                residual=residual)
             cx = self._search(lhs, rhs, label, modes=("free",)).get("free")
             return Decision(Verdict.CONDITIONAL, "symbolic", (positive,),
                             self._counterexample(cx), residual)
+        two = self._at_least_two(diff)
+        if two is not None:
+            return Decision(Verdict.CONDITIONAL, "symbolic", (two,), None, residual)
         found = self._search(lhs, rhs, label)
         for mode in ("one-hot", "simplex"):
             if found.get(mode):
@@ -190,6 +204,58 @@ class EquationChecker:
         return Decision(Verdict.UNKNOWN, "none", residual=residual,
                         reason="no symbolic proof, and no counterexample at "
                                f"K = {numeric.SIZES[0]}..{numeric.SIZES[-1]}")
+
+    def _stated(self, a: Assumption) -> bool:
+        from derive.document import condition_key
+
+        return condition_key(a.latex) in {condition_key(c) for c in self.doc.conditions}
+
+    @staticmethod
+    def _as_stated(a: Assumption) -> Assumption:
+        return Assumption(a.latex, a.text, stated=True)
+
+    def _nonzero_denominators(self, lhs: Node, rhs: Node) -> Assumption | None:
+        """a b / b = a holds only where b ≠ 0: a written denominator that one side has and
+        the other has not, and that is not known to be non-zero (exponentials, sums of
+        them, sizes and positive names are)."""
+        from derive.syntax import Frac
+
+        def dens(side: Node) -> set:
+            out = set()
+            for n in R._walk(side):
+                if not isinstance(n, Frac):
+                    continue
+                try:
+                    den = canonical(self.ground(n.den))
+                except (ReadError, *ENGINE_FAILURES):
+                    continue
+                for f in sp.Mul.make_args(den):
+                    base = f.base if f.is_Pow and f.exp.is_positive else f
+                    if base.free_symbols and not is_positive(base) and \
+                            base.is_nonzero is not True:
+                        out.add(base)
+            return out
+
+        one_sided = dens(lhs) ^ dens(rhs)
+        if not one_sided:
+            return None
+        items = sorted(one_sided, key=sp.default_sort_key)
+        latex = ", ".join(f"{printing.latex(b)} \\neq 0" for b in items)
+        text = ", ".join(f"{printing.text(b)} ≠ 0" for b in items)
+        return Assumption(latex, text)
+
+    def _at_least_two(self, diff: sp.Expr) -> Assumption | None:
+        """A link that needs two classes at least (an index 2 in the range 1..K)."""
+        sizes = sorted((s for s in diff.free_symbols if s.is_Symbol and s.is_integer
+                        and s.is_positive), key=lambda s: s.name)
+        for size in sizes:
+            bigger = sp.Symbol(f"_{size.name}", integer=True, positive=True)
+            mapping = {size: bigger + 1}
+            ranges = {k: (lo.xreplace(mapping), hi.xreplace(mapping))
+                      for k, (lo, hi) in self.ranges.items()}
+            if self._zero(_RangedZero(diff.xreplace(mapping), ranges)):
+                return Assumption(f"{size} \\geq 2", f"{size} ≥ 2")
+        return None
 
     def _one_hot(self, residual: sp.Expr, restated: set):
         """t_k = 1{k = c} for a class c in range: the one-hot target of classification."""
@@ -623,7 +689,7 @@ def _grounded(ck: EquationChecker, eq: ReadEquation, cache: list, k: int) -> sp.
 def _check_link(ck, ex, eq, grounded, p, position, label, offset=0) -> Link:
     lhs_n, rhs_n = eq.reading.sides[p], eq.reading.sides[p + 1]
     lhs_g, rhs_g = _grounded(ck, eq, grounded, p), _grounded(ck, eq, grounded, p + 1)
-    d = ck.decide(lhs_g, rhs_g, label)
+    d = ck.decide(lhs_g, rhs_g, label, (lhs_n, rhs_n))
     named = eq.rules.get(position)
     rule, derived, fits = ex.explain(lhs_n, rhs_n, position, named,
                                      holds=d.verdict is Verdict.PROVED)
@@ -756,7 +822,7 @@ def check_document(doc: Document, *, seed: int = 0, timeout: float | None = 20.0
                    jobs: int = 1) -> Report:
     """Check every equation of a read document and build its report."""
     t0 = time.perf_counter()
-    symbols = Symbols()
+    symbols = Symbols.for_document(doc)
     if jobs > 1:
         from derive.parallel import map_equations
 

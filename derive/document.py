@@ -9,6 +9,7 @@ the other equations are still read. No sympy here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from derive.frontmatter import (
@@ -62,6 +63,7 @@ class Document:
     title: str = ""
     env: Env | None = None
     sidecar: tuple[str, str] | None = None  # (path, text) of a declarations file, if any
+    conditions: tuple[str, ...] = ()  # declared inequalities (b \neq 0, x > 0), as LaTeX
 
 
 def _error(file: str, text: str, offset: int, message: str) -> SourceError:
@@ -168,7 +170,15 @@ def read_document(text: str, source: str = "<string>",
               constants=frozenset(decl.constants))
 
     assumptions = []
+    conditions = []
+    positive, nonzero = set(), set()
     for latex, line in decl.assumptions:
+        if _INEQUALITY.match(latex):  # "b \neq 0", "x > 0": facts about names
+            conditions.append(latex)
+            fact = _name_fact(latex)
+            if fact is not None:
+                (positive if fact[1] == ">" else nonzero).add(fact[0])
+            continue
         try:
             sides = parse_chain(latex)
             if len(sides) != 2:
@@ -178,6 +188,7 @@ def read_document(text: str, source: str = "<string>",
             errors.append(SourceError(f"assumption {latex!r}: {exc.message}", line, 1,
                                       _line(text, line), source))
 
+    env = replace(env, positive=frozenset(positive), nonzero=frozenset(nonzero))
     out: list[ReadEquation] = []
     for n, (raw, chain, err) in enumerate(parsed, start=1):
         line = raw.line
@@ -224,7 +235,34 @@ def read_document(text: str, source: str = "<string>",
             out.append(ReadEquation(n, line, latex, "error", raw.offset,
                                     error=_error(source, text, off, exc.message)))
     return Document(source, text, tuple(out), decl, tuple(assumptions), tuple(errors),
-                    decl.title, env, sidecar)
+                    decl.title, env, sidecar, tuple(conditions))
+
+
+_INEQUALITY = re.compile(r"^.*(\\neq|\\ne\b|\\not\s*=|>|\\geq?|≠|≥)\s*[0-9]+\s*$")
+
+
+def _name_fact(latex: str) -> tuple[str, str] | None:
+    """'T > 0' → ('T', '>'); 'p_k > 0' → ('p', '>'); 'b \\neq 0' → ('b', '≠')."""
+    key = condition_key(latex)
+    for op in (">", "≠"):
+        if key.endswith(op + "0"):
+            name = key[: -2]
+            if "_" in name:
+                name = name.split("_", 1)[0]
+            try:
+                node = parse_expression(name)
+            except ParseError:
+                return None
+            if isinstance(node, Sym) and not node.sub:
+                return node.name, op
+    return None
+
+
+def condition_key(latex: str) -> str:
+    """A condition as written, compared without spaces or the spelling of ≠ and ≥."""
+    out = re.sub(r"\\not\s*=|\\neq|\\ne\b|≠", "≠", latex)
+    out = re.sub(r"\\geq?|≥", "≥", out)
+    return re.sub(r"\s+|[{}]", "", out)
 
 
 def _show(name: str, kind: str, params) -> str:

@@ -18,7 +18,7 @@ def _check(doc, indices: list[int], seed: int, timeout: float | None) -> dict:
     from derive.checker import check_equation
     from derive.translate import Symbols
 
-    symbols = Symbols()
+    symbols = Symbols.for_document(doc)
     return {k: check_equation(doc, doc.equations[k], symbols, seed, timeout) for k in indices}
 
 

@@ -576,7 +576,7 @@ class Parser:
             raise self.error("expected '=' or '\\neq' in the condition")
         self.advance()
         right = self.tok
-        if right.kind != "letter":
+        if right.kind != "letter" and not (right.kind == "num" and right.value.isdigit()):
             raise self.error("expected an index in the condition")
         self.advance()
         style = "=" if op.value == "=" else self._neq_style(op)
@@ -758,8 +758,8 @@ class Parser:
         letters = []
         while not self.at_op("}"):
             t = self.tok
-            if t.kind == "letter":
-                letters.append(t.value)
+            if t.kind == "letter" or (t.kind == "num" and t.value.isdigit()):
+                letters.extend(t.value if t.kind == "letter" else [t.value])
                 self.advance()
             elif self.at_op(","):
                 self.advance()

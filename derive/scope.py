@@ -63,6 +63,8 @@ class Env:
     declared_ranges: dict[str, Range] = field(default_factory=dict)
     functions: frozenset[str] = frozenset()  # declared function names
     constants: frozenset[str] = frozenset()
+    positive: frozenset[str] = frozenset()  # names declared positive: T > 0, p_k > 0
+    nonzero: frozenset[str] = frozenset()  # names declared non-zero: b \neq 0
 
     def define(self, d: Definition) -> Env:
         defs = dict(self.definitions)

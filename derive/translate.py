@@ -54,7 +54,10 @@ def pyname(name: str) -> str:
 class Symbols:
     """One sympy object per name of a document, so that every equation shares them."""
 
-    def __init__(self) -> None:
+    def __init__(self, positive: frozenset[str] = frozenset(),
+                 nonzero: frozenset[str] = frozenset()) -> None:
+        self.positive = positive  # names declared positive (T > 0) or non-zero (b \neq 0)
+        self.nonzero = nonzero
         self._cache: dict[tuple[str, str], object] = {}
         self.memo: dict = {}  # grounded sides, keyed by scope and tree (see checker)
         self.bodies: dict = {}  # grounded definition bodies, keyed by definition and held names
@@ -72,11 +75,26 @@ class Symbols:
         return self._get("size", letter,
                          lambda: sp.Symbol(pyname(letter), integer=True, positive=True))
 
+    @classmethod
+    def for_document(cls, doc) -> Symbols:
+        env = doc.env
+        if env is None:
+            return cls()
+        return cls(env.positive, env.nonzero)
+
+    def _facts(self, name: str) -> dict:
+        if name in self.positive:
+            return {"positive": True}
+        if name in self.nonzero:
+            return {"real": True, "nonzero": True}
+        return {"real": True}
+
     def family(self, name: str) -> sp.IndexedBase:
-        return self._get("family", name, lambda: sp.IndexedBase(pyname(name), real=True))
+        return self._get("family", name,
+                         lambda: sp.IndexedBase(pyname(name), **self._facts(name)))
 
     def scalar(self, name: str) -> sp.Symbol:
-        return self._get("scalar", name, lambda: sp.Symbol(pyname(name), real=True))
+        return self._get("scalar", name, lambda: sp.Symbol(pyname(name), **self._facts(name)))
 
     def function(self, name: str):
         return self._get("function", name, lambda: sp.Function(pyname(name), real=True))
@@ -218,8 +236,8 @@ class Translator:
         if isinstance(node, BigOp):
             return self.bigop(node, keep, bound)
         if isinstance(node, Indicator):
-            a = self.index_value(Sym(node.case.left), bound)
-            b = self.index_value(Sym(node.case.right), bound)
+            a, b = (sp.Integer(x) if x.isdigit() else self.index_value(Sym(x), bound)
+                    for x in (node.case.left, node.case.right))
             d = sp.KroneckerDelta(a, b)
             return d if node.case.equal else 1 - d
         if isinstance(node, Apply):

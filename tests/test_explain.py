@@ -67,12 +67,31 @@ def test_residuals(transcription_report):
     (r"$$\log(a b) = \log a + \log b$$", ["a, b > 0"]),
     (r"$$\delta_{ki} y_k = y_k$$", ["i = k"]),
     (r"$$\delta_{ki} y_k = 0$$", [r"i \neq k"]),
+    (r"$$\frac{a b}{b} = a$$", [r"b \neq 0"]),
+    (r"$$\sum_{k=1}^{K} \delta_{k2} = 1$$", [r"K \geq 2"]),
 ])
 def test_discovered_assumptions(text, needs):
     lk = derive.check_text(text).equations[0].links[0]
     assert lk.verdict.value == "conditional"
     assert [a.latex for a in lk.needs] == needs
     assert not any(a.stated for a in lk.needs)
+
+
+def test_declared_positivity_and_nonzero_are_facts_about_names():
+    text = """---
+derive:
+  assumptions:
+    - "b \\neq 0"
+    - "x > 0"
+---
+$$\\frac{a b}{b} = a$$
+
+$$\\log(x^2) = 2 \\log x$$
+
+$$\\frac{a c}{c} = a$$
+"""
+    verdicts = [lk.verdict.value for lk in derive.check_text(text).links]
+    assert verdicts == ["proved", "proved", "conditional"]
 
 
 def test_no_assumption_that_restates_the_link():

@@ -382,7 +382,7 @@ def check_site(site: Site, latex: str, oracle: str = "auto") -> Outcome:
     eq = doc.equations[site.eq - 1]
     if eq.kind == "error":
         return Outcome("error", detail=eq.error.message if eq.error else "")
-    symbols = Symbols()
+    symbols = Symbols.for_document(doc)
     result = check_equation(doc, eq, symbols, SEED, TIMEOUT)
     if result.kind == "error":
         return Outcome("error", detail=result.error.message if result.error else "")
