@@ -429,6 +429,15 @@ class Parser:
         base = self.postfix()
         if self.at_op("^"):
             caret = self.advance()
+            if isinstance(base, Sym) and self.at_op("{") and self.peek().kind == "op" and \
+                    self.peek().value == "(" and self.peek(2).kind in ("letter", "num") and \
+                    self.peek(3).kind == "op" and self.peek(3).value == ")" and \
+                    self.peek(4).kind == "op" and self.peek(4).value == "}":
+                # x^{(i)} is a sample index in ML notes, a derivative order elsewhere, and a
+                # power only rarely: refuse rather than guess
+                raise self.error("a superscript in parentheses like x^{(i)} is ambiguous (an "
+                                 "index? a derivative? a power?): write x_{i} for an index, or "
+                                 "x^{i} for a power", caret)
             if isinstance(base, Sym) and base.name == "e" and not base.sub:
                 node: Node = Exp(self.script(), "e", pos=base.pos)
             else:
