@@ -416,7 +416,28 @@ class Parser:
         self.leave()
         if len(factors) == 1:
             return factors[0]
+        self.refuse_words(factors)
         return Mul(tuple(factors), tuple(ops), pos=start)
+
+    def refuse_words(self, factors: list[Node]) -> None:
+        """Three or more letters written together (log x, exp(x), softmax) are a word, not a
+        product of one-letter variables: refuse rather than multiply them."""
+        run: list[Sym] = []
+        for f in [*factors, None]:
+            head = f.func if isinstance(f, Apply) else f
+            if isinstance(head, Sym) and len(head.name) == 1 and head.name.isalpha() and (
+                    not run or head.pos == run[-1].pos + 1) and not (run and run[-1].sub):
+                run.append(head)
+                continue
+            if len(run) >= 3:
+                word = "".join(s.name for s in run)
+                hint = (f"write \\{word}" if word in ("log", "ln", "exp", "sin", "cos", "tan",
+                                                        "tanh", "sqrt") else
+                        "put spaces between the letters if you mean a product")
+                raise ParseError(f"the letters '{word}' run together like a word: {hint}",
+                                 run[0].pos)
+            run = [head] if isinstance(head, Sym) and len(head.name) == 1 and \
+                head.name.isalpha() else []
 
     def rest_of_term(self, start: int) -> Node:
         if not self.starts_factor() and not self.at_op("-"):
