@@ -402,9 +402,11 @@ class Parser:
                 else:
                     factors.append(self.factor())
                 continue
-            if self.at_op("/"):  # x y / z w reads as ((x y) / z) w
+            if self.at_op("/"):
                 self.advance()
                 den = self.factor()
+                if self.starts_factor():  # a/b c: is c above or below the line? never guess
+                    raise self.error("a/b c is ambiguous: write \\frac{a}{b c} or (a/b) c")
                 num = factors[0] if len(factors) == 1 else Mul(tuple(factors), tuple(ops))
                 factors, ops = [Frac(num, den, "slash", pos=start)], []
                 continue
