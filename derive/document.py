@@ -27,6 +27,7 @@ from derive.scope import (
     Env,
     ReadError,
     Reading,
+    collect_families,
     collect_sizes_and_indices,
     definition_head,
     resolve,
@@ -165,6 +166,7 @@ def read_document(text: str, source: str = "<string>",
     for c in decl.constants:
         indices.discard(c)
     env = Env(sizes=frozenset(sizes), indices=frozenset(indices),
+              families=frozenset(collect_families(trees)),
               declared_ranges=declared_ranges,
               functions=frozenset(_latex_name(f) for f in decl.functions),
               constants=frozenset(decl.constants))

@@ -63,6 +63,7 @@ class Env:
     declared_ranges: dict[str, Range] = field(default_factory=dict)
     functions: frozenset[str] = frozenset()  # declared function names
     constants: frozenset[str] = frozenset()
+    families: frozenset[str] = frozenset()  # names written with a subscript somewhere
     positive: frozenset[str] = frozenset()  # names declared positive: T > 0, p_k > 0
     nonzero: frozenset[str] = frozenset()  # names declared non-zero: b \neq 0
 
@@ -93,6 +94,12 @@ def key_of(sym: Sym) -> tuple:
 
 
 # --------------------------------------------------------------------------- prepass
+
+def collect_families(trees: list[Node]) -> set[str]:
+    """Names written with an index somewhere in the document (z in z_i, y in y_{k=i})."""
+    return {n.name for tree in trees for n in _walk(tree)
+            if isinstance(n, Sym) and (n.sub or n.case is not None)}
+
 
 def collect_sizes_and_indices(trees: list[Node]) -> tuple[set[str], set[str]]:
     """Sizes are the letters used as upper limits of sums; indices are summation indices and

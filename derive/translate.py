@@ -270,6 +270,10 @@ class Translator:
                                 f"{pyname(name)}({', '.join(d.params)})", node.pos)
             if d is not None and not self.surface and name not in keep:
                 return self.instantiate(d, [], keep)
+            if d is None and name in self.env.families and name not in self.env.constants:
+                raise ReadError(f"{pyname(name)} is written with an index elsewhere in the "
+                                f"document: write an element such as {pyname(name)}_i "
+                                "(a whole vector is not understood)", node.pos)
             return self.symbols.scalar(name)
         idx = [self.index_value(s, bound) for s in node.sub]
         d = self.definition(name)
@@ -337,6 +341,10 @@ class Translator:
             raise ReadError(f"cannot differentiate with respect to the index {name}", v.pos)
         if d is not None and d.kind != "scalar":
             raise ReadError(f"cannot differentiate with respect to {pyname(name)}", v.pos)
+        if d is None and name in self.env.families:
+            raise ReadError(f"∂/∂{pyname(name)}: {pyname(name)} is written with an index "
+                            f"elsewhere; differentiate with respect to an element such as "
+                            f"{pyname(name)}_i", v.pos)
         return self.symbols.scalar(name), held
 
     def derivative(self, node: Deriv, keep, bound):

@@ -288,3 +288,12 @@ $$y_k = \frac{e^{z_k}}{\sum_{j=1}^K e^{z_j}}$$
 $$\frac{\partial y_{k=i}}{\partial z_i} = y_{i=k}(1 - y_k)$$
 """)
     assert report.links[0].verdict.value == "proved"
+
+
+def test_a_family_written_without_its_index_is_refused_not_misread():
+    report = derive.check_text(r"""
+$$C = -\sum_{k=1}^K t_k \log z_k$$
+$$\frac{\partial C}{\partial z} = 0$$
+""")
+    err = report.equations[1].error
+    assert err is not None and "index" in err.message and err.line == 3
