@@ -349,6 +349,11 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range]) -> N
         # dσ/du for a function σ of one argument means dσ(u)/du
         func = node.expr
         node = replace(node, expr=Apply(func, (node.wrt[0],), pos=func.pos))
+    d = env.definitions.get(node.func.name) if isinstance(node, Apply) else None
+    if d is not None and d.kind == "scalar" and not node.func.sub and not node.primes and all(
+            isinstance(a, Sym) for a in node.args):
+        # C(z) for a scalar C defined earlier names what C depends on: it is C itself
+        return node.func
     if isinstance(node, Apply) and not env.is_function(node.func.name) and len(node.args) == 1:
         # not a function: juxtaposition is multiplication, as in y_k (1 - y_i)
         from derive.syntax import Mul, Paren
