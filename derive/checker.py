@@ -220,14 +220,21 @@ class EquationChecker:
         them, sizes and positive names are)."""
         from derive.syntax import Frac
 
+        memo = self.symbols.memo
+
         def dens(side: Node) -> set:
             out = set()
             for n in R._walk(side):
                 if not isinstance(n, Frac):
                     continue
-                try:
-                    den = canonical(self.ground(n.den))
-                except (ReadError, *ENGINE_FAILURES):
+                key = ("denominator", id(self.env), R.key(n.den))
+                if key not in memo:
+                    try:
+                        memo[key] = canonical(self.ground(n.den))
+                    except (ReadError, *ENGINE_FAILURES):
+                        memo[key] = None
+                den = memo[key]
+                if den is None:
                     continue
                 for f in sp.Mul.make_args(den):
                     base = f.base if f.is_Pow and f.exp.is_positive else f
