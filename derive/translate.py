@@ -411,7 +411,7 @@ class SurfaceDerivative(sp.Function):
     is_commutative = True
 
     @classmethod
-    def eval(cls, *args):
+    def eval(cls, *args):  # sympy's hook for automatic evaluation (not Python's eval): none
         return None
 
 
