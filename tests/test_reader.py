@@ -162,7 +162,8 @@ def test_split_skips_equals_inside_groups_and_not_equal():
     ("(" * 500 + "a" + ")" * 500, "nesting"), (r"\log_2 x", "base"),
     (r"f' x", "argument list after the prime"),
     (r"x^{(i)} y", "ambiguous"), ("log x", r"write \log"), ("softmax(z)", "run together"),
-    ("a/b c", "ambiguous"), (r"a \le b", "relation"), (r"a < b", "relation"), (r"\text{if } x", "words inside math"),
+    ("a/b c", "ambiguous"), (r"a \le b", "relation"), (r"a < b", "relation"),
+    (r"\text{if } x", "words inside math"),
 ])
 def test_parse_errors(src, message):
     with pytest.raises(ParseError) as exc:
