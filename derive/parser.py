@@ -669,8 +669,14 @@ class Parser:
             name = t.value
             if name in ("frac", "dfrac", "tfrac"):
                 self.advance()
+                mark = self.i
                 num = self.frac_arg(numerator=True)
                 den = self.frac_arg(numerator=False)
+                if isinstance(num, _DerivHead) and num.style == "d" and not isinstance(
+                        den, _DerivDen):
+                    self.i = mark  # \frac{d}{u}: d over u, not a derivative
+                    num = self.frac_arg(numerator=True, plain=True)
+                    den = self.frac_arg(numerator=False)
                 return self.make_fraction(num, den, name, start)
             if name == "exp":
                 self.advance()
@@ -859,12 +865,17 @@ class Parser:
         return idx.value, lo
 
     # -- derivatives and fractions
-    def frac_arg(self, numerator: bool) -> Node:
+    def frac_arg(self, numerator: bool, plain: bool = False) -> Node:
         if self.at_op("{"):
             self.advance()
             if self.at_op("}"):
                 raise self.error("empty group")
-            node = self.expr_or_deriv_numerator() if numerator else self.deriv_denominator_or_expr()
+            if plain:
+                node = self.expr()
+            elif numerator:
+                node = self.expr_or_deriv_numerator()
+            else:
+                node = self.deriv_denominator_or_expr()
             self.expect_op("}", "'}'")
             return node
         t = self.tok
@@ -901,8 +912,9 @@ class Parser:
         t = self.tok
         if t.kind == "letter" and t.value == "d":
             nxt = self.peek()
-            # "d" then something to differentiate, or nothing (operator form)
-            return not (nxt.kind == "op" and nxt.value in ("_", "^", "("))
+            # "d" then something to differentiate (or d^2 …), or nothing (operator form); a
+            # fraction whose denominator is no differential is read again as a plain one
+            return not (nxt.kind == "op" and nxt.value in ("_", "("))
         return t.kind == "cmd" and t.value == "mathrm" and self.peek(2).value == "d"
 
     def take_differential(self) -> str:

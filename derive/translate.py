@@ -270,10 +270,6 @@ class Translator:
                                 f"{pyname(name)}({', '.join(d.params)})", node.pos)
             if d is not None and not self.surface and name not in keep:
                 return self.instantiate(d, [], keep)
-            if d is None and name in self.env.families and name not in self.env.constants:
-                raise ReadError(f"{pyname(name)} is written with an index elsewhere in the "
-                                f"document: write an element such as {pyname(name)}_i "
-                                "(a whole vector is not understood)", node.pos)
             return self.symbols.scalar(name)
         idx = [self.index_value(s, bound) for s in node.sub]
         d = self.definition(name)
@@ -341,10 +337,6 @@ class Translator:
             raise ReadError(f"cannot differentiate with respect to the index {name}", v.pos)
         if d is not None and d.kind != "scalar":
             raise ReadError(f"cannot differentiate with respect to {pyname(name)}", v.pos)
-        if d is None and name in self.env.families:
-            raise ReadError(f"∂/∂{pyname(name)}: {pyname(name)} is written with an index "
-                            f"elsewhere; differentiate with respect to an element such as "
-                            f"{pyname(name)}_i", v.pos)
         return self.symbols.scalar(name), held
 
     def derivative(self, node: Deriv, keep, bound):
@@ -354,6 +346,14 @@ class Translator:
             return SurfaceDerivative(inner, *[p[0] for p in pairs])
         held = {p[1] for p in pairs if p[1] is not None}
         inner = self._tr(node.expr, keep | held, bound)
+        for v, (var, _) in zip(node.wrt, pairs):
+            # ∂C/∂z where C depends on the family z_k: a gradient, not a scalar derivative
+            if var.is_Symbol and v.name in self.env.families and inner.has(
+                    self.symbols.family(v.name)):
+                raise ReadError(f"∂/∂{pyname(v.name)}: what is differentiated depends on "
+                                f"{pyname(v.name)}_k; differentiate with respect to an "
+                                f"element such as {pyname(v.name)}_i (gradients of vectors "
+                                "are not understood)", v.pos)
         for var, _ in pairs:
             inner = differentiate(inner, var)
         new = held - keep

@@ -297,4 +297,16 @@ $$C = -\sum_{k=1}^K t_k \log z_k$$
 $$\frac{\partial C}{\partial z} = 0$$
 """)
     err = report.equations[1].error
-    assert err is not None and "index" in err.message and err.line == 3
+    assert err is not None and "element" in err.message and err.line == 3
+
+
+def test_d_over_u_is_a_fraction_and_d2f_dx2_a_derivative():
+    report = derive.check_text(r"""
+$$f(x) = x^3$$
+$$\frac{d^2 f}{dx^2} = 6 x$$
+$$\frac{d}{u} u = d$$
+""")
+    assert [e.kind for e in report.equations] == ["definition", "claim", "claim"]
+    assert report.equations[1].links[0].verdict.value == "proved"
+    lk = report.equations[2].links[0]
+    assert lk.verdict.value == "conditional" and lk.needs[0].text == "u ≠ 0"
