@@ -821,7 +821,7 @@ def summarise(equations: list[Equation], source_errors: int = 0) -> tuple[str, .
     elif not out and total:
         out.append(f"every step holds ({total} links proved for every size)")
     elif not out:
-        out.append("nothing to check: no claims")
+        out.append("nothing to check: no claims")  # (a note says why when there is no math)
     return tuple(out)
 
 
@@ -840,9 +840,9 @@ def check_document(doc: Document, *, seed: int = 0, timeout: float | None = 20.0
     assumptions = tuple(Assumption(latex, f"{to_text(a)} = {to_text(b)}", True)
                         for (a, b), latex, _ in doc.assumptions)
     errors = list(doc.errors)
-    if not doc.equations and not errors:
-        errors.append(SourceError("no display equations found ($$…$$, \\[…\\], equation or "
-                                  "align)", 1, 1, "", doc.source))
+    if not doc.equations and not errors:  # prose only (a README in a docs folder): not an error
+        notes = (*notes, "no display equations found ($$…$$, \\[…\\], equation or align): "
+                         "nothing to check")
     return Report(doc.source, tuple(equations), doc.title, seed,
                   summarise(equations, len(errors)), notes,
                   assumptions, ENGINE, time.perf_counter() - t0, tuple(errors))

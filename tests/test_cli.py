@@ -162,3 +162,13 @@ def test_html_needs_no_network():
     r = run("check", "softmax-cross-entropy", "--format", "html", "--no-cache")
     for needle in ("http://", "https://", "<script src"):
         assert needle not in r.stdout
+
+
+def test_a_prose_only_file_is_not_an_error(tmp_path):
+    (tmp_path / "README.md").write_text("# Notes\n\nNo display math here, only $x$ inline.\n")
+    (tmp_path / "post.md").write_text("$$2 a = a + a$$\n")
+    r = run("check", str(tmp_path), "--format", "json", "--no-cache")
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    prose = next(x for x in data["reports"] if x["source"].endswith("README.md"))
+    assert prose["ok"] and any("no display equations" in n for n in prose["notes"])
