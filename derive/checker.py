@@ -28,7 +28,6 @@ from derive.model import (
     Equation,
     Link,
     Report,
-    SourceError,
     Verdict,
 )
 from derive.normal import NONZERO, canonical, is_positive, is_zero, reduce
