@@ -32,7 +32,7 @@ from derive.model import (
 )
 from derive.normal import NONZERO, canonical, is_positive, is_zero, reduce
 from derive.scope import ReadError, family_ranges
-from derive.syntax import Node, Sym, name_text, to_latex, to_text
+from derive.syntax import Node, Sym, name_text, to_latex, to_text, walk
 from derive.translate import Symbols, Translator
 
 ENGINE = "derive-engine/1"
@@ -223,7 +223,7 @@ class EquationChecker:
 
         def dens(side: Node) -> set:
             out = set()
-            for n in R._walk(side):
+            for n in walk(side):
                 if not isinstance(n, Frac):
                     continue
                 key = ("denominator", id(self.env), R.key(n.den))
@@ -344,10 +344,10 @@ class EquationChecker:
 
         trees = list(self.eq.reading.sides) + [d.body for d in self.env.definitions.values()]
         for tree in trees:
-            for n in R._walk(tree):
+            for n in walk(tree):
                 if isinstance(n, BigOp) and n.index and any(
                         isinstance(m, Sym) and m.name == family and len(m.sub) == 1
-                        and getattr(m.sub[0], "name", None) == n.index for m in R._walk(n.body)):
+                        and getattr(m.sub[0], "name", None) == n.index for m in walk(n.body)):
                     return n.index
         used = {str(s) for s in self.ranges}
         for c in "kjlmn":
@@ -390,11 +390,10 @@ class EquationChecker:
 
     def _targets(self) -> set:
         wrt = set()
-        from derive.rules import _walk
         from derive.syntax import Deriv
 
         for side in self.eq.reading.sides:
-            for n in _walk(side):
+            for n in walk(side):
                 if isinstance(n, Deriv):
                     for v in n.wrt:
                         if v.sub:
@@ -402,12 +401,10 @@ class EquationChecker:
         return {self.symbols.family(name) for name in self._family_names() if name not in wrt}
 
     def _family_names(self):
-        from derive.rules import _walk
-
         names = set()
         trees = list(self.eq.reading.sides) + [d.body for d in self.env.definitions.values()]
         for t in trees:
-            for n in _walk(t):
+            for n in walk(t):
                 if isinstance(n, Sym) and n.sub and n.name not in self.env.definitions:
                     names.add(n.name)
         return names
@@ -625,19 +622,15 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
             with time_limit(timeout):
                 link = _check_link(ck, ex, eq, grounded, p, position, label, offset)
         except TimeLimit:
-            lhs, lhs_t = _side(eq, p + offset)
-            rhs, rhs_t = _side(eq, p + 1 + offset)
-            link = Link(position, lhs, rhs, Verdict.UNKNOWN, "timeout", "undetermined (time limit)",
-                        lhs_t, rhs_t, reason=f"time limit ({timeout:g} s)")
+            link = _undecided(eq, p + offset, position, "timeout", "undetermined (time limit)",
+                              f"time limit ({timeout:g} s)")
         except ReadError as exc:
             return _error_equation(doc, eq, exc.message, exc.pos)
         except ENGINE_FAILURES as exc:
             # an engine failure on one link is an undecided link, never a crash of the run
-            lhs, lhs_t = _side(eq, p + offset)
-            rhs, rhs_t = _side(eq, p + 1 + offset)
-            link = Link(position, lhs, rhs, Verdict.UNKNOWN, "none", "undetermined",
-                        lhs_t, rhs_t, reason=f"the engine failed on this link "
-                                             f"({type(exc).__name__}: {str(exc)[:120]})")
+            link = _undecided(eq, p + offset, position, "none", "undetermined",
+                              f"the engine failed on this link ({type(exc).__name__}: "
+                              f"{str(exc)[:120]})")
         links.append(_with_seconds(link, time.perf_counter() - t0))
     chain = None
     if len(links) >= 2 and all(lk.verdict is Verdict.PROVED and not lk.needs for lk in links):
@@ -673,6 +666,14 @@ def _case_latex(c) -> str:
 
 def _case_text(c) -> str:
     return f"{c.left} = {c.right}" if c.equal else f"{c.left} ≠ {c.right}"
+
+
+def _undecided(eq: ReadEquation, k: int, position: int, method: str, rule: str,
+               reason: str) -> Link:
+    """Link k (sides k, k+1) as unknown, with the reason the engine could not decide it."""
+    lhs, lhs_t = _side(eq, k)
+    rhs, rhs_t = _side(eq, k + 1)
+    return Link(position, lhs, rhs, Verdict.UNKNOWN, method, rule, lhs_t, rhs_t, reason=reason)
 
 
 def _with_seconds(link: Link, seconds: float) -> Link:

@@ -511,17 +511,11 @@ class Parser:
                 raise self.error("expected an argument list after the prime, as in f'(x)")
             call = self.call(node)
             return Apply(call.func, call.args, primes, pos=call.pos)
-        if isinstance(node, Sym) and self.at_op("(") and self.looks_like_call():
+        if isinstance(node, Sym) and self.at_op("("):
+            # kept as an application here; the scope turns it into a product when the name
+            # is not a function (y_k (1 - y_i))
             node = self.call(node)
         return node
-
-    def looks_like_call(self) -> bool:
-        """A parenthesis right after a name might be an argument list; the scope decides later.
-
-        Here it is kept as Apply only when it directly follows the name; the scope turns an
-        Apply of a non-function back into a product.
-        """
-        return True
 
     def call(self, func: Sym) -> Node:
         start = self.pos()

@@ -33,6 +33,7 @@ from derive.syntax import (
     children,
     name_text,
     to_latex,
+    walk,
 )
 
 
@@ -152,41 +153,27 @@ def wrap(node: Node) -> Node:
     return Paren(node) if isinstance(node, (Add, Neg)) else node
 
 
-def letters_in(node: Node) -> set[str]:
+def index_letters(node: Node, sum_indices: bool = True, names: bool = False) -> set[str]:
+    """Letters used as indices (subscripts, case conditions, indicators and, unless told
+    otherwise, summation indices); with ``names``, plain names too."""
     out: set[str] = set()
-    for n in _walk(node):
-        if isinstance(n, Sym):
-            if n.case is not None:
-                out.update((n.case.left, n.case.right))
-            for s in n.sub:
-                if isinstance(s, Sym):
-                    out.add(s.name)
-            if not n.sub:
-                out.add(n.name)
-        elif isinstance(n, Indicator):
-            out.update((n.case.left, n.case.right))
-    return out
-
-
-def index_letters(node: Node) -> set[str]:
-    """Letters used as indices: subscripts, case conditions, indicators (not plain names)."""
-    out: set[str] = set()
-    for n in _walk(node):
+    for n in walk(node):
         if isinstance(n, Sym):
             if n.case is not None:
                 out.update((n.case.left, n.case.right))
             out.update(s.name for s in n.sub if isinstance(s, Sym))
+            if names and not n.sub:
+                out.add(n.name)
         elif isinstance(n, Indicator):
             out.update((n.case.left, n.case.right))
-        elif isinstance(n, BigOp) and n.index:
+        elif sum_indices and isinstance(n, BigOp) and n.index:
             out.add(n.index)
     return out
 
 
-def _walk(node: Node):
-    yield node
-    for c in children(node):
-        yield from _walk(c)
+def letters_in(node: Node) -> set[str]:
+    """Every letter a tree mentions: its indices (not bound ones) and its plain names."""
+    return index_letters(node, sum_indices=False, names=True)
 
 
 def rename(node: Node, mapping: dict[str, str]) -> Node:
@@ -240,7 +227,7 @@ def map_tree(node: Node, fn) -> Node:
 
 def depends(node: Node, var: Sym, ctx: RuleContext) -> bool:
     """Whether a tree can depend on the differentiation variable ``var``."""
-    for n in _walk(node):
+    for n in walk(node):
         if isinstance(n, Sym):
             if n.name == var.name:
                 return True
@@ -754,7 +741,7 @@ def _fold_function(node: Node, d: Definition) -> Node:
         if isinstance(n, (Frac, Mul, Exp, Add, Pow)):
             binding: dict = {}
             if _unify(pattern, key(n), binding) and "arg" in binding:
-                arg = next((m for m in _walk(n) if key(m) == binding["arg"]), None)
+                arg = next((m for m in walk(n) if key(m) == binding["arg"]), None)
                 if arg is not None:
                     return Apply(Sym(d.name), (strip(arg),))
         return None
@@ -782,7 +769,7 @@ def _unify(pattern, k, binding: dict) -> bool:
 
 
 def _case_sym(n: Node, letter: str) -> Case | None:
-    for m in _walk(n):
+    for m in walk(n):
         if isinstance(m, Sym) and m.case is not None and m.case.left == letter:
             return m.case
     return None

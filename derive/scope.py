@@ -24,6 +24,7 @@ from derive.syntax import (
     children,
     to_latex,
     to_text,
+    walk,
 )
 
 
@@ -97,7 +98,7 @@ def key_of(sym: Sym) -> tuple:
 
 def collect_families(trees: list[Node]) -> set[str]:
     """Names written with an index somewhere in the document (z in z_i, y in y_{k=i})."""
-    return {n.name for tree in trees for n in _walk(tree)
+    return {n.name for tree in trees for n in walk(tree)
             if isinstance(n, Sym) and (n.sub or n.case is not None)}
 
 
@@ -107,7 +108,7 @@ def collect_sizes_and_indices(trees: list[Node]) -> tuple[set[str], set[str]]:
     sizes: set[str] = set()
     indices: set[str] = set()
     for tree in trees:
-        for node in _walk(tree):
+        for node in walk(tree):
             if isinstance(node, BigOp):
                 if node.index:
                     indices.add(node.index)
@@ -126,16 +127,10 @@ def collect_sizes_and_indices(trees: list[Node]) -> tuple[set[str], set[str]]:
     return sizes, indices - sizes
 
 
-def _walk(node: Node):
-    yield node
-    for c in children(node):
-        yield from _walk(c)
-
-
 def _letters(node: Node | None) -> set[str]:
     if node is None:
         return set()
-    return {n.name for n in _walk(node) if isinstance(n, Sym) and not n.sub and n.case is None}
+    return {n.name for n in walk(node) if isinstance(n, Sym) and not n.sub and n.case is None}
 
 
 # --------------------------------------------------------------------------- definitions
@@ -206,7 +201,7 @@ def _scan_sums(node: Node, ranges: dict[str, Range], bound: dict[str, Range],
 
 
 def _range_of_letter(letter: str, tree: Node, fam: dict[str, Range]) -> Range | None:
-    for n in _walk(tree):
+    for n in walk(tree):
         if isinstance(n, Sym) and n.sub and n.name in fam:
             if any(isinstance(s, Sym) and s.name == letter for s in n.sub) or (
                     n.case is not None and letter in (n.case.left, n.case.right)):
@@ -217,7 +212,7 @@ def _range_of_letter(letter: str, tree: Node, fam: dict[str, Range]) -> Range | 
 def definition_sum_range(letter: str, env: Env) -> Range | None:
     """The range ``letter`` had as a summation index in the definitions in scope (newest first)."""
     for name in reversed(env.order):
-        for n in _walk(env.definitions[name].body):
+        for n in walk(env.definitions[name].body):
             if isinstance(n, BigOp) and n.index == letter and n.lo is not None:
                 return (n.lo, n.hi)  # type: ignore[return-value]
     return None
@@ -284,7 +279,7 @@ def resolve(sides: list[Node], env: Env) -> Reading:
 def _cases(sides: list[Node]) -> tuple[Case, ...]:
     found: list[Case] = []
     for s in sides:
-        for n in _walk(s):
+        for n in walk(s):
             if isinstance(n, Sym) and n.case is not None:
                 c = n.case
                 key = (frozenset((c.left, c.right)), c.equal)  # y_{k=i} and z_{i=k}: one case
@@ -304,7 +299,7 @@ def _free_range(letter: str, sides, env: Env, fam: dict[str, Range]) -> Range | 
         r = _range_of_letter(letter, s, fam)
         if r is not None:
             return r
-        for n in _walk(s):  # a letter in y_k where y is defined: the family's range
+        for n in walk(s):  # a letter in y_k where y is defined: the family's range
             if isinstance(n, Sym) and n.sub and n.name in env.definitions:
                 d = env.definitions[n.name]
                 if any(isinstance(x, Sym) and x.name == letter for x in n.sub) or (

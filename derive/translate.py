@@ -106,15 +106,16 @@ class Symbols:
 class Translator:
     """Translate resolved trees of one equation in one scope."""
 
-    def __init__(self, env: Env, symbols: Symbols, surface: bool = False):
+    def __init__(self, env: Env, symbols: Symbols, surface: bool = False,
+                 params: tuple[str, ...] = ()):
         self.env = env
         self.symbols = symbols
         self.surface = surface
-        self._ground_cache: dict[tuple[str, int, frozenset[str]], sp.Expr] = {}
+        self.params = params  # a function's parameters, read as scalars in its body
 
     # -- public
     def __call__(self, node: Node) -> sp.Expr:
-        return self.tr(node, frozenset(), {})
+        return self._tr(node, frozenset(), {})
 
     # -- helpers
     def index_value(self, node: Node, bound: dict[str, sp.Symbol]) -> sp.Expr:
@@ -124,7 +125,7 @@ class Translator:
             if node.name in self.env.sizes:
                 return self.symbols.size(node.name)
             return self.symbols.index(node.name)
-        return self.tr(node, frozenset(), bound)
+        return self._tr(node, frozenset(), bound)
 
     def definition(self, name: str) -> Definition | None:
         return self.env.definitions.get(name)
@@ -133,14 +134,10 @@ class Translator:
         key = (d.name, d.equation, keep)
         cache = self.symbols.bodies  # per document: never shared with another document
         if key not in cache:
-            sub = Translator(d.env, self.symbols, surface=False)
-            bound = {}
-            if d.kind == "family":
-                bound = {p: self.symbols.index(p) for p in d.params}
-            elif d.kind == "function":
-                bound = {}
-            params = d.params if d.kind == "function" else ()
-            cache[key] = sub.tr(d.body, keep, bound, params=params)
+            function = d.kind == "function"
+            sub = Translator(d.env, self.symbols, params=d.params if function else ())
+            bound = {} if function else {p: self.symbols.index(p) for p in d.params}
+            cache[key] = sub._tr(d.body, keep, bound)
         return cache[key]
 
     def instantiate(self, d: Definition, args: list[sp.Expr], keep: frozenset[str]) -> sp.Expr:
@@ -185,11 +182,6 @@ class Translator:
         return expr
 
     # -- the translation
-    def tr(self, node: Node, keep: frozenset[str], bound: dict[str, sp.Symbol],
-           params: tuple[str, ...] = ()) -> sp.Expr:
-        self._params = params if params else getattr(self, "_params", ())
-        return self._tr(node, keep, bound)
-
     def _tr(self, node: Node, keep: frozenset[str], bound: dict[str, sp.Symbol]):  # noqa: C901
         t = self._tr
         if isinstance(node, Num):
@@ -251,7 +243,7 @@ class Translator:
         if not node.sub:
             if name in bound:
                 return bound[name]
-            if name in self._params:
+            if name in self.params:
                 return self.symbols.scalar(name)
             if name in self.env.sizes:
                 return self.symbols.size(name)
