@@ -30,7 +30,7 @@ from derive.model import (
     Report,
     Verdict,
 )
-from derive.normal import NONZERO, canonical, is_positive, is_zero, reduce
+from derive.normal import NONZERO, canonical, is_positive, is_zero, reduce, zero_or_residual
 from derive.scope import ReadError, family_ranges
 from derive.syntax import Node, Sym, name_text, to_latex, to_text, walk
 from derive.translate import Symbols, Translator
@@ -132,10 +132,15 @@ class EquationChecker:
             e, ranges = e.expr, e.ranges
         return is_zero(e.xreplace(self.proof_subs) if self.proof_subs else e, ranges)
 
+    def _zero_or_residual(self, e: sp.Expr) -> tuple[bool, sp.Expr | None]:
+        return zero_or_residual(e.xreplace(self.proof_subs) if self.proof_subs else e,
+                                self.ranges)
+
     def decide(self, lhs: sp.Expr, rhs: sp.Expr, label: str,
                written: tuple[Node, Node] | None = None) -> Decision:
         diff = lhs - rhs
-        if self._zero(diff):
+        proved, residual = self._zero_or_residual(diff)
+        if proved:
             nonzero = self._nonzero_denominators(*written) if written else None
             if nonzero is None:
                 return Decision(Verdict.PROVED, "symbolic")
@@ -144,7 +149,6 @@ class EquationChecker:
             return Decision(Verdict.CONDITIONAL, "symbolic", (nonzero,),
                             reason="the two sides agree wherever both are defined; one side "
                                    "divides by a quantity the other does not")
-        residual = reduce(diff.xreplace(self.proof_subs), self.ranges)
         # a declared assumption first, then the catalogue
         for a, b, latex, text in self.declared:
             if residual.has(a) and self._zero(residual.xreplace({a: b})):
@@ -182,10 +186,13 @@ class EquationChecker:
             cx = self._search(lhs, rhs, label, modes=("free",)).get("free")
             return Decision(Verdict.CONDITIONAL, "symbolic", (positive,),
                             self._counterexample(cx), residual)
-        two = self._at_least_two(diff)
-        if two is not None:
-            return Decision(Verdict.CONDITIONAL, "symbolic", (two,), None, residual)
         found = self._search(lhs, rhs, label)
+        if not any(found.values()):
+            # every point searched has K ≥ 2, so a confirmed counterexample already rules
+            # out "holds when K ≥ 2": that symbolic check is only worth it without one
+            two = self._at_least_two(diff)
+            if two is not None:
+                return Decision(Verdict.CONDITIONAL, "symbolic", (two,), None, residual)
         for mode in ("one-hot", "simplex"):
             if found.get(mode):
                 return Decision(Verdict.REFUTED, "numeric", (),

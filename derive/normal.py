@@ -262,25 +262,35 @@ def free_deltas(e: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]]:
 NONZERO = sp.Symbol("_d", integer=True, nonzero=True)
 
 
+def _settle(e: sp.Expr, ranges: Ranges) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """Passes to a fixed point (or until the numerator vanishes): the expression reached,
+    and the expanded numerator and the denominator of its combined fraction."""
+    cur = e
+    num, den = sp.Integer(0), sp.Integer(1)
+    for _ in range(MAX_PASSES):
+        new = _pass(cur, ranges)
+        num, den = _fraction(new)
+        if num == 0:
+            return new, num, den
+        if new == cur:
+            break
+        cur = new
+    return cur, num, den
+
+
+def _fraction(e: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    if e == 0:
+        return sp.Integer(0), sp.Integer(1)
+    num, den = sp.fraction(sp.together(e))
+    return sp.expand(num), den
+
+
 def reduce(e: sp.Expr, ranges: Ranges) -> sp.Expr:
     """A cheaper normal form than :func:`normalize`: passes to a fixed point, then one
     fraction with an expanded numerator (no gcd). Zero exactly when ``is_zero`` finds it
     zero without a case split."""
-    cur = e
-    for _ in range(MAX_PASSES):
-        new = _pass(cur, ranges)
-        if new == cur:
-            break
-        cur = new
-    num, den = sp.fraction(sp.together(cur))
-    return sp.expand(num) / den
-
-
-def _numerator_vanishes(e: sp.Expr) -> bool:
-    if e == 0:
-        return True
-    num, _ = sp.fraction(sp.together(e))
-    return sp.expand(num) == 0
+    _, num, den = _settle(e, ranges)
+    return num / den
 
 
 def is_zero(e: sp.Expr, ranges: Ranges, depth: int = 0) -> bool:
@@ -290,19 +300,21 @@ def is_zero(e: sp.Expr, ranges: Ranges, depth: int = 0) -> bool:
     combined fraction is expanded (a zero numerator is a zero expression, so no gcd is
     needed here). Where a delta between two free indices remains, both cases are tried.
     """
-    cur = e
-    for _ in range(MAX_PASSES):
-        new = _pass(cur, ranges)
-        if _numerator_vanishes(new):
-            return True
-        if new == cur:
+    return zero_or_residual(e, ranges, depth)[0]
+
+
+def zero_or_residual(e: sp.Expr, ranges: Ranges,
+                     depth: int = 0) -> tuple[bool, sp.Expr | None]:
+    """:func:`is_zero`, and when it is not shown zero, :func:`reduce` of ``e`` too (from
+    the same passes, which are the expensive part of both)."""
+    cur, num, den = _settle(e, ranges)
+    if num == 0:
+        return True, None
+    if depth < 2:
+        for a, b in free_deltas(cur):
+            # case a = b, then case a ≠ b (b = a + d with d a non-zero integer)
+            if is_zero(cur.xreplace({b: a}), ranges, depth + 1) and \
+                    is_zero(cur.xreplace({b: a + NONZERO}), ranges, depth + 1):
+                return True, None
             break
-        cur = new
-    if depth >= 2:
-        return False
-    for a, b in free_deltas(cur):
-        # case a = b, then case a ≠ b (b = a + d with d a non-zero integer)
-        if not is_zero(cur.xreplace({b: a}), ranges, depth + 1):
-            return False
-        return is_zero(cur.xreplace({b: a + NONZERO}), ranges, depth + 1)
-    return False
+    return False, num / den
