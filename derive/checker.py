@@ -14,7 +14,6 @@ import difflib
 import signal
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import sympy as sp
 
@@ -31,6 +30,7 @@ from derive.model import (
     Verdict,
 )
 from derive.normal import NONZERO, canonical, is_positive, is_zero, reduce, zero_or_residual
+from derive.records import frozen
 from derive.scope import ReadError, family_ranges
 from derive.syntax import Node, Sym, name_text, to_latex, to_text, walk
 from derive.translate import Symbols, Translator
@@ -68,13 +68,13 @@ def time_limit(seconds: float | None):
         signal.signal(signal.SIGALRM, old)
 
 
-@dataclass(frozen=True)
+@frozen
 class _RangedZero:
     expr: sp.Expr
     ranges: dict
 
 
-@dataclass
+@frozen
 class Decision:
     verdict: Verdict
     method: str

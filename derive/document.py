@@ -10,7 +10,7 @@ the other equations are still read. No sympy here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from derive.frontmatter import (
     Declarations,
@@ -22,6 +22,7 @@ from derive.frontmatter import (
 from derive.markdown import RawEquation, find_equations, line_col
 from derive.model import SourceError
 from derive.parser import ParseError, parse_chain, parse_expression
+from derive.records import frozen
 from derive.scope import (
     Definition,
     Env,
@@ -35,7 +36,7 @@ from derive.scope import (
 from derive.syntax import Node, Num, Sym, name_text, to_latex, to_text
 
 
-@dataclass(frozen=True)
+@frozen
 class ReadEquation:
     index: int
     line: int
@@ -53,7 +54,7 @@ class ReadEquation:
     rules: dict[int, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@frozen
 class Document:
     source: str
     text: str

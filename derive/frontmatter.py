@@ -10,7 +10,9 @@ or a mapping.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from derive.records import frozen
 
 
 class FrontMatterError(Exception):
@@ -21,7 +23,7 @@ class FrontMatterError(Exception):
         self.column = column
 
 
-@dataclass(frozen=True)
+@frozen
 class Declarations:
     """What a document declares about its own notation. All values are LaTeX strings."""
 

@@ -10,13 +10,14 @@ error can be reported as FILE:LINE:COL. No sympy here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from derive.records import frozen
 
 ENVIRONMENTS = ("equation", "equation*", "align", "align*", "gather", "gather*",
                 "multline", "multline*", "eqnarray", "eqnarray*")
 
 
-@dataclass(frozen=True)
+@frozen
 class RawEquation:
     """One display equation: its source text with row separators blanked out."""
 

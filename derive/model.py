@@ -9,9 +9,11 @@ before the report is built; renderers only format.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from typing import Any
+
+from derive.records import frozen
 
 SCHEMA = "derive.report/1"
 
@@ -37,7 +39,7 @@ _BADGES = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class Assumption:
     """An assumption a link needs, e.g. Σ_k t_k = 1 or k ≠ i."""
 
@@ -49,7 +51,7 @@ class Assumption:
         return self.latex
 
 
-@dataclass(frozen=True)
+@frozen
 class Counterexample:
     """A concrete point where the two sides differ, confirmed at a second precision."""
 
@@ -87,7 +89,7 @@ def _num(v: Any) -> str:
     return str(v)
 
 
-@dataclass(frozen=True)
+@frozen
 class Link:
     """One `=` of a chain: lhs = rhs, with the rule that should carry it and the verdict."""
 
@@ -147,7 +149,7 @@ class Link:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Chain:
     """The first side of an equation against its last (only for two or more links)."""
 
@@ -177,7 +179,7 @@ class Chain:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class SourceError:
     """A reading failure, located in the source file."""
 
@@ -198,7 +200,7 @@ class SourceError:
                 "snippet": self.snippet}
 
 
-@dataclass(frozen=True)
+@frozen
 class Equation:
     """A display equation: a definition, a claim (a chain of links) or a reading error."""
 
@@ -247,7 +249,7 @@ class Equation:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     """The result of checking one source: what every renderer shows."""
 

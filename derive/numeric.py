@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
 import sympy as sp
+
+from derive.records import frozen
 
 SIZES = (2, 3, 4, 5, 6)
 FAMILY_MODES = ("one-hot", "simplex", "free")
@@ -32,7 +33,7 @@ class CannotEvaluate(Exception):
     pass
 
 
-@dataclass(frozen=True)
+@frozen
 class Point:
     sizes: dict  # size Symbol -> int
     indices: dict  # index Symbol -> int
@@ -165,14 +166,14 @@ def _differs(a, b) -> bool:
     return abs(a - b) > REL_TOL * scale
 
 
-@dataclass(frozen=True)
+@frozen
 class Found:
     point: Point
     lhs: object
     rhs: object
 
 
-@dataclass(frozen=True)
+@frozen
 class Problem:
     """What a link needs to be evaluated: its sides and the symbols they mention."""
 

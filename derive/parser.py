@@ -19,8 +19,7 @@ Grammar, informally (juxtaposition is multiplication)::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from derive.records import frozen
 from derive.syntax import (
     Add,
     Apply,
@@ -53,7 +52,7 @@ class ParseError(Exception):
         self.pos = pos
 
 
-@dataclass(frozen=True)
+@frozen
 class Token:
     kind: str  # cmd | letter | num | op | eof
     value: str
@@ -963,14 +962,14 @@ class Parser:
         return Frac(num, den, style, pos=start)
 
 
-@dataclass(frozen=True)
+@frozen
 class _DerivHead(Node):
     expr: Node | None
     style: str
     order: int
 
 
-@dataclass(frozen=True)
+@frozen
 class _DerivDen(Node):
     wrt: tuple[Sym, ...]
     style: str

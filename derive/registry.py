@@ -9,8 +9,9 @@ This module is light (no sympy): ``derive list`` only needs names and titles.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import resources
+
+from derive.records import frozen
 
 POST_TITLE = "Derivative of softmax under Cross-Entropy Error function (2016 blog post, as published)"
 
@@ -48,7 +49,7 @@ POST: tuple[tuple[int, str, dict[int, str]], ...] = (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Builtin:
     name: str
     title: str

@@ -10,8 +10,9 @@ never decides a verdict.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from derive.records import frozen
 from derive.scope import Definition, Env, rebuild
 from derive.syntax import (
     Add,
@@ -37,7 +38,7 @@ from derive.syntax import (
 )
 
 
-@dataclass(frozen=True)
+@frozen
 class Earlier:
     """A claim equation elsewhere in the document, for substitution and case merging."""
 
@@ -48,7 +49,7 @@ class Earlier:
     later: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class RuleContext:
     env: Env
     ranges: dict  # free index -> (lo, hi) trees
@@ -297,7 +298,7 @@ def _subst_params(body: Node, args: dict[str, Node]) -> Node:
 
 # --------------------------------------------------------------------------- rules
 
-@dataclass(frozen=True)
+@frozen
 class Rule:
     name: str
 

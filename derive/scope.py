@@ -10,8 +10,9 @@ it could not make as a :class:`ReadError` at a source offset.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
+from derive.records import frozen
 from derive.syntax import (
     Apply,
     BigOp,
@@ -38,7 +39,7 @@ class ReadError(Exception):
 Range = tuple[Node, Node]
 
 
-@dataclass(frozen=True)
+@frozen
 class Definition:
     """A name defined by an equation: a scalar (C), a family (y_•) or a function (σ(·))."""
 
@@ -53,7 +54,7 @@ class Definition:
     ranges: dict = field(default_factory=dict)  # free index -> range, read in the body
 
 
-@dataclass(frozen=True)
+@frozen
 class Env:
     """Everything visible at one point of a document."""
 
@@ -79,7 +80,7 @@ class Env:
         return (d is not None and d.kind == "function") or name in self.functions
 
 
-@dataclass(frozen=True)
+@frozen
 class Reading:
     """A claim equation, resolved: sides with bare sums filled in, ranges, cases."""
 

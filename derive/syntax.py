@@ -8,20 +8,22 @@ module also owns the two printers of the tree: back to LaTeX, and to plain text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
+
+from derive.records import frozen
 
 
-@dataclass(frozen=True)
+@frozen
 class Node:
     pos: int = field(default=0, compare=False, kw_only=True)  # offset in the equation source
 
 
-@dataclass(frozen=True)
+@frozen
 class Num(Node):
     text: str
 
 
-@dataclass(frozen=True)
+@frozen
 class Case(Node):
     """A condition between two indices, as in ``y_{k=i}`` or ``1\\{k \\neq i\\}``."""
 
@@ -31,7 +33,7 @@ class Case(Node):
     style: str = "="  # how "≠" was written: \neq, \ne, \not=
 
 
-@dataclass(frozen=True)
+@frozen
 class Sym(Node):
     """A name, possibly subscripted: ``C``, ``y_k``, ``z_{k=i}``, ``W_{ij}``, ``\\sigma``."""
 
@@ -41,14 +43,14 @@ class Sym(Node):
     braced: bool = False  # was the subscript written in braces
 
 
-@dataclass(frozen=True)
+@frozen
 class Apply(Node):
     func: Sym
     args: tuple[Node, ...]
     primes: int = 0  # f'(x) is the derivative of f at x
 
 
-@dataclass(frozen=True)
+@frozen
 class Func(Node):
     """An elementary function written as a macro: \\sin, \\cos, \\tanh, \\sqrt, …"""
 
@@ -56,55 +58,55 @@ class Func(Node):
     arg: Node
 
 
-@dataclass(frozen=True)
+@frozen
 class Neg(Node):
     arg: Node
 
 
-@dataclass(frozen=True)
+@frozen
 class Add(Node):
     terms: tuple[Node, ...]  # subtraction is a Neg term
 
 
-@dataclass(frozen=True)
+@frozen
 class Mul(Node):
     factors: tuple[Node, ...]
     ops: tuple[str, ...] = ()  # written operator before each factor after the first ("" implicit)
 
 
-@dataclass(frozen=True)
+@frozen
 class Frac(Node):
     num: Node
     den: Node
     style: str = "frac"  # frac | dfrac | tfrac | over | slash
 
 
-@dataclass(frozen=True)
+@frozen
 class Pow(Node):
     base: Node
     exp: Node
 
 
-@dataclass(frozen=True)
+@frozen
 class Exp(Node):
     arg: Node
     style: str = "e"  # e (e^{x}) | exp (\exp)
 
 
-@dataclass(frozen=True)
+@frozen
 class Log(Node):
     arg: Node
     style: str = "log"  # log | ln
 
 
-@dataclass(frozen=True)
+@frozen
 class Paren(Node):
     inner: Node
     open: str = "("
     close: str = ")"
 
 
-@dataclass(frozen=True)
+@frozen
 class BigOp(Node):
     """``\\sum``/``\\prod``; a bare one has no index (inferred later)."""
 
@@ -116,13 +118,13 @@ class BigOp(Node):
     written: str = field(default="full", compare=False)  # full | index | bare, as written
 
 
-@dataclass(frozen=True)
+@frozen
 class Indicator(Node):
     case: Case
     style: str = "1{}"  # 1{} | mathbb | mathbf | 1() | mathbb_ | delta | delta,
 
 
-@dataclass(frozen=True)
+@frozen
 class Deriv(Node):
     """A derivative: ∂^n expr / ∂v1 ∂v2 …; operator form when written ∂/∂v applied to a factor."""
 

@@ -15,8 +15,9 @@ identical in every format.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from derive.records import frozen
 
 if TYPE_CHECKING:  # the model is light, but only the type checker needs it here
     from derive.model import Assumption, Counterexample, Report, Verdict
@@ -139,7 +140,7 @@ def heading(report: Report) -> str:
     return report.title or report.source or "derivation"
 
 
-@dataclass(frozen=True)
+@frozen
 class Detail:
     """One explanatory line under a link or chain: a label, a value, an optional note.
 
