@@ -185,9 +185,9 @@ def _cached(key: str, make_doc, *, seed: int, timeout: float | None, jobs: int) 
         stats["hits"] += 1
         return report
     stats["misses"] += 1
-    from derive.checker import check_document
+    from derive.api import engine
 
-    report = check_document(make_doc(), seed=seed, timeout=timeout, jobs=jobs)
+    report = engine().check_document(make_doc(), seed=seed, timeout=timeout, jobs=jobs)
     store(key, report)
     return report
 

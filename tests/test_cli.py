@@ -172,3 +172,40 @@ def test_a_prose_only_file_is_not_an_error(tmp_path):
     data = json.loads(r.stdout)
     prose = next(x for x in data["reports"] if x["source"].endswith("README.md"))
     assert prose["ok"] and any("no display equations" in n for n in prose["notes"])
+
+
+FREEZE_PROBE = """
+import gc, sys
+{call}
+print(gc.get_freeze_count(), file=sys.stderr)
+"""
+
+
+def _freeze_count(call: str) -> int:
+    r = subprocess.run([sys.executable, "-c", FREEZE_PROBE.format(call=call)],
+                       capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return int(r.stderr.strip().splitlines()[-1])
+
+
+def test_the_command_line_freezes_the_gc_after_loading_the_engine_and_a_library_does_not():
+    post = str(ROOT / "examples" / "softmax-cross-entropy.md")
+    cli = (f"from derive.cli import main\n"
+           f"main(['check', {post!r}, '--format', 'json', '--no-cache'])")
+    assert _freeze_count(cli) > 10_000  # sympy's objects, frozen out of the collector
+    library = f"import derive\nderive.check({post!r})"
+    assert _freeze_count(library) == 0  # a library user's process is left alone
+    nothing = "from derive.cli import main\nmain(['list'])"
+    assert _freeze_count(nothing) == 0  # no engine, nothing to freeze
+
+
+def test_the_command_line_gives_the_library_s_verdicts():
+    import derive
+
+    post = ROOT / "examples" / "softmax-cross-entropy.md"
+    r = run("check", str(post), "--format", "json", "--no-cache")
+    got = {(e["index"], link["position"]): link["verdict"]
+           for e in json.loads(r.stdout)["equations"] for link in e["links"]}
+    want = {(e.index, link.position): link.verdict.value
+            for e in derive.check(post).equations for link in e.links}
+    assert got == want and list(got.values()).count("refuted") == 2
