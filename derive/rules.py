@@ -716,9 +716,10 @@ class FoldDefinition(Rule):
         if d.kind != "family" or len(d.params) != 1:
             return None
         p = d.params[0]
+        shape = type(strip(d.body))  # only a node of the body's own kind can be the body
 
         def fn(n: Node):
-            if isinstance(n, (Frac, Mul, Exp, BigOp)):
+            if isinstance(n, (Frac, Mul, Exp, BigOp)) and type(n) is shape:
                 bare = _drop_cases(n)
                 for letter in letters_in(n):
                     cand = rename(d.body, {p: letter}) if letter != p else d.body
