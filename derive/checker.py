@@ -249,6 +249,11 @@ class EquationChecker:
                         out.add(base)
             return out
 
+        def written(side: Node) -> set:
+            return {R.key(n.den) for n in walk(side) if isinstance(n, Frac)}
+
+        if written(lhs) == written(rhs):
+            return None  # the same denominators, so the same grounded ones: none one-sided
         one_sided = dens(lhs) ^ dens(rhs)
         if not one_sided:
             return None
