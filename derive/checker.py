@@ -746,10 +746,11 @@ def _builtin_label(named: str, inferred: str) -> str:
 def _residual(ck: EquationChecker, lhs_n, rhs_n, grounded_residual):
     """lhs − rhs, simplified, in the document's names where possible (y_i, not e^{z_i}/Σ…)."""
     try:
-        surf = reduce((ck.surface(lhs_n) - ck.surface(rhs_n)).xreplace(ck.proof_subs),
-                      ck.ranges)
         from derive.translate import SurfaceDerivative
 
+        raw = (ck.surface(lhs_n) - ck.surface(rhs_n)).xreplace(ck.proof_subs)
+        # a derivative left on the surface stays after reducing: not a residual to show
+        surf = reduce(raw, ck.ranges) if not raw.has(SurfaceDerivative) else sp.Integer(0)
         if surf != 0 and not surf.has(SurfaceDerivative):
             r = printing.tidy(surf)
             return printing.latex(r), printing.text(r)
