@@ -104,6 +104,58 @@ def same(a: Node, b: Node) -> bool:
     return key(a) == key(b)
 
 
+_ANY = "?"
+
+
+def shape(node: Node):
+    """:func:`key` with every letter a renaming could change left out (plain names, index
+    letters, case letters, summation indices): trees that match up to a renaming of index
+    letters (as :func:`_match` does) have the same shape. A cheap necessary condition."""
+    cached = node.__dict__.get("_shape")
+    if cached is None:
+        cached = _erase(key(node))
+        object.__setattr__(node, "_shape", cached)
+    return cached
+
+
+def _erase(k):
+    if not isinstance(k, tuple) or not k:
+        return k
+    tag = k[0]
+    if tag == "sym":
+        if len(k) == 4:  # a case subscript: y_{k=i}
+            return ("sym", k[1], ((tag, _ANY, ()),), ("case", _ANY, k[3][2]))
+        if not k[2]:
+            return ("sym", _ANY, ())
+        return ("sym", k[1], tuple(_erase(x) for x in k[2]))
+    if tag == "ind":
+        return ("ind", _ANY, k[2])
+    if tag in ("sum", "prod") and len(k) == 5:
+        return (tag, _ANY, _erase(k[2]), _erase(k[3]), _erase(k[4]))
+    return tuple(_erase(x) for x in k)
+
+
+def shapes(node: Node) -> frozenset:
+    """The shapes of every subtree of a tree (cached on the tree, which never changes)."""
+    cached = node.__dict__.get("_shapes")
+    if cached is None:
+        out = {shape(node)}
+        for kid in children(node):
+            out |= shapes(kid)
+        cached = frozenset(out)
+        object.__setattr__(node, "_shapes", cached)
+    return cached
+
+
+def bare(node: Node) -> Node:
+    """The tree without its case subscripts (y_{k=i} → y_k), cached on the tree."""
+    cached = node.__dict__.get("_bare")
+    if cached is None:
+        cached = _drop_cases(node)
+        object.__setattr__(node, "_bare", cached)
+    return cached
+
+
 def strip(node: Node) -> Node:
     while isinstance(node, Paren):
         node = node.inner
@@ -669,6 +721,8 @@ class Substitution(Rule):
 
     def apply(self, node, ctx):
         eq: Earlier = self.eq  # type: ignore[attr-defined]
+        if shape(eq.lhs) not in shapes(node):
+            return None  # no subtree can match: a set lookup, not a walk of the tree
 
         def fn(n: Node):
             mapping = _match(eq.lhs, n)
@@ -816,7 +870,7 @@ class CaseMerge(Rule):
     def apply(self, node, ctx):
         a, b = self.pair  # type: ignore[attr-defined]
         ca = a.cases[0]
-        if _match(_drop_cases(a.lhs), node) != {} or _match(_drop_cases(b.lhs), node) != {}:
+        if _match(bare(a.lhs), node) != {} or _match(bare(b.lhs), node) != {}:
             return None
         ind = Indicator(Case(ca.left, ca.right))
         return add(mul(ind, wrap(_drop_cases(a.last))),
@@ -835,7 +889,10 @@ class CaseSplit(Rule):
     def apply(self, node, ctx):
         eq: Earlier = self.eq  # type: ignore[attr-defined]
         case: Case = self.case  # type: ignore[attr-defined]
-        mapping = _match(eq.lhs, _drop_cases(strip(node)))
+        target = bare(strip(node))
+        if shape(eq.lhs) != shape(target):
+            return None
+        mapping = _match(eq.lhs, target)
         if mapping is None:
             return None
         general = rename(eq.last, mapping)
@@ -887,17 +944,24 @@ BASIC = (Linearity("linearity of the derivative"), ChainRule("chain rule"),
 def catalogue(ctx: RuleContext) -> list[Rule]:
     """Every rule that might carry a link in this context, most specific first."""
     rules: list[Rule] = []
-    merged = [eq for eq in ctx.others if len(eq.cases) == 1 and not eq.later]
+    others = _distinct(ctx.others)
+    merged = [eq for eq in others if len(eq.cases) == 1 and not eq.later]
+    unequal: dict = {}  # the k ≠ i cases, by their left side without the case
+    for b in merged:
+        if not b.cases[0].equal:
+            unequal.setdefault(key(bare(b.lhs)), []).append(b)
     for a in merged:
-        for b in merged:
-            if a.cases[0].equal and not b.cases[0].equal and {a.cases[0].left, a.cases[0].right} \
-                    == {b.cases[0].left, b.cases[0].right}:
+        if not a.cases[0].equal:
+            continue
+        # a merge needs both cases of the same left side (apply matches both exactly)
+        for b in unequal.get(key(bare(a.lhs)), ()):
+            if {a.cases[0].left, a.cases[0].right} == {b.cases[0].left, b.cases[0].right}:
                 rules.append(CaseMerge(a, b))
-    for eq in ctx.others:
+    for eq in others:
         if not eq.cases and not eq.later:
             for case in ctx.cases:
                 rules.append(CaseSplit(eq, case))
-    for eq in ctx.others:
+    for eq in others:
         if not eq.cases:
             rules.append(Substitution(eq))
     rules.extend(BASIC)
@@ -906,6 +970,19 @@ def catalogue(ctx: RuleContext) -> list[Rule]:
     for name in ctx.env.order:
         rules.append(FoldDefinition(ctx.env.definitions[name], unfold=True))
     return rules
+
+
+def _distinct(others: tuple[Earlier, ...]) -> list[Earlier]:
+    """The other equations, each written form once: a recap of an earlier equation adds
+    no rule of its own (the first one keeps the name, as it would win anyway)."""
+    seen: set = set()
+    out = []
+    for eq in others:
+        sig = (key(eq.lhs), key(eq.last), eq.cases, eq.later)
+        if sig not in seen:
+            seen.add(sig)
+            out.append(eq)
+    return out
 
 
 __all__ = ["Rule", "RuleContext", "Earlier", "catalogue", "same", "key", "BASIC", "strip",

@@ -1,0 +1,80 @@
+"""The explainer's indexes: shapes filter rules without changing what they find, and a
+document's length costs rules linearly (a recap adds no rules of its own)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EXAMPLES
+
+from derive import rules as R
+from derive.document import read_document
+from derive.frontmatter import split_front_matter
+from derive.parser import parse_expression
+from derive.syntax import to_latex
+
+
+def tree(src: str):
+    return parse_expression(src)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("y_k", "y_i"),
+    (r"t_k \log y_k", r"t_j \log y_j"),
+    (r"1\{k=i\} y_k", r"1\{j=l\} y_j"),
+    (r"\frac{\partial C}{\partial z_i}", r"\frac{\partial C}{\partial z_j}"),
+    (r"y_{k=i}", r"y_{j=l}"),
+])
+def test_trees_that_match_up_to_renaming_have_one_shape(a, b):
+    ta, tb = tree(a), tree(b)
+    assert R._match(ta, tb) is not None  # the renaming exists ...
+    assert R.shape(ta) == R.shape(tb)  # ... so the filter lets it through
+
+
+@pytest.mark.parametrize("a, b", [
+    ("y_k", "z_k"),
+    (r"\sum_{k=1}^K t_k", r"\prod_{k=1}^K t_k"),
+    (r"\frac{\partial C}{\partial z_i}", r"\frac{\partial C}{\partial y_i}"),
+    (r"y_k (1 - y_i)", r"y_k (1 + y_i)"),
+    (r"1\{k=i\}", r"1\{k \neq i\}"),
+])
+def test_different_trees_have_different_shapes(a, b):
+    assert R._match(tree(a), tree(b)) is None
+    assert R.shape(tree(a)) != R.shape(tree(b))
+
+
+def test_shapes_hold_every_subtree():
+    t = tree(r"\sum_{k=1}^K t_k \log y_k")
+    assert R.shape(tree(r"\log y_j")) in R.shapes(t)
+    assert R.shape(tree(r"\log z_j")) not in R.shapes(t)
+
+
+def test_substitution_filtered_by_shape_still_substitutes():
+    eq = R.Earlier(5, tree(r"\frac{\partial y_k}{\partial z_i}"), tree(r"y_k (1\{k=i\} - y_i)"),
+                   ())
+    rule = R.Substitution(eq)
+    doc = read_document("$$y_k = z_k$$\n", "x.md")
+    ctx = R.RuleContext(doc.env, {}, ())
+    got = rule.apply(tree(r"\sum_{j=1}^K t_j \frac{\partial y_j}{\partial z_i}"), ctx)
+    assert got is not None
+    assert R.same(got, tree(r"\sum_{j=1}^K t_j y_j (1\{j=i\} - y_i)")), to_latex(got)
+    assert rule.apply(tree(r"\sum_{j=1}^K t_j y_j"), ctx) is None
+
+
+def _rule_count(text: str) -> int:
+    from derive.checker import EquationChecker, Explainer
+    from derive.translate import Symbols
+
+    doc = read_document(text, "post.md")
+    symbols = Symbols.for_document(doc)
+    claims = [eq for eq in doc.equations if eq.kind == "claim" and eq.reading]
+    eq = claims[-1]
+    return len(Explainer(EquationChecker(doc, eq, symbols, 0), doc, eq).rules)
+
+
+def test_a_document_written_twice_has_no_more_rules_than_once():
+    text = (EXAMPLES / "softmax-cross-entropy.md").read_text(encoding="utf-8")
+    _, body_line = split_front_matter(text)
+    body = "\n".join(text.split("\n")[body_line - 1:])
+    once = _rule_count(text)
+    twice = _rule_count(text + "\n\n" + body)
+    assert once > 10 and twice == once, (once, twice)
