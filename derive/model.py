@@ -1,4 +1,5 @@
-"""The derivation model: frozen dataclasses for equations, links, verdicts and reports.
+"""The derivation model: frozen dataclasses (made by :mod:`derive.records`) for equations,
+links, verdicts and reports.
 
 This module owns the data that flows from the checker to the renderers. It
 imports nothing heavy (no sympy): a report can be built, rendered and

@@ -1,9 +1,10 @@
 """The surface syntax tree: what a document writes, before any meaning is attached.
 
-Nodes are frozen dataclasses produced by :mod:`derive.parser`. They remember the
-author's notation (``\\frac`` or ``\\over``, ``1\\{k=i\\}`` or ``\\delta_{ki}``) so that
-derive can print a derived or corrected form in the author's own notation. This
-module also owns the two printers of the tree: back to LaTeX, and to plain text.
+Nodes are frozen dataclasses (made by :mod:`derive.records`) produced by
+:mod:`derive.parser`. They remember the author's notation (``\\frac`` or ``\\over``,
+``1\\{k=i\\}`` or ``\\delta_{ki}``) so that derive can print a derived or corrected form in
+the author's own notation. This module also owns the two printers of the tree: back to
+LaTeX, and to plain text.
 """
 
 from __future__ import annotations
