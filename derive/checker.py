@@ -111,6 +111,7 @@ class EquationChecker:
             self.proof_subs[a] = b if c.equal else b + NONZERO
             self.constraints.append((a, b, c.equal))
         self.declared = self._declared()
+        self._found: dict = {}  # (link label, mode) → the numeric search's answer
 
     # -- assumptions
     def _declared(self) -> list[tuple[sp.Expr, sp.Expr, str, str]]:
@@ -154,21 +155,32 @@ class EquationChecker:
             if residual.has(a) and self._zero(residual.xreplace({a: b})):
                 return Decision(Verdict.PROVED, "symbolic",
                                 (Assumption(latex, text, stated=True),), residual=residual)
+        # One point of each target mode first: a counterexample whose targets sum to one (or
+        # are one-hot) already shows that assuming so cannot make the link hold, so the
+        # symbolic tries of those assumptions are skipped. (The point is the one the full
+        # search would report first, so the report is the same either way.)
+        probe = self._search(lhs, rhs, label, modes=("one-hot", "simplex"), first_only=True)
+        on_simplex = probe.get("one-hot") is not None or probe.get("simplex") is not None
+        targets, fams = self._targets(), self._families()
         restated = set()
         for a, latex, text in self._sum_to_one(residual):
             marker = sp.Dummy()
             if residual.xreplace({a: marker}).free_symbols <= {marker}:
                 restated.add(a.function.base)  # the link is about Σ t alone: assume nothing
                 continue
+            base, (_, lo, hi) = a.function.base, a.limits[0]
+            if on_simplex and base in targets and fams.get(base) == (lo, hi):
+                continue  # refuted at a point where this sum is 1
             if self._zero(residual.xreplace({a: sp.Integer(1)})):
                 cx = self._search(lhs, rhs, label, modes=("free",)).get("free")
                 return Decision(Verdict.CONDITIONAL, "symbolic", (Assumption(latex, text),),
                                 self._counterexample(cx), residual)
-        for assumption, cond in self._one_hot(residual, restated):
-            if self._zero(cond):
-                cx = self._search(lhs, rhs, label, modes=("free", "simplex")).get("free")
-                return Decision(Verdict.CONDITIONAL, "symbolic", (assumption,),
-                                self._counterexample(cx), residual)
+        if probe.get("one-hot") is None:  # else refuted with every target one-hot
+            for assumption, cond in self._one_hot(residual, restated):
+                if self._zero(cond):
+                    cx = self._search(lhs, rhs, label, modes=("free",)).get("free")
+                    return Decision(Verdict.CONDITIONAL, "symbolic", (assumption,),
+                                    self._counterexample(cx), residual)
         in_range = self._index_in_range(residual)
         if in_range is not None:
             return Decision(Verdict.CONDITIONAL, "symbolic", (in_range,), None, residual)
@@ -421,7 +433,27 @@ class EquationChecker:
                     names.add(n.name)
         return names
 
-    def _search(self, lhs, rhs, label, modes=numeric.FAMILY_MODES) -> dict:
+    def _search(self, lhs, rhs, label, modes=numeric.FAMILY_MODES,
+                first_only: bool = False) -> dict:
+        """mode → a confirmed counterexample or None, each mode searched once per link.
+
+        ``first_only``: try only the first point of each mode; a counterexample found there
+        is the one the full search finds first, so it is kept for later calls."""
+        out, todo = {}, []
+        for mode in modes:
+            if (label, mode) in self._found:
+                out[mode] = self._found[label, mode]
+            else:
+                todo.append(mode)
+        if todo:
+            got = self._search_modes(lhs, rhs, label, tuple(todo), first_only)
+            for mode, found in got.items():
+                if found is not None or not first_only:
+                    self._found[label, mode] = found
+                out[mode] = found
+        return out
+
+    def _search_modes(self, lhs, rhs, label, modes, first_only: bool) -> dict:
         # the symbols of both sides (their difference may have cancelled some away)
         expr = sp.Tuple(lhs, rhs)
         fams = self._families()
@@ -443,7 +475,7 @@ class EquationChecker:
         problem = numeric.Problem(lhs, rhs, sizes, indices, families, scalars,
                                   tuple(self.constraints), tuple(self._targets() & set(bases)))
         seed = _mix(self.seed, label)
-        return numeric.search(problem, seed, modes)
+        return numeric.search(problem, seed, modes, first_only=first_only)
 
     def _counterexample(self, found) -> Counterexample | None:
         if found is None:

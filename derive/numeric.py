@@ -261,16 +261,19 @@ def _family_values(rng: random.Random, length: int, lo: int, hi: int, mode: str,
     return vals
 
 
-def search(problem: Problem, seed: int, modes=FAMILY_MODES, per_size: int = 4) -> dict:
+def search(problem: Problem, seed: int, modes=FAMILY_MODES, per_size: int = 4,
+           first_only: bool = False) -> dict:
     """Look for counterexamples in each target mode; returns mode -> Found (confirmed) or None.
 
     A candidate point is kept only if the two sides still differ when evaluated again at
-    a second, higher precision.
+    a second, higher precision. ``first_only`` tries just the first point of each mode
+    (the one a full search tries first).
     """
     result: dict = {}
     for mode in modes:
         result[mode] = None
-        for point in _points(problem, seed, mode, per_size):
+        points = _points(problem, seed, mode, per_size)
+        for point in itertools.islice(points, 1) if first_only else points:
             try:
                 a = evaluate(problem.lhs, point, LOW_DPS)
                 b = evaluate(problem.rhs, point, LOW_DPS)
