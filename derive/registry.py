@@ -9,8 +9,6 @@ This module is light (no sympy): ``derive list`` only needs names and titles.
 
 from __future__ import annotations
 
-from importlib import resources
-
 from derive.records import frozen
 
 POST_TITLE = "Derivative of softmax under Cross-Entropy Error function (2016 blog post, as published)"
@@ -58,7 +56,7 @@ class Builtin:
 def _library() -> list[Builtin]:
     out = []
     try:
-        folder = resources.files("derive") / "library"
+        folder = _library_folder()
         entries = sorted(p for p in folder.iterdir() if p.name.endswith(".md"))
     except (FileNotFoundError, NotADirectoryError, ModuleNotFoundError):
         return out
@@ -94,4 +92,12 @@ def post_text() -> tuple[str, dict[int, dict[int, str]]]:
 
 
 def library_text(name: str) -> str:
-    return (resources.files("derive") / "library" / f"{name}.md").read_text(encoding="utf-8")
+    return (_library_folder() / f"{name}.md").read_text(encoding="utf-8")
+
+
+def _library_folder():
+    # imported here: importlib.resources brings tempfile, shutil and random (about 10 ms),
+    # which a check of a file never needs
+    from importlib import resources
+
+    return resources.files("derive") / "library"
