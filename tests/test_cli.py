@@ -209,3 +209,11 @@ def test_the_command_line_gives_the_library_s_verdicts():
     want = {(e.index, link.position): link.verdict.value
             for e in derive.check(post).equations for link in e.links}
     assert got == want and list(got.values()).count("refuted") == 2
+
+
+def test_help_fits_the_terminal_width_given_by_columns():
+    narrow = run("check", "--help", env={"COLUMNS": "60"})
+    wide = run("check", "--help", env={"COLUMNS": "140"})
+    assert narrow.returncode == 0 and wide.returncode == 0
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 60
+    assert max(len(line) for line in wide.stdout.splitlines()) > 60
