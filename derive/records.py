@@ -4,7 +4,7 @@ Owns the one decorator that the report model, the syntax tree and the reader's v
 are declared with. ``dataclasses`` compiles each generated method on its own, which
 costs about 0.7 ms a class here: 43 classes made that two thirds of derive's import
 time, paid on every cold run. :func:`frozen` compiles nothing: every method is a closure
-over the class's fields (about 0.02 ms a class).
+over the class's fields (about 0.04 ms a class).
 
 The classes stay dataclasses to the standard library: ``dataclasses.fields``,
 ``replace``, ``asdict`` and ``is_dataclass`` work on them, and they behave as
@@ -140,8 +140,8 @@ def _init(cls: type, fields: dict[str, Field]):
     """``__init__(self, <positional fields>, *, <keyword-only fields>)``, as a closure.
 
     No source is compiled (derive never execs text): the arguments are bound by hand.
-    It is about 1 µs a call, a little slower than the compiled one, on some 4000 nodes
-    a check: a few ms, where compiling took 30 ms at import.
+    That is about 1.8 µs a call against dataclass's 1.1 µs; a check of the post builds
+    some 4000 nodes, so it costs 3 ms where compiling cost 30 ms at import.
     """
     positional = tuple(n for n, f in fields.items() if not f.kw_only)
     where = {n: k for k, n in enumerate(positional)}
