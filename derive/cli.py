@@ -4,6 +4,9 @@ A thin layer: it parses options, asks :mod:`derive.api` for reports, hands them 
 renderer and maps outcomes to exit codes (0 all proved; 1 a link refuted or
 conditional; 3 nothing refuted but something unknown; 2 usage or input errors).
 It imports no sympy itself, so ``--help``, ``--version`` and ``list`` stay fast.
+:func:`main` is meant to be the whole of its process: once a check has loaded the engine it
+freezes the garbage collector's view of sympy (``gc.freeze``), which would only cost a
+longer-lived caller memory; use :mod:`derive.api` from Python instead.
 """
 
 from __future__ import annotations
