@@ -16,23 +16,35 @@ from derive.model import Report
 
 MAX_BYTES = 2_000_000  # larger inputs are refused with a clear message, not read into sympy
 
-#: For short-lived processes (the command line sets it): once the engine is imported, the
-#: objects sympy made at import are frozen out of the cyclic garbage collector
-#: (``gc.freeze``). A full collection during a check, and the one Python makes at exit,
-#: then no longer walk them (here that walk cost 90–150 ms at exit alone). A library
-#: user's process is left alone: frozen objects are never collected.
+#: For short-lived processes (the command line sets it): the engine is imported with the
+#: cyclic garbage collector paused, and what the import made is then frozen out of it
+#: (``gc.freeze``). Module objects are never garbage, yet the collector walked them: about
+#: 40 ms of collections during the import of sympy here, and 70–250 ms in the one
+#: collection Python makes at exit. A library user's process is left alone: frozen objects
+#: are never collected.
 FREEZE_GC_AFTER_IMPORT = False
 
 
 def engine():
     """The checker module, imported on first use (sympy comes with it)."""
-    fresh = "derive.checker" not in sys.modules
-    from derive import checker
+    if "derive.checker" in sys.modules or not FREEZE_GC_AFTER_IMPORT:
+        from derive import checker
 
-    if fresh and FREEZE_GC_AFTER_IMPORT:
-        import gc
+        return checker
+    import gc
 
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        from derive import checker
+
+        # sympy imports sympy.tensor.tensor (and sympy.combinatorics) on its first sum:
+        # now, so that what that import makes is frozen with the rest
+        checker.sp.Symbol("x") + 1
+    finally:
         gc.freeze()
+        if was_enabled:
+            gc.enable()
     return checker
 
 

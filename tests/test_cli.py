@@ -177,6 +177,7 @@ def test_a_prose_only_file_is_not_an_error(tmp_path):
 FREEZE_PROBE = """
 import gc, sys
 {call}
+assert gc.isenabled(), "the collector was left paused"
 print(gc.get_freeze_count(), file=sys.stderr)
 """
 
@@ -186,6 +187,24 @@ def _freeze_count(call: str) -> int:
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode == 0, r.stderr
     return int(r.stderr.strip().splitlines()[-1])
+
+
+def test_the_engine_import_pauses_the_collector_only_for_the_command_line():
+    probe = ("import gc, derive.api as api\n"
+             "seen = []\n"
+             "gc.callbacks.append(lambda phase, info: seen.append(phase))\n"
+             "api.FREEZE_GC_AFTER_IMPORT = {flag}\n"
+             "api.engine()\n"
+             "print(len(seen), gc.isenabled(), gc.get_freeze_count())")
+    out = {}
+    for flag in (True, False):
+        r = subprocess.run([sys.executable, "-c", probe.format(flag=flag)], capture_output=True,
+                           text=True, cwd=ROOT, timeout=120)
+        assert r.returncode == 0, r.stderr
+        collections, enabled, frozen = r.stdout.split()
+        out[flag] = (int(collections), enabled == "True", int(frozen))
+    assert out[True][0] == 0 and out[True][1] and out[True][2] > 10_000  # paused, then frozen
+    assert out[False][0] > 0 and out[False][1] and out[False][2] == 0  # a library: untouched
 
 
 def test_the_command_line_freezes_the_gc_after_loading_the_engine_and_a_library_does_not():
