@@ -147,6 +147,24 @@ def shapes(node: Node) -> frozenset:
     return cached
 
 
+def kinds(node: Node) -> frozenset:
+    """The node classes a tree contains (cached on the tree). A rule that rewrites only,
+    say, derivatives can say at once that a tree without one gives it nothing to do."""
+    cached = node.__dict__.get("_kinds")
+    if cached is None:
+        out = {type(node)}
+        for kid in children(node):
+            out |= kinds(kid)
+        cached = frozenset(out)
+        object.__setattr__(node, "_kinds", cached)
+    return cached
+
+
+def _without(node: Node, *classes: type) -> bool:
+    """True when the tree has none of these node classes."""
+    return kinds(node).isdisjoint(classes)
+
+
 def bare(node: Node) -> Node:
     """The tree without its case subscripts (y_{k=i} → y_k), cached on the tree."""
     cached = node.__dict__.get("_bare")
@@ -369,6 +387,8 @@ class Linearity(Rule):
     """∂/∂x of a sum, a difference or a constant multiple: push the derivative inside."""
 
     def apply(self, node, ctx):
+        if _without(node, Deriv):
+            return None
         return self._push(node, ctx, [])
 
     def label(self, node, ctx):
@@ -417,6 +437,8 @@ class ChainRule(Rule):
     """∂f(g)/∂x = ∂f(g)/∂g · ∂g/∂x, where g is a defined name."""
 
     def apply(self, node, ctx):
+        if _without(node, Deriv):
+            return None
         def inner_name(expr: Node) -> Node | None:
             expr = strip(expr)
             if isinstance(expr, (Log, Exp)):
@@ -451,6 +473,8 @@ class LogExpDerivative(Rule):
     """∂log u/∂u = 1/u and ∂e^u/∂u = e^u."""
 
     def apply(self, node, ctx):
+        if _without(node, Deriv, Frac):  # (it also folds a 1/u into its neighbour)
+            return None
         def fn(n: Node):
             if not (isinstance(n, Mul)):
                 if isinstance(n, Deriv) and len(n.wrt) == 1 and n.expr is not None:
@@ -541,6 +565,8 @@ class QuotientRule(Rule):
     """∂(u/v)/∂x = (∂u/∂x · v − u · ∂v/∂x) / v², with the simple derivatives taken."""
 
     def apply(self, node, ctx):
+        if _without(node, Deriv):
+            return None
         def fn(n: Node):
             if isinstance(n, Deriv) and len(n.wrt) == 1 and n.expr is not None:
                 e = strip(n.expr)
@@ -577,6 +603,8 @@ class ProductRule(Rule):
     """∂(uv)/∂x = ∂u/∂x · v + u · ∂v/∂x."""
 
     def apply(self, node, ctx):
+        if _without(node, Deriv):
+            return None
         def fn(n: Node):
             if isinstance(n, Deriv) and len(n.wrt) == 1 and isinstance(strip(n.expr), Mul):
                 fs = strip(n.expr).factors
@@ -600,6 +628,8 @@ class Cancellation(Rule):
     """a/b · b = a: a factor cancels against a denominator."""
 
     def apply(self, node, ctx):
+        if _without(node, Frac):
+            return None
         def fn(n: Node):
             if not isinstance(n, Mul):
                 return None
@@ -638,6 +668,8 @@ class Expansion(Rule):
     """Multiply out and split a sum over its terms: Σ (a + b) = Σ a + Σ b."""
 
     def apply(self, node, ctx):
+        if _without(node, Add):  # every case it rewrites has a sum of terms inside
+            return None
         def fn(n: Node):
             if isinstance(n, Mul) and any(isinstance(strip(f), Add) for f in n.factors):
                 return _expand_product(list(n.factors))
@@ -683,6 +715,8 @@ class Sifting(Rule):
     """Σ_k f_k 1{k = i} = f_i, when i lies in the range of the sum."""
 
     def apply(self, node, ctx):
+        if _without(node, BigOp) or _without(node, Indicator):
+            return None
         def fn(n: Node):
             if isinstance(n, BigOp) and n.kind == "sum":
                 return _sift_one(n, ctx)
@@ -695,6 +729,8 @@ class ConstantSum(Rule):
     """Σ_{k=1}^{K} c = K c when c does not depend on k."""
 
     def apply(self, node, ctx):
+        if _without(node, BigOp):
+            return None
         def fn(n: Node):
             if isinstance(n, BigOp) and n.kind == "sum" and n.index not in letters_in(n.body):
                 count: Node

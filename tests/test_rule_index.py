@@ -78,3 +78,24 @@ def test_a_document_written_twice_has_no_more_rules_than_once():
     once = _rule_count(text)
     twice = _rule_count(text + "\n\n" + body)
     assert once > 10 and twice == once, (once, twice)
+
+
+def test_kinds_name_every_node_class_of_a_tree():
+    from derive.syntax import BigOp, Deriv, Frac, Indicator
+
+    t = tree(r"\frac{\partial}{\partial z_i} \sum_{k=1}^K t_k 1\{k=i\}")
+    assert {Deriv, BigOp, Indicator} <= R.kinds(t)
+    assert Frac not in R.kinds(tree(r"\sum_{k=1}^K t_k"))
+
+
+@pytest.mark.parametrize("rule, applies, idle", [
+    (R.Cancellation("cancellation"), r"\frac{a}{b} b", r"a b"),
+    (R.Expansion("expansion"), r"2 (b + c)", r"2 b c"),
+    (R.Sifting("sifting"), r"\sum_{k=1}^K t_k 1\{k=i\}", r"\sum_{k=1}^K t_k"),
+    (R.ConstantSum("constant sum"), r"\sum_{k=1}^K c", r"K c"),
+])
+def test_a_rule_skips_a_tree_without_what_it_rewrites(rule, applies, idle):
+    doc = read_document("$$K = 3$$\n", "x.md")
+    ctx = R.RuleContext(doc.env, {"i": (tree("1"), tree("K"))}, ())
+    assert rule.apply(tree(applies), ctx) is not None
+    assert rule.apply(tree(idle), ctx) is None
