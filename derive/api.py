@@ -158,7 +158,7 @@ def check(target: str | os.PathLike, *, seed: int = 0, timeout: float | None = 2
     from derive import registry as builtins
 
     target = os.fspath(target)
-    if not Path(target).exists() and target in builtins.names():  # a file never lists them
+    if builtins.is_builtin(target):
         return check_builtin(target, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
     text = read_source(target)
     return check_text(text, "<stdin>" if target == "-" else target, seed=seed, timeout=timeout,

@@ -112,6 +112,8 @@ class EquationChecker:
             self.constraints.append((a, b, c.equal))
         self.declared = self._declared()
         self._found: dict = {}  # (link label, mode) → the numeric search's answer
+        self._family_ranges: dict | None = None
+        self._target_bases: frozenset | None = None
 
     # -- assumptions
     def _declared(self) -> list[tuple[sp.Expr, sp.Expr, str, str]]:
@@ -128,14 +130,13 @@ class EquationChecker:
         return out
 
     def _zero(self, e) -> bool:
+        return self._zero_or_residual(e)[0]
+
+    def _zero_or_residual(self, e) -> tuple[bool, sp.Expr | None]:
         ranges = self.ranges
         if isinstance(e, _RangedZero):  # an expression with a range of its own (one-hot class)
             e, ranges = e.expr, e.ranges
-        return is_zero(e.xreplace(self.proof_subs) if self.proof_subs else e, ranges)
-
-    def _zero_or_residual(self, e: sp.Expr) -> tuple[bool, sp.Expr | None]:
-        return zero_or_residual(e.xreplace(self.proof_subs) if self.proof_subs else e,
-                                self.ranges)
+        return zero_or_residual(e.xreplace(self.proof_subs) if self.proof_subs else e, ranges)
 
     def decide(self, lhs: sp.Expr, rhs: sp.Expr, label: str,
                written: tuple[Node, Node] | None = None) -> Decision:
@@ -401,6 +402,12 @@ class EquationChecker:
 
     # -- numbers
     def _families(self) -> dict:
+        """IndexedBase → its grounded range, for the families this equation uses (once)."""
+        if self._family_ranges is None:
+            self._family_ranges = self._ground_families()
+        return self._family_ranges
+
+    def _ground_families(self) -> dict:
         fam = family_ranges(self.env, list(self.eq.reading.sides))
         out = {}
         for name, (lo, hi) in fam.items():
@@ -412,7 +419,13 @@ class EquationChecker:
                 continue
         return out
 
-    def _targets(self) -> set:
+    def _targets(self) -> frozenset:
+        """The families that are data, not variables of a derivative (once)."""
+        if self._target_bases is None:
+            self._target_bases = self._find_targets()
+        return self._target_bases
+
+    def _find_targets(self) -> frozenset:
         wrt = set()
         from derive.syntax import Deriv
 
@@ -422,7 +435,8 @@ class EquationChecker:
                     for v in n.wrt:
                         if v.sub:
                             wrt.add(v.name)
-        return {self.symbols.family(name) for name in self._family_names() if name not in wrt}
+        return frozenset(self.symbols.family(name) for name in self._family_names()
+                         if name not in wrt)
 
     def _family_names(self):
         names = set()
@@ -560,7 +574,7 @@ class Explainer:
                 if named is not None and not _named(rule, named):
                     continue
                 try:
-                    derived = rule.apply(start, self.ctx)
+                    derived = rule.attempt(start, self.ctx)
                 except (ReadError, RecursionError, StopIteration, TypeError):
                     derived = None
                 if derived is None:
@@ -613,7 +627,7 @@ class Explainer:
                     continue
                 for rule in R.BASIC:
                     try:
-                        derived = rule.apply(middle, self.ctx)
+                        derived = rule.attempt(middle, self.ctx)
                     except (ReadError, RecursionError, StopIteration, TypeError):
                         continue
                     if derived is not None and R.same(derived, rhs):
@@ -783,7 +797,7 @@ def _residual(ck: EquationChecker, lhs_n, rhs_n, grounded_residual):
         raw = (ck.surface(lhs_n) - ck.surface(rhs_n)).xreplace(ck.proof_subs)
         # a derivative left on the surface stays after reducing: not a residual to show
         surf = reduce(raw, ck.ranges) if not raw.has(SurfaceDerivative) else sp.Integer(0)
-        if surf != 0 and not surf.has(SurfaceDerivative):
+        if surf != 0:
             r = printing.tidy(surf)
             return printing.latex(r), printing.text(r)
     except (ReadError, TypeError, ValueError):

@@ -116,8 +116,7 @@ def _targets(args, errors: list[str]) -> list[str]:
 
     out: list[str] = []
     for t in args.targets:
-        # the registry lists the package's files: asked only for a name that is no path
-        if t == "-" or (not os.path.exists(t) and t in builtins.names()):
+        if t == "-" or builtins.is_builtin(t):
             out.append(t)
             continue
         if not os.path.exists(t):
@@ -163,11 +162,10 @@ def cmd_check(args) -> int:
     from derive import api
 
     api.FREEZE_GC_AFTER_IMPORT = True  # this process ends when the reports are out
-    check = api.check
     for t in targets:
         try:
-            reports.append(check(t, seed=args.seed, timeout=args.timeout or None,
-                                 jobs=args.jobs, cache=not args.no_cache))
+            reports.append(api.check(t, seed=args.seed, timeout=args.timeout or None,
+                                     jobs=args.jobs, cache=not args.no_cache))
         except InputError as exc:
             errors.append(f"derive: {exc}")
     for r in reports:  # located reading errors go to stderr whatever the format

@@ -90,8 +90,21 @@ def _num(v: Any) -> str:
     return str(v)
 
 
+class _ShownAsReport:
+    """Jupyter shows a link or an equation as the report of it alone (see ``as_report``)."""
+
+    def _repr_html_(self) -> str:
+        return self.as_report()._repr_html_()  # type: ignore[attr-defined]
+
+    def _repr_markdown_(self) -> str:
+        return self.as_report()._repr_markdown_()  # type: ignore[attr-defined]
+
+    def _repr_latex_(self) -> str:
+        return self.as_report()._repr_latex_()  # type: ignore[attr-defined]
+
+
 @frozen
-class Link:
+class Link(_ShownAsReport):
     """One `=` of a chain: lhs = rhs, with the rule that should carry it and the verdict."""
 
     position: int  # 1-based place in the chain
@@ -121,15 +134,6 @@ class Link:
         eq = Equation(0, 0, "claim", f"{self.lhs} = {self.rhs}",
                       f"{self.lhs_text} = {self.rhs_text}", (self,))
         return Report(f"link {self.position}", (eq,))
-
-    def _repr_html_(self) -> str:
-        return self.as_report()._repr_html_()
-
-    def _repr_markdown_(self) -> str:
-        return self.as_report()._repr_markdown_()
-
-    def _repr_latex_(self) -> str:
-        return self.as_report()._repr_latex_()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -202,7 +206,7 @@ class SourceError:
 
 
 @frozen
-class Equation:
+class Equation(_ShownAsReport):
     """A display equation: a definition, a claim (a chain of links) or a reading error."""
 
     index: int  # 1-based place among all display equations of the source
@@ -225,15 +229,6 @@ class Equation:
     def as_report(self) -> Report:
         """This equation alone, as a report (for display in a notebook)."""
         return Report(f"equation {self.index}", (self,))
-
-    def _repr_html_(self) -> str:
-        return self.as_report()._repr_html_()
-
-    def _repr_markdown_(self) -> str:
-        return self.as_report()._repr_markdown_()
-
-    def _repr_latex_(self) -> str:
-        return self.as_report()._repr_latex_()
 
     def to_json(self) -> dict[str, Any]:
         return {

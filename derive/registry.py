@@ -9,6 +9,8 @@ This module is light (no sympy): ``derive list`` only needs names and titles.
 
 from __future__ import annotations
 
+import os
+
 from derive.records import frozen
 
 POST_TITLE = "Derivative of softmax under Cross-Entropy Error function (2016 blog post, as published)"
@@ -76,6 +78,12 @@ def builtins() -> list[Builtin]:
 
 def names() -> list[str]:
     return [b.name for b in builtins()]
+
+
+def is_builtin(target: str) -> bool:
+    """Whether a target names a built-in: a file or folder of that name here wins (and a
+    path is tested first, so that checking a file never lists the library)."""
+    return not os.path.exists(target) and target in names()
 
 
 def post_text() -> tuple[str, dict[int, dict[int, str]]]:

@@ -59,13 +59,18 @@ class RuleContext:
 
 # --------------------------------------------------------------------------- tree helpers
 
+def _on_tree(node: Node, attr: str, make):
+    """``make(node)``, computed once per tree and kept on it (trees never change)."""
+    cached = node.__dict__.get(attr)
+    if cached is None:
+        cached = make(node)
+        object.__setattr__(node, attr, cached)
+    return cached
+
+
 def key(node: Node):
     """Structural identity of a tree, ignoring notation (parentheses, styles, positions)."""
-    cached = node.__dict__.get("_key")
-    if cached is None:
-        cached = _key(node)
-        object.__setattr__(node, "_key", cached)  # trees are immutable: compute once
-    return cached
+    return _on_tree(node, "_key", _key)
 
 
 def _key(node: Node):
@@ -111,11 +116,7 @@ def shape(node: Node):
     """:func:`key` with every letter a renaming could change left out (plain names, index
     letters, case letters, summation indices): trees that match up to a renaming of index
     letters (as :func:`_match` does) have the same shape. A cheap necessary condition."""
-    cached = node.__dict__.get("_shape")
-    if cached is None:
-        cached = _erase(key(node))
-        object.__setattr__(node, "_shape", cached)
-    return cached
+    return _on_tree(node, "_shape", lambda n: _erase(key(n)))
 
 
 def _erase(k):
@@ -135,43 +136,28 @@ def _erase(k):
     return tuple(_erase(x) for x in k)
 
 
-def shapes(node: Node) -> frozenset:
-    """The shapes of every subtree of a tree (cached on the tree, which never changes)."""
-    cached = node.__dict__.get("_shapes")
-    if cached is None:
-        out = {shape(node)}
-        for kid in children(node):
-            out |= shapes(kid)
-        cached = frozenset(out)
-        object.__setattr__(node, "_shapes", cached)
-    return cached
+def _over_subtrees(attr: str, of_node):
+    """The set of ``of_node(n)`` over every subtree n, cached on each subtree."""
+    def collect(node: Node) -> frozenset:
+        def make(n: Node) -> frozenset:
+            out = {of_node(n)}
+            for kid in children(n):
+                out |= collect(kid)
+            return frozenset(out)
+        return _on_tree(node, attr, make)
+    return collect
 
 
-def kinds(node: Node) -> frozenset:
-    """The node classes a tree contains (cached on the tree). A rule that rewrites only,
-    say, derivatives can say at once that a tree without one gives it nothing to do."""
-    cached = node.__dict__.get("_kinds")
-    if cached is None:
-        out = {type(node)}
-        for kid in children(node):
-            out |= kinds(kid)
-        cached = frozenset(out)
-        object.__setattr__(node, "_kinds", cached)
-    return cached
-
-
-def _without(node: Node, *classes: type) -> bool:
-    """True when the tree has none of these node classes."""
-    return kinds(node).isdisjoint(classes)
+#: The shapes of every subtree of a tree.
+shapes = _over_subtrees("_shapes", shape)
+#: The node classes a tree contains: a rule that rewrites only, say, derivatives can tell
+#: at once that a tree without one gives it nothing to do (see :attr:`Rule.needs`).
+kinds = _over_subtrees("_kinds", type)
 
 
 def bare(node: Node) -> Node:
     """The tree without its case subscripts (y_{k=i} → y_k), cached on the tree."""
-    cached = node.__dict__.get("_bare")
-    if cached is None:
-        cached = _drop_cases(node)
-        object.__setattr__(node, "_bare", cached)
-    return cached
+    return _on_tree(node, "_bare", _drop_cases)
 
 
 def strip(node: Node) -> Node:
@@ -372,8 +358,22 @@ def _subst_params(body: Node, args: dict[str, Node]) -> Node:
 class Rule:
     name: str
 
+    #: Node classes the rule rewrites: for each group, a tree must contain one of its
+    #: classes, or the rule cannot change it (and :meth:`attempt` does not walk it).
+    #: A class attribute, not a field (no annotation).
+    needs = ()
+
     def apply(self, node: Node, ctx: RuleContext) -> Node | None:  # pragma: no cover
         raise NotImplementedError
+
+    def idle(self, node: Node) -> bool:
+        """Whether the tree lacks what this rule rewrites (so that it has nothing to do)."""
+        have = kinds(node)
+        return any(have.isdisjoint(group) for group in self.needs)
+
+    def attempt(self, node: Node, ctx: RuleContext) -> Node | None:
+        """:meth:`apply`, skipped at once on a tree the rule cannot change."""
+        return None if self.idle(node) else self.apply(node, ctx)
 
     def label(self, node: Node, ctx: RuleContext) -> str:
         return self.name
@@ -386,9 +386,9 @@ def _changed(old: Node, new: Node) -> Node | None:
 class Linearity(Rule):
     """∂/∂x of a sum, a difference or a constant multiple: push the derivative inside."""
 
+    needs = ((Deriv,),)
+
     def apply(self, node, ctx):
-        if _without(node, Deriv):
-            return None
         return self._push(node, ctx, [])
 
     def label(self, node, ctx):
@@ -436,9 +436,9 @@ class Linearity(Rule):
 class ChainRule(Rule):
     """∂f(g)/∂x = ∂f(g)/∂g · ∂g/∂x, where g is a defined name."""
 
+    needs = ((Deriv,),)
+
     def apply(self, node, ctx):
-        if _without(node, Deriv):
-            return None
         def inner_name(expr: Node) -> Node | None:
             expr = strip(expr)
             if isinstance(expr, (Log, Exp)):
@@ -472,9 +472,9 @@ class ChainRule(Rule):
 class LogExpDerivative(Rule):
     """∂log u/∂u = 1/u and ∂e^u/∂u = e^u."""
 
+    needs = ((Deriv, Frac),)  # (it also folds a 1/u into its neighbour)
+
     def apply(self, node, ctx):
-        if _without(node, Deriv, Frac):  # (it also folds a 1/u into its neighbour)
-            return None
         def fn(n: Node):
             if not (isinstance(n, Mul)):
                 if isinstance(n, Deriv) and len(n.wrt) == 1 and n.expr is not None:
@@ -564,9 +564,9 @@ def _case_between(a: str, b: str, ctx: RuleContext) -> bool | None:
 class QuotientRule(Rule):
     """∂(u/v)/∂x = (∂u/∂x · v − u · ∂v/∂x) / v², with the simple derivatives taken."""
 
+    needs = ((Deriv,),)
+
     def apply(self, node, ctx):
-        if _without(node, Deriv):
-            return None
         def fn(n: Node):
             if isinstance(n, Deriv) and len(n.wrt) == 1 and n.expr is not None:
                 e = strip(n.expr)
@@ -602,9 +602,9 @@ def _zero(n: Node) -> bool:
 class ProductRule(Rule):
     """∂(uv)/∂x = ∂u/∂x · v + u · ∂v/∂x."""
 
+    needs = ((Deriv,),)
+
     def apply(self, node, ctx):
-        if _without(node, Deriv):
-            return None
         def fn(n: Node):
             if isinstance(n, Deriv) and len(n.wrt) == 1 and isinstance(strip(n.expr), Mul):
                 fs = strip(n.expr).factors
@@ -627,9 +627,9 @@ class ProductRule(Rule):
 class Cancellation(Rule):
     """a/b · b = a: a factor cancels against a denominator."""
 
+    needs = ((Frac,),)
+
     def apply(self, node, ctx):
-        if _without(node, Frac):
-            return None
         def fn(n: Node):
             if not isinstance(n, Mul):
                 return None
@@ -667,9 +667,9 @@ def _expand_product(factors: list[Node]) -> Node:
 class Expansion(Rule):
     """Multiply out and split a sum over its terms: Σ (a + b) = Σ a + Σ b."""
 
+    needs = ((Add,),)  # every case it rewrites has a sum of terms inside
+
     def apply(self, node, ctx):
-        if _without(node, Add):  # every case it rewrites has a sum of terms inside
-            return None
         def fn(n: Node):
             if isinstance(n, Mul) and any(isinstance(strip(f), Add) for f in n.factors):
                 return _expand_product(list(n.factors))
@@ -714,9 +714,9 @@ def _sift_one(n: BigOp, ctx: RuleContext) -> Node | None:
 class Sifting(Rule):
     """Σ_k f_k 1{k = i} = f_i, when i lies in the range of the sum."""
 
+    needs = ((BigOp,), (Indicator,))
+
     def apply(self, node, ctx):
-        if _without(node, BigOp) or _without(node, Indicator):
-            return None
         def fn(n: Node):
             if isinstance(n, BigOp) and n.kind == "sum":
                 return _sift_one(n, ctx)
@@ -728,9 +728,9 @@ class Sifting(Rule):
 class ConstantSum(Rule):
     """Σ_{k=1}^{K} c = K c when c does not depend on k."""
 
+    needs = ((BigOp,),)
+
     def apply(self, node, ctx):
-        if _without(node, BigOp):
-            return None
         def fn(n: Node):
             if isinstance(n, BigOp) and n.kind == "sum" and n.index not in letters_in(n.body):
                 count: Node
@@ -806,14 +806,13 @@ class FoldDefinition(Rule):
         if d.kind != "family" or len(d.params) != 1:
             return None
         p = d.params[0]
-        shape = type(strip(d.body))  # only a node of the body's own kind can be the body
+        body_kind = type(strip(d.body))  # only a node of the body's own kind can be the body
 
         def fn(n: Node):
-            if isinstance(n, (Frac, Mul, Exp, BigOp)) and type(n) is shape:
-                bare = _drop_cases(n)
+            if isinstance(n, (Frac, Mul, Exp, BigOp)) and type(n) is body_kind:
                 for letter in letters_in(n):
                     cand = rename(d.body, {p: letter}) if letter != p else d.body
-                    if _match_loose(cand, bare):
+                    if _match_loose(cand, bare(n)):
                         sub = _case_sym(n, letter)
                         return Sym(d.name, (Sym(letter),), sub, sub is not None)
             return None
@@ -909,8 +908,8 @@ class CaseMerge(Rule):
         if _match(bare(a.lhs), node) != {} or _match(bare(b.lhs), node) != {}:
             return None
         ind = Indicator(Case(ca.left, ca.right))
-        return add(mul(ind, wrap(_drop_cases(a.last))),
-                   mul(Paren(add(Num("1"), neg(ind))), wrap(_drop_cases(b.last))))
+        return add(mul(ind, wrap(bare(a.last))),
+                   mul(Paren(add(Num("1"), neg(ind))), wrap(bare(b.last))))
 
 
 class CaseSplit(Rule):
@@ -962,7 +961,7 @@ class Composite(Rule):
         out = node
         applied = 0
         for rule in self.parts:  # type: ignore[attr-defined]
-            new = rule.apply(out, ctx)
+            new = rule.attempt(out, ctx)
             if new is not None:
                 out = new
                 applied += 1

@@ -99,3 +99,5 @@ def test_a_rule_skips_a_tree_without_what_it_rewrites(rule, applies, idle):
     ctx = R.RuleContext(doc.env, {"i": (tree("1"), tree("K"))}, ())
     assert rule.apply(tree(applies), ctx) is not None
     assert rule.apply(tree(idle), ctx) is None
+    assert rule.idle(tree(idle)) and not rule.idle(tree(applies))
+    assert rule.attempt(tree(idle), ctx) is None
