@@ -19,8 +19,10 @@ from derive.syntax import (
     Case,
     Deriv,
     Indicator,
+    Mul,
     Node,
     Num,
+    Paren,
     Sym,
     children,
     to_latex,
@@ -352,14 +354,16 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range]) -> N
         return node.func
     if isinstance(node, Apply) and not env.is_function(node.func.name) and len(node.args) == 1:
         # not a function: juxtaposition is multiplication, as in y_k (1 - y_i)
-        from derive.syntax import Mul, Paren
-
-        arg = _fill_sums(node.args[0], env, free, fam)
-        return Mul((node.func, Paren(arg, pos=node.pos)), ("",), pos=node.pos)
+        return _juxtaposed(node.func, _fill_sums(node.args[0], env, free, fam), node.pos)
     kids = children(node)
     if not kids:
         return node
     return _rebuild(node, [_fill_sums(c, env, free, fam) for c in kids])
+
+
+def _juxtaposed(factor: Node, arg: Node, pos: int) -> Node:
+    """``a (b)`` read as the product it is, where ``a`` is not a function."""
+    return Mul((factor, Paren(arg, pos=pos)), ("",), pos=pos)
 
 
 def _rebuild(node: Node, kids: list[Node]) -> Node:
@@ -370,7 +374,7 @@ def _rebuild(node: Node, kids: list[Node]) -> Node:
     if isinstance(node, s.Apply):
         if not isinstance(kids[0], s.Sym) and len(kids) == 2:
             # the name was rewritten (e.g. unfolded): what remains is a product
-            return s.Mul((kids[0], s.Paren(kids[1])), ("",))
+            return _juxtaposed(kids[0], kids[1], node.pos)
         return replace(node, func=kids[0], args=tuple(kids[1:]))
     if isinstance(node, s.Neg):
         return replace(node, arg=kids[0])
