@@ -112,7 +112,7 @@ def sidecar_for(path: str) -> tuple[str, str] | None:
 
 
 def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
-               timeout: float | None = 20.0, jobs: int = 1, cache: bool = False,
+               timeout: float | None = 20.0, jobs: int | str = 1, cache: bool = False,
                sidecar: tuple[str, str] | None = None) -> Report:
     """Check every display equation of a Markdown text."""
     if cache:  # looked up before reading: a hit costs neither the reader nor sympy
@@ -134,8 +134,8 @@ def _run(doc, *, seed, timeout, jobs, cache) -> Report:
     return engine().check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
 
 
-def check_builtin(name: str, *, seed: int = 0, timeout: float | None = 20.0, jobs: int = 1,
-                  cache: bool = False) -> Report:
+def check_builtin(name: str, *, seed: int = 0, timeout: float | None = 20.0,
+                  jobs: int | str = 1, cache: bool = False) -> Report:
     from derive import registry as builtins
     from derive.document import read_document
 
@@ -153,8 +153,14 @@ def check_builtin(name: str, *, seed: int = 0, timeout: float | None = 20.0, job
 
 
 def check(target: str | os.PathLike, *, seed: int = 0, timeout: float | None = 20.0,
-          jobs: int = 1, cache: bool = False) -> Report:
-    """Check a built-in derivation (by name) or a Markdown file (by path; ``-`` is stdin)."""
+          jobs: int | str = 1, cache: bool = False) -> Report:
+    """Check a built-in derivation (by name) or a Markdown file (by path; ``-`` is stdin).
+
+    ``jobs`` > 1 checks the equations in that many forked worker processes, and
+    ``"auto"`` picks a number from the document's size and the usable CPUs (the command
+    line's default). The library's default is 1: a notebook kernel, or any process with
+    threads of its own, should not be forked.
+    """
     from derive import registry as builtins
 
     target = os.fspath(target)

@@ -152,7 +152,7 @@ def doc_extra(doc: Document, timeout: float | None) -> str:
 
 # --------------------------------------------------------------------------- entry points
 
-def cached_check(doc: Document, *, seed: int, timeout: float | None, jobs: int) -> Report:
+def cached_check(doc: Document, *, seed: int, timeout: float | None, jobs: int | str) -> Report:
     """``check_document(doc, ...)``, answered from the cache when the document is unchanged."""
     key = cache_key(doc.text, doc.source, seed, doc_extra(doc, timeout))
     return _cached(key, lambda: doc, seed=seed, timeout=timeout, jobs=jobs)
@@ -163,7 +163,7 @@ def _sidecar(sidecar: tuple[str, str]) -> str:
 
 
 def cached_check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
-                      timeout: float | None = 20.0, jobs: int = 1,
+                      timeout: float | None = 20.0, jobs: int | str = 1,
                       sidecar: tuple[str, str] | None = None) -> Report:
     """Check a Markdown text, looking the cache up *before* reading it (a hit then costs
     neither sympy nor the reader). Same key as ``cached_check(read_document(markdown,
@@ -179,7 +179,7 @@ def cached_check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
     return _cached(key, read, seed=seed, timeout=timeout, jobs=jobs)
 
 
-def _cached(key: str, make_doc, *, seed: int, timeout: float | None, jobs: int) -> Report:
+def _cached(key: str, make_doc, *, seed: int, timeout: float | None, jobs: int | str) -> Report:
     report = lookup(key)
     if report is not None:
         stats["hits"] += 1

@@ -885,10 +885,18 @@ def summarise(equations: list[Equation], source_errors: int = 0) -> tuple[str, .
 
 
 def check_document(doc: Document, *, seed: int = 0, timeout: float | None = 20.0,
-                   jobs: int = 1) -> Report:
-    """Check every equation of a read document and build its report."""
+                   jobs: int | str = 1) -> Report:
+    """Check every equation of a read document and build its report.
+
+    ``jobs`` worker processes share the equations out (``"auto"``: one per few links, at
+    most the usable CPUs); the report is the same for every ``jobs``.
+    """
     t0 = time.perf_counter()
     symbols = Symbols.for_document(doc)
+    if jobs == "auto":
+        from derive.parallel import auto_jobs
+
+        jobs = auto_jobs(doc)
     if jobs > 1:
         from derive.parallel import map_equations
 

@@ -74,6 +74,18 @@ def _columns() -> int:
     return columns if columns > 0 else 80
 
 
+def _jobs(text: str) -> int | str:
+    if text == "auto":
+        return text
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', not {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
 def _parser() -> argparse.ArgumentParser:
     from derive import __version__
 
@@ -100,8 +112,10 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
                    help="time limit per link; a link that runs out becomes unknown "
                         "(default 20; 0 for none)")
-    c.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
-                   help="check equations in N worker processes (default 1)")
+    c.add_argument("-j", "--jobs", type=_jobs, default="auto", metavar="N",
+                   help="check equations in N worker processes; 'auto' (the default) uses "
+                        "one per 8 links, at most one per usable CPU, and 1 for a short "
+                        "document; the report is the same for every N")
     c.add_argument("--no-cache", action="store_true",
                    help="do not read or write the on-disk cache of verdicts")
     sub.add_parser("list", help="list the built-in derivations",
@@ -154,9 +168,6 @@ def cmd_check(args) -> int:
     fmt = args.format
     if fmt in ("html", "latex") and len(targets) > 1:
         print(f"derive: --format {fmt} writes one document: give one target", file=sys.stderr)
-        return EXIT_ERROR
-    if args.jobs < 1:
-        print("derive: --jobs must be at least 1", file=sys.stderr)
         return EXIT_ERROR
     reports = []
     from derive import api

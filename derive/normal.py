@@ -140,32 +140,42 @@ def is_positive(e: sp.Expr) -> bool:
 
 
 def split_logs(e: sp.Expr) -> sp.Expr:
-    def split(arg: sp.Expr) -> sp.Expr:
-        if arg.is_Mul:
-            pos = [f for f in arg.args if is_positive(f)]
-            rest = [f for f in arg.args if not is_positive(f)]
-            if pos:
-                out = sp.Add(*[split(f) for f in pos])
-                return out + (sp.log(sp.Mul(*rest)) if rest else 0)
-        if arg.is_Pow and is_positive(arg.base) and arg.exp.is_real:
-            return arg.exp * split(arg.base)
-        if isinstance(arg, sp.exp) and arg.args[0].is_real:
-            return arg.args[0]
-        if arg.is_Add and is_positive(arg) and any(
-                isinstance(x, sp.exp) and x.args[0].could_extract_minus_sign()
-                for x in arg.atoms(sp.exp)):
-            # log(1 + e^{-u}) = log(e^{u} + 1) − u: one canonical form for both spellings
-            combined = sp.together(arg)
-            if combined.is_Mul:
-                return split(combined)
-        if isinstance(arg, sp.Product) and is_positive(arg.function):
-            v, lo, hi = arg.limits[0]
-            return sp.Sum(split(arg.function), (v, lo, hi))
-        return sp.log(arg)
-
+    """Every log of a positive product in ``e`` as a sum of logs (and exponents)."""
     if not e.has(sp.log):
         return e
-    return e.replace(lambda x: isinstance(x, sp.log), lambda x: split(x.args[0]))
+    return e.replace(lambda x: isinstance(x, sp.log), lambda x: _split_log(x.args[0]))
+
+
+def log_of(arg: sp.Expr) -> sp.Expr:
+    """``split_logs(log(arg))``, without building ``log(arg)`` first: sympy's log asks
+    the assumptions of its whole argument when it is built (the costly part, for a
+    softmax over a sum), and the split would take it apart again at once."""
+    return _split_log(split_logs(arg))
+
+
+def _split_log(arg: sp.Expr) -> sp.Expr:
+    """log(arg), split: the logs of its positive factors added, exponents brought down."""
+    if arg.is_Mul:
+        pos = [f for f in arg.args if is_positive(f)]
+        rest = [f for f in arg.args if not is_positive(f)]
+        if pos:
+            out = sp.Add(*[_split_log(f) for f in pos])
+            return out + (sp.log(sp.Mul(*rest)) if rest else 0)
+    if arg.is_Pow and is_positive(arg.base) and arg.exp.is_real:
+        return arg.exp * _split_log(arg.base)
+    if isinstance(arg, sp.exp) and arg.args[0].is_real:
+        return arg.args[0]
+    if arg.is_Add and is_positive(arg) and any(
+            isinstance(x, sp.exp) and x.args[0].could_extract_minus_sign()
+            for x in arg.atoms(sp.exp)):
+        # log(1 + e^{-u}) = log(e^{u} + 1) − u: one canonical form for both spellings
+        combined = sp.together(arg)
+        if combined.is_Mul:
+            return _split_log(combined)
+    if isinstance(arg, sp.Product) and is_positive(arg.function):
+        v, lo, hi = arg.limits[0]
+        return sp.Sum(_split_log(arg.function), (v, lo, hi))
+    return sp.log(arg)
 
 
 def _fresh(e: sp.Expr) -> sp.Expr:

@@ -1,74 +1,215 @@
 """Checking equations in worker processes (``-j N``).
 
-Owns the split of a document's equations over processes. Workers are forked after the
-document has been read and the engine imported, so each one starts warm; the equations
-are shared out in advance by their number of links (largest first, to the least loaded
-worker), each worker checks its share with one set of symbols, and the results come back
-through a pipe and are put back in document order. Every random choice is seeded per link,
-so ``-j N`` gives exactly the report of ``-j 1``.
+Owns the split of a document's equations over processes, and how many to use
+(``-j auto``). The parent checks the head of the document (up to its first link) itself,
+then forks: the workers start warm, with the engine imported and the head's groundings
+made. The remaining equations are handed out as the processes ask for them: their numbers
+wait in a pipe, and each process (the parent is one of them) reads the next when it is
+free. How long an equation takes is not known in advance (a refuted link costs a
+search), so handing them out on demand balances better than a split made beforehand.
+The results come back through a pipe per worker and are put back in document order.
+Every random choice is seeded per link, so ``-j N`` gives exactly the report of ``-j 1``.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import struct
+import sys
+
+_RECORD = struct.Struct("<I")  # a block of equations' number, as the queue holds it
+_QUEUE_BLOCKS = 2_048  # records that fit any pipe's buffer (8 KiB) with no reader yet
 
 
-def _check(doc, indices: list[int], seed: int, timeout: float | None) -> dict:
+#: How many links make one worker worth its fork: below this a document is checked in one
+#: process (a worker costs a fork, and the groundings it shares with the others are computed
+#: again in it).
+LINKS_PER_WORKER = 8
+
+
+def usable_cpus() -> int:
+    """The processors this process may use: its affinity, and a container's CPU quota."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    quota = cgroup_quota()
+    return max(1, min(cpus, quota)) if quota is not None else max(1, cpus)
+
+
+def cgroup_quota(root: str = "/sys/fs/cgroup") -> int | None:
+    """The CPUs a Linux container's quota allows (cgroup v2 ``cpu.max``, or v1), if any."""
+    try:
+        with open(os.path.join(root, "cpu.max")) as f:
+            quota, period = f.read().split()[:2]
+    except (OSError, ValueError):
+        try:
+            with open(os.path.join(root, "cpu", "cpu.cfs_quota_us")) as f:
+                quota = f.read().strip()
+            with open(os.path.join(root, "cpu", "cpu.cfs_period_us")) as f:
+                period = f.read().strip()
+        except OSError:
+            return None
+    try:
+        q, p = int(quota), int(period)
+    except ValueError:  # "max": no quota
+        return None
+    if q <= 0 or p <= 0:  # v1 says -1 for none
+        return None
+    return max(1, -(-q // p))
+
+
+def auto_jobs(doc) -> int:
+    """``-j auto``: a worker per LINKS_PER_WORKER links, no more than the usable CPUs,
+    and one process where forking is not safe (no ``fork``, or threads already running)."""
+    links = sum(_links(eq) for eq in doc.equations)
+    wanted = links // LINKS_PER_WORKER
+    if wanted < 2 or not _can_fork():
+        return 1
+    return max(1, min(wanted, usable_cpus()))
+
+
+def _links(eq) -> int:
+    """The links an equation will be checked for (a definition's first `=` is none)."""
+    return max(len(eq.sides) - 1 - (eq.kind == "definition"), 0)
+
+
+def _can_fork() -> bool:
+    threading = sys.modules.get("threading")
+    return hasattr(os, "fork") and (threading is None or threading.active_count() == 1)
+
+
+def _check(doc, symbols, next_index, seed: int, timeout: float | None) -> dict:
     from derive.checker import check_equation
-    from derive.translate import Symbols
 
-    symbols = Symbols.for_document(doc)
-    return {k: check_equation(doc, doc.equations[k], symbols, seed, timeout) for k in indices}
+    done = {}
+    for k in iter(next_index, None):
+        done[k] = check_equation(doc, doc.equations[k], symbols, seed, timeout)
+    return done
 
 
-def _shares(doc, jobs: int) -> list[list[int]]:
-    loads = [0] * jobs
-    shares: list[list[int]] = [[] for _ in range(jobs)]
-    order = sorted(range(len(doc.equations)), key=lambda k: -len(doc.equations[k].sides))
-    for k in order:
-        w = loads.index(min(loads))
-        shares[w].append(k)
-        loads[w] += max(len(doc.equations[k].sides) - 1, 0) + 1
-    return [sorted(s) for s in shares if s]
+def _queue(indices: list[int]):
+    """A pipe holding ``indices`` (in order), and a function that takes the next one.
+
+    The pipe holds the numbers of blocks of consecutive equations: at most _QUEUE_BLOCKS
+    records (8 KiB), which fit any pipe's buffer (16 KiB or more) while no worker reads
+    yet; up to that many equations, a block is one equation.
+    Reads of one record are atomic (a pipe serves one reader at a time, and every record
+    was written before any worker started), so no two processes take the same block.
+    """
+    size = -(-len(indices) // _QUEUE_BLOCKS) if indices else 1
+    blocks = [indices[b:b + size] for b in range(0, len(indices), size)]
+    read, write = os.pipe()
+    os.write(write, b"".join(_RECORD.pack(b) for b in range(len(blocks))))
+    os.close(write)  # so that an empty queue reads as the end
+    taken: list[int] = []
+
+    def next_index() -> int | None:
+        if not taken:
+            data = os.read(read, _RECORD.size)
+            if not data:
+                return None
+            taken.extend(reversed(blocks[_RECORD.unpack(data)[0]]))
+        return taken.pop()
+
+    return read, next_index
 
 
 def map_equations(doc, seed: int, timeout: float | None, jobs: int) -> list:
-    shares = _shares(doc, jobs)
-    if len(shares) < 2 or not hasattr(os, "fork"):
-        return list(_check(doc, list(range(len(doc.equations))), seed, timeout).values())
-    _warm_up()
-    children = []
-    for share in shares[1:]:
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the worker: check its share, send it back, and leave at once
-            os.close(read)
-            code = 0
-            try:
-                data = pickle.dumps(_check(doc, share, seed, timeout))
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent below
-                data, code = pickle.dumps(exc), 1
-            with os.fdopen(write, "wb") as out:
-                out.write(data)
-            os._exit(code)
-        os.close(write)
-        children.append((pid, read))
-    results = _check(doc, shares[0], seed, timeout)
+    """Every equation of ``doc`` checked, in document order, by up to ``jobs`` processes."""
+    from derive.translate import Symbols
+
+    n = len(doc.equations)
+    symbols = Symbols.for_document(doc)
+    if jobs < 2 or not _can_fork():
+        return list(_check(doc, symbols, _taker(range(n)), seed, timeout).values())
+    # The head of the document, up to its first equation with a link, is checked before
+    # the fork: the sides and definitions grounded there recur later (∂C/∂z_i opens four
+    # equations of the post), and every worker inherits them instead of grounding again.
+    head = next((k + 1 for k, eq in enumerate(doc.equations) if _links(eq)), n)
+    results = _check(doc, symbols, _taker(range(head)), seed, timeout)
+    rest = list(range(head, n))
+    workers = min(jobs, len(rest))
+    if workers < 2:
+        results.update(_check(doc, symbols, _taker(rest), seed, timeout))
+        return [results[k] for k in range(n)]
+    queue, next_index = _queue(rest)  # document order: neighbours share sides
+    children: list[tuple[int, int]] = []
+    try:
+        for _ in range(workers - 1):
+            children.append(_fork_worker(lambda: _check(doc, symbols, next_index, seed,
+                                                        timeout)))
+        results.update(_check(doc, symbols, next_index, seed, timeout))
+    except BaseException:
+        _abandon(children)
+        raise
+    finally:
+        os.close(queue)
+    failure = None
     for pid, read in children:
-        with os.fdopen(read, "rb") as inp:
-            data = inp.read()
-        _, status = os.waitpid(pid, 0)
-        got = pickle.loads(data) if data else RuntimeError("a worker process died")
+        got = _collect(pid, read)
         if isinstance(got, BaseException):
-            raise got
-        results.update(got)
-    return [results[k] for k in range(len(doc.equations))]
+            failure = failure or got
+        else:
+            results.update(got)
+    if failure is not None:
+        raise failure
+    return [results[k] for k in range(n)]
 
 
-def _warm_up() -> None:
-    """Pay sympy's first-use imports once, before forking, not once per worker."""
-    import sympy as sp
+def _fork_worker(work) -> tuple[int, int]:
+    """Fork a process that runs ``work()`` and sends back its result (or its exception)
+    through a pipe; the child leaves with ``os._exit`` whatever happens, so it never
+    returns into the parent's code."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid != 0:
+        os.close(write)
+        return pid, read
+    code = 1
+    try:
+        os.close(read)
+        try:
+            data = pickle.dumps(work())
+            code = 0
+        except BaseException as exc:  # noqa: BLE001 - sent to the parent, raised there
+            try:
+                data = pickle.dumps(exc)
+            except Exception:  # noqa: BLE001 - an exception that cannot be pickled
+                data = pickle.dumps(RuntimeError(f"a worker failed: {exc!r}"[:500]))
+        with os.fdopen(write, "wb") as out:
+            out.write(data)
+    finally:
+        os._exit(code)
 
-    x = sp.Symbol("x")
-    sp.expand((x + 1) ** 2)
+
+def _collect(pid: int, read: int):
+    with os.fdopen(read, "rb") as inp:
+        data = inp.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(data) if data else RuntimeError("a worker process died")
+
+
+def _abandon(children: list[tuple[int, int]]) -> None:
+    """The parent failed (or was interrupted): stop the workers and reap them."""
+    import signal
+
+    for pid, read in children:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        os.close(read)
+        try:
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+
+
+def _taker(indices):
+    """The equations' numbers in one process: each in turn, then None."""
+    numbers = iter(indices)
+    return lambda: next(numbers, None)
+
+

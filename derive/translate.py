@@ -217,9 +217,9 @@ class Translator:
                 raise ReadError("log of zero", node.pos)
             if self.surface:
                 return sp.log(arg)
-            from derive.normal import split_logs
+            from derive.normal import log_of
 
-            return split_logs(sp.log(arg))  # log(e^{z}/S) = z − log S: simpler to differentiate
+            return log_of(arg)  # log(e^{z}/S) = z − log S: simpler to differentiate
         if isinstance(node, Func):
             value = _ELEMENTARY[node.name](t(node.arg, keep, bound))
             if node.name in ("tanh", "sinh", "cosh") and not self.surface:
