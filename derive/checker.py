@@ -471,12 +471,15 @@ class EquationChecker:
         # the symbols of both sides (their difference may have cancelled some away)
         expr = sp.Tuple(lhs, rhs)
         fams = self._families()
-        bases = {i.base for i in expr.atoms(sp.Indexed)}
+        # in name order, never set order: the points drawn depend on the order of indices
+        # and families, and a set's order changes with the process's hash seed
+        bases = sorted({i.base for i in expr.atoms(sp.Indexed)}, key=lambda b: str(b.label))
         families = {b: fams.get(b) for b in bases}
         labels = {b.label for b in bases}
-        free = {s for s in expr.free_symbols if s.is_Symbol and s not in labels}
+        free = sorted((s for s in expr.free_symbols if s.is_Symbol and s not in labels),
+                      key=lambda s: s.name)
         indices = {s: self.ranges.get(s) for s in free if s.is_integer and not s.is_positive}
-        for r in self.ranges:
+        for r in sorted(self.ranges, key=lambda s: s.name):
             if expr.has(r):
                 indices.setdefault(r, self.ranges[r])
         used = set(free)
@@ -487,7 +490,8 @@ class EquationChecker:
                              key=lambda s: s.name))
         scalars = tuple(sorted((s for s in free if not s.is_integer), key=lambda s: s.name))
         problem = numeric.Problem(lhs, rhs, sizes, indices, families, scalars,
-                                  tuple(self.constraints), tuple(self._targets() & set(bases)))
+                                  tuple(self.constraints),
+                                  tuple(b for b in bases if b in self._targets()))
         seed = _mix(self.seed, label)
         return numeric.search(problem, seed, modes, first_only=first_only)
 
@@ -746,7 +750,8 @@ def _grounded(ck: EquationChecker, eq: ReadEquation, cache: list, k: int) -> sp.
         memo = ck.symbols.memo
         key = (id(ck.env), R.key(eq.reading.sides[k]))
         if key not in memo:
-            memo[key] = ck.ground(eq.reading.sides[k])
+            # bound indices renamed canonically once per side, not once per comparison
+            memo[key] = canonical(ck.ground(eq.reading.sides[k]))
         cache[k] = memo[key]
     return cache[k]
 

@@ -230,7 +230,7 @@ class Translator:
         if isinstance(node, Indicator):
             a, b = (sp.Integer(x) if x.isdigit() else self.index_value(Sym(x), bound)
                     for x in (node.case.left, node.case.right))
-            d = sp.KroneckerDelta(a, b)
+            d = delta(a, b)
             return d if node.case.equal else 1 - d
         if isinstance(node, Apply):
             return self.apply(node, keep, bound)
@@ -352,6 +352,28 @@ class Translator:
         return self.unfold(inner, new) if new else inner
 
 
+_PLAIN_INTEGER: dict = {}
+
+
+def delta(a: sp.Expr, b: sp.Expr) -> sp.Expr:
+    """``KroneckerDelta(a, b)``, built directly for two distinct symbols that are integers
+    and nothing more (the indices of a derivation).
+
+    sympy's evaluation asks whether a − b is zero, which for two such symbols it cannot
+    know either way, so all it can do is order the pair; asking costs it about a
+    millisecond a delta here. Anything else (numbers, sums, sizes, signed or non-zero
+    symbols) goes to sympy.
+    """
+    if not _PLAIN_INTEGER:
+        _PLAIN_INTEGER.update(sp.Symbol("_", integer=True).assumptions0)
+    if isinstance(a, sp.Symbol) and isinstance(b, sp.Symbol) and a != b and \
+            a.assumptions0 == _PLAIN_INTEGER and b.assumptions0 == _PLAIN_INTEGER:
+        if sp.default_sort_key(b) < sp.default_sort_key(a):
+            a, b = b, a  # the order sympy's own evaluation would give
+        return sp.KroneckerDelta(a, b, evaluate=False)
+    return sp.KroneckerDelta(a, b)
+
+
 def differentiate(e: sp.Expr, v: sp.Expr) -> sp.Expr:
     """∂e/∂v for the forms derivations are made of, without sympy's general machinery.
 
@@ -365,7 +387,7 @@ def differentiate(e: sp.Expr, v: sp.Expr) -> sp.Expr:
         return sp.Integer(1)
     if indexed and isinstance(e, sp.Indexed) and e.base == v.base and len(e.indices) == len(
             v.indices):
-        return sp.Mul(*[sp.KroneckerDelta(a, b) for a, b in zip(e.indices, v.indices)])
+        return sp.Mul(*[delta(a, b) for a, b in zip(e.indices, v.indices)])
     if e.is_Add:
         return sp.Add(*[differentiate(a, v) for a in e.args])
     if e.is_Mul:
