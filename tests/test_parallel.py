@@ -199,25 +199,6 @@ def test_a_worker_s_failure_is_raised_in_the_parent():
     assert r.stdout.strip() == "raised broken in a worker"
 
 
-def test_the_cli_default_is_auto_and_gives_the_one_process_report():
-    def strip(o):
-        if isinstance(o, dict):
-            return {k: strip(v) for k, v in o.items() if k != "seconds"}
-        if isinstance(o, list):
-            return [strip(v) for v in o]
-        return o
-
-    def run(*extra):
-        p = subprocess.run([sys.executable, "-m", "derive", "check", "softmax-cross-entropy",
-                            "--format", "json", "--no-cache", *extra], capture_output=True,
-                           text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": ROOT},
-                           timeout=600)
-        assert p.returncode == 1, p.stderr
-        return strip(json.loads(p.stdout))
-
-    assert run() == run("-j", "1") == run("-j", "auto")
-
-
 @pytest.mark.parametrize("value, message", [("0", "must be at least 1"),
                                             ("two", "expected a number or 'auto'")])
 def test_bad_jobs_are_refused(value, message):
