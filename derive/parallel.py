@@ -120,6 +120,7 @@ def map_equations(doc, seed: int, timeout: float | None, jobs: int) -> list:
     """Every equation of ``doc`` checked, in document order, by up to ``jobs`` processes."""
     from derive.translate import Symbols
 
+    _reap()
     n = len(doc.equations)
     symbols = Symbols.for_document(doc)
     if jobs < 2 or not _can_fork():
@@ -134,7 +135,9 @@ def map_equations(doc, seed: int, timeout: float | None, jobs: int) -> list:
     if workers < 2:
         results.update(_check(doc, symbols, _taker(rest), seed, timeout))
         return [results[k] for k in range(n)]
-    queue, next_index = _queue(rest)  # document order: neighbours share sides
+    # the equations with most links first, so that what is left for last is short and the
+    # processes finish close together (in document order otherwise: neighbours share sides)
+    queue, next_index = _queue(sorted(rest, key=lambda k: -_links(doc.equations[k])))
     children: list[tuple[int, int]] = []
     try:
         for _ in range(workers - 1):
@@ -170,6 +173,7 @@ def _fork_worker(work) -> tuple[int, int]:
     code = 1
     try:
         os.close(read)
+        _detach()
         try:
             data = pickle.dumps(work())
             code = 0
@@ -184,11 +188,40 @@ def _fork_worker(work) -> tuple[int, int]:
         os._exit(code)
 
 
+def _detach() -> None:
+    """In a worker: let go of the standard streams it inherited. A reader of the parent's
+    output (a CI log, ``subprocess.run``) waits until every holder of the pipe is gone,
+    and a worker that has sent its result may still be tearing down its memory."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+
+
+#: Workers that had sent their results but had not yet exited when they were collected:
+#: reaped at the next parallel check instead of waited for (as multiprocessing does).
+_EXITING: list[int] = []
+
+
+def _reap() -> None:
+    for pid in list(_EXITING):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _EXITING.remove(pid)
+
+
 def _collect(pid: int, read: int):
     with os.fdopen(read, "rb") as inp:
         data = inp.read()
-    os.waitpid(pid, 0)
-    return pickle.loads(data) if data else RuntimeError("a worker process died")
+    if not data:  # it died before it could send anything
+        os.waitpid(pid, 0)
+        return RuntimeError("a worker process died")
+    if os.waitpid(pid, os.WNOHANG)[0] == 0:
+        _EXITING.append(pid)  # still exiting: not worth waiting for
+    return pickle.loads(data)
 
 
 def _abandon(children: list[tuple[int, int]]) -> None:

@@ -167,6 +167,17 @@ def test_workers_give_the_serial_report_and_share_the_work(tmp_path):
         assert len(pids) == len(doc.equations), (len(pids), len(doc.equations))
         assert len(set(pids)) == 2, set(pids)
         assert plain(parallel.map_equations(doc, 0, 20.0, 3)) == serial
+        # workers still exiting when collected are reaped by the next call, not left behind
+        import time
+        time.sleep(0.5)
+        parallel.map_equations(doc, 0, 20.0, 1)
+        assert parallel._EXITING == []
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            pass  # no child left, not even a zombie
+        else:
+            raise AssertionError("a worker was left unreaped")
         print("ok", len(doc.equations))
     """)
     assert r.returncode == 0, r.stderr[-3000:]
