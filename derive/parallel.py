@@ -3,11 +3,12 @@
 Owns the split of a document's equations over processes, and how many to use
 (``-j auto``). The parent checks the head of the document (up to its first link) itself,
 then forks: the workers start warm, with the engine imported and the head's groundings
-made. The remaining equations are handed out as the processes ask for them: their numbers
-wait in a pipe, and each process (the parent is one of them) reads the next when it is
-free. How long an equation takes is not known in advance (a refuted link costs a
-search), so handing them out on demand balances better than a split made beforehand.
-The results come back through a pipe per worker and are put back in document order.
+made. The remaining equations are handed out as the processes ask for them, those with
+most links first: their numbers wait in a pipe, and each process (the parent is one of
+them) reads the next when it is free. How long an equation takes is not known in advance
+(a refuted link costs a search), so handing them out on demand balances better than a
+split made beforehand. The results come back through a pipe per worker and are put back
+in document order; a worker still exiting then is reaped later, not waited for.
 Every random choice is seeded per link, so ``-j N`` gives exactly the report of ``-j 1``.
 """
 
@@ -117,7 +118,7 @@ def _queue(indices: list[int]):
 
 
 def map_equations(doc, seed: int, timeout: float | None, jobs: int) -> list:
-    """Every equation of ``doc`` checked, in document order, by up to ``jobs`` processes."""
+    """Every equation of ``doc`` checked by up to ``jobs`` processes, in document order."""
     from derive.translate import Symbols
 
     _reap()
