@@ -14,6 +14,7 @@ import difflib
 import signal
 import time
 from contextlib import contextmanager
+from functools import cached_property
 
 import sympy as sp
 
@@ -112,8 +113,6 @@ class EquationChecker:
             self.constraints.append((a, b, c.equal))
         self.declared = self._declared()
         self._found: dict = {}  # (link label, mode) → the numeric search's answer
-        self._family_ranges: dict | None = None
-        self._target_bases: frozenset | None = None
 
     # -- assumptions
     def _declared(self) -> list[tuple[sp.Expr, sp.Expr, str, str]]:
@@ -162,7 +161,7 @@ class EquationChecker:
         # search would report first, so the report is the same either way.)
         probe = self._search(lhs, rhs, label, modes=("one-hot", "simplex"), first_only=True)
         on_simplex = probe.get("one-hot") is not None or probe.get("simplex") is not None
-        targets, fams = self._targets(), self._families()
+        targets, fams = self._targets, self._families
         restated = set()
         for a, latex, text in self._sum_to_one(residual):
             marker = sp.Dummy()
@@ -290,8 +289,8 @@ class EquationChecker:
 
     def _one_hot(self, residual: sp.Expr, restated: set):
         """t_k = 1{k = c} for a class c in range: the one-hot target of classification."""
-        fams = self._families()
-        for base in sorted(self._targets(), key=str):
+        fams = self._families
+        for base in sorted(self._targets, key=str):
             if not residual.has(base) or base not in fams or base in restated:
                 continue
             c = sp.Symbol("_c", integer=True)
@@ -393,21 +392,17 @@ class EquationChecker:
 
     def _target_sums(self):
         out = []
-        for base, (lo, hi) in self._families().items():
-            if base in self._targets():
+        for base, (lo, hi) in self._families.items():
+            if base in self._targets:
                 name = str(base.label)
                 out.append((f"\\sum_{{k={sp.latex(lo)}}}^{{{sp.latex(hi)}}} {name}_{{k}} = 1",
                             f"Σ_k {name}_k = 1"))
         return out
 
     # -- numbers
+    @cached_property
     def _families(self) -> dict:
-        """IndexedBase → its grounded range, for the families this equation uses (once)."""
-        if self._family_ranges is None:
-            self._family_ranges = self._ground_families()
-        return self._family_ranges
-
-    def _ground_families(self) -> dict:
+        """IndexedBase → its grounded range, for the families this equation uses."""
         fam = family_ranges(self.env, list(self.eq.reading.sides))
         out = {}
         for name, (lo, hi) in fam.items():
@@ -419,13 +414,9 @@ class EquationChecker:
                 continue
         return out
 
+    @cached_property
     def _targets(self) -> frozenset:
-        """The families that are data, not variables of a derivative (once)."""
-        if self._target_bases is None:
-            self._target_bases = self._find_targets()
-        return self._target_bases
-
-    def _find_targets(self) -> frozenset:
+        """The families that are data, not variables of a derivative."""
         wrt = set()
         from derive.syntax import Deriv
 
@@ -470,7 +461,7 @@ class EquationChecker:
     def _search_modes(self, lhs, rhs, label, modes, first_only: bool) -> dict:
         # the symbols of both sides (their difference may have cancelled some away)
         expr = sp.Tuple(lhs, rhs)
-        fams = self._families()
+        fams = self._families
         # in name order, never set order: the points drawn depend on the order of indices
         # and families, and a set's order changes with the process's hash seed
         bases = sorted({i.base for i in expr.atoms(sp.Indexed)}, key=lambda b: str(b.label))
@@ -491,7 +482,7 @@ class EquationChecker:
         scalars = tuple(sorted((s for s in free if not s.is_integer), key=lambda s: s.name))
         problem = numeric.Problem(lhs, rhs, sizes, indices, families, scalars,
                                   tuple(self.constraints),
-                                  tuple(b for b in bases if b in self._targets()))
+                                  tuple(b for b in bases if b in self._targets))
         seed = _mix(self.seed, label)
         return numeric.search(problem, seed, modes, first_only=first_only)
 
@@ -502,7 +493,7 @@ class EquationChecker:
         size = {str(k): v for k, v in sorted(p.sizes.items(), key=lambda kv: kv[0].name)}
         idx = {str(k): v for k, v in sorted(p.indices.items(), key=lambda kv: kv[0].name)}
         values = {}
-        fams = self._families()
+        fams = self._families
         for base, vals in sorted(p.families.items(), key=lambda kv: str(kv[0])):
             lo, hi = fams.get(base, (sp.Integer(1), None))
             a = int(lo.xreplace(p.sizes)) if lo is not None else 1
@@ -511,7 +502,7 @@ class EquationChecker:
         for s, v in sorted(p.scalars.items(), key=lambda kv: kv[0].name):
             values[str(s)] = numeric.plain(v)
         # the target family only matters where the point has target values
-        mode = p.mode if any(b in self._targets() for b in p.families) else "free"
+        mode = p.mode if any(b in self._targets for b in p.families) else "free"
         return Counterexample(size, idx, values, numeric.as_float(found.lhs),
                               numeric.as_float(found.rhs), mode)
 
@@ -905,7 +896,7 @@ def check_document(doc: Document, *, seed: int = 0, timeout: float | None = 20.0
     if jobs > 1:
         from derive.parallel import map_equations
 
-        equations = map_equations(doc, seed, timeout, jobs)
+        equations = map_equations(doc, seed, timeout, jobs, symbols)
     else:
         equations = [check_equation(doc, eq, symbols, seed, timeout) for eq in doc.equations]
     notes = tuple(n for e in equations for n in e.notes)

@@ -276,8 +276,7 @@ def _settle(e: sp.Expr, ranges: Ranges) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     """Passes to a fixed point (or until the numerator vanishes): the expression reached,
     and the expanded numerator and the denominator of its combined fraction."""
     cur = e
-    num, den = sp.Integer(0), sp.Integer(1)
-    for _ in range(MAX_PASSES):
+    for _ in range(MAX_PASSES):  # (at least one pass: MAX_PASSES ≥ 1)
         new = _pass(cur, ranges)
         num, den = _fraction(new)
         if num == 0:

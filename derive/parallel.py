@@ -117,13 +117,15 @@ def _queue(indices: list[int]):
     return read, next_index
 
 
-def map_equations(doc, seed: int, timeout: float | None, jobs: int) -> list:
-    """Every equation of ``doc`` checked by up to ``jobs`` processes, in document order."""
-    from derive.translate import Symbols
+def map_equations(doc, seed: int, timeout: float | None, jobs: int, symbols=None) -> list:
+    """Every equation of ``doc`` checked by up to ``jobs`` processes, in document order
+    (with the document's ``symbols``, when the caller has made them already)."""
+    if symbols is None:
+        from derive.translate import Symbols
 
+        symbols = Symbols.for_document(doc)
     _reap()
     n = len(doc.equations)
-    symbols = Symbols.for_document(doc)
     if jobs < 2 or not _can_fork():
         return list(_check(doc, symbols, _taker(range(n)), seed, timeout).values())
     # The head of the document, up to its first equation with a link, is checked before
@@ -132,10 +134,7 @@ def map_equations(doc, seed: int, timeout: float | None, jobs: int) -> list:
     head = next((k + 1 for k, eq in enumerate(doc.equations) if _links(eq)), n)
     results = _check(doc, symbols, _taker(range(head)), seed, timeout)
     rest = list(range(head, n))
-    workers = min(jobs, len(rest))
-    if workers < 2:
-        results.update(_check(doc, symbols, _taker(rest), seed, timeout))
-        return [results[k] for k in range(n)]
+    workers = min(jobs, len(rest))  # (with fewer than two left, the parent takes them all)
     # the equations with most links first, so that what is left for last is short and the
     # processes finish close together (in document order otherwise: neighbours share sides)
     queue, next_index = _queue(sorted(rest, key=lambda k: -_links(doc.equations[k])))

@@ -352,7 +352,7 @@ class Translator:
         return self.unfold(inner, new) if new else inner
 
 
-_PLAIN_INTEGER: dict = {}
+_PLAIN_INTEGER = sp.Symbol("_", integer=True).assumptions0  # what an index symbol knows
 
 
 def delta(a: sp.Expr, b: sp.Expr) -> sp.Expr:
@@ -364,8 +364,6 @@ def delta(a: sp.Expr, b: sp.Expr) -> sp.Expr:
     millisecond a delta here. Anything else (numbers, sums, sizes, signed or non-zero
     symbols) goes to sympy.
     """
-    if not _PLAIN_INTEGER:
-        _PLAIN_INTEGER.update(sp.Symbol("_", integer=True).assumptions0)
     if isinstance(a, sp.Symbol) and isinstance(b, sp.Symbol) and a != b and \
             a.assumptions0 == _PLAIN_INTEGER and b.assumptions0 == _PLAIN_INTEGER:
         if sp.default_sort_key(b) < sp.default_sort_key(a):

@@ -17,29 +17,23 @@ def tree(src: str):
     return parse_expression(src)
 
 
-@pytest.mark.parametrize("a, b", [
-    ("y_k", "y_i"),
-    (r"t_k \log y_k", r"t_j \log y_j"),
-    (r"1\{k=i\} y_k", r"1\{j=l\} y_j"),
-    (r"\frac{\partial C}{\partial z_i}", r"\frac{\partial C}{\partial z_j}"),
-    (r"y_{k=i}", r"y_{j=l}"),
+@pytest.mark.parametrize("a, b, renamed", [
+    ("y_k", "y_i", True),
+    (r"t_k \log y_k", r"t_j \log y_j", True),
+    (r"1\{k=i\} y_k", r"1\{j=l\} y_j", True),
+    (r"\frac{\partial C}{\partial z_i}", r"\frac{\partial C}{\partial z_j}", True),
+    (r"y_{k=i}", r"y_{j=l}", True),
+    ("y_k", "z_k", False),
+    (r"\sum_{k=1}^K t_k", r"\prod_{k=1}^K t_k", False),
+    (r"\frac{\partial C}{\partial z_i}", r"\frac{\partial C}{\partial y_i}", False),
+    (r"y_k (1 - y_i)", r"y_k (1 + y_i)", False),
+    (r"1\{k=i\}", r"1\{k \neq i\}", False),
 ])
-def test_trees_that_match_up_to_renaming_have_one_shape(a, b):
+def test_one_shape_exactly_for_trees_that_match_up_to_renaming(a, b, renamed):
     ta, tb = tree(a), tree(b)
-    assert R._match(ta, tb) is not None  # the renaming exists ...
-    assert R.shape(ta) == R.shape(tb)  # ... so the filter lets it through
-
-
-@pytest.mark.parametrize("a, b", [
-    ("y_k", "z_k"),
-    (r"\sum_{k=1}^K t_k", r"\prod_{k=1}^K t_k"),
-    (r"\frac{\partial C}{\partial z_i}", r"\frac{\partial C}{\partial y_i}"),
-    (r"y_k (1 - y_i)", r"y_k (1 + y_i)"),
-    (r"1\{k=i\}", r"1\{k \neq i\}"),
-])
-def test_different_trees_have_different_shapes(a, b):
-    assert R._match(tree(a), tree(b)) is None
-    assert R.shape(tree(a)) != R.shape(tree(b))
+    # where the renaming exists, the filter lets it through; elsewhere it tells them apart
+    assert (R._match(ta, tb) is not None) is renamed
+    assert (R.shape(ta) == R.shape(tb)) is renamed
 
 
 def test_shapes_hold_every_subtree():
