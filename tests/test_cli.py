@@ -256,3 +256,50 @@ def test_help_fits_the_terminal_width_given_by_columns():
     seed = [line for line in narrow.stdout.splitlines() if "numeric search" in line]
     assert seed and all(len(line) <= 60 for line in seed)
     assert len(narrow.stdout.splitlines()) > len(wide.stdout.splitlines())
+
+
+# os._exit, watched: the probe says when the program leaves through it; and, when asked,
+# an exit hook of the kind coverage registers
+EXIT_PROBE = """
+import os, sys
+real_exit = os._exit
+def watched_exit(code):
+    sys.__stderr__.write("left at once\\n")
+    sys.__stderr__.flush()
+    real_exit(code)
+os._exit = watched_exit
+if {hook}:
+    import atexit
+    atexit.register(lambda: sys.__stderr__.write("hook ran\\n"))
+sys.argv = ["derive", *{args!r}]
+from derive.cli import run
+run()
+"""
+
+
+def _exit_probe(args: list[str], hook: bool = False):
+    return subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args=args, hook=hook)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+
+
+def test_the_program_leaves_at_once_after_a_check_with_its_output_and_exit_code(tmp_path):
+    post = str(ROOT / "examples" / "softmax-cross-entropy.md")
+    r = _exit_probe(["check", post, "--format", "json", "--no-cache"])
+    assert r.returncode == 1, r.stderr  # the exit code survives os._exit
+    assert json.loads(r.stdout)["counts"]["refuted"] == 2  # the whole report was flushed
+    assert "left at once" in r.stderr
+    f = tmp_path / "mixed.md"
+    f.write_text("$$(a + b)^2 = a^2 + 2 a b + b^2$$\n\n$$a = \\frob{b}$$\n")
+    mixed = _exit_probe(["check", str(f), "--no-cache", "--format", "plain"])
+    assert mixed.returncode == 2 and "left at once" in mixed.stderr
+    assert f"{f}:3:" in mixed.stderr and "✓ proved" in mixed.stdout  # both streams flushed
+
+
+def test_the_program_exits_as_usual_when_an_exit_hook_is_registered_or_no_check_ran():
+    post = str(ROOT / "examples" / "softmax-cross-entropy.md")
+    hooked = _exit_probe(["check", post, "--format", "json", "--no-cache"], hook=True)
+    assert hooked.returncode == 1 and json.loads(hooked.stdout)["ok"] is False
+    assert "hook ran" in hooked.stderr and "left at once" not in hooked.stderr
+    for args, code in ((["list"], 0), (["--version"], 0), (["check", "no-such-file.md"], 2)):
+        r = _exit_probe(args)
+        assert r.returncode == code and "left at once" not in r.stderr  # no engine loaded
