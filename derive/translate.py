@@ -20,6 +20,7 @@ import math
 
 import sympy as sp
 
+from derive.normal import summation
 from derive.scope import Definition, Env, ReadError
 from derive.syntax import (
     Add,
@@ -312,8 +313,9 @@ class Translator:
         inner = dict(bound)
         inner[node.index] = v
         body = self._tr(node.body, keep, inner)
-        cls = sp.Sum if node.kind == "sum" else sp.Product
-        return cls(body, (v, lo, hi))
+        if node.kind == "sum":
+            return summation(body, (v, lo, hi))
+        return sp.Product(body, (v, lo, hi))
 
     def variable(self, v: Sym, bound) -> tuple[sp.Expr, str | None]:
         """The sympy variable of a differential, and the defined name it holds (if any)."""
@@ -409,7 +411,7 @@ def differentiate(e: sp.Expr, v: sp.Expr) -> sp.Expr:
         bound = {lim[0] for lim in e.limits}
         if not (set(getattr(v, "indices", ())) & bound) and not any(
                 lim[1].has(v) or lim[2].has(v) for lim in e.limits):
-            return sp.Sum(differentiate(e.function, v), *e.limits)
+            return summation(differentiate(e.function, v), *e.limits)
     return sp.diff(e, v)
 
 

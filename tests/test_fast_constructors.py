@@ -7,7 +7,7 @@ import itertools
 import pytest
 import sympy as sp
 
-from derive.normal import log_of, split_logs
+from derive.normal import log_of, split_logs, summation
 from derive.translate import delta
 
 i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
@@ -53,3 +53,39 @@ def test_log_of_is_split_logs_of_log(arg):
 
 def test_log_of_splits_the_softmax():
     assert log_of(sp.exp(z[i]) / S) == z[i] - sp.log(S)
+
+
+nc = sp.Symbol("A", commutative=False)
+idx = sp.Idx(sp.Symbol("m", integer=True), (1, K))
+SUMMANDS = [
+    z[k1], sp.exp(z[k1]), t[k1] * sp.log(sp.exp(z[k1]) / S), t[k1] * delta(k1, i) - t[k1],
+    sp.Integer(0), sp.Integer(3), K, sp.exp(z[i]) / S, nc * z[k1],  # non-commutative
+    sp.Sum(z[k1] * z[k2], (k2, 1, K)),  # a sum: sympy merges the two into one
+    sp.Piecewise((z[k1], sp.Eq(k1, i)), (0, True)),
+    z[k1] * sp.Piecewise((1, sp.Eq(k1, i)), (0, True)),  # folded out by sympy
+    2 * sp.Piecewise((1, K > 2), (0, True)),  # a Piecewise without the index
+    sp.Product(z[k1], (k2, 1, K)), sp.KroneckerDelta(k1, k2) * z[k2],
+]
+LIMITS = [
+    ((k1, 1, K),), ((k1, sp.Integer(0), K - 1),), ((k1, i, K),), ((k1, 1, 3),),
+    ((k2, 1, K), (k1, 1, K)),  # two limits at once
+    (sp.Tuple(k1, 1, K),),  # a limit as sympy keeps it
+    ((idx, 1, K),),  # an Idx: sympy checks its range
+]
+
+
+@pytest.mark.parametrize("summand", SUMMANDS, ids=[str(s) for s in SUMMANDS])
+@pytest.mark.parametrize("limits", LIMITS, ids=[str(lim) for lim in LIMITS])
+def test_summation_is_sympy_s_sum(summand, limits):
+    fast, general = summation(summand, *limits), sp.Sum(summand, *limits)
+    assert fast == general and type(fast) is type(general) and fast.args == general.args
+    assert hash(fast) == hash(general)
+    if isinstance(general, sp.Sum):
+        assert fast.is_commutative == general.is_commutative
+        assert fast.limits == general.limits and fast.function == general.function
+
+
+def test_summation_refuses_what_sympy_refuses():
+    with pytest.raises(ValueError):
+        summation(z[k1], (k1, 1, None))  # a sum needs both bounds, as sympy says
+    assert summation(sp.nan, (k1, 1, K)) is sp.nan
