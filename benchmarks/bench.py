@@ -181,9 +181,16 @@ def bench_scaling(runs: int, folder: Path) -> None:
     out = subprocess.run(derive_cmd("check", str(ten), "--format", "json", "--no-cache"),
                          capture_output=True, text=True, cwd=ROOT, env=env)
     counts = json.loads(out.stdout)["counts"]
+    summary = (f"{ms(statistics.median(t['10x']))}, {counts['proved']} proved, "
+               f"{counts['refuted']} refuted")
+    # Against this floor 1×'s "work" is derive's own work less what it saves on the garbage
+    # collector (about as much): near zero, and below zero in some rounds, so the ratio is a
+    # quotient of noise. It is shown, but the floor that handles the collector and the exit
+    # as derive does (below) decides the target.
+    below = sum(a - f <= 0 for a, f in zip(t["1x"], t["floor"], strict=True))
     add("c", "10× post: (time − floor) / (1× − floor)",
-        f"{r:.2f}×  ({ms(statistics.median(t['10x']))}, {counts['proved']} proved, "
-        f"{counts['refuted']} refuted)", "≤ 12", mark(r <= 12))
+        f"{r:.2f}×  ({summary}; 1× below the floor in {below} of {len(t['1x'])} rounds)",
+        "(noise: see strict)")
     add("c", "  the ratio of the median works instead",
         f"{of_medians:.2f}×  ({ms(work('10x', 'floor'))} / {ms(work('1x', 'floor'))})",
         "(for reference)")
@@ -192,7 +199,7 @@ def bench_scaling(runs: int, folder: Path) -> None:
     frozen = work("10x", "frozen floor") / work("1x", "frozen floor")
     add("c", "  the same against the floor that handles the GC and exit as derive does",
         f"{frozen:.2f}×  ({ms(work('10x', 'frozen floor'))} / "
-        f"{ms(work('1x', 'frozen floor'))})", "≤ 12 (strict)", mark(frozen <= 12))
+        f"{ms(work('1x', 'frozen floor'))})", "≤ 12", mark(frozen <= 12))
     add("c", "  processes used by the default -j auto",
         f"{auto_jobs_of(one)} for 1×, {auto_jobs_of(ten)} for 10×", "(for reference)")
 
