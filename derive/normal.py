@@ -152,14 +152,18 @@ def _linear(e: sp.Expr, ranges: Ranges) -> sp.Expr:
 
 
 def is_positive(e: sp.Expr) -> bool:
-    """Positivity that sympy cannot see: exp of reals, sums of positive terms, ..."""
-    if e.is_positive:
-        return True
+    """Positivity that sympy cannot see (exp of reals, sums of positive terms, ...), or
+    that sympy's assumptions show. The structure is looked at first: asking sympy about a
+    softmax's sum explores many facts (several ms), and the structure often settles it."""
+    return _positive_by_structure(e) or e.is_positive is True
+
+
+def _positive_by_structure(e: sp.Expr) -> bool:
     if isinstance(e, sp.exp):
         return e.args[0].is_real is True
     if isinstance(e, (sp.Sum, sp.Product)):
-        v, lo, hi = e.limits[0]
-        return is_positive(e.function) and _nonneg(hi - lo)
+        # and every range non-empty: an empty sum is 0 (for a product, only caution)
+        return is_positive(e.function) and all(_nonneg(hi - lo) for _, lo, hi in e.limits)
     if e.is_Mul or e.is_Add:
         return all(is_positive(a) for a in e.args)
     if e.is_Pow:
