@@ -556,15 +556,12 @@ class Explainer:
         A rule carries the link when its own result from the left side equals the right
         side and brings the left side closer to what was written on the right.
         """
-        target = to_latex(rhs)
-        order = 0
-        per_start: list[list[tuple[float, int, str, Node, bool]]] = []
         # phase 1: a rule whose result is exactly what was written wins at once
+        tried: list[tuple[Node, list[tuple[str, Node, object]]]] = []
         for start, via in self.starts(lhs, position):
             if via is not None and R.same(start, rhs):
                 return via, start, True
-            base = _similarity(start, target)
-            candidates: list[tuple[float, int, str, Node, bool]] = []
+            results: list[tuple[str, Node, object]] = []
             for rule in self.rules:
                 if named is not None and not _named(rule, named):
                     continue
@@ -581,6 +578,17 @@ class Explainer:
                     return name, derived, True
                 if isinstance(rule, R.CaseMerge) and self.surface_equal(derived, rhs):
                     return name, derived, True  # a merge is never written term for term
+                results.append((name, derived, rule))
+            tried.append((start, results))
+        # no exact fit: rank what the rules gave by likeness to the written right side
+        # (only now, as most links end in phase 1 and the likeness costs a string diff)
+        target = to_latex(rhs)
+        order = 0
+        per_start: list[list[tuple[float, int, str, Node, bool]]] = []
+        for start, results in tried:
+            base = _similarity(start, target)
+            candidates: list[tuple[float, int, str, Node, bool]] = []
+            for name, derived, rule in results:
                 score = _similarity(derived, target)
                 order += 1
                 if named is not None or score > base:
