@@ -246,7 +246,7 @@ def _canon(e: sp.Expr, depth: int = 0) -> sp.Expr:
         return _rebuilt(e, body, [(names[v], lo, hi) for v, lo, hi in e.limits])
     if isinstance(e, (sp.Sum, sp.Product)) and len(e.limits) == 1:
         v, lo, hi = e.limits[0]
-        new = _CANON[depth] if depth < len(_CANON) else sp.Symbol(f"_b{depth}", integer=True)
+        new = _name(depth)
         body = e.function
         if v != new:
             if body.has(new):  # an inner sum binds the name already: make inner binders fresh
