@@ -205,8 +205,8 @@ def _split_log(arg: sp.Expr) -> sp.Expr:
         if combined.is_Mul:
             return _split_log(combined)
     if isinstance(arg, sp.Product) and is_positive(arg.function):
-        v, lo, hi = arg.limits[0]
-        return summation(_split_log(arg.function), (v, lo, hi))
+        # over every range: log Π_k Π_j f = Σ_k Σ_j log f (an empty product's log is 0)
+        return summation(_split_log(arg.function), *arg.limits)
     return sp.log(arg)
 
 

@@ -58,3 +58,13 @@ def test_a_sum_over_two_ranges_is_positive_only_if_both_are_non_empty():
     assert not is_positive(perhaps_empty)
     # and so the logarithm of it is left whole rather than split as if it were positive
     assert log_of(perhaps_empty * sp.exp(z[i])) == z[i] + sp.log(perhaps_empty)
+
+
+def test_the_log_of_a_product_over_two_ranges_is_a_sum_over_both():
+    product = sp.Product(sp.exp(z[k]), (k, 1, K), (j, 1, K))
+    split = log_of(product)
+    assert split == sp.Sum(z[k], (k, 1, K), (j, 1, K))  # both ranges kept, not only k's
+    values = {z[1]: sp.Rational(1, 2), z[2]: 2, z[3]: -1}
+    at_3 = {K: 3}
+    want = sp.log(product.subs(at_3).doit().subs(values))  # 3 · (1/2 + 2 − 1)
+    assert sp.simplify(want - split.subs(at_3).doit().subs(values)) == 0
