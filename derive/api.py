@@ -20,14 +20,15 @@ MAX_BYTES = 2_000_000  # larger inputs are refused with a clear message, not rea
 #: cyclic garbage collector paused, and what the import made is then frozen out of it
 #: (``gc.freeze``). Module objects are never garbage, yet the collector walked them: about
 #: 40 ms of collections during the import of sympy here, and 70–250 ms in the one
-#: collection Python makes at exit. A library user's process is left alone: frozen objects
-#: are never collected.
-FREEZE_GC_AFTER_IMPORT = False
+#: collection Python makes at exit. It also defers sympy's tensor module, which sympy's
+#: first sum would import for 30 ms (see derive.deferred). A library user's process is
+#: left alone: frozen objects are never collected.
+SHORT_LIVED_PROCESS = False
 
 
 def engine():
     """The checker module, imported on first use (sympy comes with it)."""
-    if "derive.checker" in sys.modules or not FREEZE_GC_AFTER_IMPORT:
+    if "derive.checker" in sys.modules or not SHORT_LIVED_PROCESS:
         from derive import checker
 
         return checker
@@ -36,11 +37,12 @@ def engine():
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        from derive import checker
+        import sympy  # noqa: F401
 
-        # sympy imports sympy.tensor.tensor (and sympy.combinatorics) on its first sum:
-        # now, so that what that import makes is frozen with the rest
-        checker.sp.Symbol("x") + 1
+        from derive.deferred import defer_tensor_module
+
+        defer_tensor_module()  # before the first sum, which would import it
+        from derive import checker
     finally:
         gc.freeze()
         if was_enabled:

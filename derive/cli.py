@@ -174,7 +174,7 @@ def cmd_check(args) -> int:
     reports = []
     from derive import api
 
-    api.FREEZE_GC_AFTER_IMPORT = True  # this process ends when the reports are out
+    api.SHORT_LIVED_PROCESS = True  # this process ends when the reports are out
     for t in targets:
         try:
             reports.append(api.check(t, seed=args.seed, timeout=args.timeout or None,

@@ -211,7 +211,7 @@ def test_the_engine_import_pauses_the_collector_only_for_the_command_line():
     probe = ("import gc, derive.api as api\n"
              "seen = []\n"
              "gc.callbacks.append(lambda phase, info: seen.append(phase))\n"
-             "api.FREEZE_GC_AFTER_IMPORT = {flag}\n"
+             "api.SHORT_LIVED_PROCESS = {flag}\n"
              "api.engine()\n"
              "print(len(seen), gc.isenabled(), gc.get_freeze_count())")
     out = {}
