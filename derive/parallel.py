@@ -15,7 +15,6 @@ Every random choice is seeded per link, so ``-j N`` gives exactly the report of 
 from __future__ import annotations
 
 import os
-import pickle
 import struct
 import sys
 
@@ -174,6 +173,8 @@ def _fork_worker(work) -> tuple[int, int]:
     try:
         os.close(read)
         _detach()
+        import pickle  # here and in _collect, not before the fork (3 ms)
+
         try:
             data = pickle.dumps(work())
             code = 0
@@ -214,6 +215,8 @@ def _reap() -> None:
 
 
 def _collect(pid: int, read: int):
+    import pickle  # before waiting for the worker's result, while it may still be working
+
     with os.fdopen(read, "rb") as inp:
         data = inp.read()
     if not data:  # it died before it could send anything
