@@ -50,6 +50,17 @@ def engine():
     return checker
 
 
+def engine_and_document(read, jobs: int | str = 1):
+    """The engine and the document ``read()`` makes. When the engine is not imported yet
+    and ``jobs`` allows more than one process, a second process reads while this one
+    imports (see derive.parallel.read_while_importing); otherwise one after the other."""
+    if "derive.checker" in sys.modules:
+        return engine(), read()
+    from derive.parallel import read_while_importing
+
+    return read_while_importing(read, engine, jobs)
+
+
 def read_source(path: str) -> str:
     """Read a Markdown file as UTF-8 text, or raise InputError with one clear line."""
     if path == "-":
@@ -122,36 +133,42 @@ def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
 
         return cached_check_text(markdown, source, seed=seed, timeout=timeout, jobs=jobs,
                                  sidecar=sidecar)
-    from derive.document import read_document
 
-    doc = read_document(markdown, source, sidecar=sidecar)
-    return _run(doc, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
+    def read():
+        from derive.document import read_document
+
+        return read_document(markdown, source, sidecar=sidecar)
+
+    return _run(read, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
 
 
-def _run(doc, *, seed, timeout, jobs, cache) -> Report:
+def _run(read, *, seed, timeout, jobs, cache) -> Report:
     if cache:
         from derive.cache import cached_check
 
-        return cached_check(doc, seed=seed, timeout=timeout, jobs=jobs)
-    return engine().check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
+        return cached_check(read(), seed=seed, timeout=timeout, jobs=jobs)
+    checker, doc = engine_and_document(read, jobs)
+    return checker.check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
 
 
 def check_builtin(name: str, *, seed: int = 0, timeout: float | None = 20.0,
                   jobs: int | str = 1, cache: bool = False) -> Report:
     from derive import registry as builtins
-    from derive.document import read_document
 
-    if name == "softmax-cross-entropy":
+    if name != "softmax-cross-entropy" and name not in builtins.names():
+        raise InputError(f"{name}: not a built-in derivation (see `derive list`)")
+
+    def read():
+        from derive.document import read_document
+
+        if name != "softmax-cross-entropy":
+            return read_document(builtins.library_text(name), name)
         text, rules = builtins.post_text()
-        doc = read_document(text, name, builtin_rules=rules)
         from dataclasses import replace
 
-        doc = replace(doc, title=builtins.POST_TITLE)
-    elif name in builtins.names():
-        doc = read_document(builtins.library_text(name), name)
-    else:
-        raise InputError(f"{name}: not a built-in derivation (see `derive list`)")
-    return _run(doc, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
+        return replace(read_document(text, name, builtin_rules=rules), title=builtins.POST_TITLE)
+
+    return _run(read, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
 
 
 def check(target: str | os.PathLike, *, seed: int = 0, timeout: float | None = 20.0,

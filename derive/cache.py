@@ -185,9 +185,10 @@ def _cached(key: str, make_doc, *, seed: int, timeout: float | None, jobs: int |
         stats["hits"] += 1
         return report
     stats["misses"] += 1
-    from derive.api import engine
+    from derive.api import engine_and_document
 
-    report = engine().check_document(make_doc(), seed=seed, timeout=timeout, jobs=jobs)
+    checker, doc = engine_and_document(make_doc, jobs)
+    report = checker.check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
     store(key, report)
     return report
 

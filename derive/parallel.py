@@ -1,15 +1,18 @@
 """Checking equations in worker processes (``-j N``).
 
 Owns the split of a document's equations over processes, and how many to use
-(``-j auto``). The parent checks the head of the document (up to its first link) itself,
-then forks: the workers start warm, with the engine imported and the head's groundings
-made. The remaining equations are handed out as the processes ask for them, those with
-most links first: their numbers wait in a pipe, and each process (the parent is one of
-them) reads the next when it is free. How long an equation takes is not known in advance
-(a refuted link costs a search), so handing them out on demand balances better than a
-split made beforehand. The results come back through a pipe per worker and are put back
-in document order; a worker still exiting then is reaped later, not waited for.
-Every random choice is seeded per link, so ``-j N`` gives exactly the report of ``-j 1``.
+(``-j auto``); also the reading of a document in a second process while the first
+imports the engine (:func:`read_while_importing`).
+
+The parent checks the head of the document (up to its first link) itself, then forks:
+the workers start warm, with the engine imported and the head's groundings made. The
+remaining equations are handed out as the processes ask for them, those with most links
+first: their numbers wait in a pipe, and each process (the parent is one of them) reads
+the next when it is free. How long an equation takes is not known in advance (a refuted
+link costs a search), so handing them out on demand balances better than a split made
+beforehand. The results come back through a pipe per worker and are put back in
+document order; a worker still exiting then is reaped later, not waited for. Every
+random choice is seeded per link, so ``-j N`` gives exactly the report of ``-j 1``.
 """
 
 from __future__ import annotations
@@ -158,6 +161,28 @@ def map_equations(doc, seed: int, timeout: float | None, jobs: int, symbols=None
     if failure is not None:
         raise failure
     return [results[k] for k in range(n)]
+
+
+def read_while_importing(read, import_engine, jobs: int | str):
+    """``(import_engine(), read())``, the document read by a second process while this one
+    imports the engine (sympy), when more than one process may be used (``jobs`` is not 1)
+    and there is a second CPU: reading costs 10 ms for the post and 170 ms for a document
+    ten times as long, all of it hidden behind the import. The document comes back through
+    a pipe (pickled, 2 ms for the post) and equals what ``read()`` gives here; an exception
+    the reader raised is raised here. Otherwise the two run one after the other."""
+    if jobs == 1 or not _can_fork() or usable_cpus() < 2:
+        doc = read()
+        return import_engine(), doc
+    child = _fork_worker(read)
+    try:
+        engine = import_engine()
+    except BaseException:
+        _abandon([child])
+        raise
+    doc = _collect(*child)
+    if isinstance(doc, BaseException):
+        raise doc
+    return engine, doc
 
 
 def _fork_worker(work) -> tuple[int, int]:
