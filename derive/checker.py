@@ -113,6 +113,9 @@ class EquationChecker:
             self.constraints.append((a, b, c.equal))
         self.declared = self._declared()
         self._found: dict = {}  # (link label, mode) → the numeric search's answer
+        # link position → its lhs − rhs in the document's names (zero when proved without
+        # an assumption), where known: the chain's residual is their sum
+        self.link_residuals: dict[int, sp.Expr | None] = {}
 
     # -- assumptions
     def _declared(self) -> list[tuple[sp.Expr, sp.Expr, str, str]]:
@@ -775,8 +778,11 @@ def _check_link(ck, ex, eq, grounded, p, position, label, offset=0) -> Link:
     derived_latex = to_latex(derived) if derived is not None else None
     suggestion = None
     residual = residual_t = None
-    if d.verdict is not Verdict.PROVED:
-        residual, residual_t = _residual(ck, lhs_n, rhs_n, d.residual)
+    if d.verdict is Verdict.PROVED:
+        if not d.needs:
+            ck.link_residuals[p] = sp.Integer(0)
+    else:
+        ck.link_residuals[p], residual, residual_t = _residual(ck, lhs_n, rhs_n, d.residual)
         if derived is not None and d.verdict is Verdict.REFUTED:
             try:
                 g = ck.ground(derived)
@@ -793,22 +799,34 @@ def _builtin_label(named: str, inferred: str) -> str:
     return inferred if inferred.startswith(named) and inferred != named else named
 
 
-def _residual(ck: EquationChecker, lhs_n, rhs_n, grounded_residual):
-    """lhs − rhs, simplified, in the document's names where possible (y_i, not e^{z_i}/Σ…)."""
+def _surface_residual(ck: EquationChecker, lhs_n, rhs_n) -> sp.Expr | None:
+    """lhs − rhs reduced in the document's names (y_i, not e^{z_i}/Σ…), or None where the
+    surface cannot show it (a derivative left unevaluated there, or nothing left)."""
     try:
         from derive.translate import SurfaceDerivative
 
         raw = (ck.surface(lhs_n) - ck.surface(rhs_n)).xreplace(ck.proof_subs)
-        # a derivative left on the surface stays after reducing: not a residual to show
-        surf = reduce(raw, ck.ranges) if not raw.has(SurfaceDerivative) else sp.Integer(0)
-        if surf != 0:
-            r = printing.tidy(surf)
-            return printing.latex(r), printing.text(r)
+        if raw.has(SurfaceDerivative):
+            return None
+        surf = reduce(raw, ck.ranges)
     except (ReadError, TypeError, ValueError):
-        pass
+        return None
+    return surf if surf != 0 else None
+
+
+def _residual(ck: EquationChecker, lhs_n, rhs_n, grounded_residual, surface=None):
+    """lhs − rhs, simplified, in the document's names where possible: the surface form
+    (``surface`` when the caller has it), else the grounded residual folded back."""
+    surf = surface if surface is not None else _surface_residual(ck, lhs_n, rhs_n)
+    if surf is not None:
+        return surf, *_shown(surf)
     if grounded_residual is None:
-        return None, None
-    r = printing.tidy(_fold_back(ck, grounded_residual))
+        return None, None, None
+    return None, *_shown(_fold_back(ck, grounded_residual))
+
+
+def _shown(residual: sp.Expr) -> tuple[str, str]:
+    r = printing.tidy(residual)
     return printing.latex(r), printing.text(r)
 
 
@@ -836,7 +854,19 @@ def _check_chain(ck, eq, grounded, offset=0) -> Chain:
                   f"{eq.index}.chain")
     residual = residual_t = None
     if d.verdict is not Verdict.PROVED:
-        residual, residual_t = _residual(ck, eq.reading.sides[0], eq.reading.sides[n], d.residual)
+        first, last = eq.reading.sides[0], eq.reading.sides[n]
+        surface = _surface_residual(ck, first, last)
+        parts = [ck.link_residuals.get(p) for p in range(n)]
+        if surface is None and all(r is not None for r in parts):
+            # lhs − rhs of the chain is the sum of its links' (a link proved without an
+            # assumption adds zero): in the document's names even where the chain's own
+            # surface keeps a derivative (∂C/∂z_i), and cheaper than folding back
+            try:
+                total = reduce(sp.Add(*parts), ck.ranges)
+                surface = total if total != 0 else None
+            except (TypeError, ValueError):
+                surface = None
+        _, residual, residual_t = _residual(ck, first, last, d.residual, surface)
     return Chain(d.verdict, eq.side_latex[offset], eq.side_latex[-1], d.method, d.needs,
                  d.counterexample, residual, to_text(eq.sides[offset]), to_text(eq.sides[-1]),
                  residual_t, d.reason)

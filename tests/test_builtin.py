@@ -154,3 +154,50 @@ def test_counterexamples_really_separate_the_sides(post_report, pos):
     rhs = _exact_side(post_report, 7, pos, cx)
     assert lhs != rhs
     assert float(lhs) == pytest.approx(cx["lhs"]) and float(rhs) == pytest.approx(cx["rhs"])
+
+
+CHAIN_7_RESIDUAL = "y_i·(Σ_{k=1}^{K} t_k − 1)"
+
+
+def test_chain_7_residual_is_the_sum_of_its_links(post_report):
+    # 7.2 leaves y_i (Σ t − K) and 7.3 leaves y_i (K − 1); the two proved links add nothing
+    eq7 = next(e for e in post_report.equations if e.index == 7)
+    assert [lk.residual_text for lk in eq7.links] == [
+        None, "y_i·(−K + Σ_{k=1}^{K} t_k)", "y_i·(K − 1)", None]
+    assert eq7.chain.residual_text == CHAIN_7_RESIDUAL
+
+
+def _chain_7(monkeypatch, drop_link_residuals: bool):
+    import derive
+    from derive import checker
+
+    folded = []
+    fold_back = checker._fold_back
+    monkeypatch.setattr(checker, "_fold_back",
+                        lambda ck, r: folded.append(r) or fold_back(ck, r))
+    if drop_link_residuals:
+        class Forgetful(dict):
+            def __setitem__(self, key, value):  # as if no link's residual were known
+                pass
+
+        init = checker.EquationChecker.__init__
+
+        def forgetful_init(self, *args, **kwargs):
+            init(self, *args, **kwargs)
+            self.link_residuals = Forgetful()
+
+        monkeypatch.setattr(checker.EquationChecker, "__init__", forgetful_init)
+    report = derive.check("softmax-cross-entropy")
+    return next(e for e in report.equations if e.index == 7).chain, folded
+
+
+def test_chain_residual_from_links_needs_no_folding_back(monkeypatch):
+    chain, folded = _chain_7(monkeypatch, drop_link_residuals=False)
+    assert chain.residual_text == CHAIN_7_RESIDUAL and folded == []
+
+
+def test_chain_residual_folds_back_when_a_link_s_residual_is_unknown(monkeypatch):
+    # the chain's own surface keeps ∂C/∂z_i; without its links' residuals the grounded
+    # residual is folded back into the document's names: the same residual, by another road
+    chain, folded = _chain_7(monkeypatch, drop_link_residuals=True)
+    assert chain.residual_text == CHAIN_7_RESIDUAL and len(folded) == 1
