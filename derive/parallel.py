@@ -163,13 +163,18 @@ def map_equations(doc, seed: int, timeout: float | None, jobs: int, symbols=None
     return [results[k] for k in range(n)]
 
 
+class WorkerDied(RuntimeError):
+    """A worker ended without sending a result (killed, or out of memory)."""
+
+
 def read_while_importing(read, import_engine, jobs: int | str):
     """``(import_engine(), read())``, the document read by a second process while this one
     imports the engine (sympy), when more than one process may be used (``jobs`` is not 1)
     and there is a second CPU: reading costs 10 ms for the post and 170 ms for a document
     ten times as long, all of it hidden behind the import. The document comes back through
     a pipe (pickled, 2 ms for the post) and equals what ``read()`` gives here; an exception
-    the reader raised is raised here. Otherwise the two run one after the other."""
+    the reader raised is raised here, and a reader that died is replaced by reading here.
+    Otherwise the two run one after the other."""
     if jobs == 1 or not _can_fork() or usable_cpus() < 2:
         doc = read()
         return import_engine(), doc
@@ -180,7 +185,9 @@ def read_while_importing(read, import_engine, jobs: int | str):
         _abandon([child])
         raise
     doc = _collect(*child)
-    if isinstance(doc, BaseException):
+    if isinstance(doc, WorkerDied):
+        doc = read()
+    elif isinstance(doc, BaseException):
         raise doc
     return engine, doc
 
@@ -246,7 +253,7 @@ def _collect(pid: int, read: int):
         data = inp.read()
     if not data:  # it died before it could send anything
         os.waitpid(pid, 0)
-        return RuntimeError("a worker process died")
+        return WorkerDied("a worker process died")
     if os.waitpid(pid, os.WNOHANG)[0] == 0:
         _EXITING.append(pid)  # still exiting: not worth waiting for
     return pickle.loads(data)

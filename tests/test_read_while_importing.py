@@ -129,3 +129,15 @@ def test_the_command_line_reads_in_a_second_process_and_reports_as_with_one(tmp_
     auto, one = reports.values()
     assert auto == one
     assert [v for v, *_ in auto].count("refuted") == 2 and len(auto) == 19
+
+
+def test_a_reader_that_dies_is_replaced_by_reading_here():
+    out = _out("""
+        def read():
+            if os.getpid() != parent:
+                os._exit(3)  # as if killed before it could send the document
+            return "read here"
+        engine, doc = parallel.read_while_importing(read, lambda: "e", "auto")
+        print(engine, doc, len(forks))
+    """)
+    assert out == "e read here 1"
