@@ -5,9 +5,10 @@ renderer and maps outcomes to exit codes (0 all proved; 1 a link refuted or
 conditional; 3 nothing refuted but something unknown; 2 usage or input errors).
 It imports no sympy itself, so ``--help``, ``--version`` and ``list`` stay fast.
 :func:`main` is meant to be the whole of its process: once a check has loaded the engine it
-freezes the garbage collector's view of sympy (``gc.freeze``), which would only cost a
-longer-lived caller memory; use :mod:`derive.api` from Python instead. :func:`run`, the
-program itself, then leaves without taking sympy's objects apart (``os._exit``).
+freezes the garbage collector's view of sympy (``gc.freeze``) and defers sympy's tensor
+module (:mod:`derive.deferred`), which would only cost a longer-lived caller memory or
+surprise it; use :mod:`derive.api` from Python instead. :func:`run`, the program itself,
+then leaves without taking sympy's objects apart (``os._exit``).
 """
 
 from __future__ import annotations
@@ -117,7 +118,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-j", "--jobs", type=_jobs, default="auto", metavar="N",
                    help="check equations in N worker processes; 'auto' (the default) uses "
                         "one per 8 links, at most one per usable CPU, and 1 for a short "
-                        "document; the report is the same for every N")
+                        "document; unless N is 1 (or there is one CPU), a second process "
+                        "reads the first document while sympy is imported; the report is "
+                        "the same for every N")
     c.add_argument("--no-cache", action="store_true",
                    help="do not read or write the on-disk cache of verdicts")
     sub.add_parser("list", help="list the built-in derivations",
