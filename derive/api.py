@@ -7,6 +7,7 @@ Everything heavy (sympy) is imported only when a check actually runs.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -139,14 +140,10 @@ def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
 
         return read_document(markdown, source, sidecar=sidecar)
 
-    return _run(read, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
+    return _run(read, seed=seed, timeout=timeout, jobs=jobs)
 
 
-def _run(read, *, seed, timeout, jobs, cache) -> Report:
-    if cache:
-        from derive.cache import cached_check
-
-        return cached_check(read(), seed=seed, timeout=timeout, jobs=jobs)
+def _run(read, *, seed, timeout, jobs) -> Report:
     checker, doc = engine_and_document(read, jobs)
     return checker.check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
 
@@ -158,17 +155,29 @@ def check_builtin(name: str, *, seed: int = 0, timeout: float | None = 20.0,
     if name != "softmax-cross-entropy" and name not in builtins.names():
         raise InputError(f"{name}: not a built-in derivation (see `derive list`)")
 
+    if name == "softmax-cross-entropy":
+        text, rules = builtins.post_text()
+        # the rules and the title are the rest of what the report depends on
+        extra = (";builtin_rules=" + json.dumps(rules, sort_keys=True, ensure_ascii=False)
+                 + ";title=" + builtins.POST_TITLE)
+    else:
+        text, rules, extra = builtins.library_text(name), None, ""
+
     def read():
         from derive.document import read_document
 
-        if name != "softmax-cross-entropy":
-            return read_document(builtins.library_text(name), name)
-        text, rules = builtins.post_text()
+        if rules is None:
+            return read_document(text, name)
         from dataclasses import replace
 
         return replace(read_document(text, name, builtin_rules=rules), title=builtins.POST_TITLE)
 
-    return _run(read, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
+    if cache:  # looked up before reading, as for a file
+        from derive.cache import cached_check_source
+
+        return cached_check_source(text, name, read, seed=seed, timeout=timeout, jobs=jobs,
+                                   extra=extra)
+    return _run(read, seed=seed, timeout=timeout, jobs=jobs)
 
 
 def check(target: str | os.PathLike, *, seed: int = 0, timeout: float | None = 20.0,

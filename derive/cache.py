@@ -155,7 +155,7 @@ def doc_extra(doc: Document, timeout: float | None) -> str:
 def cached_check(doc: Document, *, seed: int, timeout: float | None, jobs: int | str) -> Report:
     """``check_document(doc, ...)``, answered from the cache when the document is unchanged."""
     key = cache_key(doc.text, doc.source, seed, doc_extra(doc, timeout))
-    return _cached(key, lambda: doc, seed=seed, timeout=timeout, jobs=jobs)
+    return _cached(key, lambda: doc, seed=seed, timeout=timeout, jobs=jobs, read=False)
 
 
 def _sidecar(sidecar: tuple[str, str]) -> str:
@@ -168,26 +168,39 @@ def cached_check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
     """Check a Markdown text, looking the cache up *before* reading it (a hit then costs
     neither sympy nor the reader). Same key as ``cached_check(read_document(markdown,
     source, sidecar=sidecar), ...)``: a sidecar's declarations are part of the key."""
-    extra = _options(timeout) + (";" + _sidecar(sidecar) if sidecar else "")
-    key = cache_key(markdown, source, seed, extra)
-
     def read():
         from derive.document import read_document
 
         return read_document(markdown, source, sidecar=sidecar)
 
+    return cached_check_source(markdown, source, read, seed=seed, timeout=timeout, jobs=jobs,
+                               extra=";" + _sidecar(sidecar) if sidecar else "")
+
+
+def cached_check_source(text: str, source: str, read, *, seed: int = 0,
+                        timeout: float | None = 20.0, jobs: int | str = 1,
+                        extra: str = "") -> Report:
+    """The report for a document that ``read()`` makes from ``text``, looked up by the text
+    (and ``extra``: whatever else ``read`` depends on) before anything is read."""
+    key = cache_key(text, source, seed, _options(timeout) + extra)
     return _cached(key, read, seed=seed, timeout=timeout, jobs=jobs)
 
 
-def _cached(key: str, make_doc, *, seed: int, timeout: float | None, jobs: int | str) -> Report:
+def _cached(key: str, make_doc, *, seed: int, timeout: float | None, jobs: int | str,
+            read: bool = True) -> Report:
+    """The cached report, or one checked now and stored. ``read``: ``make_doc`` reads the
+    document (so a second process may do it while the engine is imported)."""
     report = lookup(key)
     if report is not None:
         stats["hits"] += 1
         return report
     stats["misses"] += 1
-    from derive.api import engine_and_document
+    from derive.api import engine, engine_and_document
 
-    checker, doc = engine_and_document(make_doc, jobs)
+    if read:
+        checker, doc = engine_and_document(make_doc, jobs)
+    else:
+        checker, doc = engine(), make_doc()
     report = checker.check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
     store(key, report)
     return report

@@ -188,6 +188,32 @@ def test_builtin_rules_and_title_are_part_of_the_key():
     assert len(extras) == 3
 
 
+def test_a_builtin_is_looked_up_before_it_is_read(monkeypatch):
+    first = derive.check("softmax-cross-entropy", cache=True)  # a miss: read, checked, stored
+    from derive import document
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a cache hit read the document")
+
+    monkeypatch.setattr(document, "read_document", no_reading)
+    again = derive.check("softmax-cross-entropy", cache=True)
+    assert cache.stats["hits"] == 1 and again == first
+
+
+def test_a_builtin_s_rules_and_title_are_part_of_its_key(monkeypatch):
+    from derive import registry
+
+    derive.check("softmax-cross-entropy", cache=True)
+    monkeypatch.setattr(registry, "POST_TITLE", "Another title")
+    titled = derive.check("softmax-cross-entropy", cache=True)
+    assert cache.stats["misses"] == 2 and titled.title == "Another title"
+    text, rules = registry.post_text()
+    fewer = {n: r for n, r in rules.items() if n != min(rules)}
+    monkeypatch.setattr(registry, "post_text", lambda: (text, fewer))
+    derive.check("softmax-cross-entropy", cache=True)
+    assert cache.stats["misses"] == 3 and cache.stats["hits"] == 0
+
+
 def test_reports_cut_short_by_the_time_limit_are_not_stored(cache_home):
     timed_out = Report("x.md", (Equation(1, 1, "claim", "a = b", links=(
         Link(1, "a", "b", Verdict.UNKNOWN, "timeout", "unknown (time limit)"),)),))
