@@ -140,10 +140,11 @@ def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
 
         return read_document(markdown, source, sidecar=sidecar)
 
-    return _run(read, seed=seed, timeout=timeout, jobs=jobs)
+    return run_read(read, seed=seed, timeout=timeout, jobs=jobs)
 
 
-def _run(read, *, seed, timeout, jobs) -> Report:
+def run_read(read, *, seed: int, timeout: float | None, jobs: int | str) -> Report:
+    """Check the document ``read()`` makes (read beside the engine import when it can be)."""
     checker, doc = engine_and_document(read, jobs)
     return checker.check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
 
@@ -152,32 +153,36 @@ def check_builtin(name: str, *, seed: int = 0, timeout: float | None = 20.0,
                   jobs: int | str = 1, cache: bool = False) -> Report:
     from derive import registry as builtins
 
-    if name != "softmax-cross-entropy" and name not in builtins.names():
+    is_post = name == "softmax-cross-entropy"
+    if not is_post and name not in builtins.names():  # (listing the library reads its folder)
         raise InputError(f"{name}: not a built-in derivation (see `derive list`)")
 
-    if name == "softmax-cross-entropy":
-        text, rules = builtins.post_text()
-        # the rules and the title are the rest of what the report depends on
-        extra = (";builtin_rules=" + json.dumps(rules, sort_keys=True, ensure_ascii=False)
-                 + ";title=" + builtins.POST_TITLE)
-    else:
-        text, rules, extra = builtins.library_text(name), None, ""
+    def source() -> tuple[str, dict | None]:
+        if is_post:
+            return builtins.post_text()
+        return builtins.library_text(name), None
 
-    def read():
+    def read(text: str | None = None, rules: dict | None = None):
         from derive.document import read_document
 
-        if rules is None:
+        if text is None:
+            text, rules = source()
+        if not is_post:
             return read_document(text, name)
         from dataclasses import replace
 
         return replace(read_document(text, name, builtin_rules=rules), title=builtins.POST_TITLE)
 
-    if cache:  # looked up before reading, as for a file
-        from derive.cache import cached_check_source
+    if not cache:  # all of it in the reader (beside the engine import, when it can be)
+        return run_read(read, seed=seed, timeout=timeout, jobs=jobs)
+    text, rules = source()  # looked up by what the report depends on before reading
+    extra = "" if not is_post else (
+        ";builtin_rules=" + json.dumps(rules, sort_keys=True, ensure_ascii=False)
+        + ";title=" + builtins.POST_TITLE)
+    from derive.cache import cached_check_source
 
-        return cached_check_source(text, name, read, seed=seed, timeout=timeout, jobs=jobs,
-                                   extra=extra)
-    return _run(read, seed=seed, timeout=timeout, jobs=jobs)
+    return cached_check_source(text, name, lambda: read(text, rules), seed=seed,
+                               timeout=timeout, jobs=jobs, extra=extra)
 
 
 def check(target: str | os.PathLike, *, seed: int = 0, timeout: float | None = 20.0,

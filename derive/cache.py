@@ -155,7 +155,13 @@ def doc_extra(doc: Document, timeout: float | None) -> str:
 def cached_check(doc: Document, *, seed: int, timeout: float | None, jobs: int | str) -> Report:
     """``check_document(doc, ...)``, answered from the cache when the document is unchanged."""
     key = cache_key(doc.text, doc.source, seed, doc_extra(doc, timeout))
-    return _cached(key, lambda: doc, seed=seed, timeout=timeout, jobs=jobs, read=False)
+
+    def check() -> Report:
+        from derive.api import engine
+
+        return engine().check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
+
+    return _cached(key, check)
 
 
 def _sidecar(sidecar: tuple[str, str]) -> str:
@@ -183,25 +189,23 @@ def cached_check_source(text: str, source: str, read, *, seed: int = 0,
     """The report for a document that ``read()`` makes from ``text``, looked up by the text
     (and ``extra``: whatever else ``read`` depends on) before anything is read."""
     key = cache_key(text, source, seed, _options(timeout) + extra)
-    return _cached(key, read, seed=seed, timeout=timeout, jobs=jobs)
+
+    def check() -> Report:
+        from derive.api import run_read
+
+        return run_read(read, seed=seed, timeout=timeout, jobs=jobs)
+
+    return _cached(key, check)
 
 
-def _cached(key: str, make_doc, *, seed: int, timeout: float | None, jobs: int | str,
-            read: bool = True) -> Report:
-    """The cached report, or one checked now and stored. ``read``: ``make_doc`` reads the
-    document (so a second process may do it while the engine is imported)."""
+def _cached(key: str, check) -> Report:
+    """The cached report, or ``check()``'s, stored."""
     report = lookup(key)
     if report is not None:
         stats["hits"] += 1
         return report
     stats["misses"] += 1
-    from derive.api import engine, engine_and_document
-
-    if read:
-        checker, doc = engine_and_document(make_doc, jobs)
-    else:
-        checker, doc = engine(), make_doc()
-    report = checker.check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
+    report = check()
     store(key, report)
     return report
 

@@ -782,7 +782,8 @@ def _check_link(ck, ex, eq, grounded, p, position, label, offset=0) -> Link:
         if not d.needs:
             ck.link_residuals[p] = sp.Integer(0)
     else:
-        ck.link_residuals[p], residual, residual_t = _residual(ck, lhs_n, rhs_n, d.residual)
+        ck.link_residuals[p] = surface = _surface_residual(ck, lhs_n, rhs_n)
+        residual, residual_t = _residual(ck, surface, d.residual)
         if derived is not None and d.verdict is Verdict.REFUTED:
             try:
                 g = ck.ground(derived)
@@ -814,19 +815,15 @@ def _surface_residual(ck: EquationChecker, lhs_n, rhs_n) -> sp.Expr | None:
     return surf if surf != 0 else None
 
 
-def _residual(ck: EquationChecker, lhs_n, rhs_n, grounded_residual, surface=None):
-    """lhs − rhs, simplified, in the document's names where possible: the surface form
-    (``surface`` when the caller has it), else the grounded residual folded back."""
-    surf = surface if surface is not None else _surface_residual(ck, lhs_n, rhs_n)
-    if surf is not None:
-        return surf, *_shown(surf)
-    if grounded_residual is None:
-        return None, None, None
-    return None, *_shown(_fold_back(ck, grounded_residual))
-
-
-def _shown(residual: sp.Expr) -> tuple[str, str]:
-    r = printing.tidy(residual)
+def _residual(ck: EquationChecker, surface: sp.Expr | None,
+              grounded_residual: sp.Expr | None) -> tuple[str | None, str | None]:
+    """lhs − rhs as LaTeX and text, in the document's names where possible: the surface
+    form when there is one, else the grounded residual folded back."""
+    if surface is None:
+        if grounded_residual is None:
+            return None, None
+        surface = _fold_back(ck, grounded_residual)
+    r = printing.tidy(surface)
     return printing.latex(r), printing.text(r)
 
 
@@ -854,8 +851,7 @@ def _check_chain(ck, eq, grounded, offset=0) -> Chain:
                   f"{eq.index}.chain")
     residual = residual_t = None
     if d.verdict is not Verdict.PROVED:
-        first, last = eq.reading.sides[0], eq.reading.sides[n]
-        surface = _surface_residual(ck, first, last)
+        surface = _surface_residual(ck, eq.reading.sides[0], eq.reading.sides[n])
         parts = [ck.link_residuals.get(p) for p in range(n)]
         if surface is None and all(r is not None for r in parts):
             # lhs − rhs of the chain is the sum of its links' (a link proved without an
@@ -863,10 +859,10 @@ def _check_chain(ck, eq, grounded, offset=0) -> Chain:
             # surface keeps a derivative (∂C/∂z_i), and cheaper than folding back
             try:
                 total = reduce(sp.Add(*parts), ck.ranges)
-                surface = total if total != 0 else None
             except (TypeError, ValueError):
-                surface = None
-        _, residual, residual_t = _residual(ck, first, last, d.residual, surface)
+                total = sp.Integer(0)
+            surface = total if total != 0 else None
+        residual, residual_t = _residual(ck, surface, d.residual)
     return Chain(d.verdict, eq.side_latex[offset], eq.side_latex[-1], d.method, d.needs,
                  d.counterexample, residual, to_text(eq.sides[offset]), to_text(eq.sides[-1]),
                  residual_t, d.reason)
