@@ -62,29 +62,121 @@ def engine_and_document(read, jobs: int | str = 1):
     return read_while_importing(read, engine, jobs)
 
 
-def read_source(path: str) -> str:
-    """Read a Markdown file as UTF-8 text, or raise InputError with one clear line."""
-    if path == "-":
-        data = sys.stdin.buffer.read()
-        name = "<stdin>"
-    else:
-        p = Path(path)
-        if not p.exists():
-            raise InputError(f"{path}: no such file")
-        if p.is_dir():
-            raise InputError(f"{path}: is a directory")
+#: How long a named pipe (a FIFO, or ``<(…)``) may stay silent, no writer having sent a byte
+#: or closed it, before the read gives up: unattended, a pipe nobody writes to must not hang.
+PIPE_IDLE_SECONDS = 60.0
+
+
+def _too_large(name: str, size: int | None = None) -> InputError:
+    got = f"{size:,} bytes" if size is not None else f"more than {MAX_BYTES:,} bytes"
+    return InputError(f"{name}: input too large ({got}; the limit is {MAX_BYTES:,})")
+
+
+def _read_capped(read) -> bytes:
+    """Up to MAX_BYTES + 1 bytes from ``read(n)`` (which returns b"" at the end)."""
+    chunks, total = [], 0
+    while total <= MAX_BYTES:
+        chunk = read(MAX_BYTES + 1 - total)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _read_stdin() -> bytes:
+    stream = sys.stdin
+    if stream is None:
+        raise InputError("<stdin>: no standard input")
+    buffer = getattr(stream, "buffer", None)
+    try:
+        if buffer is not None:
+            return _read_capped(buffer.read)
+        fd = stream.fileno()
+    except (OSError, ValueError) as exc:
+        raise InputError(f"<stdin>: cannot read ({getattr(exc, 'strerror', None) or exc})") \
+            from None
+    return _read_fd(fd, "<stdin>")
+
+
+def _read_fd(fd: int, name: str) -> bytes:
+    try:
+        return _read_capped(lambda n: os.read(fd, min(n, 1 << 20)))
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def _read_pipe(fd: int, name: str) -> bytes:
+    """A named pipe opened without blocking: wait (poll) for a writer's bytes or its end, at
+    most PIPE_IDLE_SECONDS between two, and read no more than the cap."""
+    import select
+
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    chunks, total = [], 0
+    while total <= MAX_BYTES:
+        if not poller.poll(PIPE_IDLE_SECONDS * 1000):
+            raise InputError(f"{name}: nothing was written to this pipe for "
+                             f"{PIPE_IDLE_SECONDS:g} s")
         try:
-            size = p.stat().st_size
-            if size > MAX_BYTES:
-                raise InputError(f"{path}: file too large ({size:,} bytes; the limit is "
-                                 f"{MAX_BYTES:,})")
-            data = p.read_bytes()
+            chunk = os.read(fd, min(MAX_BYTES + 1 - total, 1 << 20))
+        except BlockingIOError:
+            continue
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _read_file(path: str) -> bytes:
+    """A regular file or a named pipe, never more than MAX_BYTES + 1 bytes of it; anything
+    else (a device such as /dev/zero, a socket, a directory) is refused before a read."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)  # (without blocking: a FIFO nobody writes to opens at once)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        try:
+            st = os.fstat(fd)
         except OSError as exc:
             raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"{path}: is a directory")
+        if stat.S_ISFIFO(st.st_mode):
+            return _read_pipe(fd, path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{path}: not a regular file (a device or a socket), not read")
+        if st.st_size > MAX_BYTES:
+            raise _too_large(path, st.st_size)
+        return _read_fd(fd, path)
+    finally:
+        os.close(fd)
+
+
+def read_source(path: str) -> str:
+    """Read a Markdown file as UTF-8 text, or raise InputError with one clear line.
+
+    At most MAX_BYTES + 1 bytes are ever read (of a file, a pipe or standard input), so an
+    endless input (``yes | derive check -``) is refused as too large, not read into memory.
+    """
+    if path == "-":
+        data = _read_stdin()
+        name = "<stdin>"
+    else:
+        data = _read_file(path)
         name = path
     if len(data) > MAX_BYTES:
-        raise InputError(f"{name}: input too large ({len(data):,} bytes; the limit is "
-                         f"{MAX_BYTES:,})")
+        raise _too_large(name)
     if b"\x00" in data[:8192]:
         raise InputError(f"{name}: binary file, not Markdown text")
     try:
