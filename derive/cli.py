@@ -77,15 +77,55 @@ def _columns() -> int:
     return columns if columns > 0 else 80
 
 
+MAX_TIMEOUT = 86_400.0  # seconds: a day per link
+MIN_WIDTH, MAX_WIDTH = 40, 1_000
+MAX_JOBS = 256
+MAX_SEED = 2**32 - 1
+
+
+def _integer(text: str, what: str) -> int:
+    try:
+        return int(text.strip(), 10)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected {what}, not {text!r}") from None
+
+
 def _jobs(text: str) -> int | str:
     if text == "auto":
         return text
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number or 'auto', not {text!r}") from None
+    n = _integer(text, "a number or 'auto'")
     if n < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    if n > MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_JOBS}")
+    return n
+
+
+def _timeout(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, not {text!r}") from None
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds, not {text!r}")
+    if seconds < 0:
+        raise argparse.ArgumentTypeError("must be at least 0 (0 for no limit)")
+    if seconds > MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_TIMEOUT:g} seconds (a day)")
+    return seconds
+
+
+def _width(text: str) -> int:
+    n = _integer(text, "a whole number of columns")
+    if not MIN_WIDTH <= n <= MAX_WIDTH:
+        raise argparse.ArgumentTypeError(f"must be from {MIN_WIDTH} to {MAX_WIDTH} columns")
+    return n
+
+
+def _seed(text: str) -> int:
+    n = _integer(text, "a whole number")
+    if not 0 <= n <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_SEED}")
     return n
 
 
@@ -109,18 +149,20 @@ def _parser() -> argparse.ArgumentParser:
                         "text otherwise)")
     c.add_argument("--no-color", action="store_true",
                    help="plain text without ANSI codes (also when NO_COLOR is set)")
-    c.add_argument("--width", type=int, default=None, help="line width for text output")
-    c.add_argument("--seed", type=int, default=0,
-                   help="seed for the numeric search (recorded in the report; default 0)")
-    c.add_argument("--timeout", type=float, default=20.0, metavar="SECONDS",
+    c.add_argument("--width", type=_width, default=None, metavar="N",
+                   help=f"line width for text output ({MIN_WIDTH} to {MAX_WIDTH})")
+    c.add_argument("--seed", type=_seed, default=0, metavar="N",
+                   help="seed for the numeric search (recorded in the report; default 0; "
+                        f"0 to {MAX_SEED})")
+    c.add_argument("--timeout", type=_timeout, default=20.0, metavar="SECONDS",
                    help="time limit per link; a link that runs out becomes unknown "
-                        "(default 20; 0 for none)")
+                        f"(default 20; 0 for none; at most {MAX_TIMEOUT:g})")
     c.add_argument("-j", "--jobs", type=_jobs, default="auto", metavar="N",
-                   help="check equations in N worker processes; 'auto' (the default) uses "
-                        "one per 8 links, at most one per usable CPU, and 1 for a short "
-                        "document; unless N is 1 (or there is one CPU), a second process "
-                        "reads the first document while sympy is imported; the report is "
-                        "the same for every N")
+                   help=f"check equations in N worker processes (1 to {MAX_JOBS}); 'auto' "
+                        "(the default) uses one per 8 links, at most one per usable CPU, "
+                        "and 1 for a short document; unless N is 1 (or there is one CPU), a "
+                        "second process reads the first document while sympy is imported; "
+                        "the report is the same for every N")
     c.add_argument("--no-cache", action="store_true",
                    help="do not read or write the on-disk cache of verdicts")
     sub.add_parser("list", help="list the built-in derivations",
