@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from derive.records import frozen
 from derive.scope import Definition, Env, rebuild
+from derive.syntax import key as syntax_key
 from derive.syntax import (
     Add,
     Apply,
@@ -68,41 +69,7 @@ def _on_tree(node: Node, attr: str, make):
     return cached
 
 
-def key(node: Node):
-    """Structural identity of a tree, ignoring notation (parentheses, styles, positions)."""
-    return _on_tree(node, "_key", _key)
-
-
-def _key(node: Node):
-    if isinstance(node, Paren):
-        return key(node.inner)
-    if isinstance(node, Num):
-        return ("num", node.text)
-    if isinstance(node, Sym):
-        if node.case is not None:
-            c = node.case
-            return ("sym", node.name, (("sym", c.left, ()),), ("case", c.right, c.equal))
-        return ("sym", node.name, tuple(key(s) for s in node.sub))
-    if isinstance(node, Indicator):
-        c = node.case
-        return ("ind", tuple(sorted((c.left, c.right))), c.equal)
-    if isinstance(node, Frac):
-        return ("frac", key(node.num), key(node.den))
-    if isinstance(node, Exp):
-        return ("exp", key(node.arg))
-    if isinstance(node, Log):
-        return ("log", key(node.arg))
-    if isinstance(node, BigOp):
-        return (node.kind, node.index, key(node.lo) if node.lo else None,
-                key(node.hi) if node.hi else None, key(node.body))
-    if isinstance(node, Deriv):
-        return ("d", key(node.expr) if node.expr is not None else None,
-                tuple(key(v) for v in node.wrt))
-    if isinstance(node, Mul):
-        return ("mul", tuple(key(f) for f in node.factors))
-    if isinstance(node, Add):
-        return ("add", tuple(key(t) for t in node.terms))
-    return (type(node).__name__, tuple(key(c) for c in children(node)))
+key = syntax_key  # structural identity: one definition, in derive.syntax
 
 
 def same(a: Node, b: Node) -> bool:
@@ -123,16 +90,18 @@ def _erase(k):
     if not isinstance(k, tuple) or not k:
         return k
     tag = k[0]
-    if tag == "sym":
-        if len(k) == 4:  # a case subscript: y_{k=i}
-            return ("sym", k[1], ((tag, _ANY, ()),), ("case", _ANY, k[3][2]))
-        if not k[2]:
-            return ("sym", _ANY, ())
-        return ("sym", k[1], tuple(_erase(x) for x in k[2]))
-    if tag == "ind":
-        return ("ind", _ANY, k[2])
-    if tag in ("sum", "prod") and len(k) == 5:
-        return (tag, _ANY, _erase(k[2]), _erase(k[3]), _erase(k[4]))
+    if tag == "Sym":
+        _, name, subs, case = k
+        if not subs and case is None:
+            return ("Sym", _ANY, (), None)
+        return ("Sym", name, tuple(_erase(x) for x in subs), _erase(case))
+    if tag == "Case":
+        return ("Case", _ANY, _ANY, k[3])
+    if tag == "Indicator":
+        return ("Indicator", _ANY, k[2])
+    if tag == "BigOp":
+        _, kind, body, _index, lo, hi = k
+        return ("BigOp", kind, _erase(body), _ANY, _erase(lo), _erase(hi))
     return tuple(_erase(x) for x in k)
 
 
@@ -825,7 +794,7 @@ _PARAM = ("param",)
 
 def _fold_function(node: Node, d: Definition) -> Node:
     """Write σ(a) wherever the body of σ(u) = … appears with some a in place of u."""
-    param = ("sym", d.params[0], ())
+    param = ("Sym", d.params[0], (), None)
     pattern = _mark(key(d.body), param)
 
     def fn(n: Node):
@@ -875,10 +844,11 @@ def _match_loose(pattern: Node, node: Node) -> bool:
 
 
 def _rename_bound(k, depth=0):
-    if isinstance(k, tuple) and k and k[0] == "sum":
-        _, idx, lo, hi, body = k
-        return ("sum", f"_{depth}", lo, hi, _rename_bound(_replace_letter(body, idx, f"_{depth}"),
-                                                          depth + 1))
+    if isinstance(k, tuple) and k and k[0] == "BigOp" and k[1] == "sum":
+        _, kind, body, idx, lo, hi = k
+        name = f"_{depth}"
+        return ("BigOp", kind, _rename_bound(_replace_letter(body, idx, name), depth + 1),
+                name, lo, hi)
     if isinstance(k, tuple):
         return tuple(_rename_bound(x, depth) for x in k)
     return k
@@ -886,10 +856,10 @@ def _rename_bound(k, depth=0):
 
 def _replace_letter(k, old, new):
     if isinstance(k, tuple):
-        if len(k) == 2 and k[0] == "sym" and k[1] == old:
-            return ("sym", new)
-        if len(k) == 3 and k[0] == "sym" and k[1] == old and k[2] == ():
-            return ("sym", new, ())
+        if len(k) == 4 and k[0] == "Sym" and k[1] == old and k[2] == () and k[3] is None:
+            return ("Sym", new, (), None)
+        if len(k) == 4 and k[0] == "Case":
+            return ("Case", new if k[1] == old else k[1], new if k[2] == old else k[2], k[3])
         return tuple(_replace_letter(x, old, new) for x in k)
     return k
 

@@ -9,9 +9,16 @@ LaTeX, and to plain text.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import field, replace
 
 from derive.records import frozen
+
+
+def notation(default: object) -> object:
+    """A field that records how something was written (``\\frac`` or ``\\over``, ``ln`` or
+    ``log``), not what it means: :func:`key` leaves it out, every other field is identity."""
+    return field(default=default, metadata={"notation": True})
 
 
 @frozen
@@ -31,7 +38,7 @@ class Case(Node):
     left: str
     right: str
     equal: bool = True
-    style: str = "="  # how "≠" was written: \neq, \ne, \not=
+    style: str = notation("=")  # how "≠" was written: \neq, \ne, \not=
 
 
 @frozen
@@ -41,7 +48,7 @@ class Sym(Node):
     name: str
     sub: tuple[Node, ...] = ()
     case: Case | None = None  # for a case subscript: sub holds the case's left index
-    braced: bool = False  # was the subscript written in braces
+    braced: bool = notation(False)  # was the subscript written in braces
 
 
 @frozen
@@ -72,14 +79,14 @@ class Add(Node):
 @frozen
 class Mul(Node):
     factors: tuple[Node, ...]
-    ops: tuple[str, ...] = ()  # written operator before each factor after the first ("" implicit)
+    ops: tuple[str, ...] = notation(())  # written operator before each factor after the first ("" implicit)
 
 
 @frozen
 class Frac(Node):
     num: Node
     den: Node
-    style: str = "frac"  # frac | dfrac | tfrac | over | slash
+    style: str = notation("frac")  # frac | dfrac | tfrac | over | slash
 
 
 @frozen
@@ -91,20 +98,20 @@ class Pow(Node):
 @frozen
 class Exp(Node):
     arg: Node
-    style: str = "e"  # e (e^{x}) | exp (\exp)
+    style: str = notation("e")  # e (e^{x}) | exp (\exp)
 
 
 @frozen
 class Log(Node):
     arg: Node
-    style: str = "log"  # log | ln
+    style: str = notation("log")  # log | ln
 
 
 @frozen
 class Paren(Node):
     inner: Node
-    open: str = "("
-    close: str = ")"
+    open: str = notation("(")
+    close: str = notation(")")
 
 
 @frozen
@@ -116,13 +123,13 @@ class BigOp(Node):
     index: str | None = None
     lo: Node | None = None
     hi: Node | None = None
-    written: str = field(default="full", compare=False)  # full | index | bare, as written
+    written: str = field(default="full", compare=False, metadata={"notation": True})  # full | index | bare, as written
 
 
 @frozen
 class Indicator(Node):
     case: Case
-    style: str = "1{}"  # 1{} | mathbb | mathbf | 1() | mathbb_ | delta | delta,
+    style: str = notation("1{}")  # 1{} | mathbb | mathbf | 1() | mathbb_ | delta | delta,
 
 
 @frozen
@@ -131,9 +138,9 @@ class Deriv(Node):
 
     expr: Node
     wrt: tuple[Sym, ...]  # one entry per differentiation, in order
-    style: str = "partial"  # partial | d | mathrm
-    frac: str = "frac"  # frac | over
-    operator: bool = False
+    style: str = notation("partial")  # partial | d | mathrm
+    frac: str = notation("frac")  # frac | over
+    operator: bool = notation(False)
 
 
 # --------------------------------------------------------------------------- LaTeX printer
@@ -447,6 +454,63 @@ def _text(node: Node) -> str:  # noqa: C901
     raise TypeError(f"cannot print {type(node).__name__}")
 
 
+# --------------------------------------------------------------------------- identity
+
+_MEANING: dict[type, tuple[str, ...]] = {}
+
+
+def meaning_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that carry meaning: every compared field that is not
+    :func:`notation`. Computed from the class itself, so a new field or node kind is part of
+    every identity without anyone remembering to add it."""
+    names = _MEANING.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls)
+                      if f.compare and not f.metadata.get("notation"))
+        _MEANING[cls] = names
+    return names
+
+
+def key(node: Node) -> tuple:
+    """Structural identity of a tree, from every field that carries meaning (not positions,
+    parentheses or the way a symbol was written). The one identity every memo and
+    comparison uses; cached on the tree (trees never change)."""
+    cached = node.__dict__.get("_key")
+    if cached is None:
+        cached = _key(node)
+        object.__setattr__(node, "_key", cached)
+    return cached
+
+
+def _key(node: Node) -> tuple:
+    if isinstance(node, Paren):
+        return key(node.inner)
+    if isinstance(node, Indicator):  # 1{k = i} and δ_{ik} are the same indicator
+        c = node.case
+        return ("Indicator", tuple(sorted((c.left, c.right))), c.equal)
+    return (type(node).__name__,
+            *(_field_key(getattr(node, name)) for name in meaning_fields(type(node))))
+
+
+def _field_key(value: object) -> object:
+    if isinstance(value, Node):
+        return key(value)
+    if isinstance(value, tuple):
+        return tuple(_field_key(v) for v in value)
+    return value
+
+
+def node_classes() -> tuple[type, ...]:
+    """Every concrete node class of the tree (for tests that walk them all)."""
+    out: list[type] = []
+    todo = list(Node.__subclasses__())
+    while todo:
+        cls = todo.pop(0)
+        out.append(cls)
+        todo.extend(cls.__subclasses__())
+    return tuple(out)
+
+
 def walk(node: Node):
     """Yield node and every node below it, depth first."""
     yield node
@@ -483,5 +547,5 @@ def children(node: Node) -> tuple[Node, ...]:
 __all__ = [
     "Node", "Num", "Case", "Sym", "Apply", "Neg", "Add", "Mul", "Frac", "Pow", "Exp", "Log",
     "Paren", "BigOp", "Indicator", "Deriv", "Func", "to_latex", "to_text", "walk", "children",
-    "replace",
+    "replace", "key", "meaning_fields", "node_classes", "notation",
 ]
