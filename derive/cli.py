@@ -20,6 +20,7 @@ import sys
 from typing import NoReturn
 
 EXIT_OK, EXIT_FALSE, EXIT_ERROR, EXIT_UNKNOWN = 0, 1, 2, 3
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: standard output was closed and the check passed
 FORMATS = ("auto", "terminal", "plain", "json", "markdown", "html", "latex", "github")
 
 DESCRIPTION = """\
@@ -232,21 +233,57 @@ def cmd_check(args) -> int:
         for eq in r.equations:
             if eq.error is not None:
                 errors.append(eq.error.located)
-    _emit(reports, fmt, args)
-    for line in errors:
-        print(line, file=sys.stderr)
+    codes = [r.exit_code for r in reports]
+    if errors or EXIT_ERROR in codes:
+        code = EXIT_ERROR
+    elif EXIT_FALSE in codes:
+        code = EXIT_FALSE
+    elif EXIT_UNKNOWN in codes:
+        code = EXIT_UNKNOWN
+    else:
+        code = EXIT_OK
+    broken = sys.stdout is None  # (started with its standard output closed)
+    if not broken:
+        try:
+            _emit(reports, fmt, args)
+            sys.stdout.flush()  # here, so that a closed pipe is seen before the exit code is
+        except BrokenPipeError:
+            broken = True
+    try:
+        for line in errors:
+            print(line, file=sys.stderr)
+        if sys.stderr is not None:
+            sys.stderr.flush()
+    except BrokenPipeError:
+        _silence(sys.stderr)
     if "derive.checker" in sys.modules:
         import gc
 
         gc.freeze()  # what the check made too: the collection at exit need not walk it
-    codes = [r.exit_code for r in reports]
-    if errors or EXIT_ERROR in codes:
-        return EXIT_ERROR
-    if EXIT_FALSE in codes:
-        return EXIT_FALSE
-    if EXIT_UNKNOWN in codes:
-        return EXIT_UNKNOWN
-    return EXIT_OK
+    return broken_pipe(code) if broken else code
+
+
+def broken_pipe(code: int) -> int:
+    """The exit code when standard output's reader went away (``derive check … | head -1``):
+    the check's own code when it is not 0, else EXIT_BROKEN_PIPE (141, as a shell reports a
+    process that SIGPIPE ended), so that a cut-off output never passes for success. The
+    output goes to /dev/null from here on, so that nothing else fails or is reported."""
+    _silence(sys.stdout)
+    return code if code != EXIT_OK else EXIT_BROKEN_PIPE
+
+
+def _silence(stream) -> None:
+    """Point ``stream``'s file descriptor at /dev/null (what is still buffered goes there)."""
+    if stream is None:
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, stream.fileno())
+        finally:
+            os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _emit(reports, fmt: str, args) -> None:
@@ -271,8 +308,11 @@ def _emit(reports, fmt: str, args) -> None:
         from derive.render.terminal import print_rich
 
         console = Console(width=args.width) if args.width else Console()
-        for r in reports:
-            print_rich(r, console)
+        try:
+            for r in reports:
+                print_rich(r, console)
+        except SystemExit:  # rich's answer to a broken pipe (it points stdout at /dev/null)
+            raise BrokenPipeError("standard output was closed") from None
         return
     from derive.render import render
 
@@ -292,14 +332,27 @@ def run() -> NoReturn:
     medians of 16 runs, from the last line to the parent's wait.) Only when nothing is
     registered to run at exit (coverage, a user's hook) and no other thread runs;
     otherwise, and when a flush fails, the interpreter exits as usual.
+
+    Standard output closed by its reader (a broken pipe, ``derive check docs/ | head -1``)
+    ends the program quietly, on either path: no traceback, nothing on stderr about it, and
+    the exit code of the check, or 141 (EXIT_BROKEN_PIPE) where that was 0.
     """
     code = main()
-    if _may_leave_at_once():
-        try:
+    try:
+        if sys.stdout is not None:
             sys.stdout.flush()
+    except BrokenPipeError:
+        code = broken_pipe(code)
+    except (OSError, ValueError):
+        raise SystemExit(code) from None  # the usual exit reports a failed flush
+    try:
+        if sys.stderr is not None:
             sys.stderr.flush()
-        except (OSError, ValueError):
-            raise SystemExit(code) from None  # the usual exit reports a failed flush
+    except BrokenPipeError:
+        _silence(sys.stderr)
+    except (OSError, ValueError):
+        raise SystemExit(code) from None
+    if _may_leave_at_once():
         os._exit(code)
     raise SystemExit(code)
 
@@ -317,6 +370,13 @@ def _may_leave_at_once() -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:  # help or a listing into a closed pipe: quietly, and never 0
+        return broken_pipe(EXIT_OK)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -330,7 +390,5 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("derive: interrupted", file=sys.stderr)
             return 130
-        except BrokenPipeError:
-            return EXIT_OK
     parser.print_help()
     return EXIT_ERROR

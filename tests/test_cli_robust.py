@@ -187,3 +187,77 @@ def test_good_option_values_at_the_edges_are_accepted(tmp_path):
     r = run(tmp_path, "check", "ok.md", "--no-cache", "--timeout", "86400", "--width", "1000",
             "--seed", "0", "-j", "auto")
     assert r.returncode == 0, r.stderr
+
+
+# --------------------------------------------------------------------------- broken pipes
+
+# the program as its console script runs it, leaving through os._exit or the usual exit
+PIPE_PROBE = """
+import sys
+from derive import cli
+cli._may_leave_at_once = lambda: {at_once}
+sys.argv = ["derive", *{args!r}]
+cli.run()
+"""
+
+
+def _into_a_closed_pipe(tmp_path: Path, args: list[str], at_once: bool = True):
+    """Run the program with a standard output whose reader has gone already."""
+    code = PIPE_PROBE.format(args=args, at_once=at_once)
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, cwd=tmp_path, env=_env(tmp_path))
+    p.stdout.close()  # nobody will read: every write to it fails with EPIPE
+    try:
+        stderr = p.stderr.read().decode()
+        p.wait(timeout=120)
+    finally:
+        p.kill()
+    return p.returncode, stderr
+
+
+def _documents(tmp_path: Path, n: int, text: str) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir(exist_ok=True)
+    for k in range(n):
+        (folder / f"doc{k:02}.md").write_text(text)
+    return folder
+
+
+@pytest.mark.parametrize("at_once", [True, False], ids=["os._exit", "usual-exit"])
+@pytest.mark.parametrize("fmt", ["plain", "json", "terminal", "github"])
+def test_a_closed_pipe_keeps_a_failing_check_failing(tmp_path, fmt, at_once):
+    _documents(tmp_path, 3, FALSE_DOC)
+    code, stderr = _into_a_closed_pipe(tmp_path, ["check", "docs", "--format", fmt, "-j", "1"],
+                                       at_once)
+    assert code == 1, stderr
+    assert stderr == ""
+
+
+@pytest.mark.parametrize("at_once", [True, False], ids=["os._exit", "usual-exit"])
+def test_a_closed_pipe_is_never_success(tmp_path, at_once):
+    (tmp_path / "ok.md").write_text(TRUE_DOC)
+    for fmt in ("plain", "terminal", "json"):
+        code, stderr = _into_a_closed_pipe(tmp_path, ["check", "ok.md", "--format", fmt],
+                                           at_once)
+        assert code == 141, (fmt, stderr)
+        assert stderr == ""
+    code, stderr = _into_a_closed_pipe(tmp_path, ["list"], at_once)
+    assert code == 141 and stderr == ""
+
+
+def test_a_closed_pipe_keeps_reading_errors_on_stderr(tmp_path):
+    (tmp_path / "bad.md").write_text("$$2 a = a + a$$\n\n$$x = \\frac{1}{y$$\n")
+    code, stderr = _into_a_closed_pipe(tmp_path, ["check", "bad.md", "--no-cache"])
+    assert code == 2
+    assert "bad.md:3:" in stderr
+    _clean(stderr)
+
+
+def test_head_of_many_refuted_documents_exits_non_zero(tmp_path):
+    _documents(tmp_path, 40, FALSE_DOC)
+    r = subprocess.run(["bash", "-c", f"{sys.executable} -m derive check docs | head -1; "
+                                      "echo \"${PIPESTATUS[0]}\" >&2"],
+                       capture_output=True, text=True, cwd=tmp_path, env=_env(tmp_path),
+                       timeout=300)
+    assert r.stdout.startswith("derive: docs/doc00.md")
+    assert r.stderr.strip() == "1", r.stderr
