@@ -4,14 +4,22 @@ Python start-up.
 A whole report is cached, keyed by a hash of everything that can change a verdict:
 the document's text and source name, the seed, the time limit, derive's version,
 the engine name (``derive.checker.ENGINE``), a fingerprint of derive's own source
-files and the installed sympy version. A report is stored only when no link ran out
-of time (a time-out is not a property of the document) and only when it reads back
-as exactly the report that was checked, so a hit can never change a verdict.
+files, the Python implementation and version, the installed sympy and mpmath (and the
+arithmetic backends they may use). A report is stored only when it is decided
+(:func:`cacheable`: no time-out, no engine failure, no internal error anywhere in it; an
+unknown only for the mathematical reason) and only when it reads back as exactly the
+report that was checked.
 
 The cache lives in ``$DERIVE_CACHE_DIR``, else ``$XDG_CACHE_HOME/derive``, else
 ``~/.cache/derive``. Entries are written atomically (a temporary file, then
-:func:`os.replace`). Every cache failure (an unwritable directory, a corrupt or
-foreign file) silently falls back to a fresh check.
+:func:`os.replace`) and read only from regular files, never through a symbolic link and
+never more than MAX_ENTRY_BYTES (a FIFO, a link to /dev/zero, a directory are misses).
+Every cache failure (an unwritable directory, a corrupt or foreign file) silently falls
+back to a fresh check.
+
+The cache is trusted as derive's code is: an entry is a report, and whoever can write
+to the folder can change what derive reports (``--no-cache`` bypasses it, ``derive cache
+clear`` empties it).
 
 This module imports no sympy: :mod:`derive.checker` is imported only on a miss.
 :func:`report_to_dict` / :func:`report_from_dict` serialise a report losslessly
@@ -74,24 +82,75 @@ def entry_path(key: str) -> Path:
 _FINGERPRINT: str | None = None
 
 
+#: Environment variables that choose an arithmetic backend, and so can change a result.
+_BACKEND_VARIABLES = ("SYMPY_GROUND_TYPES", "MPMATH_NOGMPY", "MPMATH_NOSAGE", "MPMATH_NOPYTHON")
+
+
 def engine_fingerprint() -> str:
-    """What identifies the engine: version, ENGINE, derive's sources, sympy's version.
+    """What identifies the engine: derive's version, ENGINE and source files; the Python
+    implementation and version; the versions of sympy and mpmath and of the arithmetic
+    backends they would use (gmpy2, python-flint), and the variables that choose those.
 
     Read from files, not imported, so that it costs no sympy. Computed once a process.
     """
     global _FINGERPRINT
     if _FINGERPRINT is None:
+        import sys
+
         h = hashlib.sha256()
         checker = (_PACKAGE / "checker.py").read_text(encoding="utf-8")
         m = re.search(r'^ENGINE\s*=\s*"([^"]*)"', checker, re.M)
         for part in (__version__, m.group(1) if m else "?", _sympy_version()):
             _feed(h, part)
+        _feed(h, f"{sys.implementation.name} {sys.implementation.cache_tag} {sys.version} "
+                 f"{sys.platform} {sys.maxsize} {sys.float_info!r}")
+        for name in ("mpmath", "gmpy2", "flint"):
+            _feed(h, f"{name}={_module_version(name)}")
+        for var in _BACKEND_VARIABLES:
+            _feed(h, f"{var}={os.environ.get(var)!r}")
         for path in sorted(_PACKAGE.rglob("*")):
             if path.suffix in (".py", ".md") and path.is_file() and "__pycache__" not in path.parts:
                 _feed(h, path.relative_to(_PACKAGE).as_posix())
                 h.update(path.read_bytes())
         _FINGERPRINT = h.hexdigest()
     return _FINGERPRINT
+
+
+def _module_version(name: str) -> str:
+    """A module's version without importing it (the same whether it is imported or not):
+    where it is, the version its ``__init__.py`` (or ``version.py``) writes, and the
+    ``*.dist-info`` folders beside it; "absent" when it is not installed."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(name)
+    except (ImportError, ValueError):
+        return "?"
+    if spec is None:
+        return "absent"
+    if not spec.origin:
+        return "?"
+    origin = Path(spec.origin)
+    found = [str(origin)]
+    if spec.submodule_search_locations:  # a package: look for its version in the source
+        for file in ("__init__.py", "version.py", "_version.py"):
+            try:
+                text = (origin.parent / file).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            v = re.search(r'__version__\s*=\s*["\']([^"\']+)', text)
+            if v:
+                found.append(v.group(1))
+                break
+        site = origin.parent.parent
+    else:
+        site = origin.parent
+    try:
+        found += sorted(p.name for p in site.glob(f"{name}-*.dist-info"))
+        found += sorted(p.name for p in site.glob(f"python_{name}-*.dist-info"))
+    except OSError:
+        pass
+    return " ".join(found)
 
 
 def _sympy_version() -> str:
@@ -210,12 +269,52 @@ def _cached(key: str, check) -> Report:
     return report
 
 
+#: The largest entry read or written (a report of a 2 MB document is well below it).
+MAX_ENTRY_BYTES = 64 << 20
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """The bytes of the regular file at ``path``, at most MAX_ENTRY_BYTES; None for anything
+    else: a missing file, a symbolic link (to /dev/zero, say), a FIFO (opened without
+    blocking, and never read), a directory, a device, or a file over the cap."""
+    import stat
+
+    flags = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+             | getattr(os, "O_CLOEXEC", 0))
+    try:
+        fd = os.open(path, flags)
+    except (FileNotFoundError, NotADirectoryError):  # no entry (or no cache folder)
+        return None
+    except OSError:  # a symbolic link (ELOOP), no permission, ...
+        stats["errors"] += 1
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_ENTRY_BYTES:
+            stats["errors"] += 1
+            return None
+        chunks, total = [], 0
+        while total <= MAX_ENTRY_BYTES:
+            chunk = os.read(fd, min(MAX_ENTRY_BYTES + 1 - total, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > MAX_ENTRY_BYTES:  # it grew while read
+            stats["errors"] += 1
+            return None
+        return b"".join(chunks)
+    except OSError:
+        stats["errors"] += 1
+        return None
+    finally:
+        os.close(fd)
+
+
 def lookup(key: str) -> Report | None:
     """The cached report for ``key``, or None (missing, unreadable, corrupt or foreign)."""
-    path = entry_path(key)
-    try:
-        data = path.read_bytes()
-    except OSError:
+    data = _read_entry(entry_path(key))
+    if data is None:
         return None
     try:
         entry = json.loads(data.decode("utf-8"))
@@ -227,15 +326,51 @@ def lookup(key: str) -> Report | None:
         return None
 
 
+#: The one reason for which an undecided verdict is cached: a mathematical one (the engine
+#: found neither a proof nor a counterexample), which the same engine gives every time.
+DECIDED_UNKNOWN = ("no symbolic proof, and no counterexample",)
+
+#: Words of a verdict, a rule or a message that say the engine itself was cut short or
+#: failed (a time limit, an engine failure, an internal error): such a report says
+#: something about that run, not about the document, and is never stored.
+FAILURE_MARKS = ("time limit", "timed out", "timeout", "engine failed", "the engine",
+                 "internal error", "error:", "memoryerror", "recursionerror", "out of memory",
+                 "a worker")
+
+
+def _failed(*texts: str | None) -> bool:
+    return any(m in t.lower() for t in texts if t for m in FAILURE_MARKS)
+
+
+def _settled(verdict: Verdict, method: str, reason: str | None, *texts: str | None) -> bool:
+    if method == "timeout" or _failed(reason, *texts):
+        return False
+    if verdict is Verdict.UNKNOWN:
+        return bool(reason) and reason.startswith(DECIDED_UNKNOWN)
+    return True
+
+
 def cacheable(report: Report) -> bool:
-    """Only a report that no time limit cut short says something about the document alone."""
+    """Only a decided report says something about the document alone: every verdict is
+    proved, refuted or conditional, or unknown for the mathematical reason the engine
+    would give again (no proof and no counterexample). A time limit, an engine failure
+    (a MemoryError under one limit must not be served under another) or an internal
+    error anywhere (a link, a chain, an equation that could not be checked, a message) and
+    nothing is stored. When in doubt, it is not cached."""
     for eq in report.equations:
         for link in eq.links:
-            if link.method == "timeout":
+            if not _settled(link.verdict, link.method, link.reason, link.rule):
                 return False
-        if eq.chain is not None and eq.chain.method == "timeout":
+        chain = eq.chain
+        if chain is not None and not _settled(chain.verdict, chain.method, chain.reason):
             return False
-    return True
+        if eq.error is not None and _failed(eq.error.message):
+            return False
+        if _failed(*eq.notes):
+            return False
+    if any(_failed(e.message) for e in report.errors):
+        return False
+    return not _failed(*report.summary, *report.notes)
 
 
 def store(key: str, report: Report) -> bool:
@@ -251,6 +386,8 @@ def store(key: str, report: Report) -> bool:
             raise ValueError("the report does not read back exactly")
         payload = json.dumps({"schema": SCHEMA, "key": key, "created": time.time(),
                               "report": body}, ensure_ascii=False, allow_nan=True)
+        if len(payload.encode("utf-8")) > MAX_ENTRY_BYTES:
+            raise ValueError("too large to be read back")
         path = entry_path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=path.parent)
@@ -272,7 +409,8 @@ def store(key: str, report: Report) -> bool:
 
 
 def clear() -> int:
-    """Remove every cached report; the number removed."""
+    """Remove every cached report (and any temporary file a writer left); the number of
+    reports removed. Symbolic links are removed, never followed."""
     n = 0
     folder = cache_dir() / "reports"
     try:
@@ -283,7 +421,8 @@ def clear() -> int:
         if p.suffix == ".json":
             try:
                 p.unlink()
-                n += 1
+                if not p.name.startswith(".tmp-"):
+                    n += 1
             except OSError:
                 pass
     return n

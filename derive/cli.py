@@ -1,4 +1,5 @@
-"""The command line: ``derive check TARGET...``, ``derive list``, ``derive --version``.
+"""The command line: ``derive check TARGET...``, ``derive list``, ``derive cache dir|clear``,
+``derive --version``.
 
 A thin layer: it parses options, asks :mod:`derive.api` for reports, hands them to a
 renderer and maps outcomes to exit codes (0 all proved; 1 a link refuted or
@@ -51,6 +52,19 @@ examples:
   derive check post.md --format json        the report as JSON (schema derive.report/1)
   derive check docs/ --format github        annotations for GitHub Actions
   derive list                               the built-in derivations
+  derive cache clear                        forget every cached report (see derive cache -h)
+"""
+
+
+CACHE_DESCRIPTION = """\
+The cache keeps the report of each document that was checked, keyed by its text, its
+sidecar, the seed, the time limit and a fingerprint of derive, Python, sympy and mpmath;
+a report with a time-out or an engine failure is never kept. It lives in
+$DERIVE_CACHE_DIR, else $XDG_CACHE_HOME/derive, else ~/.cache/derive.
+
+The cache is trusted like derive's own code: whoever can write to that folder can change
+the verdicts derive reports. Bypass it with `derive check --no-cache`, clear it with
+`derive cache clear`.
 """
 
 
@@ -168,6 +182,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="do not read or write the on-disk cache of verdicts")
     sub.add_parser("list", help="list the built-in derivations",
                    description="List the built-in derivations.", formatter_class=_Help)
+    k = sub.add_parser(
+        "cache", help="show or clear the on-disk cache of verdicts",
+        description=CACHE_DESCRIPTION, formatter_class=_Help)
+    actions = k.add_subparsers(dest="action", metavar="ACTION")
+    actions.add_parser("dir", help="print the cache's folder", formatter_class=_Help,
+                       description="Print the folder of the cache (whether it exists or not).")
+    actions.add_parser("clear", help="remove every cached report", formatter_class=_Help,
+                       description="Remove every cached report; the next check of each "
+                                   "document is a fresh one.")
     return p
 
 
@@ -206,6 +229,23 @@ def cmd_list() -> int:
     for b in items:
         print(f"{b.name:<{width}}  {b.title}")
     return EXIT_OK
+
+
+def cmd_cache(args) -> int:
+    from derive import cache
+
+    if args.action == "dir":
+        print(cache.cache_dir())
+        return EXIT_OK
+    if args.action == "clear":
+        folder = cache.cache_dir()
+        n = cache.clear()
+        print(f"removed {n} cached report{'s' if n != 1 else ''} from {folder}")
+        return EXIT_OK
+    print("usage: derive cache {dir,clear}\n"
+          "derive cache: error: give an action, dir or clear (see `derive cache --help`)",
+          file=sys.stderr)
+    return EXIT_ERROR
 
 
 def cmd_check(args) -> int:
@@ -384,6 +424,8 @@ def _main(argv: list[str] | None) -> int:
         return int(exc.code or 0)
     if args.command == "list":
         return cmd_list()
+    if args.command == "cache":
+        return cmd_cache(args)
     if args.command == "check":
         try:
             return cmd_check(args)

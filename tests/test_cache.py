@@ -85,7 +85,8 @@ HANDBUILT = Report(
                  derived_text="d", counterexample=CX, suggestion="d", residual="b - c",
                  residual_text="b − c", seconds=1e-7),
             Link(3, "c", "d", Verdict.CONDITIONAL, "symbolic", "sum", needs=NEEDS),
-            Link(4, "d", "e", Verdict.UNKNOWN, "none", "no rule found", reason="why"),
+            Link(4, "d", "e", Verdict.UNKNOWN, "none", "no rule found",
+                 reason="no symbolic proof, and no counterexample at K = 2..6"),
         ), chain=Chain(Verdict.CONDITIONAL, "a", "e", "numeric", NEEDS, CX, "r", "a", "e", "r",
                        "because")),
         Equation(3, 9, "error", r"\frac{a", r"\frac{a",
@@ -378,3 +379,186 @@ def test_importing_the_cache_costs_no_sympy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert out.stdout.split() == ["False", "False"]
+
+
+# --------------------------------------------------------------------------- hostile entries
+# (issue #15: the cache cannot be turned against the run that reads it)
+
+def _key_and_path(text: str = TRUE_DOC):
+    doc = _doc(text)
+    key = cache.cache_key(doc.text, doc.source, 0, cache.doc_extra(doc, 20.0))
+    path = cache.entry_path(key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return doc, key, path
+
+
+def test_a_fifo_at_an_entry_s_path_is_a_miss_not_a_hang(cache_home):
+    doc, key, path = _key_and_path()
+    os.mkfifo(path)
+    assert cache.lookup(key) is None  # opened without blocking, and never read
+    report = cache.cached_check(doc, seed=0, timeout=20.0, jobs=1)
+    assert report.exit_code == 0
+    assert path.is_file() and cache.lookup(key) == report  # replaced by a real entry
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "elsewhere.json"])
+def test_a_symlink_at_an_entry_s_path_is_a_miss(cache_home, target):
+    doc, key, path = _key_and_path()
+    if target == "elsewhere.json":  # even to a good entry: the cache follows no links
+        good = path.parent / "good"
+        cache.store(key, derive.check_text(TRUE_DOC, "notes.md", cache=False))
+        os.replace(path, good)
+        target = str(good)
+    os.symlink(target, path)
+    assert cache.lookup(key) is None
+    assert cache.stats["errors"] == 1
+    report = cache.cached_check(doc, seed=0, timeout=20.0, jobs=1)
+    assert report.exit_code == 0 and not path.is_symlink()
+    if target != "/dev/zero":
+        assert Path(target).exists()  # the link was replaced, not what it pointed at
+
+
+def test_an_entry_over_the_size_cap_is_a_miss(cache_home, monkeypatch):
+    doc, key, path = _key_and_path()
+    cache.store(key, derive.check_text(TRUE_DOC, "notes.md", cache=False))
+    assert cache.lookup(key) is not None
+    monkeypatch.setattr(cache, "MAX_ENTRY_BYTES", path.stat().st_size - 1)
+    assert cache.lookup(key) is None
+    assert cache.store(key, derive.check_text(TRUE_DOC, "notes.md", cache=False)) is False
+
+
+def _report_with(link: Link | None = None, chain: Chain | None = None,
+                 error: SourceError | None = None) -> Report:
+    links = (link,) if link else (Link(1, "a", "b", Verdict.PROVED, "symbolic", "algebra"),)
+    kind = "error" if error else "claim"
+    return Report("x.md", (Equation(1, 1, kind, "a = b", links=() if error else links,
+                                    chain=chain, error=error),))
+
+
+UNDECIDED = [
+    Link(1, "a", "b", Verdict.UNKNOWN, "timeout", "undetermined (time limit)",
+         reason="time limit (20 s)"),
+    Link(1, "a", "b", Verdict.UNKNOWN, "none", "undetermined",
+         reason="the engine failed on this link (MemoryError: )"),
+    Link(1, "a", "b", Verdict.UNKNOWN, "none", "undetermined",
+         reason="the engine failed on this link (RecursionError: maximum recursion depth)"),
+    Link(1, "a", "b", Verdict.UNKNOWN, "none", "undetermined", reason="internal error"),
+    Link(1, "a", "b", Verdict.UNKNOWN, "none", "undetermined", reason=None),
+    Link(1, "a", "b", Verdict.UNKNOWN, "none", "undetermined", reason="something new"),
+]
+
+
+@pytest.mark.parametrize("link", UNDECIDED, ids=lambda lk: str(lk.reason)[:20])
+def test_a_link_the_engine_could_not_decide_is_never_stored(cache_home, link):
+    report = _report_with(link)
+    assert not cache.cacheable(report)
+    assert cache.store("a" * 64, report) is False and _entries(cache_home) == []
+
+
+@pytest.mark.parametrize("chain", [
+    Chain(Verdict.UNKNOWN, "a", "c", "timeout", reason="time limit (20 s)"),
+    Chain(Verdict.UNKNOWN, "a", "c", "none", reason="the engine failed (MemoryError)"),
+])
+def test_a_chain_the_engine_could_not_decide_is_never_stored(chain):
+    assert not cache.cacheable(_report_with(chain=chain))
+
+
+def test_an_equation_the_engine_failed_on_is_never_stored():
+    failed = SourceError("the engine failed on this equation (MemoryError: )", 1, 1, "", "x.md")
+    assert not cache.cacheable(_report_with(error=failed))
+    unreadable = SourceError("unbalanced braces", 1, 1, "", "x.md")  # the document's own fault
+    assert cache.cacheable(_report_with(error=unreadable))
+
+
+def test_decided_verdicts_and_a_mathematical_unknown_are_stored():
+    for verdict in (Verdict.PROVED, Verdict.REFUTED, Verdict.CONDITIONAL):
+        assert cache.cacheable(_report_with(Link(1, "a", "b", verdict, "symbolic", "algebra")))
+    unknown = Link(1, "a", "b", Verdict.UNKNOWN, "none", "no rule found",
+                   reason="no symbolic proof, and no counterexample at K = 2..6")
+    assert cache.cacheable(_report_with(unknown))
+
+
+def test_a_real_engine_failure_is_not_replayed(monkeypatch):
+    """A MemoryError under one run's limits is reported for that run only: the next run
+    checks again (and gets the real verdict)."""
+    from derive import checker
+
+    real = checker._check_link
+
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError()
+
+    monkeypatch.setattr(checker, "_check_link", out_of_memory)
+    first = derive.check_text(TRUE_DOC, "notes.md", cache=True)
+    assert first.equations[0].links[0].verdict is Verdict.UNKNOWN
+    assert cache.stats["stores"] == 0
+    monkeypatch.setattr(checker, "_check_link", real)
+    again = derive.check_text(TRUE_DOC, "notes.md", cache=True)
+    assert again.equations[0].links[0].verdict is Verdict.PROVED
+    assert cache.stats["misses"] == 2 and cache.stats["stores"] == 1
+
+
+def test_the_fingerprint_covers_python_and_mpmath(monkeypatch):
+    base = cache.engine_fingerprint()
+
+    def fresh():
+        monkeypatch.setattr(cache, "_FINGERPRINT", None)
+        return cache.engine_fingerprint()
+
+    assert fresh() == base
+    version = sys.version
+    monkeypatch.setattr(sys, "version", version + " (another build)")
+    assert fresh() != base
+    monkeypatch.setattr(sys, "version", version)
+    assert fresh() == base
+    real = cache._module_version
+    monkeypatch.setattr(cache, "_module_version",
+                        lambda name: "0.0-other" if name == "mpmath" else real(name))
+    assert fresh() != base
+    monkeypatch.setattr(cache, "_module_version", real)
+    assert fresh() == base
+    monkeypatch.setenv("MPMATH_NOGMPY", "1")  # a backend chosen otherwise
+    assert fresh() != base
+    import mpmath
+
+    assert mpmath.__version__ in cache._module_version("mpmath")
+    assert cache._module_version("no_such_module_here") == "absent"
+
+
+def test_the_fingerprint_costs_no_import():
+    code = ("import sys, derive.cache as c; c.engine_fingerprint(); "
+            "print(sorted(m for m in ('sympy', 'mpmath', 'derive.checker') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_derive_cache_dir_and_clear(tmp_path, cache_home):
+    derive.check_text(TRUE_DOC, cache=True)
+    assert len(_entries(cache_home)) == 1
+    r = _cli("cache", "dir", cache_dir=cache_home)
+    assert r.returncode == 0 and r.stdout.strip() == str(cache_home)
+    r = _cli("cache", "clear", cache_dir=cache_home)
+    assert r.returncode == 0 and "removed 1 cached report " in r.stdout, r.stderr
+    assert _entries(cache_home) == []
+    r = _cli("cache", cache_dir=cache_home)
+    assert r.returncode == 2 and "dir or clear" in r.stderr
+    r = _cli("cache", "--help", cache_dir=cache_home)
+    assert r.returncode == 0 and "trusted" in r.stdout and "--no-cache" in r.stdout
+
+
+def test_a_poisoned_entry_is_gone_after_cache_clear(tmp_path, monkeypatch):
+    f = tmp_path / "ok.md"
+    f.write_text(TRUE_DOC)
+    poisoned = tmp_path / "poisoned"
+    _poison(f, poisoned, monkeypatch)
+    assert _cli("check", str(f), cache_dir=poisoned).returncode == 1  # trusted, as documented
+    assert _cli("cache", "clear", cache_dir=poisoned).returncode == 0
+    assert _cli("check", str(f), cache_dir=poisoned).returncode == 0
+
+
+def test_cache_commands_import_no_sympy(tmp_path):
+    for action in ("dir", "clear"):
+        r = _cli("cache", action, cache_dir=tmp_path / "c", importtime=True)
+        assert r.returncode == 0
+        assert not {m for m in _imports(r.stderr) if m == "sympy" or m.startswith("sympy.")}
