@@ -1,0 +1,511 @@
+#!/usr/bin/env python3
+"""Independent numeric oracle for the corpus of issue #17.
+
+This script does NOT import derive.  Every link of every display equation in
+tests/corpus/*.md (and in the injected copies) whose expectation is stored in a
+``.expect.json`` file has its two sides written here by hand, as plain numpy
+functions of a sampled environment (logits of both signs, targets that are
+free, on the simplex or one-hot, indices, scalars).  Derivatives are central
+finite differences.  For each link the script evaluates both sides at
+K = 2..6 (K = 1 too where it is meaningful) over every target family, decides
+"true" / "needs" / "false", and compares that with the stored ``expected``.
+
+    python tests/corpus/oracle_check.py            # table; exit 1 on disagreement
+    python tests/corpus/oracle_check.py --write    # also rewrite the "numeric:" part of each "how"
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+TOL = 1e-6          # relative agreement needed for "holds"
+H = 1e-5            # finite-difference step
+SAMPLES = 6         # points per (K, family)
+FAMILIES = ("free", "simplex", "onehot")
+
+# ----------------------------------------------------------------- helpers
+def sm(z):
+    e = np.exp(z - np.max(z))
+    return e / e.sum()
+
+def S(z):
+    return float(np.exp(z).sum())
+
+def fd(f, z, k):
+    """d f(z) / d z_k by central differences (f returns a float or an array)."""
+    zp = np.array(z, dtype=float); zm = zp.copy()
+    zp[k] += H; zm[k] -= H
+    return (np.asarray(f(zp)) - np.asarray(f(zm))) / (2 * H)
+
+def d1(f, x):
+    return (f(x + H) - f(x - H)) / (2 * H)
+
+def fd_rel(f, z, k):
+    """as fd, with a step relative to |z_k| (for functions of probabilities near 0)."""
+    h = H * max(abs(z[k]), 1e-300)
+    zp = np.array(z, dtype=float); zm = zp.copy()
+    zp[k] += h; zm[k] -= h
+    return (np.asarray(f(zp)) - np.asarray(f(zm))) / (2 * h)
+
+def grad(f, z):
+    return np.array([fd(f, z, k) for k in range(len(z))])
+
+def jac(f, z):
+    """J[r, c] = d f_r / d z_c."""
+    return np.array([fd(f, z, c) for c in range(len(z))]).T
+
+def sig(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+# --------------------------------------------------------------- sampling
+def make_env(rng, K, family, case=None):
+    e = {"K": K, "family": family}
+    e["z"] = rng.normal(0.0, 2.0, K)
+    if family == "free":
+        e["t"] = rng.normal(0.0, 1.5, K)
+    elif family == "simplex":
+        e["t"] = rng.dirichlet(np.ones(K))
+    else:
+        e["t"] = np.zeros(K); e["t"][rng.integers(K)] = 1.0
+    e["i"] = int(rng.integers(K))
+    if case == "distinct":
+        e["j"] = int(rng.choice([k for k in range(K) if k != e["i"]]))
+    elif case == "same":
+        e["j"] = e["i"]
+    else:
+        e["j"] = int(rng.integers(K))
+    e["u"] = rng.uniform(0.05, 0.95, K)       # probabilities, one per class
+    e["X"] = rng.normal(0.0, 1.5, K)
+    e["Y"] = rng.normal(0.0, 1.5, K)
+    e["v"] = rng.normal(0.0, 2.0, K)
+    e["x"] = float(rng.normal(0.0, 1.5))
+    e["w"] = float(rng.normal(0.0, 1.5))
+    e["b"] = float(rng.normal(0.0, 1.5))
+    e["m"] = float(rng.normal(0.0, 3.0))
+    e["gamma"] = float(rng.uniform(0.5, 3.0))
+    e["T"] = float(rng.uniform(0.5, 4.0))
+    e["alpha"] = float(rng.uniform(0.1, 1.0))
+    e["c"] = rng.normal(0.0, 1.0, K)
+    e["bit"] = float(rng.integers(2))
+    # a set of positive classes (gombru's multi-label softmax loss) not containing j
+    others = [k for k in range(K) if k != e["j"]] or [e["j"]]
+    M = int(rng.integers(1, len(others) + 1))
+    P = list(rng.choice(others, size=M, replace=False))
+    e["P"] = P; e["M"] = M; e["pi"] = int(P[0])
+    # linear regression with a bias column (muyinanhai): m = K samples, 2 features
+    e["A"] = np.column_stack([np.ones(K), rng.normal(0.0, 1.5, (K, 2))])
+    e["theta"] = rng.normal(0.0, 1.0, 3)
+    e["xs"] = rng.normal(0.0, 1.5, 3)          # one free feature vector (x_0 free)
+    e["ys"] = float(rng.normal(0.0, 1.5))
+    e["xj"] = float(rng.normal(0.0, 1.5))
+    e["quot"] = False
+    return e
+
+def onehot_at_i(e, rng):
+    e["t"] = np.zeros(e["K"]); e["t"][e["i"]] = 1.0
+
+def simplex(e, rng):
+    e["t"] = rng.dirichlet(np.ones(e["K"]))
+
+def t_i_is_one(e, rng):
+    e["t"] = np.array(e["t"], dtype=float); e["t"][e["i"]] = 1.0
+
+ASSUME = {"simplex": simplex, "onehot_at_i": onehot_at_i, "t_i_is_one": t_i_is_one}
+
+# ------------------------------------------------------------------ links
+L = {}   # (slug, display index, position) -> (lhs, rhs, opts)
+
+def link(slug, n, p, lhs, rhs, **opts):
+    L[(slug, n, p)] = (lhs, rhs, opts)
+
+# ---- chicm-softmax-gradient: o = z, k = i, wrong class j, labels y = t
+s = "chicm-softmax-gradient"
+pk = lambda e: sm(e["z"])[e["i"]]
+Ld6 = lambda e: (lambda z: -e["t"][e["i"]] * math.log(sm(z)[e["i"]]))
+nlogpk = lambda e: (lambda z: -math.log(sm(z)[e["i"]]))
+logpk = lambda e: (lambda z: math.log(sm(z)[e["i"]]))
+pk_of = lambda e: (lambda z: sm(z)[e["i"]])
+ek_over_S = lambda e: (lambda z: math.exp(z[e["i"]]) / S(z))
+inv_S = lambda z: 1.0 / S(z)
+ek = lambda e: math.exp(e["z"][e["i"]])
+dS = lambda e, k: fd(S, e["z"], k)
+link(s, 6, 2, lambda e: -e["t"][e["i"]] * math.log(pk(e)), lambda e: -math.log(pk(e)), assume="t_i_is_one")
+for n, k in ((8, "i"),):
+    pass
+A8 = lambda e: fd(nlogpk(e), e["z"], e["i"])
+B8 = lambda e: -fd(logpk(e), e["z"], e["i"])
+C8 = lambda e: -1 / pk(e) * fd(pk_of(e), e["z"], e["i"])
+link(s, 8, 1, lambda e: fd(Ld6(e), e["z"], e["i"]), A8, assume="t_i_is_one")
+link(s, 8, 2, A8, B8)
+link(s, 8, 3, B8, C8)
+C9 = lambda e: -1 / pk(e) * fd(ek_over_S(e), e["z"], e["i"])
+D9 = lambda e: -1 / pk(e) * (ek(e) * S(e["z"]) - dS(e, e["i"]) * ek(e)) / S(e["z"]) ** 2
+link(s, 9, 1, C8, C9)
+link(s, 9, 2, C9, D9)
+E10 = lambda e: -1 / pk(e) * (ek(e) / S(e["z"]) - ek(e) * dS(e, e["i"]) / S(e["z"]) ** 2)
+link(s, 10, 1, D9, E10)
+F11 = lambda e: -1 / pk(e) * (pk(e) - ek(e) * dS(e, e["i"]) / S(e["z"]) ** 2)
+link(s, 11, 1, E10, F11)
+G12 = lambda e: -1 / pk(e) * (pk(e) - ek(e) ** 2 / S(e["z"]) ** 2)
+H12 = lambda e: -1 / pk(e) * (pk(e) - pk(e) ** 2)
+link(s, 12, 1, lambda e: fd(Ld6(e), e["z"], e["i"]), G12, assume="t_i_is_one")
+link(s, 12, 2, G12, H12)
+link(s, 12, 3, H12, lambda e: pk(e) - 1)
+DJ = dict(case="distinct")
+A13 = lambda e: fd(nlogpk(e), e["z"], e["j"])
+B13 = lambda e: -fd(logpk(e), e["z"], e["j"])
+C13 = lambda e: -1 / pk(e) * fd(pk_of(e), e["z"], e["j"])
+link(s, 13, 1, lambda e: fd(Ld6(e), e["z"], e["j"]), A13, assume="t_i_is_one", **DJ)
+link(s, 13, 2, A13, B13, **DJ)
+link(s, 13, 3, B13, C13, **DJ)
+C14 = lambda e: -1 / pk(e) * fd(ek_over_S(e), e["z"], e["j"])
+D14 = lambda e: -ek(e) / pk(e) * fd(inv_S, e["z"], e["j"])
+link(s, 14, 1, C13, C14, **DJ)
+link(s, 14, 2, C14, D14, **DJ)
+E15 = lambda e: -ek(e) / pk(e) * (-1) * 1 / S(e["z"]) ** 2 * dS(e, e["j"])
+link(s, 15, 1, D14, E15, **DJ)
+F16 = lambda e: ek(e) / pk(e) / S(e["z"]) ** 2 * math.exp(e["z"][e["j"]])
+G16 = lambda e: 1 / pk(e) * (ek(e) / S(e["z"])) * (math.exp(e["z"][e["j"]]) / S(e["z"]))
+link(s, 16, 1, E15, F16, **DJ)
+link(s, 16, 2, F16, G16, **DJ)
+H17 = lambda e: 1 / pk(e) * pk(e) * sm(e["z"])[e["j"]]
+link(s, 17, 1, G16, H17, **DJ)
+link(s, 17, 2, H17, lambda e: sm(e["z"])[e["j"]], **DJ)
+link("injected/" + s, 17, 2, H17, lambda e: sm(e["z"])[e["i"]], **DJ)
+Lgen = lambda e: (lambda z: -float(np.dot(e["t"], np.log(sm(z)))))
+link(s, 18, 1, lambda e: grad(Lgen(e), e["z"]), lambda e: sm(e["z"]) - e["t"], assume="simplex")
+FIX = dict(fixed=True, tol=5e-4)
+def _ex19(e):
+    return sm(np.array([2.0, 3.0, 4.0])) - np.array([0.0, 1.0, 0.0])
+link(s, 19, 1, _ex19, lambda e: np.array([0.090, -0.775, 0.665]), **FIX)
+
+# ---- petersen-softmax-cross-entropy: x = z, y = t, c = m
+s = "petersen-softmax-cross-entropy"
+si = lambda e: (lambda z: sm(z)[e["i"]])
+link(s, 4, 1, lambda e: sm(e["z"] + e["m"])[e["i"]],
+     lambda e: math.exp(e["z"][e["i"]] + e["m"]) / np.exp(e["z"] + e["m"]).sum())
+link(s, 4, 2, lambda e: math.exp(e["z"][e["i"]] + e["m"]) / np.exp(e["z"] + e["m"]).sum(),
+     lambda e: math.exp(e["z"][e["i"]]) * math.exp(e["m"]) / (np.exp(e["z"]) * math.exp(e["m"])).sum())
+link(s, 4, 3, lambda e: math.exp(e["z"][e["i"]]) * math.exp(e["m"]) / (np.exp(e["z"]) * math.exp(e["m"])).sum(),
+     lambda e: math.exp(e["z"][e["i"]]) / S(e["z"]))
+P5 = lambda e: (S(e["z"]) * math.exp(e["z"][e["i"]]) - math.exp(2 * e["z"][e["i"]])) / S(e["z"]) ** 2
+link(s, 5, 1, lambda e: fd(si(e), e["z"], e["i"]), P5, K=(1, 2, 3, 4, 5, 6))
+link(s, 5, 2, P5, lambda e: sm(e["z"])[e["i"]] - sm(e["z"])[e["i"]] ** 2, K=(1, 2, 3, 4, 5, 6))
+link("injected/" + s, 5, 2, P5, lambda e: sm(e["z"])[e["i"]] + sm(e["z"])[e["i"]] ** 2)
+P6 = lambda e: (S(e["z"]) * 0 - math.exp(e["z"][e["i"]] + e["z"][e["j"]])) / S(e["z"]) ** 2
+link(s, 6, 1, lambda e: fd(si(e), e["z"], e["j"]), P6, **DJ)
+link(s, 6, 2, P6, lambda e: -sm(e["z"])[e["i"]] * sm(e["z"])[e["j"]], **DJ)
+link(s, 8, 1, lambda e: jac(sm, e["z"]), lambda e: np.diag(sm(e["z"])) - np.outer(sm(e["z"]), sm(e["z"])))
+link(s, 10, 2, lambda e: -float(np.sum(e["t"] * np.log(sm(e["z"])))),
+     lambda e: -float(e["t"] @ np.log(sm(e["z"]))))
+Hs = lambda e: (lambda sv: -float(e["t"] @ np.log(sv)))
+G1 = lambda e: np.array([fd_rel(Hs(e), sm(e["z"]), k) for k in range(e["K"])])
+G2 = lambda e: -e["t"] @ np.array([fd_rel(np.log, sm(e["z"]), c) for c in range(e["K"])]).T
+G3 = lambda e: -e["t"] @ np.diag(1.0 / sm(e["z"]))
+link(s, 11, 1, G1, G2)
+link(s, 11, 2, G2, G3)
+link(s, 11, 3, G3, lambda e: -e["t"] / sm(e["z"]))
+Hx = lambda e: (lambda z: -float(e["t"] @ np.log(sm(z))))
+Jx = lambda e: np.diag(sm(e["z"])) - np.outer(sm(e["z"]), sm(e["z"]))
+link(s, 12, 1, lambda e: grad(Hx(e), e["z"]), lambda e: (-e["t"] / sm(e["z"])) @ Jx(e))
+Q1 = lambda e: -(e["t"] / sm(e["z"])) @ Jx(e)
+Q2 = lambda e: (e["t"] / sm(e["z"])) @ np.outer(sm(e["z"]), sm(e["z"])) - (e["t"] / sm(e["z"])) @ np.diag(sm(e["z"]))
+Q3 = lambda e: e["t"] @ np.tile(sm(e["z"]), (e["K"], 1)) - e["t"]
+link(s, 13, 1, lambda e: grad(Hx(e), e["z"]), Q1)
+link(s, 13, 2, Q1, Q2)
+link(s, 13, 3, Q2, Q3)
+link(s, 13, 4, Q3, lambda e: sm(e["z"]) - e["t"], assume="simplex")
+
+# ---- gombru-cross-entropy-losses: scores s = z, probabilities u, author's f(s) = 1/(1+e^s)
+s = "gombru-cross-entropy-losses"
+fa = lambda x: 1.0 / (1.0 + math.exp(x))
+def bce2_assume(e, rng):
+    e["u"] = np.array(e["u"]); e["u"][1] = 1 - e["u"][0]
+    e["t"] = np.array(e["t"], dtype=float); e["t"][1] = 1 - e["t"][0]
+def bce2f_assume(e, rng):
+    e["z"] = np.array(e["z"]); e["z"][1] = -e["z"][0]          # f(s_2) = 1 - f(s_1)
+    e["t"] = np.array(e["t"], dtype=float); e["t"][1] = 1 - e["t"][0]
+K2 = dict(K=(2,))
+link(s, 4, 2, lambda e: -float(sum(e["t"][k] * math.log(e["u"][k]) for k in range(2))),
+     lambda e: -e["t"][0] * math.log(e["u"][0]) - (1 - e["t"][0]) * math.log(1 - e["u"][0]), assume=bce2_assume, **K2)
+nlogsp = lambda e, p: (lambda z: -math.log(sm(z)[p]))
+link(s, 6, 1, lambda e: fd(nlogsp(e, e["i"]), e["z"], e["i"]), lambda e: sm(e["z"])[e["i"]] - 1, K=(1, 2, 3, 4, 5, 6))
+link("injected/" + s, 6, 1, lambda e: fd(nlogsp(e, e["i"]), e["z"], e["i"]), lambda e: sm(e["z"])[e["i"]])
+link(s, 7, 1, lambda e: fd(nlogsp(e, e["i"]), e["z"], e["j"]), lambda e: sm(e["z"])[e["j"]], **DJ)
+CEM = lambda e: (lambda z: sum(-math.log(sm(z)[p]) for p in e["P"]) / e["M"])
+link(s, 9, 1, lambda e: fd(CEM(e), e["z"], e["pi"]),
+     lambda e: 1 / e["M"] * ((sm(e["z"])[e["pi"]] - 1) + (e["M"] - 1) * sm(e["z"])[e["pi"]]), **DJ)
+link(s, 10, 1, lambda e: fd(CEM(e), e["z"], e["j"]), lambda e: sm(e["z"])[e["j"]], **DJ)
+link(s, 11, 2, lambda e: -float(sum(e["t"][k] * math.log(fa(e["z"][k])) for k in range(2))),
+     lambda e: -e["t"][0] * math.log(fa(e["z"][0])) - (1 - e["t"][0]) * math.log(1 - fa(e["z"][0])), assume=bce2f_assume, **K2)
+CEb = lambda t: (lambda x: -t * math.log(fa(x)) - (1 - t) * math.log(1 - fa(x)))
+link(s, 13, 1, lambda e: d1(CEb(e["t"][0]), e["z"][0]),
+     lambda e: e["t"][0] * (fa(e["z"][0]) - 1) + (1 - e["t"][0]) * fa(e["z"][0]))
+link(s, 14, 1, lambda e: d1(CEb(e["bit"]), e["z"][0]),
+     lambda e: fa(e["z"][0]) - 1 if e["bit"] == 1 else fa(e["z"][0]))
+def fl_assume(e, rng):
+    e["t"] = np.array(e["t"], dtype=float); e["t"][0] = e["bit"]; e["t"][1] = 1 - e["bit"]
+    e["u"] = np.array(e["u"]); e["u"][1] = 1 - e["u"][0]
+def _fl_cases(e):
+    t1, s1, g = e["t"][0], e["u"][0], e["gamma"]
+    if t1 == 1:
+        return -(1 - s1) ** g * math.log(s1)
+    if t1 == 0:
+        return -(1 - (1 - s1)) ** g * math.log(1 - s1)
+    return float("nan")
+link(s, 16, 1, lambda e: -float(sum((1 - e["u"][k]) ** e["gamma"] * e["t"][k] * math.log(e["u"][k]) for k in range(2))),
+     _fl_cases, assume=fl_assume, **K2)
+FLp = lambda g: (lambda x: -(1 - fa(x)) ** g * math.log(fa(x)))
+link(s, 17, 1, lambda e: d1(FLp(e["gamma"]), e["z"][0]),
+     lambda e: (1 - fa(e["z"][0])) ** e["gamma"] * (e["gamma"] * fa(e["z"][0]) * math.log(fa(e["z"][0])) + fa(e["z"][0]) - 1))
+
+# ---- cicero-quotient-rule: concrete f(x) = sin(1.3x) + 0.5x, g(x) = 2 + cos(x)
+s = "cicero-quotient-rule"
+f_ = lambda x: math.sin(1.3 * x) + 0.5 * x
+g_ = lambda x: 2.0 + math.cos(x)
+fp = lambda x: d1(f_, x)
+gp = lambda x: d1(g_, x)
+q_ = lambda x: f_(x) / g_(x)
+SC = dict(K=(1,), families=("free",))
+link(s, 3, 1, lambda e: d1(q_, e["x"]), lambda e: (g_(e["x"]) * fp(e["x"]) - f_(e["x"]) * gp(e["x"])) / g_(e["x"]) ** 2, **SC)
+link("injected/" + s, 3, 1, lambda e: d1(q_, e["x"]), lambda e: (g_(e["x"]) * fp(e["x"]) + f_(e["x"]) * gp(e["x"])) / g_(e["x"]) ** 2, **SC)
+def y_quot(e, rng):
+    e["quot"] = True
+yfun = lambda e: q_ if e["quot"] else (lambda x: f_(x) * g_(x))
+link(s, 4, 1, lambda e: d1(yfun(e), e["x"]), lambda e: (g_(e["x"]) * fp(e["x"]) - f_(e["x"]) * gp(e["x"])) / g_(e["x"]) ** 2, assume=y_quot, **SC)
+link(s, 5, 1, lambda e: d1(q_, e["x"]), lambda e: (fp(e["x"]) * g_(e["x"]) - gp(e["x"]) * f_(e["x"])) / g_(e["x"]) ** 2, **SC)
+link(s, 6, 2, lambda e: q_(e["x"]), lambda e: f_(e["x"]) * g_(e["x"]) ** -1, **SC)
+link(s, 8, 1, lambda e: d1(q_, e["x"]), lambda e: fp(e["x"]) * g_(e["x"]) ** -1 + d1(lambda x: g_(x) ** -1, e["x"]) * f_(e["x"]), **SC)
+link(s, 10, 1, lambda e: d1(lambda x: g_(x) ** -1, e["x"]), lambda e: -1 * g_(e["x"]) ** -2 * gp(e["x"]), **SC)
+R11 = lambda e: fp(e["x"]) / g_(e["x"]) + f_(e["x"]) * -gp(e["x"]) / g_(e["x"]) ** 2
+link(s, 11, 1, lambda e: d1(q_, e["x"]), R11, **SC)
+link(s, 12, 1, R11, lambda e: (fp(e["x"]) * g_(e["x"]) - f_(e["x"]) * gp(e["x"])) / g_(e["x"]) ** 2, **SC)
+
+# ---- tonkic-sigmoid
+s = "tonkic-sigmoid"
+sg = lambda x: 1.0 / (1.0 + math.exp(-x))
+link(s, 2, 1, lambda e: d1(sg, e["x"]), lambda e: sg(e["x"]) * (1 - sg(e["x"])), **SC)
+link("injected/" + s, 2, 1, lambda e: d1(sg, e["x"]), lambda e: sg(e["x"]) * (1 + sg(e["x"])), **SC)
+link(s, 3, 1, lambda e: d1(sg, e["x"]), lambda e: math.exp(-e["x"]) / (1 + math.exp(-e["x"])) ** 2, **SC)
+
+# ---- mnn-log-softmax: y = softmax(x), z = log y; k = j
+s = "mnn-log-softmax"
+lz = lambda e: (lambda x: math.log(sm(x)[e["i"]]))
+SAME = dict(case="same", K=(1, 2, 3, 4, 5, 6))
+link(s, 1, 1, lambda e: fd(lz(e), e["z"], e["j"]), lambda e: 1 / sm(e["z"])[e["i"]] * sm(e["z"])[e["i"]] * (1 - sm(e["z"])[e["i"]]), **SAME)
+link(s, 1, 2, lambda e: 1 / sm(e["z"])[e["i"]] * sm(e["z"])[e["i"]] * (1 - sm(e["z"])[e["i"]]), lambda e: 1 - sm(e["z"])[e["j"]], **SAME)
+M2 = lambda e: 1 / sm(e["z"])[e["i"]] * (-sm(e["z"])[e["i"]] * sm(e["z"])[e["j"]])
+link(s, 2, 1, lambda e: fd(lz(e), e["z"], e["j"]), M2, **DJ)
+link(s, 2, 2, M2, lambda e: -sm(e["z"])[e["j"]], **DJ)
+link("injected/" + s, 2, 2, M2, lambda e: -sm(e["z"])[e["i"]], **DJ)
+logsm = lambda x: np.log(sm(x))
+link(s, 3, 1, lambda e: jac(logsm, e["z"]), lambda e: np.eye(e["K"]) - np.tile(sm(e["z"]), (e["K"], 1)))
+ell = lambda e: (lambda zz: float(np.sum(e["c"] * zz ** 2)))
+link(s, 4, 1, lambda e: grad(lambda x: ell(e)(logsm(x)), e["z"]),
+     lambda e: jac(logsm, e["z"]).T @ grad(ell(e), logsm(e["z"])))
+Z1 = lambda e: math.log(math.exp(e["z"][e["i"]] - e["m"]) / np.exp(e["z"] - e["m"]).sum())
+link(s, 6, 1, lambda e: math.log(sm(e["z"])[e["i"]]), Z1, K=(1, 2, 3, 4, 5, 6))
+link(s, 6, 2, Z1, lambda e: e["z"][e["i"]] - e["m"] - math.log(np.exp(e["z"] - e["m"]).sum()), K=(1, 2, 3, 4, 5, 6))
+
+# ---- psvishnu-entropy-kl: p = t (simplex only), q = softmax(z)
+s = "psvishnu-entropy-kl"
+SX = dict(families=("simplex",), K=(1, 2, 3, 4, 5, 6))
+ent = lambda e: -float(np.sum(e["t"] * np.log(e["t"])))
+crs = lambda e: -float(np.sum(e["t"] * np.log(sm(e["z"]))))
+kl = lambda e: float(np.sum(e["t"] * np.log(e["t"] / sm(e["z"]))))
+link(s, 1, 2, ent, lambda e: -float(sum(e["t"][k] * math.log(e["t"][k]) for k in range(e["K"]))), **SX)
+link(s, 1, 3, lambda e: -float(sum(e["t"][k] * math.log(e["t"][k]) for k in range(e["K"]))),
+     lambda e: -float(np.dot(e["t"], np.log(e["t"]))), **SX)
+K3 = lambda e: float(np.sum(e["t"] * np.log(e["t"]) - e["t"] * np.log(sm(e["z"]))))
+link(s, 3, 2, K3, kl, **SX)
+link("injected/" + s, 3, 2, K3, lambda e: float(np.sum(e["t"] * np.log(sm(e["z"]) / e["t"]))), **SX)
+link(s, 5, 1, kl, K3, **SX)
+link(s, 5, 2, kl, lambda e: float(np.dot(e["t"], np.log(e["t"]))) - float(np.dot(e["t"], np.log(sm(e["z"])))), **SX)
+link(s, 5, 3, kl, lambda e: ent(e) - crs(e), **SX)
+link(s, 5, 4, kl, lambda e: ent(e) - crs(e), **SX)
+
+# ---- kiotto-mse-linear-regression: n = K samples X, targets y = Y, weight w, bias b
+s = "kiotto-mse-linear-regression"
+LS = lambda e: (lambda w: float(np.mean((w * e["X"] + e["b"] - e["Y"]) ** 2)))
+KK = dict(K=(1, 2, 3, 4, 5, 6), families=("free",))
+yhat = lambda e: e["w"] * e["X"] + e["b"]
+link(s, 4, 1, lambda e: float(np.mean((yhat(e) - e["Y"]) ** 2)), lambda e: float(np.sum((e["w"] * e["X"] + e["b"] - e["Y"]) ** 2)) / e["K"], **KK)
+link(s, 6, 2, lambda e: yhat(e) - e["Y"], lambda e: e["w"] * e["X"] + e["b"] - e["Y"], **KK)
+link(s, 7, 1, lambda e: float(np.mean((yhat(e) - e["Y"]) ** 2)), lambda e: float(np.sum((yhat(e) - e["Y"]) ** 2)) / e["K"], **KK)
+def _sum_d_ei2(e):
+    tot = 0.0
+    for i in range(e["K"]):
+        tot += d1(lambda w: (w * e["X"][i] + e["b"] - e["Y"][i]) ** 2, e["w"])
+    return tot / e["K"]
+R9 = lambda e: float(np.sum(2 * (yhat(e) - e["Y"]) * e["X"])) / e["K"]
+link(s, 8, 1, lambda e: d1(LS(e), e["w"]), _sum_d_ei2, **KK)
+link(s, 9, 1, _sum_d_ei2, R9, **KK)
+link(s, 11, 1, lambda e: d1(LS(e), e["w"]), R9, **KK)
+link(s, 12, 1, R9, lambda e: 2 / e["K"] * float(np.sum(e["X"] * (e["w"] * e["X"] + e["b"] - e["Y"]))), **KK)
+link("injected/" + s, 12, 1, R9, lambda e: 1 / e["K"] * float(np.sum(e["X"] * (e["w"] * e["X"] + e["b"] - e["Y"]))), **KK)
+link(s, 14, 1, lambda e: float(np.sum(e["X"] * (yhat(e) - e["Y"]))) / e["K"],
+     lambda e: float(np.sum(e["X"] * (e["w"] * e["X"] + e["b"] - e["Y"]))) / e["K"], **KK)
+
+# ---- muyinanhai-linear-regression: m = K samples, design A (first column 1), theta, y = Y
+s = "muyinanhai-linear-regression"
+Jt = lambda e: (lambda th: 0.5 * float(np.sum((e["A"] @ th - e["Y"]) ** 2)))
+def x0_is_one(e, rng):
+    e["xs"] = np.array(e["xs"]); e["xs"][0] = 1.0
+link(s, 2, 2, lambda e: float(e["theta"] @ e["xs"]), lambda e: e["theta"][0] + e["theta"][1] * e["xs"][1] + e["theta"][2] * e["xs"][2], assume=x0_is_one, **KK)
+link("injected/" + s, 2, 2, lambda e: float(e["theta"] @ e["xs"]), lambda e: e["theta"][1] * e["xs"][1] + e["theta"][2] * e["xs"][2], assume=x0_is_one, **KK)
+jj = 1
+link(s, 4, 1, lambda e: e["theta"][jj], lambda e: e["theta"][jj] - e["alpha"] * Jt(e)(e["theta"]), **KK)
+R5 = lambda e: float(np.sum(e["A"] @ e["theta"] - e["Y"])) * e["xj"]
+link(s, 5, 1, lambda e: fd(Jt(e), e["theta"], jj), R5, **KK)
+link(s, 5, 2, R5, lambda e: (float(e["theta"] @ e["xs"]) - e["ys"]) * e["xj"], **KK)
+
+# ---- minitorch-softmax-derivative: x = z, n = K, z-index = j (distinct from i)
+s = "minitorch-softmax-derivative"
+sI = lambda e: sm(e["z"])[e["i"]]
+T1 = lambda e: math.exp(e["z"][e["i"]]) / S(e["z"]) - math.exp(2 * e["z"][e["i"]]) / S(e["z"]) ** 2
+T2 = lambda e: math.exp(e["z"][e["i"]]) / S(e["z"]) * (1 - math.exp(e["z"][e["i"]]) / S(e["z"]))
+T3 = lambda e: sI(e) * (1 - sI(e))
+T4 = lambda e: sI(e) - sI(e) ** 2
+KA = dict(K=(1, 2, 3, 4, 5, 6))
+link(s, 2, 1, lambda e: fd(si(e), e["z"], e["i"]), T1, **KA)
+link(s, 2, 2, T1, T2, **KA)
+link(s, 2, 3, T2, T3, **KA)
+link(s, 2, 4, T3, T4, **KA)
+link("injected/" + s, 2, 4, T3, lambda e: sI(e) + sI(e) ** 2, **KA)
+sZ = lambda e: (lambda z: sm(z)[e["j"]])
+U1 = lambda e: 0 - math.exp(e["z"][e["j"]] + e["z"][e["i"]]) / S(e["z"]) ** 2
+link(s, 3, 1, lambda e: fd(sZ(e), e["z"], e["i"]), U1, **DJ)
+link(s, 3, 2, U1, lambda e: -sm(e["z"])[e["j"]] * sI(e), **DJ)
+colsum = lambda e: float(np.sum(fd(sm, e["z"], e["i"])))
+V1 = lambda e: sI(e) - sI(e) ** 2 + (e["K"] - 1) * (-sm(e["z"])[e["j"]] * sI(e))
+link(s, 4, 1, colsum, V1, **DJ)
+link(s, 4, 2, V1, lambda e: sI(e) - e["K"] * sm(e["z"])[e["j"]] * sI(e), **DJ)
+
+# ---- prettyvault-softmax-jacobian: a = z
+s = "prettyvault-softmax-jacobian"
+dl = lambda e: 1.0 if e["i"] == e["j"] else 0.0
+W1 = lambda e: fd(lambda z: math.exp(z[e["i"]]) / S(z), e["z"], e["j"])
+W2 = lambda e: sm(e["z"])[e["i"]] * (dl(e) - sm(e["z"])[e["j"]])
+link(s, 2, 1, lambda e: fd(si(e), e["z"], e["j"]), W1, **KA)
+link(s, 2, 2, W1, W2, **KA)
+link(s, 3, 1, lambda e: fd(S, e["z"], e["j"]), lambda e: math.exp(e["z"][e["j"]]), **KA)
+link("injected/" + s, 3, 1, lambda e: fd(S, e["z"], e["j"]), lambda e: math.exp(e["z"][e["i"]]), **KA)
+link(s, 4, 1, lambda e: fd(lambda z: math.exp(z[e["i"]]), e["z"], e["j"]), lambda e: math.exp(e["z"][e["i"]]) if e["i"] == e["j"] else 0.0, **KA)
+X2 = lambda e: (dl(e) * math.exp(e["z"][e["i"]]) * S(e["z"]) - math.exp(e["z"][e["j"]]) * math.exp(e["z"][e["i"]])) / S(e["z"]) ** 2
+X3 = lambda e: math.exp(e["z"][e["i"]]) / S(e["z"]) * (dl(e) * S(e["z"]) - math.exp(e["z"][e["j"]])) / S(e["z"])
+G5 = lambda e: (fd(lambda z: math.exp(z[e["i"]]), e["z"], e["j"]) * S(e["z"])
+                - fd(S, e["z"], e["j"]) * math.exp(e["z"][e["i"]])) / S(e["z"]) ** 2   # (g'h - h'g)/h^2
+link(s, 5, 1, lambda e: fd(sZ(e), e["z"], e["j"]), G5, **KA)   # as printed: e^{a_j} in the numerator
+link(s, 5, 2, G5, X2, **KA)
+link(s, 5, 3, X2, X3, **KA)
+link(s, 5, 4, X3, W2, **KA)
+
+# ---- gitycc-distillation: q = softmax(z / T), labels y = t, teacher p = softmax(v)
+s = "gitycc-distillation"
+qT = lambda e: (lambda z: sm(z / e["T"]))
+def C2(e):
+    return lambda z: float(np.sum(-e["t"] * np.log(qT(e)(z)) - (1 - e["t"]) * np.log(1 - qT(e)(z))))
+def C1(e):
+    p = sm(e["v"])
+    return lambda z: float(np.sum(-p * np.log(qT(e)(z)) - (1 - p) * np.log(1 - qT(e)(z))))
+link(s, 5, 1, lambda e: fd(C2(e), e["z"], e["i"]), lambda e: 1 / e["T"] * (qT(e)(e["z"])[e["i"]] - e["t"][e["i"]]))
+link("injected/" + s, 5, 1, lambda e: fd(C2(e), e["z"], e["i"]), lambda e: 1 / e["T"] * (e["t"][e["i"]] - qT(e)(e["z"])[e["i"]]))
+link(s, 8, 1, lambda e: fd(C1(e), e["z"], e["i"]), lambda e: 1 / e["T"] * (qT(e)(e["z"])[e["i"]] - sm(e["v"])[e["i"]]))
+
+# ---- hoadm-softmax-ce-gradient
+s = "hoadm-softmax-ce-gradient"
+link(s, 1, 1, lambda e: fd(Lgen(e), e["z"], e["i"]), lambda e: sm(e["z"])[e["i"]] - e["t"][e["i"]], assume="simplex", K=(1, 2, 3, 4, 5, 6))
+link("injected/" + s, 1, 1, lambda e: fd(Lgen(e), e["z"], e["i"]), lambda e: sm(e["z"])[e["i"]] + e["t"][e["i"]], assume="simplex", K=(1, 2, 3, 4, 5, 6))
+
+# --------------------------------------------------------------- engine
+def rel_err(a, b):
+    a = np.asarray(a, dtype=float); b = np.asarray(b, dtype=float)
+    if a.shape != b.shape or not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return float("inf")
+    return float(np.max(np.abs(a - b) / (1.0 + np.maximum(np.abs(a), np.abs(b)))))
+
+def run(lhs, rhs, opts, assume=None, seed=0):
+    if opts.get("fixed"):
+        e = {}
+        err = float(np.max(np.abs(np.asarray(lhs(e)) - np.asarray(rhs(e)))))
+        return err, 1, err <= opts.get("tol", TOL)
+    rng = np.random.default_rng(seed)
+    worst, count = 0.0, 0
+    for K in opts.get("K", (2, 3, 4, 5, 6)):
+        if opts.get("case") == "distinct" and K < 2:
+            continue
+        for fam in opts.get("families", FAMILIES):
+            for _ in range(SAMPLES):
+                e = make_env(rng, K, fam, opts.get("case"))
+                if assume is not None:
+                    (ASSUME[assume] if isinstance(assume, str) else assume)(e, rng)
+                worst = max(worst, rel_err(lhs(e), rhs(e)))
+                count += 1
+    return worst, count, worst < TOL
+
+def classify(lhs, rhs, opts):
+    err, n, ok = run(lhs, rhs, opts)
+    if ok:
+        return "true", err, n, None
+    if "assume" in opts:
+        err2, n2, ok2 = run(lhs, rhs, opts, assume=opts["assume"], seed=1)
+        return ("needs" if ok2 else "false"), err, n, err2
+    return "false", err, n, None
+
+def category(expected):
+    return "needs" if expected.startswith("needs:") else expected
+
+def expect_files():
+    return sorted(HERE.glob("*.expect.json")) + sorted((HERE / "injected").glob("*.expect.json"))
+
+def check(write=False, verbose=True):
+    problems = []
+    rows = []
+    for path in expect_files():
+        slug = path.name[: -len(".expect.json")]
+        tag = ("injected/" + slug) if path.parent.name == "injected" else slug
+        data = json.loads(path.read_text(encoding="utf-8"))
+        changed = False
+        for disp in data["displays"]:
+            for ln in disp.get("links", []):
+                key = (tag, disp["index"], ln["position"])
+                fn = L.get(key) or L.get((slug, disp["index"], ln["position"]))
+                if fn is None:
+                    problems.append(f"{tag} {disp['index']}.{ln['position']}: no oracle functions")
+                    continue
+                got, err, n, err2 = classify(*fn)
+                want = category(ln["expected"])
+                fams = "/".join(fn[2].get("families", FAMILIES)) if not fn[2].get("fixed") else "fixed example"
+                Ks = fn[2].get("K", (2, 3, 4, 5, 6))
+                num = (f"numeric: max rel |lhs-rhs| = {err:.1e} over {n} points"
+                       + ("" if fn[2].get("fixed") else f" (K={min(Ks)}..{max(Ks)}, {fams})"))
+                if err2 is not None:
+                    num += f"; under the assumption: {err2:.1e}"
+                how = ln.get("how", "")
+                base = how.split("; numeric:")[0] if "; numeric:" in how else how
+                new_how = f"{base}; {num}" if base else num
+                if new_how != how:
+                    ln["how"] = new_how; changed = True
+                ok = got == want
+                rows.append((tag, disp["index"], ln["position"], want, got, err, "ok" if ok else "DISAGREES"))
+                if not ok:
+                    problems.append(f"{tag} {disp['index']}.{ln['position']}: expected {want}, numbers say {got} (err {err:.1e})")
+        if write and changed:
+            path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    if verbose:
+        print(f"{'document':44} {'link':>6} {'expected':>9} {'numbers':>8} {'max err':>9}")
+        for tag, n, p, want, got, err, flag in rows:
+            print(f"{tag:44} {f'{n}.{p}':>6} {want:>9} {got:>8} {err:9.1e} {flag}")
+        print(f"{len(rows)} links checked, {len(problems)} problems")
+        for pr in problems:
+            print("  " + pr)
+    return rows, problems
+
+if __name__ == "__main__":
+    _, probs = check(write="--write" in sys.argv)
+    sys.exit(1 if probs else 0)
