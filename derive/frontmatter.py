@@ -1,18 +1,30 @@
-"""Front matter and sidecar declarations: a small, data-only YAML subset.
+"""Front matter and sidecar declarations: YAML, read by PyYAML's safe loader.
 
 derive reads declarations (indices, functions, families, constants, assumptions)
-from a document's front matter under a ``derive:`` key, or from a sidecar file.
-This is a parser of its own for the subset people write there: nested block
-mappings, block lists (``- item``), flow lists (``[a, b]``), and plain, single- or
-double-quoted scalars. Nothing is ever evaluated: every value is a string, a list
-or a mapping.
+from a document's front matter under a ``derive:`` key, or from a sidecar file. Any
+valid YAML is accepted (Jekyll's and Hugo's front matter included: comments, quoted and
+folded scalars, flow and block collections, lists of mappings, anchors and merge keys);
+keys other than derive's own are ignored, and derive's own are validated, with errors
+that name the key and its line.
+
+The text is composed into PyYAML's node tree with ``yaml.SafeLoader`` (nothing is ever
+constructed from a tag, nothing is evaluated) and turned into plain data: every scalar is
+the string as written (``1`` stays ``"1"``, ``no`` stays ``"no"``; only a null is None),
+lists and mappings stay lists and mappings. Nesting deeper than :data:`MAX_DEPTH` levels,
+aliases that expand to more than :data:`MAX_ALIAS_EXPANSION` values (a "billion laughs")
+and duplicate keys are refused with a :class:`FrontMatterError`, never a traceback.
+PyYAML is imported on first use.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import field
 
 from derive.records import frozen
+
+MAX_DEPTH = 64  # nested collections, counted through aliases too
+MAX_ALIAS_EXPANSION = 10_000  # values produced by expanding aliases
 
 
 class FrontMatterError(Exception):
@@ -36,130 +48,234 @@ class Declarations:
     expect: tuple[str, ...] = ()
 
 
-def _scalar(text: str, line: int) -> str:
-    text = text.strip()
-    if len(text) >= 2 and text[0] == text[-1] == '"':
-        body = text[1:-1]
-        out, k = [], 0
-        while k < len(body):
-            ch = body[k]
-            if ch == "\\" and k + 1 < len(body):
-                nxt = body[k + 1]
-                out.append({"n": "\n", "t": "\t", '"': '"', "\\": "\\"}.get(nxt, "\\" + nxt))
-                k += 2
-                continue
-            out.append(ch)
-            k += 1
-        return "".join(out)
-    if len(text) >= 2 and text[0] == text[-1] == "'":
-        return text[1:-1].replace("''", "'")
-    if text[:1] in ("'", '"'):
-        raise FrontMatterError("unterminated quoted string", line)
-    if " #" in text:
-        text = text.split(" #", 1)[0].rstrip()
-    return text
+# --------------------------------------------------------------------------- values
+# Parsed values remember the line they were written on (relative to the YAML text) and
+# whether that text was a document's front matter, so that errors can name their line.
+
+class _FrontMatterText(str):
+    """The front matter of a document, as split_front_matter returns it (a str)."""
 
 
-def _flow_list(text: str, line: int) -> list[str]:
-    inner = text.strip()[1:-1]
-    items, cur, quote = [], [], None
-    for ch in inner:
-        if quote:
-            cur.append(ch)
-            if ch == quote:
-                quote = None
-        elif ch in "\"'":
-            quote = ch
-            cur.append(ch)
-        elif ch == ",":
-            items.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    if quote:
-        raise FrontMatterError("unterminated quoted string in a list", line)
-    if "".join(cur).strip():
-        items.append("".join(cur))
-    return [_scalar(i, line) for i in items if i.strip()]
+class _Str(str):
+    line: int = 1
+    in_front_matter: bool = False
 
 
-def _value(text: str, line: int):
-    t = text.strip()
-    if t.startswith("[") and t.endswith("]"):
-        return _flow_list(t, line)
-    if t.startswith("{") or t.startswith("[") or t.startswith("&") or t.startswith("!"):
-        raise FrontMatterError(f"unsupported YAML value {t[:20]!r}", line)
-    return _scalar(t, line)
+class _List(list):
+    __slots__ = ("line", "in_front_matter", "item_lines")
+
+
+class _Map(dict):
+    __slots__ = ("line", "in_front_matter", "key_lines")
+
+
+class _ComplexKey:
+    """A mapping key that is itself a list or a mapping: never one of derive's keys."""
+
+    __slots__ = ("line", "in_front_matter")
+
+    def __init__(self, line: int, in_front_matter: bool):
+        self.line, self.in_front_matter = line, in_front_matter
+
+    def __repr__(self) -> str:
+        return "a non-scalar key"
+
+
+def _line(value, default: int = 1) -> int:
+    return getattr(value, "line", default)
+
+
+# --------------------------------------------------------------------------- parsing
+
+_LOADER = None
+
+
+def _loader_class():
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        class Loader(yaml.SafeLoader):
+            """The safe loader, composing at most MAX_DEPTH nested collections."""
+
+            def __init__(self, stream):
+                super().__init__(stream)
+                self.derive_depth = 0
+                self.derive_alias_index = None
+
+            def compose_node(self, parent, index):
+                if self.check_event(yaml.AliasEvent):
+                    if self.derive_alias_index is None:
+                        self.derive_alias_index = self.peek_event().start_mark.index
+                    return super().compose_node(parent, index)
+                self.derive_depth += 1
+                try:
+                    if self.derive_depth > MAX_DEPTH:
+                        raise _TooDeep(self.peek_event().start_mark.index)
+                    return super().compose_node(parent, index)
+                finally:
+                    self.derive_depth -= 1
+
+        _LOADER = Loader
+    return _LOADER
+
+
+class _TooDeep(Exception):
+    def __init__(self, index: int):
+        super().__init__(index)
+        self.index = index
+
+
+class _Position:
+    """Character offsets in a YAML text to 1-based (line, column), counting only "\\n" as
+    a line break, as derive does everywhere (PyYAML's own marks count more)."""
+
+    def __init__(self, text: str):
+        self.starts = [0]
+        pos = text.find("\n")
+        while pos >= 0:
+            self.starts.append(pos + 1)
+            pos = text.find("\n", pos + 1)
+
+    def __call__(self, index: int) -> tuple[int, int]:
+        n = bisect_right(self.starts, index)
+        return n, index - self.starts[n - 1] + 1
 
 
 def parse_yaml(text: str) -> dict:
-    """Parse the YAML subset into nested dicts/lists of strings."""
-    lines = []
-    for n, raw in enumerate(text.split("\n"), start=1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        lead = raw[: len(raw) - len(raw.lstrip())]
-        if "\t" in lead:
-            raise FrontMatterError("tabs are not allowed for indentation", n)
-        lines.append((n, len(lead), raw.strip()))
-    if not lines:
-        return {}
-    value, end = _block(lines, 0, lines[0][1])
-    if end < len(lines):
-        n, indent, _ = lines[end]
-        raise FrontMatterError("bad indentation", n, indent + 1)
-    if not isinstance(value, dict):
-        raise FrontMatterError("front matter must be a mapping of keys", lines[0][0])
-    return value
+    """Parse a YAML mapping into nested dicts/lists of strings (None for a null)."""
+    if not text.strip():
+        return _Map()
+    import yaml
+    from yaml.nodes import MappingNode
+
+    where = _Position(text)
+    loader = None
+    try:
+        loader = _loader_class()(text)
+        node = loader.get_single_node()
+        alias_at = loader.derive_alias_index
+    except _TooDeep as exc:
+        raise FrontMatterError(f"YAML nested more than {MAX_DEPTH} levels deep",
+                               *where(exc.index)) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        line, col = where(mark.index) if mark is not None else (1, 1)
+        raise FrontMatterError(f"invalid YAML: {what}", line, col) from None
+    except yaml.YAMLError as exc:  # the reader: a character YAML does not allow
+        position = getattr(exc, "position", 0) or 0
+        reason = getattr(exc, "reason", None) or "unreadable text"
+        char = getattr(exc, "character", None)
+        if isinstance(char, str) and len(char) == 1:
+            char = ord(char)
+        shown = f" (U+{char:04X})" if isinstance(char, int) else ""
+        raise FrontMatterError(f"invalid YAML: {reason}{shown}", *where(position)) from None
+    except RecursionError:
+        raise FrontMatterError("YAML nested too deeply", 1) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if node is None:
+        return _Map()
+    if not isinstance(node, MappingNode):
+        raise FrontMatterError("front matter must be a mapping of keys",
+                               *where(node.start_mark.index))
+    convert = _Convert(where, isinstance(text, _FrontMatterText), alias_at)
+    return convert.value(node, 1)
 
 
-def _block(lines, i: int, indent: int):
-    """Parse the block starting at line i with the given indentation: a list or a mapping."""
-    n, ind, body = lines[i]
-    if body == "-" or body.startswith("- "):
-        out: list = []
-        while i < len(lines) and lines[i][1] == indent and (
-                lines[i][2] == "-" or lines[i][2].startswith("- ")):
-            n, _, body = lines[i]
-            item = body[1:].strip()
-            i += 1
-            if item:
-                if _looks_like_key(item):
-                    raise FrontMatterError("mappings inside lists are not supported", n)
-                out.append(_value(item, n))
-            elif i < len(lines) and lines[i][1] > indent:
-                value, i = _block(lines, i, lines[i][1])
-                out.append(value)
-            else:
-                out.append("")
-        return out, i
-    mapping: dict = {}
-    while i < len(lines) and lines[i][1] == indent:
-        n, _, body = lines[i]
-        if body.startswith("- "):
-            raise FrontMatterError("a list item where a key was expected", n, indent + 1)
-        key, sep, rest = body.partition(":")
-        if not sep or not key.strip() or (rest and not rest.startswith(" ")):
-            raise FrontMatterError(f"expected 'key: value', found {body[:30]!r}", n, indent + 1)
-        key = _scalar(key, n)
-        if key in mapping:
-            raise FrontMatterError(f"duplicate key {key!r}", n, indent + 1)
-        i += 1
-        if rest.strip():
-            mapping[key] = _value(rest, n)
-        elif i < len(lines) and (lines[i][1] > indent or (
-                lines[i][1] == indent and lines[i][2].startswith("-"))):
-            mapping[key], i = _block(lines, i, lines[i][1])
+class _Convert:
+    """PyYAML's node tree to plain values, expanding aliases within the bounds."""
+
+    NULL = "tag:yaml.org,2002:null"
+    MERGE = "tag:yaml.org,2002:merge"
+
+    def __init__(self, where: _Position, in_front_matter: bool, alias_at: int | None):
+        self.where = where
+        self.fm = in_front_matter
+        self.alias_at = alias_at
+        self.seen: set[int] = set()
+        self.expanded = 0
+
+    def line(self, node) -> int:
+        return self.where(node.start_mark.index)[0]
+
+    def visit(self, node, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise FrontMatterError(f"YAML nested more than {MAX_DEPTH} levels deep "
+                                   "(through aliases)", *self.where(node.start_mark.index))
+        if id(node) in self.seen:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_EXPANSION:
+                at = self.alias_at if self.alias_at is not None else node.start_mark.index
+                raise FrontMatterError(f"YAML aliases expand to more than "
+                                       f"{MAX_ALIAS_EXPANSION:,} values", *self.where(at))
         else:
-            mapping[key] = None
-    return mapping, i
+            self.seen.add(id(node))
 
+    def value(self, node, depth: int):
+        from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-def _looks_like_key(item: str) -> bool:
-    if item[:1] in ("'", '"', "["):
-        return False
-    key, sep, rest = item.partition(":")
-    return bool(sep) and (not rest or rest.startswith(" ")) and " " not in key.strip()
+        self.visit(node, depth)
+        if isinstance(node, ScalarNode):
+            if node.tag == self.NULL:
+                return None
+            out = _Str(node.value)
+            out.line, out.in_front_matter = self.line(node), self.fm
+            return out
+        if isinstance(node, SequenceNode):
+            items = _List(self.value(item, depth + 1) for item in node.value)
+            items.line, items.in_front_matter = self.line(node), self.fm
+            items.item_lines = [self.line(item) for item in node.value]
+            return items
+        assert isinstance(node, MappingNode)
+        mapping = _Map()
+        mapping.line, mapping.in_front_matter, mapping.key_lines = self.line(node), self.fm, {}
+        merged: dict = {}
+        for key_node, value_node in self.pairs(node, depth, merged):
+            key = self.key(key_node)
+            if key in mapping:
+                raise FrontMatterError(f"duplicate key {str(key)!r}",
+                                       *self.where(key_node.start_mark.index))
+            mapping[key] = self.value(value_node, depth + 1)
+            mapping.key_lines[key] = self.line(key_node)
+        for key, (key_node, value_node) in merged.items():  # explicit keys win
+            if key not in mapping:
+                mapping[key] = self.value(value_node, depth + 1)
+                mapping.key_lines[key] = self.line(key_node)
+        return mapping
+
+    def key(self, node):
+        from yaml.nodes import ScalarNode
+
+        if isinstance(node, ScalarNode):
+            out = _Str(node.value)
+            out.line, out.in_front_matter = self.line(node), self.fm
+            return out
+        return _ComplexKey(self.line(node), self.fm)
+
+    def pairs(self, node, depth: int, merged: dict) -> list:
+        """The mapping's own pairs; what ``<<`` merge keys bring in goes into ``merged``."""
+        from yaml.nodes import MappingNode, SequenceNode
+
+        own = []
+        for key_node, value_node in node.value:
+            if key_node.tag != self.MERGE:
+                own.append((key_node, value_node))
+                continue
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for source in sources:  # the first mapping named wins
+                self.visit(source, depth + 1)
+                if not isinstance(source, MappingNode):
+                    raise FrontMatterError("a merge key '<<' must name mappings",
+                                           *self.where(source.start_mark.index))
+                inner: dict = {}
+                for k, v in self.pairs(source, depth + 1, inner):
+                    merged.setdefault(self.key(k), (k, v))
+                for k, pair in inner.items():
+                    merged.setdefault(k, pair)
+        return own
 
 
 def split_front_matter(text: str) -> tuple[str | None, int]:
@@ -169,41 +285,108 @@ def split_front_matter(text: str) -> tuple[str | None, int]:
     lines = text.split("\n")
     for n in range(1, len(lines)):
         if lines[n].rstrip() in ("---", "..."):
-            return "\n".join(lines[1:n]), n + 2
+            return _FrontMatterText("\n".join(lines[1:n])), n + 2
     return None, 1
 
 
+# --------------------------------------------------------------------------- validation
+
+_KEYS = ("indices", "functions", "families", "constants", "assumptions")
+
+
 def declarations(data: dict, line_of: dict[str, int] | None = None) -> Declarations:
-    """Turn parsed front matter into Declarations, validating the ``derive:`` block."""
-    title = data.get("title") if isinstance(data.get("title"), str) else ""
-    expect = data.get("expect") or []
-    block = data.get("derive") or {}
+    """Turn parsed front matter into Declarations, validating the ``derive:`` block.
+
+    A FrontMatterError's line is relative to the front matter text, as parse_yaml's are;
+    an error in a sidecar's declarations names the line of that file in its message."""
+    title = data.get("title")
+    expect = data.get("expect")
+    block = data.get("derive")
+    if block is None:
+        block = {}
     if not isinstance(block, dict):
-        raise FrontMatterError("'derive:' must hold a mapping", 1)
-    allowed = {"indices", "functions", "families", "constants", "assumptions"}
+        _fail("'derive:' must hold a mapping of indices, functions, families, constants "
+              "and assumptions", block)
     for key in block:
-        if key not in allowed:
-            raise FrontMatterError(
-                f"unknown key 'derive.{key}' (expected one of: {', '.join(sorted(allowed))})", 1)
+        if key not in _KEYS:
+            _fail(f"unknown key 'derive.{key}' (expected one of: {', '.join(sorted(_KEYS))})",
+                  key if hasattr(key, "in_front_matter") else block)
 
     def names(key: str) -> tuple[str, ...]:
-        v = block.get(key) or []
+        v = block.get(key)
+        if v is None or v == "":
+            return ()
         if isinstance(v, str):
-            v = [v]
-        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
-            raise FrontMatterError(f"'derive.{key}' must be a list of names", 1)
-        return tuple(x.strip() for x in v)
+            return (str(v).strip(),)
+        if not isinstance(v, list):
+            _fail(f"'derive.{key}' must be a list of names", v)
+        for item in v:
+            if not isinstance(item, str) or not item.strip():
+                _fail(f"'derive.{key}' must be a list of names; this item is "
+                      f"{_kind(item)}", v, _item_line(v, item))
+        return tuple(str(x).strip() for x in v)
 
-    indices = block.get("indices") or {}
+    indices = block.get("indices")
+    if indices is None or indices == "":
+        indices = {}
     if not isinstance(indices, dict):
-        raise FrontMatterError("'derive.indices' must map each index to a range like [1, K]", 1)
+        _fail("'derive.indices' must map each index to a range like [1, K]", indices)
+    ranges: dict[str, str] = {}
+    for letter, rng in indices.items():
+        at = letter if hasattr(letter, "in_front_matter") else indices
+        if not isinstance(letter, str) or not letter.strip():
+            _fail("'derive.indices' must map each index (a letter) to a range like [1, K]",
+                  at)
+        if isinstance(rng, list) and len(rng) == 2 and all(
+                isinstance(x, str) and x.strip() for x in rng):
+            ranges[str(letter).strip()] = "[" + ", ".join(str(x).strip() for x in rng) + "]"
+        elif isinstance(rng, str) and rng.strip():
+            ranges[str(letter).strip()] = str(rng).strip()
+        else:
+            _fail(f"'derive.indices.{letter}' must be a range like [1, K], not "
+                  f"{_kind(rng)}", at)
+
     assumptions = names("assumptions")
     at = (line_of or {}).get("assumptions", 1)
+    raw = block.get("assumptions")
+    lines = [at] * len(assumptions)
+    if isinstance(raw, list):
+        lines = [x.line + 1 if getattr(x, "in_front_matter", False) else at for x in raw]
+    elif isinstance(raw, str) and getattr(raw, "in_front_matter", False):
+        lines = [raw.line + 1]
     return Declarations(
-        indices={k: v if isinstance(v, str) else "[" + ", ".join(v) + "]"
-                 for k, v in indices.items()},
+        indices=ranges,
         functions=names("functions"), families=names("families"),
         constants=names("constants"),
-        assumptions=tuple((a, at) for a in assumptions), title=title or "",
-        expect=tuple(expect) if isinstance(expect, list) else (),
+        assumptions=tuple(zip(assumptions, lines)),
+        title=str(title) if isinstance(title, str) else "",
+        expect=tuple(str(x) for x in expect if isinstance(x, str))
+        if isinstance(expect, list) else (),
     )
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, str):
+        return repr(str(value))
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _item_line(items, item) -> int:
+    lines = getattr(items, "item_lines", None)
+    for k, x in enumerate(items):
+        if x is item and lines:
+            return lines[k]
+    return _line(item, _line(items))
+
+
+def _fail(message: str, where, line: int | None = None):
+    """Raise for a value of the front matter at its line; for one of a sidecar file, name
+    that file's line in the message (the caller reports it against the document)."""
+    line = _line(where) if line is None else line
+    if getattr(where, "in_front_matter", False):
+        raise FrontMatterError(message, line)
+    if hasattr(where, "in_front_matter"):
+        raise FrontMatterError(f"{message} (line {line} of the declarations file)", 1)
+    raise FrontMatterError(message, 1)
