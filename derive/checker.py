@@ -30,7 +30,14 @@ from derive.model import (
     Report,
     Verdict,
 )
-from derive.normal import NONZERO, canonical, is_positive, is_zero, reduce, zero_or_residual
+from derive.normal import (
+    canonical,
+    is_positive,
+    is_zero,
+    nonzero_offset,
+    reduce,
+    zero_or_residual,
+)
 from derive.records import frozen
 from derive.scope import ReadError, family_ranges
 from derive.syntax import Node, Sym, name_text, to_latex, to_text, walk
@@ -109,10 +116,11 @@ class EquationChecker:
         self.constraints: list = []
         for c in reading.cases:
             a, b = symbols.index(c.left), symbols.index(c.right)
-            self.proof_subs[a] = b if c.equal else b + NONZERO
+            self.proof_subs[a] = b if c.equal else b + nonzero_offset()
             self.constraints.append((a, b, c.equal))
         self.declared = self._declared()
         self._found: dict = {}  # (link label, mode) → the numeric search's answer
+        self._skipped: dict = {}  # link label → why points were not evaluated (None: one was)
         # link position → its lhs − rhs in the document's names (zero when proved without
         # an assumption), where known: the chain's residual is their sum
         self.link_residuals: dict[int, sp.Expr | None] = {}
@@ -188,11 +196,17 @@ class EquationChecker:
         if in_range is not None:
             return Decision(Verdict.CONDITIONAL, "symbolic", (in_range,), None, residual)
         if not self.eq.reading.cases:
-            for cond, latex, text in self._case_conditions(residual):
+            # A case the document does not state (k = i) is no assumption about values: the
+            # link is false where the case fails, and the report says where it holds.
+            for cond, _latex, text in self._case_conditions(residual):
                 if self._zero(residual.xreplace(cond)):
                     cx = self._search(lhs, rhs, label, modes=("free",)).get("free")
-                    return Decision(Verdict.CONDITIONAL, "symbolic", (Assumption(latex, text),),
-                                    self._counterexample(cx), residual)
+                    if cx is None:
+                        return Decision(Verdict.UNKNOWN, "none", residual=residual,
+                                        reason=f"holds when {text}; no counterexample was "
+                                               "found otherwise")
+                    return Decision(Verdict.REFUTED, "numeric", (), self._counterexample(cx),
+                                    residual, reason=f"holds when {text}")
         positive = self._positivity(diff)
         if positive is not None:
             if self._stated(positive):
@@ -202,29 +216,34 @@ class EquationChecker:
             return Decision(Verdict.CONDITIONAL, "symbolic", (positive,),
                             self._counterexample(cx), residual)
         found = self._search(lhs, rhs, label)
-        if not any(found.values()):
-            # every point searched has K ≥ 2, so a confirmed counterexample already rules
-            # out "holds when K ≥ 2": that symbolic check is only worth it without one
+        note = None
+        hits = [f for f in found.values() if f is not None]
+        if hits and all(min(f.point.sizes.values(), default=2) == 1 for f in hits):
+            # false only at K = 1 (searched last): say when it holds; K = 1 is a size too
             two = self._at_least_two(diff)
             if two is not None:
-                return Decision(Verdict.CONDITIONAL, "symbolic", (two,), None, residual)
+                note = f"holds when {two.text}"
         for mode in ("one-hot", "simplex"):
             if found.get(mode):
                 return Decision(Verdict.REFUTED, "numeric", (),
-                                self._counterexample(found[mode]), residual)
+                                self._counterexample(found[mode]), residual, reason=note)
         if found.get("free"):
             # False in general. Numbers found no counterexample with the targets on the
             # simplex, but numbers never prove: without a symbolic proof under the assumption
             # this stays refuted (the counterexample is real), with the observation as reason.
-            note = None
-            if self._target_sums():
+            if note is None and self._target_sums():
                 note = ("no counterexample was found when the targets sum to one, but that "
                         "could not be proved symbolically")
             return Decision(Verdict.REFUTED, "numeric", (), self._counterexample(found["free"]),
                             residual, reason=note)
-        return Decision(Verdict.UNKNOWN, "none", residual=residual,
-                        reason="no symbolic proof, and no counterexample at "
-                               f"K = {numeric.SIZES[0]}..{numeric.SIZES[-1]}")
+        sizes = ", ".join(str(n) for n in sorted(numeric.SIZES + numeric.EXTRA_SIZES))
+        reason = f"no symbolic proof, and no counterexample at K = {sizes}"
+        skipped = self._skipped.get(label, [])
+        if None not in skipped:  # not one point could be evaluated: say why
+            why = next((s for s in skipped if s), None) or (
+                f"a range of more than {numeric.MAX_RANGE:,} terms (a size limit)")
+            reason = f"no symbolic proof, and numbers could not evaluate it: {why}"
+        return Decision(Verdict.UNKNOWN, "none", residual=residual, reason=reason)
 
     def _stated(self, a: Assumption) -> bool:
         from derive.document import condition_key
@@ -391,7 +410,7 @@ class EquationChecker:
                 if not residual.has(a) or not residual.has(b):
                     continue
                 yield {b: a}, f"{a} = {b}", f"{a} = {b}"
-                yield {b: a + NONZERO}, f"{a} \\neq {b}", f"{a} ≠ {b}"
+                yield {b: a + nonzero_offset()}, f"{a} \\neq {b}", f"{a} ≠ {b}"
 
     def _target_sums(self):
         out = []
@@ -485,9 +504,11 @@ class EquationChecker:
         scalars = tuple(sorted((s for s in free if not s.is_integer), key=lambda s: s.name))
         problem = numeric.Problem(lhs, rhs, sizes, indices, families, scalars,
                                   tuple(self.constraints),
-                                  tuple(b for b in bases if b in self._targets))
+                                  tuple(b for b in bases if b in self._targets),
+                                  tuple((a, b) for a, b, _, _ in self.declared))
         seed = _mix(self.seed, label)
-        return numeric.search(problem, seed, modes, first_only=first_only)
+        skipped = self._skipped.setdefault(label, [])
+        return numeric.search(problem, seed, modes, first_only=first_only, skipped=skipped)
 
     def _counterexample(self, found) -> Counterexample | None:
         if found is None:
@@ -497,11 +518,17 @@ class EquationChecker:
         idx = {str(k): v for k, v in sorted(p.indices.items(), key=lambda kv: kv[0].name)}
         values = {}
         fams = self._families
+        touched = found.touched or {}
         for base, vals in sorted(p.families.items(), key=lambda kv: str(kv[0])):
             lo, hi = fams.get(base, (sp.Integer(1), None))
             a = int(lo.xreplace(p.sizes)) if lo is not None else 1
             b = int(hi.xreplace(p.sizes)) if hi is not None else max(p.sizes.values(), default=2)
-            values[str(base.label)] = [numeric.plain(v) for v in vals[a:b + 1]]
+            used = touched.get(base, ())
+            if not used and base not in touched and touched:
+                continue  # neither side reads this family at this point
+            # every value a side read is listed (z_3 too when the range says 1..2)
+            a, b = min([a, *used]), max([b, *used])
+            values[str(base.label)] = [numeric.plain(v) for v in vals[max(a, 1):b + 1]]
         for s, v in sorted(p.scalars.items(), key=lambda kv: kv[0].name):
             values[str(s)] = numeric.plain(v)
         # the target family only matters where the point has target values

@@ -60,6 +60,18 @@ def _nonneg(e: sp.Expr) -> bool:
     return e.is_nonnegative is True or e == 0
 
 
+def _count(lo: sp.Expr, hi: sp.Expr) -> sp.Expr | None:
+    """How many integers lie in [lo, hi], where the normaliser can say it for every size:
+    hi − lo + 1 when that is never negative, 0 when it is never positive, else ``None``
+    (a range such as 5..K is empty at K = 1: no single formula counts it)."""
+    n = hi - lo + 1
+    if _nonneg(n):
+        return n
+    if _nonneg(-n):
+        return sp.Integer(0)
+    return None
+
+
 def _in_range(other: sp.Expr, lo: sp.Expr, hi: sp.Expr, ranges: Ranges) -> bool:
     if other.is_Integer:
         return _nonneg(other - lo) and _nonneg(hi - other)
@@ -107,7 +119,11 @@ def _sum(body: sp.Expr, v: sp.Symbol, lo, hi, ranges: Ranges,
             (dep if _depends(f, v) else const).append(f)
         c = sp.Mul(*const)
         if not dep:
-            total.append(c * (hi - lo + 1))
+            count = _count(lo, hi)
+            if count is not None:
+                total.append(c * count)
+            else:  # a range that may be empty: c·(hi − lo + 1) would be wrong there
+                total.append(c * summation(sp.Integer(1), (v, lo, hi)))
             continue
         sifted = _sift(dep, v, lo, hi, inner)
         if sifted is not None:
@@ -138,8 +154,9 @@ def _linear(e: sp.Expr, ranges: Ranges) -> sp.Expr:
         inner = dict(ranges)
         inner[v] = (lo, hi)
         body = _linear(e.function, inner)
-        if not _depends(body, v):
-            return body ** (hi - lo + 1)
+        count = _count(lo, hi)
+        if not _depends(body, v) and count is not None:
+            return body ** count
         return sp.Product(body, (v, lo, hi))
     if not e.args or e.is_Atom or isinstance(e, (sp.Indexed, sp.KroneckerDelta)):
         return e
@@ -303,10 +320,16 @@ def free_deltas(e: sp.Expr) -> list[tuple[sp.Expr, sp.Expr]]:
             out.append((a, b))
     for s in e.atoms(sp.Sum):
         bound |= {lim[0] for lim in s.limits}
-    return [(a, b) for a, b in out if a not in bound and b not in bound]
+    # in name order: the set of atoms comes in hash order, and which pair is split first
+    # must not depend on the process's hash seed
+    return sorted(((a, b) for a, b in out if a not in bound and b not in bound),
+                  key=lambda ab: (str(ab[0]), str(ab[1]), sp.default_sort_key(ab)))
 
 
-NONZERO = sp.Symbol("_d", integer=True, nonzero=True)
+def nonzero_offset() -> sp.Dummy:
+    """A fresh non-zero integer d, for one case a ≠ b written b = a + d. Every case gets its
+    own: two cases j ≠ i and k ≠ i sharing one d would silently assume j = k."""
+    return sp.Dummy("d", integer=True, nonzero=True)
 
 
 def _settle(e: sp.Expr, ranges: Ranges) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
@@ -360,7 +383,7 @@ def zero_or_residual(e: sp.Expr, ranges: Ranges,
         for a, b in free_deltas(cur):
             # case a = b, then case a ≠ b (b = a + d with d a non-zero integer)
             if is_zero(cur.xreplace({b: a}), ranges, depth + 1) and \
-                    is_zero(cur.xreplace({b: a + NONZERO}), ranges, depth + 1):
+                    is_zero(cur.xreplace({b: a + nonzero_offset()}), ranges, depth + 1):
                 return True, None
             break
     return False, num / den

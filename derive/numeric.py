@@ -24,6 +24,12 @@ import sympy as sp
 from derive.records import frozen
 
 SIZES = (2, 3, 4, 5, 6)
+#: searched after SIZES, with fewer points: a link false only for large sizes (a range such as
+#: 7..13 − K, empty from K = 7) or only for K = 1 (searched last, so that a link that holds
+#: from K = 2 on is seen to fail only there)
+EXTRA_SIZES = (8, 12, 1)
+EXTRA_PER_SIZE = 2
+MAX_RANGE = 10_000  # a family or sum over more indices than this is not evaluated
 FAMILY_MODES = ("one-hot", "simplex", "free")
 LOW_DPS, HIGH_DPS = 30, 60
 REL_TOL = mpmath.mpf(10) ** -20
@@ -51,6 +57,8 @@ class Evaluator:
         self.fam = {b: [mpmath.mpf(v.numerator) / v.denominator for v in vals]
                     for b, vals in point.families.items()}
         self.scal = {s: mpmath.mpf(v.numerator) / v.denominator for s, v in point.scalars.items()}
+        self.peak = mpmath.mpf(0)  # the largest term added anywhere (cancellation's scale)
+        self.touched: dict = {}  # IndexedBase -> the indices whose values were read
 
     def int_of(self, e) -> int:
         v = self.ev(e)
@@ -84,9 +92,12 @@ class Evaluator:
             k = self.int_of(e.indices[0]) if len(e.indices) == 1 else None
             if k is None or not 0 <= k < len(vals):
                 raise CannotEvaluate(f"index out of range in {e}")
+            self.touched.setdefault(e.base, set()).add(k)
             return vals[k]
         if e.is_Add:
-            return sum((self.ev(a) for a in e.args), mpmath.mpf(0))
+            terms = [self.ev(a) for a in e.args]
+            self._note(terms)
+            return sum(terms, mpmath.mpf(0))
         if e.is_Mul:
             out = mpmath.mpf(1)
             for a in e.args:
@@ -119,26 +130,49 @@ class Evaluator:
             return f(self.ev(e.args[0]))
         raise CannotEvaluate(f"cannot evaluate {type(e).__name__}")
 
+    def _note(self, terms) -> None:
+        for t in terms:
+            if not isinstance(t, int):
+                t = abs(t)
+                if isinstance(t, mpmath.mpf) and t > self.peak:
+                    self.peak = t
+
     def bigop(self, e):
-        (v, lo, hi), = e.limits
         free = tuple(s for s in _free_ints(e) if s in self.env)
         key = (e, tuple(self.env[s] for s in free))
         if key in self.memo:
             return self.memo[key]
-        a, b = self.int_of(lo), self.int_of(hi)
-        if b - a > 100_000:
-            raise CannotEvaluate("range too large")
-        saved = self.env.get(v)
-        total = mpmath.mpf(0) if isinstance(e, sp.Sum) else mpmath.mpf(1)
-        for n in range(a, b + 1):
-            self.env[v] = n
-            x = self.ev(e.function)
-            total = total + x if isinstance(e, sp.Sum) else total * x
-        if saved is None:
-            self.env.pop(v, None)
-        else:
-            self.env[v] = saved
+        # sympy merges Σ_k Σ_j f into one Sum whose limits are innermost first
+        total = self._over(e, tuple(reversed(e.limits)))
         self.memo[key] = total
+        return total
+
+    def _over(self, e, limits):
+        """The sum (or product) of e's body over ``limits``, outermost first; an empty
+        range gives 0 (or 1), never sympy's Karr convention."""
+        if not limits:
+            return self.ev(e.function)
+        (v, lo, hi), rest = limits[0], limits[1:]
+        a, b = self.int_of(lo), self.int_of(hi)
+        if b - a > MAX_RANGE:
+            raise CannotEvaluate(f"a range of more than {MAX_RANGE:,} terms (a size limit)")
+        is_sum = isinstance(e, sp.Sum)
+        saved = self.env.get(v)
+        total = mpmath.mpf(0) if is_sum else mpmath.mpf(1)
+        try:
+            for n in range(a, b + 1):
+                self.env[v] = n
+                x = self._over(e, rest)
+                if is_sum:
+                    self._note((x,))
+                    total = total + x
+                else:
+                    total = total * x
+        finally:
+            if saved is None:
+                self.env.pop(v, None)
+            else:
+                self.env[v] = saved
         return total
 
 
@@ -161,9 +195,37 @@ def evaluate(e, point: Point, dps: int):
         return Evaluator(point, dps).ev(e)
 
 
-def _differs(a, b) -> bool:
-    scale = 1 + abs(a) + abs(b)
+@frozen
+class Values:
+    """Both sides of a link at one point, with what the evaluation saw."""
+
+    lhs: object
+    rhs: object
+    peak: object  # the largest term met while evaluating either side
+    touched: dict  # IndexedBase -> indices read
+
+
+def evaluate_pair(lhs, rhs, point: Point, dps: int) -> Values:
+    with mpmath.workdps(dps):
+        ev = Evaluator(point, dps)
+        a = ev.ev(lhs)
+        b = ev.ev(rhs)
+        return Values(a, b, ev.peak, ev.touched)
+
+
+def _differs(v: Values) -> bool:
+    """Clearly different, relative to the sides and to the largest term added on the way:
+    e^{200}·(sin² + cos²) − e^{200} leaves a difference of 10^{57} at 30 digits, which is
+    rounding, not mathematics."""
+    a, b = v.lhs, v.rhs
+    scale = 1 + abs(a) + abs(b) + v.peak
     return abs(a - b) > REL_TOL * scale
+
+
+def _stays(low: Values, high: Values) -> bool:
+    """The difference found at the lower precision is the one found at the higher."""
+    d_low, d_high = low.lhs - low.rhs, high.lhs - high.rhs
+    return abs(d_low - d_high) <= mpmath.mpf(10) ** -10 * abs(d_high)
 
 
 @frozen
@@ -171,6 +233,7 @@ class Found:
     point: Point
     lhs: object
     rhs: object
+    touched: dict = None  # type: ignore[assignment]  # IndexedBase -> indices read
 
 
 @frozen
@@ -185,6 +248,7 @@ class Problem:
     scalars: tuple  # real Symbols
     constraints: tuple  # (a, b, equal) index constraints from case subscripts
     targets: tuple = ()  # families to which the target modes apply
+    requirements: tuple = ()  # (lhs, rhs) declared assumptions every point must satisfy
 
 
 def _rational(rng: random.Random, lo: int, hi: int, den: int = 4) -> Fraction:
@@ -193,21 +257,34 @@ def _rational(rng: random.Random, lo: int, hi: int, den: int = 4) -> Fraction:
 
 def _points(problem: Problem, seed: int, mode: str, per_size: int):
     rng = random.Random(f"{seed}:{mode}")
-    for size in SIZES:
+    schedule = [(size, per_size) for size in SIZES] + [
+        (size, min(per_size, EXTRA_PER_SIZE)) for size in EXTRA_SIZES]
+    for size, count in schedule:
         sizes = {s: size for s in problem.sizes}
         idx_choices = []
         for sym, rngs in problem.indices.items():
             lo, hi = _bounds(rngs, sizes, size)
+            if hi - lo > MAX_RANGE:
+                idx_choices = None
+                break
             idx_choices.append([(sym, v) for v in range(lo, hi + 1)])
+        if idx_choices is None:
+            continue
         combos = [dict(c) for c in itertools.product(*idx_choices)] if idx_choices else [{}]
         combos = [c for c in combos if _satisfies(c, problem.constraints)]
         if not combos:
             continue
-        for n in range(per_size):
-            indices = combos[n % len(combos)] if n < len(combos) else rng.choice(combos)
+        spans = {base: _bounds(rngs, sizes, size) for base, rngs in problem.families.items()}
+        if any(hi - lo > MAX_RANGE or hi > MAX_RANGE for lo, hi in spans.values()):
+            continue  # a concrete range too large to hold values for (Σ_{k=1}^{10^9})
+        # the simplest assignment first, then one with as many distinct indices as the
+        # ranges allow (coinciding and distinct indices are both tried), then at random
+        distinct = max(combos, key=lambda c: len(set(c.values())))
+        for n in range(count):
+            indices = combos[0] if n == 0 else distinct if n == 1 else rng.choice(combos)
             fams = {}
             for base, rngs in problem.families.items():
-                lo, hi = _bounds(rngs, sizes, size)
+                lo, hi = spans[base]
                 length = max(hi, size) + 3
                 is_target = base in problem.targets
                 fams[base] = _family_values(rng, length, lo, hi, mode if is_target else "free",
@@ -240,7 +317,9 @@ def _satisfies(assign: dict, constraints) -> bool:
 def _family_values(rng: random.Random, length: int, lo: int, hi: int, mode: str, simple: bool,
                    logit: bool) -> list[Fraction]:
     vals = [Fraction(0)] * length
-    span = range(lo, hi + 1)
+    span = range(max(lo, 0), hi + 1)
+    if not span and mode != "free":
+        return vals  # an empty range: nothing to make one-hot or to normalise
     if mode == "one-hot":
         hot = lo if simple else rng.choice(list(span))
         for k in span:
@@ -262,7 +341,7 @@ def _family_values(rng: random.Random, length: int, lo: int, hi: int, mode: str,
 
 
 def search(problem: Problem, seed: int, modes=FAMILY_MODES, per_size: int = 4,
-           first_only: bool = False) -> dict:
+           first_only: bool = False, skipped: list | None = None) -> dict:
     """Look for counterexamples in each target mode; returns mode -> Found (confirmed) or None.
 
     A candidate point is kept only if the two sides still differ when evaluated again at
@@ -275,21 +354,37 @@ def search(problem: Problem, seed: int, modes=FAMILY_MODES, per_size: int = 4,
         points = _points(problem, seed, mode, per_size)
         for point in itertools.islice(points, 1) if first_only else points:
             try:
-                a = evaluate(problem.lhs, point, LOW_DPS)
-                b = evaluate(problem.rhs, point, LOW_DPS)
-            except (CannotEvaluate, ZeroDivisionError, ValueError, OverflowError):
+                low = evaluate_pair(problem.lhs, problem.rhs, point, LOW_DPS)
+            except (CannotEvaluate, ZeroDivisionError, ValueError, OverflowError) as exc:
+                if skipped is not None:
+                    skipped.append(str(exc) or type(exc).__name__)
                 continue
-            if not _differs(a, b):
+            if skipped is not None:
+                skipped.append(None)  # a point evaluated
+            if not _differs(low):
                 continue
             try:
-                a2 = evaluate(problem.lhs, point, HIGH_DPS)
-                b2 = evaluate(problem.rhs, point, HIGH_DPS)
+                high = evaluate_pair(problem.lhs, problem.rhs, point, HIGH_DPS)
+                if not _allowed(problem, point):
+                    continue
             except (CannotEvaluate, ZeroDivisionError, ValueError, OverflowError):
                 continue
-            if _differs(a2, b2):
-                result[mode] = Found(point, a2, b2)
+            if _differs(high) and _stays(low, high):
+                result[mode] = Found(point, high.lhs, high.rhs, high.touched)
                 break
     return result
+
+
+def _allowed(problem: Problem, point: Point) -> bool:
+    """Does the point satisfy every assumption the document declares?"""
+    for a, b in problem.requirements:
+        try:
+            values = evaluate_pair(a, b, point, HIGH_DPS)
+        except CannotEvaluate:
+            continue  # about names this point gives no values to: nothing to satisfy
+        if _differs(values):
+            return False
+    return True
 
 
 def as_float(x) -> float | list:

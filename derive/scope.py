@@ -106,27 +106,40 @@ def collect_families(trees: list[Node]) -> set[str]:
 
 
 def collect_sizes_and_indices(trees: list[Node]) -> tuple[set[str], set[str]]:
-    """Sizes are the letters used as upper limits of sums; indices are summation indices and
-    subscript letters (document-wide)."""
+    """Sizes are the letters used as upper limits of sums; indices are subscript letters and
+    case letters (document-wide), where no sum binds them. A summation index is an integer
+    only inside its own sum (the translator binds it there): ``x`` in Σ_x t_x types nothing
+    outside that sum."""
     sizes: set[str] = set()
     indices: set[str] = set()
-    for tree in trees:
-        for node in walk(tree):
-            if isinstance(node, BigOp):
-                if node.index:
-                    indices.add(node.index)
-                for s in _letters(node.hi) if node.hi is not None else ():
-                    sizes.add(s)
-            elif isinstance(node, Sym):
-                if node.case is not None:
-                    indices.update((node.case.left, node.case.right))
-                for s in node.sub:
-                    if isinstance(s, Sym) and not s.sub:
+
+    def visit(node: Node, bound: frozenset[str]) -> None:
+        if isinstance(node, BigOp):
+            for s in _letters(node.hi) if node.hi is not None else ():
+                sizes.add(s)
+            for part in (node.lo, node.hi):
+                if part is not None:
+                    visit(part, bound)
+            visit(node.body, bound | {node.index} if node.index else bound)
+            return
+        if isinstance(node, Sym):
+            if node.case is not None:
+                indices.update(x for x in (node.case.left, node.case.right) if x not in bound)
+            for s in node.sub:
+                if isinstance(s, Sym) and not s.sub:
+                    if s.name not in bound:
                         indices.add(s.name)
-                    else:
-                        indices.update(_letters(s))
-            elif isinstance(node, Indicator):
-                indices.update((node.case.left, node.case.right))
+                else:
+                    indices.update(x for x in _letters(s) if x not in bound)
+            return
+        if isinstance(node, Indicator):
+            indices.update(x for x in (node.case.left, node.case.right) if x not in bound)
+            return
+        for c in children(node):
+            visit(c, bound)
+
+    for tree in trees:
+        visit(tree, frozenset())
     return sizes, indices - sizes
 
 

@@ -65,16 +65,27 @@ def test_residuals(transcription_report):
     (r"$$\sum_{k=1}^K t_k y_i - t_i = y_i - t_i$$", [r"\sum_{k=1}^{K} t_{k} = 1"]),
     (r"$$\sum_{k=1}^K t_k \log t_k = 0$$", [r"t \text{ is one-hot}"]),
     (r"$$\log(a b) = \log a + \log b$$", ["a, b > 0"]),
-    (r"$$\delta_{ki} y_k = y_k$$", ["i = k"]),
-    (r"$$\delta_{ki} y_k = 0$$", [r"i \neq k"]),
     (r"$$\frac{a b}{b} = a$$", [r"b \neq 0"]),
-    (r"$$\sum_{k=1}^{K} \delta_{k2} = 1$$", [r"K \geq 2"]),
 ])
 def test_discovered_assumptions(text, needs):
     lk = derive.check_text(text).equations[0].links[0]
     assert lk.verdict.value == "conditional"
     assert [a.latex for a in lk.needs] == needs
     assert not any(a.stated for a in lk.needs)
+
+
+@pytest.mark.parametrize("text,holds", [
+    (r"$$\delta_{ki} y_k = y_k$$", "i = k"),
+    (r"$$\delta_{ki} y_k = 0$$", "i ≠ k"),
+    (r"$$\sum_{k=1}^{K} \delta_{k2} = 1$$", "K ≥ 2"),
+])
+def test_a_case_or_size_the_document_does_not_state_is_no_assumption(text, holds):
+    # conditional is for assumptions about values and for stated cases; a link that holds
+    # only when k = i (or from K = 2 on) is false, with a counterexample and a note
+    lk = derive.check_text(text).equations[0].links[0]
+    assert lk.verdict.value == "refuted" and not lk.needs
+    assert lk.counterexample is not None
+    assert lk.reason == f"holds when {holds}"
 
 
 def test_declared_positivity_and_nonzero_are_facts_about_names():

@@ -42,12 +42,14 @@ def test_false_variant_is_not_proved(name, preamble, wrong):
     assert eq.kind == "claim", eq.error
     (lk,) = eq.links
     assert lk.verdict.value != "proved"
-    if name == "11.1 no indicator":  # true only when k ≠ i: conditional on that case
-        assert lk.verdict.value == "conditional"
-        assert [a.text for a in lk.needs] in (["i ≠ k"], ["k ≠ i"])
+    if name == "11.1 no indicator":  # true only when k ≠ i: refuted, with that note
+        assert lk.verdict.value == "refuted" and not lk.needs
+        assert lk.reason in ("holds when i ≠ k", "holds when k ≠ i")
+        assert lk.counterexample.indices["i"] == lk.counterexample.indices["k"]
     elif name == "5.1 wrong factor":  # true only when k = i
-        assert lk.verdict.value == "conditional"
-        assert [a.text for a in lk.needs] in (["i = k"], ["k = i"])
+        assert lk.verdict.value == "refuted" and not lk.needs
+        assert lk.reason in ("holds when i = k", "holds when k = i")
+        assert lk.counterexample.indices["i"] != lk.counterexample.indices["k"]
     elif name == "sum limit shifted":  # wrong only when i = 1: refuted at i = 1
         assert lk.verdict.value == "refuted" and lk.counterexample.indices["i"] == 1
     else:
