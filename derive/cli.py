@@ -250,6 +250,7 @@ def cmd_cache(args) -> int:
 
 def cmd_check(args) -> int:
     from derive.errors import InputError
+    from derive.parallel import WorkerDied
 
     errors: list[str] = []
     targets = _targets(args, errors)
@@ -267,6 +268,9 @@ def cmd_check(args) -> int:
                                      jobs=args.jobs, cache=not args.no_cache))
         except InputError as exc:
             errors.append(f"derive: {exc}")
+        except WorkerDied as exc:  # killed (out of memory, a signal): this target is unchecked
+            errors.append(f"derive: {t}: {exc}; the check of this target did not finish "
+                          "(try -j 1)")
     for r in reports:  # located reading errors go to stderr whatever the format
         for e in r.errors:
             errors.append(e.located)

@@ -252,11 +252,31 @@ def _collect(pid: int, read: int):
     with os.fdopen(read, "rb") as inp:
         data = inp.read()
     if not data:  # it died before it could send anything
-        os.waitpid(pid, 0)
-        return WorkerDied("a worker process died")
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            status = None
+        return WorkerDied(_death(status))
     if os.waitpid(pid, os.WNOHANG)[0] == 0:
         _EXITING.append(pid)  # still exiting: not worth waiting for
     return pickle.loads(data)
+
+
+def _death(status: int | None) -> str:
+    """How a worker that sent nothing ended, in words."""
+    if status is not None and os.WIFSIGNALED(status):
+        import signal
+
+        n = os.WTERMSIG(status)
+        try:
+            name = f" ({signal.Signals(n).name})"
+        except ValueError:
+            name = ""
+        why = ", perhaps for lack of memory" if n == signal.SIGKILL else ""
+        return f"a worker process was killed by signal {n}{name}{why}"
+    if status is not None and os.WIFEXITED(status):
+        return f"a worker process ended with code {os.WEXITSTATUS(status)} and sent no result"
+    return "a worker process died"
 
 
 def _abandon(children: list[tuple[int, int]]) -> None:

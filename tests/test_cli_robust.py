@@ -261,3 +261,39 @@ def test_head_of_many_refuted_documents_exits_non_zero(tmp_path):
                        timeout=300)
     assert r.stdout.startswith("derive: docs/doc00.md")
     assert r.stderr.strip() == "1", r.stderr
+
+
+# --------------------------------------------------------------------------- dead workers
+
+KILL_PROBE = """
+import os, signal, sys, time
+from derive import checker, cli
+
+parent, original = os.getpid(), checker.check_equation
+
+def dying(*args):
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer would
+    time.sleep(0.2)  # so that the worker surely takes an equation
+    return original(*args)
+
+checker.check_equation = dying
+sys.argv = ["derive", "check", "softmax-cross-entropy", {ok!r}, "--no-cache", "-j", "2",
+            "--format", "json"]
+cli.run()
+"""
+
+
+def test_a_worker_killed_during_the_check_is_a_clean_error(tmp_path):
+    (tmp_path / "ok.md").write_text(TRUE_DOC)  # one link: checked in one process, unharmed
+    r = subprocess.run([sys.executable, "-c", KILL_PROBE.format(ok="ok.md")],
+                       capture_output=True, text=True, cwd=tmp_path, env=_env(tmp_path),
+                       timeout=300)
+    assert r.returncode == 2, r.stderr
+    _clean(r.stderr)
+    assert "softmax-cross-entropy: a worker process was killed by signal 9" in r.stderr
+    assert "did not finish" in r.stderr
+    import json
+
+    data = json.loads(r.stdout)  # the other target's report is still printed
+    assert data["source"] == "ok.md" and data["ok"] is True
