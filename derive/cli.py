@@ -3,7 +3,8 @@
 
 A thin layer: it parses options, asks :mod:`derive.api` for reports, hands them to a
 renderer and maps outcomes to exit codes (0 all proved; 1 a link refuted or
-conditional; 3 nothing refuted but something unknown; 2 usage or input errors).
+conditional; 3 nothing refuted but something unknown; 2 usage or input errors, or a
+worker that died; a closed standard output keeps the code, or makes a 0 into 141).
 It imports no sympy itself, so ``--help``, ``--version`` and ``list`` stay fast.
 :func:`main` is meant to be the whole of its process: once a check has loaded the engine it
 freezes the garbage collector's view of sympy (``gc.freeze``) and defers sympy's tensor
@@ -42,7 +43,8 @@ EPILOG = """\
 exit codes:
   0  every link is proved
   1  a link is refuted or conditional
-  2  usage or input error (unreadable file, an equation that cannot be read)
+  2  usage or input error (unreadable file, an equation that cannot be read),
+     or a check that could not finish (a worker process was killed)
   3  nothing refuted, but something is unknown
 
 examples:
