@@ -14,6 +14,7 @@ import difflib
 import signal
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 from functools import cached_property
 
 import sympy as sp
@@ -150,6 +151,47 @@ class EquationChecker:
 
     def decide(self, lhs: sp.Expr, rhs: sp.Expr, label: str,
                written: tuple[Node, Node] | None = None) -> Decision:
+        d = self._decide(lhs, rhs, label, written)
+        if d.verdict in (Verdict.PROVED, Verdict.CONDITIONAL) and written is not None:
+            used = self._facts_used(lhs, rhs, written)
+            known = {a.latex for a in d.needs}
+            extra = tuple(a for a in used if a.latex not in known)
+            if extra:
+                d = replace(d, needs=d.needs + extra)
+        return d
+
+    def _facts_used(self, lhs: sp.Expr, rhs: sp.Expr,
+                    written: tuple[Node, Node]) -> tuple[Assumption, ...]:
+        """The declared facts about names (T > 0, b ≠ 0) that a proof of this link relies
+        on: the link is grounded again with names that know no facts, and if it no longer
+        vanishes, every fact about a name it uses is listed (stated) among its needs."""
+        facts = self.symbols.positive | self.symbols.nonzero
+        if not facts:
+            return ()
+        from derive.document import name_fact
+        from derive.translate import pyname
+
+        expr = sp.Tuple(lhs, rhs)
+        present = {str(s) for s in expr.free_symbols} | {
+            str(i.base.label) for i in expr.atoms(sp.Indexed)} | {
+            pyname(n.name) for side in written for n in walk(side) if isinstance(n, Sym)}
+        named = [(latex, fact) for latex in self.doc.conditions
+                 if (fact := name_fact(latex)) is not None and pyname(fact[0]) in present]
+        if not named:
+            return ()
+        plain = Translator(self.env, Symbols())
+        try:
+            a, b = plain(written[0]), plain(written[1])
+            if self._zero(canonical(a) - canonical(b)) and \
+                    self._nonzero_denominators(*written, ground=plain) is None:
+                return ()
+        except (ReadError, *ENGINE_FAILURES):
+            pass  # cannot tell without the facts: list them
+        return tuple(Assumption(latex, _condition_text(latex), stated=True)
+                     for latex, _ in named)
+
+    def _decide(self, lhs: sp.Expr, rhs: sp.Expr, label: str,
+                written: tuple[Node, Node] | None = None) -> Decision:
         diff = lhs - rhs
         proved, residual = self._zero_or_residual(diff)
         if proved:
@@ -254,7 +296,8 @@ class EquationChecker:
     def _as_stated(a: Assumption) -> Assumption:
         return Assumption(a.latex, a.text, stated=True)
 
-    def _nonzero_denominators(self, lhs: Node, rhs: Node) -> Assumption | None:
+    def _nonzero_denominators(self, lhs: Node, rhs: Node,
+                              ground: Translator | None = None) -> Assumption | None:
         """a b / b = a holds only where b ≠ 0: a written denominator that one side has and
         the other has not, and that is not known to be non-zero (exponentials, sums of
         them, sizes and positive names are)."""
@@ -267,10 +310,10 @@ class EquationChecker:
             for n in walk(side):
                 if not isinstance(n, Frac):
                     continue
-                key = ("denominator", id(self.env), R.key(n.den))
+                key = ("denominator", id(self.env), ground is None, R.key(n.den))
                 if key not in memo:
                     try:
-                        memo[key] = canonical(self.ground(n.den))
+                        memo[key] = canonical((ground or self.ground)(n.den))
                     except (ReadError, *ENGINE_FAILURES):
                         memo[key] = None
                 den = memo[key]
@@ -535,6 +578,14 @@ class EquationChecker:
         mode = p.mode if any(b in self._targets for b in p.families) else "free"
         return Counterexample(size, idx, values, numeric.as_float(found.lhs),
                               numeric.as_float(found.rhs), mode)
+
+
+def _condition_text(latex: str) -> str:
+    """A declared condition in plain text: b \\neq 0 → b ≠ 0."""
+    from derive.document import condition_key
+
+    text = condition_key(latex)
+    return text.replace("≠", " ≠ ").replace("≥", " ≥ ").replace(">", " > ").replace("  ", " ")
 
 
 def _mix(seed: int, label: str) -> int:

@@ -245,20 +245,28 @@ _INEQUALITY = re.compile(r"^.*(\\neq|\\ne\b|\\not\s*=|>|\\geq?|≠|≥)\s*[0-9]+
 
 
 def _name_fact(latex: str) -> tuple[str, str] | None:
-    """'T > 0' → ('T', '>'); 'p_k > 0' → ('p', '>'); 'b \\neq 0' → ('b', '≠')."""
+    """'T > 0' → ('T', '>'); 'p_k > 0' → ('p', '>'); 'b \\neq 0' → ('b', '≠').
+
+    A fact applies to what it names: 'p_k > 0' (an index letter) is about every p_k, but
+    'x_1 > 0' is about x_1 alone, so it is no fact about the family x (None)."""
     key = condition_key(latex)
     for op in (">", "≠"):
         if key.endswith(op + "0"):
-            name = key[: -2]
-            if "_" in name:
-                name = name.split("_", 1)[0]
             try:
-                node = parse_expression(name)
+                node = parse_expression(key[: -2])
             except ParseError:
                 return None
-            if isinstance(node, Sym) and not node.sub:
+            if isinstance(node, Sym) and not node.sub and node.case is None:
                 return node.name, op
+            if isinstance(node, Sym) and node.case is None and len(node.sub) == 1 and \
+                    isinstance(node.sub[0], Sym) and not node.sub[0].sub:
+                return node.name, op  # every element: the subscript is an index letter
     return None
+
+
+def name_fact(latex: str) -> tuple[str, str] | None:
+    """The name a declared condition is a fact about, and the fact ('>' or '≠'), if any."""
+    return _name_fact(latex)
 
 
 def condition_key(latex: str) -> str:

@@ -283,7 +283,7 @@ def _points(problem: Problem, seed: int, mode: str, per_size: int):
         for n in range(count):
             indices = combos[0] if n == 0 else distinct if n == 1 else rng.choice(combos)
             fams = {}
-            for base, rngs in problem.families.items():
+            for base in problem.families:
                 lo, hi = spans[base]
                 length = max(hi, size) + 3
                 is_target = base in problem.targets

@@ -14,7 +14,6 @@ from dataclasses import replace
 
 from derive.records import frozen
 from derive.scope import Definition, Env, rebuild
-from derive.syntax import key as syntax_key
 from derive.syntax import (
     Add,
     Apply,
@@ -37,6 +36,7 @@ from derive.syntax import (
     to_latex,
     walk,
 )
+from derive.syntax import key as syntax_key
 
 
 @frozen

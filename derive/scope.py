@@ -25,6 +25,7 @@ from derive.syntax import (
     Paren,
     Sym,
     children,
+    name_text,
     to_latex,
     to_text,
     walk,
@@ -322,8 +323,8 @@ def _free_range(letter: str, sides, env: Env, fam: dict[str, Range]) -> Range | 
                         n.case is not None and letter in (n.case.left, n.case.right)):
                     if d.name in fam:
                         return fam[d.name]
-    if len(env.sizes) == 1:
-        return (Num("1"), Sym(next(iter(env.sizes))))
+    # no range from any family: none is invented (with one size K, "i in 1..K" would be a
+    # silent assumption; the checker names it as one where a link needs it)
     return None
 
 
@@ -365,6 +366,10 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range]) -> N
             isinstance(a, Sym) for a in node.args):
         # C(z) for a scalar C defined earlier names what C depends on: it is C itself
         return node.func
+    if isinstance(node, Apply) and node.primes and not env.is_function(node.func.name):
+        name = name_text(node.func.name)
+        raise ReadError(f"{name}{chr(39) * node.primes} is the derivative of {name}, but {name} is "
+                        f"not a defined function: define it first ({name}(u) = …)", node.pos)
     if isinstance(node, Apply) and not env.is_function(node.func.name) and len(node.args) == 1:
         # not a function: juxtaposition is multiplication, as in y_k (1 - y_i)
         return _juxtaposed(node.func, _fill_sums(node.args[0], env, free, fam), node.pos)

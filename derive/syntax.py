@@ -79,7 +79,8 @@ class Add(Node):
 @frozen
 class Mul(Node):
     factors: tuple[Node, ...]
-    ops: tuple[str, ...] = notation(())  # written operator before each factor after the first ("" implicit)
+    # the written operator before each factor after the first ("" implicit)
+    ops: tuple[str, ...] = notation(())
 
 
 @frozen
@@ -123,7 +124,8 @@ class BigOp(Node):
     index: str | None = None
     lo: Node | None = None
     hi: Node | None = None
-    written: str = field(default="full", compare=False, metadata={"notation": True})  # full | index | bare, as written
+    # full | index | bare, as written
+    written: str = field(default="full", compare=False, metadata={"notation": True})
 
 
 @frozen

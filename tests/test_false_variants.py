@@ -50,8 +50,10 @@ def test_false_variant_is_not_proved(name, preamble, wrong):
         assert lk.verdict.value == "refuted" and not lk.needs
         assert lk.reason in ("holds when i = k", "holds when k = i")
         assert lk.counterexample.indices["i"] != lk.counterexample.indices["k"]
-    elif name == "sum limit shifted":  # wrong only when i = 1: refuted at i = 1
-        assert lk.verdict.value == "refuted" and lk.counterexample.indices["i"] == 1
+    elif name == "sum limit shifted":
+        # wrong only when i = 1; nothing gives i a range, so it holds if 2 ≤ i ≤ K
+        assert lk.verdict.value == "conditional"
+        assert [a.text for a in lk.needs] == ["2 ≤ i ≤ K"] and not lk.needs[0].stated
     else:
         assert lk.verdict.value == "refuted", (lk.verdict, lk.reason)
         assert lk.counterexample is not None
