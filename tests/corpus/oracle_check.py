@@ -422,6 +422,62 @@ s = "hoadm-softmax-ce-gradient"
 link(s, 1, 1, lambda e: fd(Lgen(e), e["z"], e["i"]), lambda e: sm(e["z"])[e["i"]] - e["t"][e["i"]], assume="simplex", K=(1, 2, 3, 4, 5, 6))
 link("injected/" + s, 1, 1, lambda e: fd(Lgen(e), e["z"], e["i"]), lambda e: sm(e["z"])[e["i"]] + e["t"][e["i"]], assume="simplex", K=(1, 2, 3, 4, 5, 6))
 
+# ---- caramdir-tanh
+s = "caramdir-tanh"
+link(s, 2, 1, lambda e: d1(math.tanh, e["x"]), lambda e: 1 - math.tanh(e["x"]) ** 2, **SC)
+link("injected/" + s, 2, 1, lambda e: d1(math.tanh, e["x"]), lambda e: 1 + math.tanh(e["x"]) ** 2, **SC)
+
+# ---- caramdir-logistic-regression: m = K examples (rows of A, first column 1), theta, labels y = t
+s = "caramdir-logistic-regression"
+CA = dict(K=(1, 2, 3, 4, 5, 6))
+Jlog = lambda e: (lambda th: float(np.mean(-(e["t"] * np.log(sig(e["A"] @ th)) + (1 - e["t"]) * np.log(1 - sig(e["A"] @ th))))))
+link(s, 5, 1, lambda e: fd(Jlog(e), e["theta"], 1), lambda e: float(np.mean((sig(e["A"] @ e["theta"]) - e["t"]) * e["A"][:, 1])), **CA)
+link("injected/" + s, 5, 1, lambda e: fd(Jlog(e), e["theta"], 1), lambda e: float(np.mean((sig(e["A"] @ e["theta"]) + e["t"]) * e["A"][:, 1])), **CA)
+link(s, 6, 1, lambda e: grad(Jlog(e), e["theta"]), lambda e: e["A"].T @ (sig(e["A"] @ e["theta"]) - e["t"]) / e["K"], **CA)
+that = lambda th: np.concatenate([[0.0], th[1:]])
+def Jlogreg(e):
+    return lambda th: 1 / (2 * e["K"]) * (float(np.sum(-(e["t"] * np.log(sig(e["A"] @ th)) + (1 - e["t"]) * np.log(1 - sig(e["A"] @ th)))))
+                                          + e["gamma"] * float(np.sum(th[1:] ** 2)))
+link(s, 8, 1, lambda e: grad(Jlogreg(e), e["theta"]),
+     lambda e: 1 / e["K"] * (e["A"].T @ (sig(e["A"] @ e["theta"]) - e["t"]) + e["gamma"] * that(e["theta"])), **CA)
+
+# ---- caramdir-linear-regression: X = A^T ((n+1) x m), Y
+s = "caramdir-linear-regression"
+CL = dict(K=(1, 2, 3, 4, 5, 6), families=("free",))
+res = lambda e, th: th @ e["A"].T - e["Y"]
+Jlin = lambda e: (lambda th: 1 / (2 * e["K"]) * float(np.sum((e["A"] @ th - e["Y"]) ** 2)))
+link(s, 3, 2, lambda e: Jlin(e)(e["theta"]), lambda e: 1 / (2 * e["K"]) * float(res(e, e["theta"]) @ res(e, e["theta"])), **CL)
+link(s, 4, 1, lambda e: fd(Jlin(e), e["theta"], 1), lambda e: 1 / e["K"] * float(np.sum((e["A"] @ e["theta"] - e["Y"]) * e["A"][:, 1])), **CL)
+link("injected/" + s, 4, 1, lambda e: fd(Jlin(e), e["theta"], 1), lambda e: 1 / (2 * e["K"]) * float(np.sum((e["A"] @ e["theta"] - e["Y"]) * e["A"][:, 1])), **CL)
+link(s, 5, 1, lambda e: grad(Jlin(e), e["theta"]), lambda e: 1 / e["K"] * (e["A"].T @ res(e, e["theta"])), **CL)
+Jlinreg = lambda e: (lambda th: 1 / (2 * e["K"]) * (float(np.sum((e["A"] @ th - e["Y"]) ** 2)) + e["gamma"] * float(np.sum(th[1:] ** 2))))
+link(s, 8, 1, lambda e: Jlinreg(e)(e["theta"]),
+     lambda e: 1 / (2 * e["K"]) * (float(res(e, e["theta"]) @ res(e, e["theta"])) + e["gamma"] * float(that(e["theta"]) @ that(e["theta"]))), **CL)
+link(s, 9, 1, lambda e: grad(Jlinreg(e), e["theta"]), lambda e: 1 / e["K"] * (e["A"].T @ res(e, e["theta"]) + e["gamma"] * that(e["theta"])), **CL)
+
+# ---- stackexchange-softmax-temperature: y = softmax(z), xi = -sum t log y, C = K, i
+s = "stackexchange-softmax-temperature"
+xi = lambda e: (lambda z: -float(np.dot(e["t"], np.log(sm(z)))))
+y_ = lambda e: sm(e["z"])
+dyj = lambda e, j: fd(lambda z: sm(z)[j], e["z"], e["i"])
+oth = lambda e: [j for j in range(e["K"]) if j != e["i"]]
+SE1 = lambda e: -sum(fd(lambda z, j=j: e["t"][j] * math.log(sm(z)[j]), e["z"], e["i"]) for j in range(e["K"]))
+SE2 = lambda e: -sum(e["t"][j] * fd(lambda z, j=j: math.log(sm(z)[j]), e["z"], e["i"]) for j in range(e["K"]))
+SE3 = lambda e: -sum(e["t"][j] / y_(e)[j] * dyj(e, j) for j in range(e["K"]))
+SE4 = lambda e: -e["t"][e["i"]] / y_(e)[e["i"]] * dyj(e, e["i"]) - sum(e["t"][j] / y_(e)[j] * dyj(e, j) for j in oth(e))
+SE5 = lambda e: -e["t"][e["i"]] / y_(e)[e["i"]] * y_(e)[e["i"]] * (1 - y_(e)[e["i"]]) - sum(e["t"][j] / y_(e)[j] * (-y_(e)[j] * y_(e)[e["i"]]) for j in oth(e))
+SE5i = lambda e: -e["t"][e["i"]] / y_(e)[e["i"]] * y_(e)[e["i"]] * (1 + y_(e)[e["i"]]) - sum(e["t"][j] / y_(e)[j] * (-y_(e)[j] * y_(e)[e["i"]]) for j in oth(e))
+SE6 = lambda e: -e["t"][e["i"]] + e["t"][e["i"]] * y_(e)[e["i"]] + sum(e["t"][j] * y_(e)[e["i"]] for j in oth(e))
+SE7 = lambda e: -e["t"][e["i"]] + float(np.sum(e["t"] * y_(e)[e["i"]]))
+SE8 = lambda e: -e["t"][e["i"]] + y_(e)[e["i"]] * float(np.sum(e["t"]))
+SE9 = lambda e: y_(e)[e["i"]] - e["t"][e["i"]]
+KA1 = dict(K=(1, 2, 3, 4, 5, 6))
+for p, (a, b) in enumerate([(lambda e: fd(xi(e), e["z"], e["i"]), SE1), (SE1, SE2), (SE2, SE3), (SE3, SE4), (SE4, SE5), (SE5, SE6), (SE6, SE7), (SE7, SE8)], 1):
+    link(s, 2, p, a, b, **KA1)
+link(s, 2, 9, SE8, SE9, assume="simplex", **KA1)
+link("injected/" + s, 2, 5, SE4, SE5i, **KA1)
+link("injected/" + s, 2, 6, SE5i, SE6, **KA1)
+
 # --------------------------------------------------------------- engine
 def rel_err(a, b):
     a = np.asarray(a, dtype=float); b = np.asarray(b, dtype=float)
