@@ -58,24 +58,25 @@ class _FrontMatterText(str):
 
 class _Str(str):
     line: int = 1
+    column: int = 1
     in_front_matter: bool = False
 
 
 class _List(list):
-    __slots__ = ("line", "in_front_matter", "item_lines")
+    __slots__ = ("line", "column", "in_front_matter", "item_lines")
 
 
 class _Map(dict):
-    __slots__ = ("line", "in_front_matter", "key_lines")
+    __slots__ = ("line", "column", "in_front_matter")
 
 
 class _ComplexKey:
     """A mapping key that is itself a list or a mapping: never one of derive's keys."""
 
-    __slots__ = ("line", "in_front_matter")
+    __slots__ = ("line", "column", "in_front_matter")
 
-    def __init__(self, line: int, in_front_matter: bool):
-        self.line, self.in_front_matter = line, in_front_matter
+    def __init__(self, at: tuple[int, int], in_front_matter: bool):
+        (self.line, self.column), self.in_front_matter = at, in_front_matter
 
     def __repr__(self) -> str:
         return "a non-scalar key"
@@ -201,6 +202,13 @@ class _Convert:
     def line(self, node) -> int:
         return self.where(node.start_mark.index)[0]
 
+    def at(self, node) -> tuple[int, int]:
+        return self.where(node.start_mark.index)
+
+    def mark(self, out, node):
+        (out.line, out.column), out.in_front_matter = self.at(node), self.fm
+        return out
+
     def visit(self, node, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise FrontMatterError(f"YAML nested more than {MAX_DEPTH} levels deep "
@@ -221,17 +229,13 @@ class _Convert:
         if isinstance(node, ScalarNode):
             if node.tag == self.NULL:
                 return None
-            out = _Str(node.value)
-            out.line, out.in_front_matter = self.line(node), self.fm
-            return out
+            return self.mark(_Str(node.value), node)
         if isinstance(node, SequenceNode):
-            items = _List(self.value(item, depth + 1) for item in node.value)
-            items.line, items.in_front_matter = self.line(node), self.fm
+            items = self.mark(_List(self.value(item, depth + 1) for item in node.value), node)
             items.item_lines = [self.line(item) for item in node.value]
             return items
         assert isinstance(node, MappingNode)
-        mapping = _Map()
-        mapping.line, mapping.in_front_matter, mapping.key_lines = self.line(node), self.fm, {}
+        mapping = self.mark(_Map(), node)
         merged: dict = {}
         for key_node, value_node in self.pairs(node, depth, merged):
             key = self.key(key_node)
@@ -239,21 +243,17 @@ class _Convert:
                 raise FrontMatterError(f"duplicate key {str(key)!r}",
                                        *self.where(key_node.start_mark.index))
             mapping[key] = self.value(value_node, depth + 1)
-            mapping.key_lines[key] = self.line(key_node)
-        for key, (key_node, value_node) in merged.items():  # explicit keys win
+        for key, value_node in merged.items():  # explicit keys win
             if key not in mapping:
                 mapping[key] = self.value(value_node, depth + 1)
-                mapping.key_lines[key] = self.line(key_node)
         return mapping
 
     def key(self, node):
         from yaml.nodes import ScalarNode
 
         if isinstance(node, ScalarNode):
-            out = _Str(node.value)
-            out.line, out.in_front_matter = self.line(node), self.fm
-            return out
-        return _ComplexKey(self.line(node), self.fm)
+            return self.mark(_Str(node.value), node)
+        return _ComplexKey(self.at(node), self.fm)
 
     def pairs(self, node, depth: int, merged: dict) -> list:
         """The mapping's own pairs; what ``<<`` merge keys bring in goes into ``merged``."""
@@ -272,9 +272,9 @@ class _Convert:
                                            *self.where(source.start_mark.index))
                 inner: dict = {}
                 for k, v in self.pairs(source, depth + 1, inner):
-                    merged.setdefault(self.key(k), (k, v))
-                for k, pair in inner.items():
-                    merged.setdefault(k, pair)
+                    merged.setdefault(self.key(k), v)
+                for k, v in inner.items():
+                    merged.setdefault(k, v)
         return own
 
 
@@ -322,8 +322,10 @@ def declarations(data: dict, line_of: dict[str, int] | None = None) -> Declarati
             _fail(f"'derive.{key}' must be a list of names", v)
         for item in v:
             if not isinstance(item, str) or not item.strip():
-                _fail(f"'derive.{key}' must be a list of names; this item is "
-                      f"{_kind(item)}", v, _item_line(v, item))
+                message = f"'derive.{key}' must be a list of names; this item is {_kind(item)}"
+                if hasattr(item, "in_front_matter"):
+                    _fail(message, item)
+                _fail(message, v, _item_line(v, item))
         return tuple(str(x).strip() for x in v)
 
     indices = block.get("indices")
@@ -384,9 +386,10 @@ def _item_line(items, item) -> int:
 def _fail(message: str, where, line: int | None = None):
     """Raise for a value of the front matter at its line; for one of a sidecar file, name
     that file's line in the message (the caller reports it against the document)."""
+    column = getattr(where, "column", 1) if line is None else 1
     line = _line(where) if line is None else line
     if getattr(where, "in_front_matter", False):
-        raise FrontMatterError(message, line)
+        raise FrontMatterError(message, line, column)
     if hasattr(where, "in_front_matter"):
         raise FrontMatterError(f"{message} (line {line} of the declarations file)", 1)
     raise FrontMatterError(message, 1)

@@ -45,6 +45,7 @@ _AMS_OPEN = re.compile(r"\\begin\{([A-Za-z]+\*?)\}")
 _ALIGNAT_ARG = re.compile(r"[ \t]*\{[^{}\n]*\}")
 # inline content worth an inline parse: anything else cannot hold display math
 _INLINE_NEEDED = re.compile(r"\$\$|\\\[|\\begin\{")
+_MATH_FENCE = re.compile(r"(`{3,}|~{3,})[ \t]*math\b")
 # nested containers deeper than this are not read by markdown-it; derive refuses them
 _MAX_NESTING = 40
 
@@ -386,7 +387,7 @@ def _too_deep(token, src: str, starts: list[int], spans: list) -> None:
     a = starts[first]
     b = starts[last] if last < len(starts) else len(src)
     region = src[a:b]
-    if _INLINE_NEEDED.search(region) or "math" in region:
+    if _INLINE_NEEDED.search(region) or _MATH_FENCE.search(region):
         spans.append((a, f"error:Markdown nested more than {_MAX_NESTING} levels deep "
                          "(blockquotes or lists); derive does not read inside it", a, a, []))
 
