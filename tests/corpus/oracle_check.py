@@ -478,6 +478,53 @@ link(s, 2, 9, SE8, SE9, assume="simplex", **KA1)
 link("injected/" + s, 2, 5, SE4, SE5i, **KA1)
 link("injected/" + s, 2, 6, SE5i, SE6, **KA1)
 
+# ---- sonfl-linear-regression: one example x = xs (x_0 free), y = ys, theta, i = 1
+s = "sonfl-linear-regression"
+hx = lambda e, th: float(th @ e["xs"])
+half = lambda e: (lambda th: 0.5 * (hx(e, th) - e["ys"]) ** 2)
+SO = dict(K=(1,), families=("free",))
+link(s, 1, 2, lambda e: float(sum(e["theta"][k] * e["xs"][k] for k in range(3))), lambda e: float(e["theta"] @ e["xs"]), **SO)
+link(s, 4, 1, lambda e: 0.0, lambda e: fd(half(e), e["theta"], 1), **SO)   # J = min over theta: a constant
+S5 = lambda e: 2 * 0.5 * (hx(e, e["theta"]) - e["ys"]) * fd(lambda th: hx(e, th) - e["ys"], e["theta"], 1)
+link(s, 5, 1, lambda e: fd(half(e), e["theta"], 1), S5, **SO)
+S6 = lambda e: (hx(e, e["theta"]) - e["ys"]) * fd(lambda th: float(th @ e["xs"]) - e["ys"], e["theta"], 1)
+link(s, 6, 1, S5, S6, **SO)
+link(s, 6, 2, S6, lambda e: (hx(e, e["theta"]) - e["ys"]) * e["xs"][1], **SO)
+link("injected/" + s, 6, 2, S6, lambda e: (hx(e, e["theta"]) + e["ys"]) * e["xs"][1], **SO)
+
+# ---- triton-logsumexp: X = rows (z, v) (M = 2, N = K), entry (i, j) with row i = i mod 2, k = the other row or i
+s = "triton-logsumexp"
+Xm = lambda e: np.vstack([e["z"], e["v"]])
+ri = lambda e: e["i"] % 2
+rk = lambda e: int(e["bit"])
+lse_r = lambda r: (lambda X: math.log(float(np.exp(X[r]).sum())))
+def fdX(f, X, r, c):
+    Xp = np.array(X, dtype=float); Xn = Xp.copy(); Xp[r, c] += H; Xn[r, c] -= H
+    return (f(Xp) - f(Xn)) / (2 * H)
+Srow = lambda e, r: float(np.exp(Xm(e)[r]).sum())
+dSrow = lambda e, r: fdX(lambda X: float(np.exp(X[r]).sum()), Xm(e), ri(e), e["j"])
+TL = dict(K=(1, 2, 3, 4, 5, 6))
+link(s, 3, 1, lambda e: d1(math.exp, e["x"]), lambda e: math.exp(e["x"]), **SC)
+link("injected/" + s, 3, 1, lambda e: d1(math.exp, e["x"]), lambda e: math.exp(-e["x"]), **SC)
+link(s, 4, 1, lambda e: d1(math.log, e["u"][0]), lambda e: 1 / e["u"][0], **SC)
+link(s, 6, 1, lambda e: fdX(lse_r(rk(e)), Xm(e), ri(e), e["j"]), lambda e: 1 / Srow(e, rk(e)) * dSrow(e, rk(e)), **TL)
+L9 = lambda e: 1 / Srow(e, ri(e)) * dSrow(e, ri(e))
+link(s, 9, 1, lambda e: fdX(lse_r(ri(e)), Xm(e), ri(e), e["j"]), L9, **TL)
+link(s, 10, 1, L9, L9, **TL)
+L11 = lambda e: 1 / Srow(e, ri(e)) * Xm(e)[ri(e), e["j"]]
+link(s, 11, 1, L9, L11, **TL)
+link(s, 12, 1, L11, lambda e: Xm(e)[ri(e), e["j"]] / Srow(e, ri(e)), **TL)
+fL = lambda e: (lambda L: float(np.sum(e["c"][:2] * L ** 2)) if len(e["c"]) >= 2 else float(e["c"][0] * L[0] ** 2 + L[1] ** 2))
+Lv = lambda X: np.array([math.log(float(np.exp(X[r]).sum())) for r in range(2)])
+dfL = lambda e, r: fd(fL(e), Lv(Xm(e)), r)
+C14 = lambda e: sum(dfL(e, r) * fdX(lse_r(r), Xm(e), ri(e), e["j"]) for r in range(2))
+C15 = lambda e: dfL(e, ri(e)) * fdX(lse_r(ri(e)), Xm(e), ri(e), e["j"])
+C16 = lambda e: dfL(e, ri(e)) * Xm(e)[ri(e), e["j"]] / Srow(e, ri(e))
+link(s, 14, 1, lambda e: fdX(lambda X: fL(e)(Lv(X)), Xm(e), ri(e), e["j"]), C14, **TL)
+link(s, 15, 1, C14, C15, **TL)
+link(s, 16, 1, C15, C16, **TL)
+link(s, 17, 1, C16, lambda e: dfL(e, ri(e)) * math.exp(Xm(e)[ri(e), e["j"]]) / Srow(e, ri(e)), **TL)
+
 # --------------------------------------------------------------- engine
 def rel_err(a, b):
     a = np.asarray(a, dtype=float); b = np.asarray(b, dtype=float)
