@@ -40,7 +40,7 @@ from derive.normal import (
     zero_or_residual,
 )
 from derive.records import frozen
-from derive.scope import ReadError, family_ranges
+from derive.scope import ReadError, Undetermined, family_ranges
 from derive.syntax import Node, Sym, name_text, to_latex, to_text, walk
 from derive.translate import Symbols, Translator
 
@@ -301,25 +301,26 @@ class EquationChecker:
         """a b / b = a holds only where b ≠ 0: a written denominator that one side has and
         the other has not, and that is not known to be non-zero (exponentials, sums of
         them, sizes and positive names are)."""
-        from derive.syntax import Frac
-
         memo = self.symbols.memo
+        symbols = ground.symbols if ground is not None else self.symbols
 
         def dens(side: Node) -> set:
             out = set()
-            for n in walk(side):
-                if not isinstance(n, Frac):
-                    continue
-                key = ("denominator", id(self.env), ground is None, R.key(n.den))
+            for den, d in _divisors(side, self.env):
+                key = ("denominator", id(self.env), ground is None, id(d), R.key(den))
                 if key not in memo:
                     try:
-                        memo[key] = canonical((ground or self.ground)(n.den))
+                        if d is None:
+                            g = (ground or self.ground)(den)
+                        else:  # a divisor inside a definition's body, read in its scope
+                            g = _ground_in_definition(d, den, symbols)
+                        memo[key] = canonical(g)
                     except (ReadError, *ENGINE_FAILURES):
                         memo[key] = None
-                den = memo[key]
-                if den is None:
+                den_g = memo[key]
+                if den_g is None:
                     continue
-                for f in sp.Mul.make_args(den):
+                for f in sp.Mul.make_args(den_g):
                     base = f.base if f.is_Pow and f.exp.is_positive else f
                     if base.free_symbols and not is_positive(base) and \
                             base.is_nonzero is not True:
@@ -327,7 +328,7 @@ class EquationChecker:
             return out
 
         def written(side: Node) -> set:
-            return {R.key(n.den) for n in walk(side) if isinstance(n, Frac)}
+            return {(id(d), R.key(den)) for den, d in _divisors(side, self.env)}
 
         if written(lhs) == written(rhs):
             return None  # the same denominators, so the same grounded ones: none one-sided
@@ -580,6 +581,40 @@ class EquationChecker:
                               numeric.as_float(found.rhs), mode)
 
 
+def _divisors(side: Node, env) -> list:
+    """What a side divides by: written denominators and bases of negative powers, in the
+    side itself and in the bodies of the definitions it uses (r b = a with r = a/b divides
+    by b), each with the definition it was found in (None for the side itself)."""
+    from derive.syntax import Apply, Frac, Neg, Num, Pow
+
+    out: list = []
+    seen: set = set()
+
+    def visit(node: Node, scope, where) -> None:
+        for n in walk(node):
+            if isinstance(n, Frac):
+                out.append((n.den, where))
+            elif isinstance(n, Pow) and (isinstance(n.exp, Neg) or (
+                    isinstance(n.exp, Num) and n.exp.text.startswith("-"))):
+                out.append((n.base, where))
+            name = n.name if isinstance(n, Sym) else n.func.name if isinstance(n, Apply) else None
+            d = scope.definitions.get(name) if name is not None else None
+            if d is not None and id(d) not in seen:
+                seen.add(id(d))
+                visit(d.body, d.env, d)
+
+    visit(side, env, None)
+    return out
+
+
+def _ground_in_definition(d, node: Node, symbols: Symbols) -> sp.Expr:
+    """A piece of a definition's body, grounded as the body itself is."""
+    function = d.kind == "function"
+    sub = Translator(d.env, symbols, params=d.params if function else ())
+    bound = {} if function else {p: symbols.index(p) for p in d.params}
+    return sub._tr(node, frozenset(), bound)
+
+
 def _condition_text(latex: str) -> str:
     """A declared condition in plain text: b \\neq 0 → b ≠ 0."""
     from derive.document import condition_key
@@ -766,6 +801,8 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
         except TimeLimit:
             link = _undecided(eq, p + offset, position, "timeout", "undetermined (time limit)",
                               f"time limit ({timeout:g} s)")
+        except Undetermined as exc:
+            link = _undecided(eq, p + offset, position, "none", "undetermined", exc.message)
         except ReadError as exc:
             return _error_equation(doc, eq, exc.message, exc.pos)
         except ENGINE_FAILURES as exc:
@@ -782,10 +819,13 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
     elif len(links) >= 2:
         try:
             with time_limit(timeout):
-                chain = _check_chain(ck, eq, grounded, offset)
+                chain = _check_chain(ck, eq, grounded, offset, links)
         except TimeLimit:
             chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], "timeout",
                           reason=f"time limit ({timeout:g} s)")
+        except Undetermined as exc:
+            chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], "none",
+                          reason=exc.message)
         except ENGINE_FAILURES as exc:
             chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], "none",
                           reason=f"the engine failed ({type(exc).__name__})")
@@ -793,6 +833,54 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
     return Equation(eq.index, eq.line, eq.kind, eq.latex, text, tuple(links), chain,
                     defines=name_text(eq.definition.name) if eq.definition else None,
                     cases=cases, notes=eq.notes)
+
+
+def _contradiction(doc: Document, symbols: Symbols):
+    """A located error when the declared assumptions contradict each other (1 = 0; x = 2
+    beside x = 3): each is grounded, and each is rewritten by every other as the checker
+    would use it; a non-zero number left over is a contradiction."""
+    from derive.model import SourceError
+    from derive.scope import resolve
+
+    if not doc.assumptions or doc.env is None:
+        return None
+    env = replace(doc.env, definitions={}, order=())
+    ground = Translator(env, symbols)
+    pairs = []
+    for (a, b), latex, line in doc.assumptions:
+        try:
+            r = resolve([a, b], env)
+            pairs.append((canonical(ground(r.sides[0])), canonical(ground(r.sides[1])),
+                          latex, line))
+        except (ReadError, *ENGINE_FAILURES):
+            continue
+
+    def settled(e: sp.Expr) -> sp.Expr:
+        return sp.simplify(reduce(e, {})) if e.free_symbols else e
+
+    for n, (a, b, latex, line) in enumerate(pairs):
+        culprits = None
+        diff = settled(a - b)
+        if diff.is_number and diff != 0:
+            culprits = [latex]
+        else:
+            for m, (a2, b2, latex2, _) in enumerate(pairs):
+                if m == n or not (a - b).has(a2):
+                    continue
+                left = settled((a - b).xreplace({a2: b2}))
+                if left.is_number and left != 0:
+                    culprits = [latex, latex2]
+                    break
+        if culprits:
+            shown = " and ".join(f"`{c}`" for c in culprits)
+            what = "contradicts itself" if len(culprits) == 1 else "contradict each other"
+            lines = doc.text.split("\n")
+            return SourceError(f"the declared assumption{'s' if len(culprits) > 1 else ''} "
+                               f"{shown} {what}: every step would follow from "
+                               f"{'it' if len(culprits) == 1 else 'them'}, so nothing is "
+                               "checked", line, 1,
+                               lines[line - 1] if 0 < line <= len(lines) else "", doc.source)
+    return None
 
 
 def _error_equation(doc: Document, eq: ReadEquation, message: str, pos: int = 0) -> Equation:
@@ -867,8 +955,8 @@ def _check_link(ck, ex, eq, grounded, p, position, label, offset=0) -> Link:
                 g = ck.ground(derived)
                 if ck._zero(lhs_g - g):
                     suggestion = derived_latex
-            except (ReadError, TypeError, ValueError):
-                suggestion = None
+            except (ReadError, Undetermined, TypeError, ValueError):
+                suggestion = None  # no suggestion; the verdict stands
     return Link(position, lhs, rhs, d.verdict, d.method, rule, lhs_t, rhs_t, derived_latex,
                 to_text(derived) if derived is not None else None, d.needs, d.counterexample,
                 suggestion, residual, residual_t, d.reason)
@@ -923,10 +1011,19 @@ def _fold_back(ck: EquationChecker, residual: sp.Expr) -> sp.Expr:
     return best
 
 
-def _check_chain(ck, eq, grounded, offset=0) -> Chain:
+def _check_chain(ck, eq, grounded, offset=0, links=()) -> Chain:
     n = len(eq.reading.sides) - 1
     d = ck.decide(_grounded(ck, eq, grounded, 0), _grounded(ck, eq, grounded, n),
-                  f"{eq.index}.chain")
+                  f"{eq.index}.chain", (eq.reading.sides[0], eq.reading.sides[n]))
+    conditional = [lk for lk in links if lk.verdict is Verdict.CONDITIONAL]
+    if d.verdict is Verdict.PROVED and conditional:
+        # a chain is never stronger than its weakest link: what a link needs, it needs
+        needs = list(d.needs)
+        for lk in conditional:
+            needs.extend(a for a in lk.needs if a.latex not in {b.latex for b in needs})
+        d = replace(d, verdict=Verdict.CONDITIONAL, needs=tuple(needs),
+                    reason="the first and last sides agree, but a link between them holds "
+                           "only under an assumption")
     residual = residual_t = None
     if d.verdict is not Verdict.PROVED:
         surface = _surface_residual(ck, eq.reading.sides[0], eq.reading.sides[n])
@@ -1001,6 +1098,12 @@ def check_document(doc: Document, *, seed: int = 0, timeout: float | None = 20.0
     """
     t0 = time.perf_counter()
     symbols = Symbols.for_document(doc)
+    contradiction = _contradiction(doc, symbols)
+    if contradiction is not None:
+        # anything follows from contradictory assumptions: check nothing, refuse the document
+        errors = (*doc.errors, contradiction)
+        return Report(doc.source, (), doc.title, seed, summarise([], len(errors)), (),
+                      (), ENGINE, time.perf_counter() - t0, errors)
     if jobs == "auto":
         from derive.parallel import auto_jobs
 

@@ -21,7 +21,7 @@ from derive.frontmatter import (
 )
 from derive.markdown import RawEquation, find_equations, line_col
 from derive.model import SourceError
-from derive.parser import ParseError, parse_chain, parse_expression
+from derive.parser import ParseError, parse_chain, parse_expression, split_top_level
 from derive.records import frozen
 from derive.scope import (
     Definition,
@@ -32,6 +32,7 @@ from derive.scope import (
     collect_sizes_and_indices,
     definition_head,
     resolve,
+    same_definition,
 )
 from derive.syntax import Node, Num, Sym, name_text, to_latex, to_text
 
@@ -199,6 +200,7 @@ def read_document(text: str, source: str = "<string>",
         rules = (builtin_rules or {}).get(n, {})
         if err is not None:
             out.append(ReadEquation(n, line, latex, "error", raw.offset, error=err))
+            env = _failed_definition(env, _head_of(raw.text), line)
             continue
         sides = tuple(t for t, _, _ in chain)
         side_latex = tuple(s for _, s, _ in chain)
@@ -207,11 +209,20 @@ def read_document(text: str, source: str = "<string>",
             if len(sides) < 2:
                 raise ReadError("an equation needs an '='", 0)
             head = definition_head(sides[0], env)
+            if head is not None and head[0] in _CONSTANTS:
+                raise ReadError(f"{name_text(head[0])} is a constant: it cannot be defined",
+                                sides[0].pos)
             is_def = head is not None and (head[0] not in env.definitions or len(sides) == 2)
             if is_def and not rules.get(1, "").startswith("def") and rules:
                 is_def = False
+            if is_def and head[0] in env.definitions and not _explicit(latex) and \
+                    not same_definition(env.definitions[head[0]], sides[1], head[2], env):
+                # a restatement of a defined name is a claim about it, checked against the
+                # definition in force (only := or the same body up to renaming redefines)
+                is_def = False
             if is_def:
                 name, kind, params = head
+                _no_self_reference(name, kind, sides[1])
                 notes = ()
                 old = env.definitions.get(name)
                 if old is not None:
@@ -237,8 +248,47 @@ def read_document(text: str, source: str = "<string>",
             off = raw.offset + pos if pos else offsets[0]
             out.append(ReadEquation(n, line, latex, "error", raw.offset,
                                     error=_error(source, text, off, exc.message)))
+            env = _failed_definition(env, sides[0] if len(sides) >= 2 else None, line)
     return Document(source, text, tuple(out), decl, tuple(assumptions), tuple(errors),
                     decl.title, env, sidecar, tuple(conditions))
+
+
+_CONSTANTS = frozenset({"\\pi", "e"})
+
+
+def _head_of(text: str) -> Node | None:
+    """The left side of an equation that could not be read, if that much can be."""
+    try:
+        parts = split_top_level(text)
+        return parse_expression(parts[0][0], parts[0][1]) if len(parts) >= 2 else None
+    except (ParseError, RecursionError):
+        return None
+
+
+def _failed_definition(env: Env, lhs: Node | None, line: int) -> Env:
+    """An equation that could not be read but has the shape of a definition (p_j = …):
+    later uses of the name are then undetermined, never read as a free variable."""
+    head = definition_head(lhs, env) if lhs is not None else None
+    if head is None or head[0] in env.definitions:
+        return env
+    return replace(env, failed={**env.failed, head[0]: line})
+
+
+def _explicit(latex: str) -> bool:
+    """Was the equation written as a definition, a := b?"""
+    return re.match(r"^[^=]*:\s*=", latex) is not None
+
+
+def _no_self_reference(name: str, kind: str, body: Node) -> None:
+    """D = D + 1 defines nothing: a definition cannot use its own name."""
+    from derive.syntax import Apply, walk
+
+    for n in walk(body):
+        hit = (isinstance(n, Sym) and n.name == name and bool(n.sub) == (kind == "family")
+               and kind != "function") or (isinstance(n, Apply) and n.func.name == name)
+        if hit:
+            raise ReadError(f"the definition of {name_text(name)} uses {name_text(name)} "
+                            "itself: a definition cannot use its own name", n.pos)
 
 
 _INEQUALITY = re.compile(r"^.*(\\neq|\\ne\b|\\not\s*=|>|\\geq?|≠|≥)\s*[0-9]+\s*$")

@@ -39,6 +39,16 @@ class ReadError(Exception):
         self.pos = pos
 
 
+class Undetermined(Exception):
+    """A link whose meaning the document leaves open: a name it uses has no definition in
+    force where one is needed (what L depends on, in ∂L/∂a_i), or its definition could not
+    be read. The link is unknown, with this as the reason; never a reading error."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 Range = tuple[Node, Node]
 
 
@@ -71,6 +81,7 @@ class Env:
     families: frozenset[str] = frozenset()  # names written with a subscript somewhere
     positive: frozenset[str] = frozenset()  # names declared positive: T > 0, p_k > 0
     nonzero: frozenset[str] = frozenset()  # names declared non-zero: b \neq 0
+    failed: dict[str, int] = field(default_factory=dict)  # name -> line of an unread definition
 
     def define(self, d: Definition) -> Env:
         defs = dict(self.definitions)
@@ -176,6 +187,70 @@ def definition_head(lhs: Node, env: Env) -> tuple[str, str, tuple[str, ...]] | N
             return None
         return sym.name, "function", tuple(a.name for a in lhs.args)  # type: ignore[union-attr]
     return sym.name, "scalar", ()
+
+
+def same_definition(old: Definition, body: Node, params: tuple[str, ...], env: Env) -> bool:
+    """Does ``body`` (with ``params``) restate ``old``, up to renaming its parameters, its
+    bound indices and a size (the post's y_k = e^{z_k}/Σ_{j=1}^J e^{z_j} after y_i =
+    e^{z_i}/Σ_{k=1}^K e^{z_k})? Such a restatement replaces the definition; anything else
+    is a claim about the defined name."""
+    from itertools import permutations
+
+    from derive.syntax import key
+
+    if len(params) != len(old.params):
+        return False
+    try:
+        new = _fill_sums(body, env, set(params), family_ranges(env, [body]))
+    except ReadError:
+        return False
+    new = _renamed(new, dict(zip(params, old.params)))
+    target = key(_bound_canonical(old.body))
+    sizes = sorted(env.sizes)
+    if key(_bound_canonical(new)) == target:
+        return True
+    for a, b in permutations(sizes, 2):  # one size renamed (J for K)
+        if key(_bound_canonical(_renamed(new, {a: b}))) == target:
+            return True
+    return False
+
+
+def _renamed(node: Node, mapping: dict[str, str]) -> Node:
+    """Free plain letters renamed (subscripts, cases, indicators, bounds of sums)."""
+    mapping = {a: b for a, b in mapping.items() if a != b}
+    if not mapping:
+        return node
+    if isinstance(node, Sym):
+        case = node.case
+        if case is not None:
+            case = replace(case, left=mapping.get(case.left, case.left),
+                           right=mapping.get(case.right, case.right))
+        name = mapping.get(node.name, node.name) if not node.sub else node.name
+        return replace(node, name=name, case=case,
+                       sub=tuple(_renamed(x, mapping) for x in node.sub))
+    if isinstance(node, Indicator):
+        c = node.case
+        return replace(node, case=replace(c, left=mapping.get(c.left, c.left),
+                                          right=mapping.get(c.right, c.right)))
+    if isinstance(node, BigOp) and node.index in mapping:
+        inner = {k: v for k, v in mapping.items() if k != node.index}
+        return replace(node, body=_renamed(node.body, inner),
+                       lo=_renamed(node.lo, mapping) if node.lo else None,
+                       hi=_renamed(node.hi, mapping) if node.hi else None)
+    kids = children(node)
+    return _rebuild(node, [_renamed(k, mapping) for k in kids]) if kids else node
+
+
+def _bound_canonical(node: Node, depth: int = 0) -> Node:
+    """Every summation index renamed by its nesting depth."""
+    if isinstance(node, BigOp) and node.index is not None:
+        name = f"_b{depth}"
+        body = _renamed(node.body, {node.index: name})
+        return replace(node, index=name, body=_bound_canonical(body, depth + 1),
+                       lo=_bound_canonical(node.lo, depth) if node.lo else None,
+                       hi=_bound_canonical(node.hi, depth) if node.hi else None)
+    kids = children(node)
+    return _rebuild(node, [_bound_canonical(k, depth) for k in kids]) if kids else node
 
 
 # --------------------------------------------------------------------------- ranges
@@ -434,5 +509,6 @@ def _rebuild(node: Node, kids: list[Node]) -> Node:
 
 rebuild = _rebuild
 
-__all__ = ["Definition", "Env", "Reading", "ReadError", "resolve", "definition_head",
+__all__ = ["Definition", "Env", "Reading", "ReadError", "Undetermined", "resolve",
+           "definition_head",
            "collect_sizes_and_indices", "family_ranges", "to_latex", "rebuild"]

@@ -21,7 +21,7 @@ import math
 import sympy as sp
 
 from derive.normal import summation
-from derive.scope import Definition, Env, ReadError
+from derive.scope import Definition, Env, ReadError, Undetermined
 from derive.syntax import (
     Add,
     Apply,
@@ -39,6 +39,7 @@ from derive.syntax import (
     Paren,
     Pow,
     Sym,
+    walk,
 )
 
 _ELEMENTARY = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh, "sinh": sp.sinh,
@@ -239,8 +240,16 @@ class Translator:
             return self.derivative(node, keep, bound)
         raise ReadError(f"cannot read {type(node).__name__}", node.pos)
 
+    def _unread(self, name: str) -> None:
+        line = self.env.failed.get(name)
+        if line is not None and name not in self.env.definitions:
+            raise Undetermined(f"{pyname(name)} is used, but its definition at line {line} "
+                               "could not be read")
+
     def symbol(self, node: Sym, keep, bound):
         name = node.name
+        if name not in bound:
+            self._unread(name)
         if not node.sub:
             if name in bound:
                 return bound[name]
@@ -335,6 +344,8 @@ class Translator:
 
     def derivative(self, node: Deriv, keep, bound):
         pairs = [self.variable(v, bound) for v in node.wrt]
+        if not self.surface:
+            self._undefined_inside(node, bound)
         if self.surface:
             inner = self._tr(node.expr, keep, bound)
             return SurfaceDerivative(inner, *[p[0] for p in pairs])
@@ -352,6 +363,38 @@ class Translator:
             inner = differentiate(inner, var)
         new = held - keep
         return self.unfold(inner, new) if new else inner
+
+
+    def _undefined_inside(self, node: Deriv, bound) -> None:
+        """∂L/∂a_i with L never defined: a name that is differentiated depends on what it is
+        differentiated by, and the document does not say how, so the link is undetermined
+        (never 0). Names inside a larger expression that are never defined stay the
+        document's independent variables (the README's model: z, t, a, …), and a family
+        differentiated by one of its own elements (∂z_k/∂z_i) is that variable."""
+        expr = node.expr
+        while isinstance(expr, Paren):
+            expr = expr.inner
+        if isinstance(expr, Apply) and not expr.primes:
+            name = expr.func.name
+            if self.env.is_function(name) or name in self.env.definitions:
+                return
+        elif isinstance(expr, Sym) and expr.case is None:
+            name = expr.name
+            if name in bound or name in self.params or name in ("e", "\\pi") or \
+                    name in self.env.sizes or name in self.env.indices or \
+                    name in self.env.constants or name in self.env.definitions:
+                return
+            if any(v.name == name for v in node.wrt):
+                return  # the variable itself, or an element of its own family
+        else:
+            return
+        raise Undetermined(
+            f"{pyname(name)} is not defined, so what it depends on is unknown: define it, or "
+            f"declare it constant (front matter: derive: constants: [{pyname(name)}])")
+
+
+def _bound_in(tree: Node, letter: str) -> bool:
+    return any(isinstance(n, BigOp) and n.index == letter for n in walk(tree))
 
 
 _PLAIN_INTEGER = sp.Symbol("_", integer=True).assumptions0  # what an index symbol knows
