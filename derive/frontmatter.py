@@ -143,8 +143,12 @@ class _Position:
         return n, index - self.starts[n - 1] + 1
 
 
-def parse_yaml(text: str) -> dict:
-    """Parse a YAML mapping into nested dicts/lists of strings (None for a null)."""
+def parse_yaml(text: str, *, front_matter: bool | None = None) -> dict:
+    """Parse a YAML mapping into nested dicts/lists of strings (None for a null).
+
+    ``front_matter``: whether the text is a document's front matter (its values' lines are
+    then lines of the document, less one); by default, whether split_front_matter gave it.
+    """
     if not text.strip():
         return _Map()
     import yaml
@@ -182,7 +186,9 @@ def parse_yaml(text: str) -> dict:
     if not isinstance(node, MappingNode):
         raise FrontMatterError("front matter must be a mapping of keys",
                                *where(node.start_mark.index))
-    convert = _Convert(where, isinstance(text, _FrontMatterText), alias_at)
+    if front_matter is None:
+        front_matter = isinstance(text, _FrontMatterText)
+    convert = _Convert(where, front_matter, alias_at)
     return convert.value(node, 1)
 
 

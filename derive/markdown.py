@@ -45,6 +45,7 @@ _AMS_OPEN = re.compile(r"\\begin\{([A-Za-z]+\*?)\}")
 _ALIGNAT_ARG = re.compile(r"[ \t]*\{[^{}\n]*\}")
 # inline content worth an inline parse: anything else cannot hold display math
 _INLINE_NEEDED = re.compile(r"\$\$|\\\[|\\begin\{")
+_CONTAINERS = ("blockquote_open", "list_item_open")  # what holds blocks of its own
 _MATH_FENCE = re.compile(r"(`{3,}|~{3,})[ \t]*math\b")
 # nested containers deeper than this are not read by markdown-it; derive refuses them
 _MAX_NESTING = 40
@@ -324,7 +325,7 @@ def _inline_display(state, silent: bool) -> bool:
 
 def find_equations(text: str) -> list[RawEquation]:
     """Every display equation in a Markdown text, in order of appearance."""
-    if "$" not in text and "\\" not in text and "math" not in text:
+    if "$" not in text and "\\" not in text and not _MATH_FENCE.search(text):
         return []  # nothing could be display math: no parse needed
     from derive.frontmatter import split_front_matter
 
@@ -337,13 +338,16 @@ def find_equations(text: str) -> list[RawEquation]:
     _, body_line = split_front_matter(text)
     if body_line > 1:
         env["derive_body_start"] = _nth_line_start(text, body_line)
-    tokens = _parser().parse(src, env)
+    try:
+        tokens = _parser().parse(src, env)
+    except RecursionError:  # only a pathological text; refused, never passed over
+        return [RawEquation("", 0, 1, "error:Markdown nested too deeply to read")]
     spans: list[tuple[int, str, int, int, list]] = []
     for token in tokens:
         meta = token.meta
         if meta and "derive" in meta:
             spans.append(meta["derive"])
-        elif token.nesting == 1 and token.level >= _MAX_NESTING - 1:
+        elif token.level >= _MAX_NESTING - 1 and token.type in _CONTAINERS:
             _too_deep(token, src, starts, spans)
         elif token.type == "inline" and token.children:
             _inline_spans(token, src, starts, spans)
@@ -367,7 +371,9 @@ def find_equations(text: str) -> list[RawEquation]:
 def _nth_line_start(text: str, line: int) -> int:
     pos = 0
     for _ in range(line - 1):
-        pos = text.index("\n", pos) + 1
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return len(text)
     return pos
 
 

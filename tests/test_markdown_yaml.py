@@ -72,12 +72,15 @@ def exact(text: str) -> None:
     for e in find_equations(text):
         span = text[e.offset:e.offset + len(e.text)]
         assert len(span) == len(e.text), e
-        rows = {k for m in ROW_MARKUP.finditer(span) for k in range(m.start(), m.end())}
+        rows = {k for m in ALIGNED.finditer(span) for k in range(m.start(), m.end())}
+        unaligned = "".join(" " if k in rows else c for k, c in enumerate(span))
+        rows |= {k for m in ROW_BREAK.finditer(unaligned) for k in range(m.start(), m.end())}
         for k, (a, b) in enumerate(zip(e.text, span)):
             assert a == b or (a == " " and (b in " \t>&" or k in rows)), (e, span)
 
 
-ROW_MARKUP = re.compile(r"\\\\(\[[^\]]*\])?|\\(begin|end)\{(aligned|split|gathered)\}")
+ALIGNED = re.compile(r"\\(begin|end)\{(aligned|split|gathered)\}")
+ROW_BREAK = re.compile(r"\\\\(\[[^\]]*\])?")
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -146,11 +149,11 @@ def test_display_math_forms_kept():
     text = ("$$a = a$$\n\n\\[ b = b \\]\n\n\\\\[ c = c \\\\]\n\n"
             "Prose with $$d = d$$ inside, and \\[ e = e \\] too.\n\n"
             "\\begin{equation} f = f \\end{equation}\n\n"
-            "\\begin{align}\ng &= g \\\\\n  &= g\n\\end{align}\n\n"
-            "$$\\begin{aligned} h &= h \\\\ &= h \\end{aligned}$$\n\n"
+            "\\begin{align}\ng + g &= 2 g \\\\\n  &= g \\cdot 2\n\\end{align}\n\n"
+            "$$\\begin{aligned} h + h &= 2 h \\\\ &= h \\cdot 2 \\end{aligned}$$\n\n"
             "$$i = i$$ $$j = j$$\n\n$$k = k$$ (eq1)\n")
     eqs = find_equations(text)
-    assert [e.text.split("=")[0].strip() for e in eqs] == list("abcdefghijk")
+    assert [e.text.split()[0] for e in eqs] == list("abcdefghijk")
     assert [e.delimiter for e in eqs] == ["$$", "\\[", "\\\\[", "$$", "\\[", "equation",
                                           "align", "$$", "$$", "$$", "$$"]
     doc = read_document(text, "forms.md")
@@ -202,7 +205,7 @@ def test_markdown_nested_too_deep_is_refused_not_skipped():
 
 # --------------------------------------------------------------------------- exact places
 
-def located(text: str, bad: str = "\\foo") -> tuple[int, int]:
+def located(text: str) -> tuple[int, int]:
     (eq,) = [e for e in read_document(text, "t.md").equations if e.kind == "error"]
     return eq.error.line, eq.error.column
 
@@ -260,7 +263,7 @@ PREFIXES = ["", "> ", "> > ", ">", "  ", "- ", "1. ", "> - ", ">\t", "-\t"]
                 max_size=4), st.booleans(), st.sampled_from(["", "Intro text.\n\n", "# H\n"]))
 def test_offsets_are_exact_in_containers(prefix, opener, rows, inline, head):
     closer = {"$$": "$$", "\\[": "\\]", "\\begin{equation}": "\\end{equation}"}[opener]
-    cont = re.sub(r"[-*+]|[0-9]+\.", lambda m: " " * len(m.group(0)), prefix)
+    cont = re.sub(r"[-*+]|[0-9]+[.)]", lambda m: " " * len(m.group(0)), prefix)
     if inline:
         body = "\n".join([prefix + "Some " + opener + rows[0]]
                          + [cont + r for r in rows[1:]]) + closer + " end.\n"
@@ -473,6 +476,26 @@ def test_other_keys_are_ignored_whatever_they_hold():
     assert not Path("PWNED").exists()
 
 
+def test_crlf_front_matter():
+    text = "---\r\ntitle: x\r\nderive:\r\n  constants: [c]\r\n  bogus: 1\r\n---\r\n$$c = c$$\r\n"
+    doc = read_document(text, "crlf.md")
+    (err,) = doc.errors
+    assert (err.line, err.column) == (5, 3) and "derive.bogus" in err.message
+    doc = read_document(text.replace("  bogus: 1\r\n", ""), "crlf.md")
+    assert doc.declarations.constants == ("c",) and not doc.errors
+    assert [e.latex for e in doc.equations] == ["c = c"]
+
+
+def test_markdown_it_and_yaml_are_imported_on_first_use_only():
+    code = ("import sys, derive.markdown, derive.frontmatter, derive.document\n"
+            "assert 'markdown_it' not in sys.modules and 'yaml' not in sys.modules\n"
+            "derive.markdown.find_equations('plain prose, no display math')\n"
+            "derive.frontmatter.parse_yaml('')\n"
+            "assert 'markdown_it' not in sys.modules and 'yaml' not in sys.modules\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+
+
 def test_a_sidecar_error_names_the_declarations_file_line(tmp_path):
     path = write(tmp_path, "s.md", TRUE + "\n")
     write(tmp_path, "s.derive.yaml", "constants: [c]\nfunctions: {a: 1}\n")
@@ -480,3 +503,25 @@ def test_a_sidecar_error_names_the_declarations_file_line(tmp_path):
     no_traceback(proc)
     assert proc.returncode == 2
     assert "line 2 of the declarations file" in proc.stderr
+
+
+FRAGMENTS = ["Prose. ", "$$a = b$$", "$$", "\\[", "\\]", "\\\\[", "\\\\]", "$x = y$", "`$$c$$`",
+             "```", "```math", "~~~", "<!-- ", " -->", "> ", "- ", "1. ", "    ", "\t", "\n",
+             "\n\n", "\r\n", "\\begin{align}", "\\end{align}", "&= d", "\\\\", "# ", "e = f",
+             "\\begin{aligned}", "\\end{aligned}", "<div>", "$", "\\$", "*", "[", "](u)", "\\"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40).map("".join))
+def test_every_equation_lies_over_its_source(text):
+    lines = text.count("\n") + 1
+    for e in find_equations(text):
+        assert 1 <= e.line <= lines
+        assert 0 <= e.offset <= len(text)
+        first, last = line_col(text, e.offset)[0], line_col(text, e.offset + len(e.text))[0]
+        # at the opener (a fence: the line before its body), or (a row of an aligned
+        # block) at the row's first character
+        fence = e.delimiter == "```math" and e.line == first - 1
+        assert fence or first <= e.line <= last, (e, text)
+    exact(text)
+    read_document(text, "fragments.md")
