@@ -182,7 +182,10 @@ def test_html_is_self_contained() -> None:
     for out in (html.render(REPORT), html.render_page(REPORT)):
         assert "http://" not in out and "https://" not in out
         assert "<script" not in out and "<link" not in out and "@import" not in out
-        assert r"\(\frac{\partial L}{\partial z_i} = " in out
+        assert "<math" in out and "<mfrac>" in out  # typeset as MathML, not LaTeX source
+        assert r"\(" not in out and "xmlns" not in out
+        assert ('<annotation encoding="application/x-tex">\\frac{\\partial L}{\\partial z_i}'
+                "</annotation>") in out
         assert "&amp; co" in out  # title escaped
         assert "derive-refuted" in out and "derive-proved" in out
     page = html.render_page(REPORT)
@@ -196,7 +199,23 @@ def test_html_escapes_math() -> None:
                 rule="<flip>")
     rep = Report(source="x.md", equations=(Equation(1, 1, "claim", "", links=(link,)),))
     out = html.render(rep)
-    assert r"\(a &lt; b = b &gt; a\)" in out and "&lt;flip&gt;" in out
+    assert "<mo>&#x0003C;</mo>" in out and "&lt;flip&gt;" in out
+    assert '<annotation encoding="application/x-tex">a &lt; b</annotation>' in out
+    assert '<annotation encoding="application/x-tex">= b &gt; a</annotation>' in out
+    assert "a < b" not in out
+
+
+def test_html_formula_the_converter_refuses_is_shown_as_source() -> None:
+    from derive.render.mathml import formula, split_top_level, to_mathml
+
+    assert to_mathml(r"\begin{foo}").startswith('<code class="derive-tex">')
+    assert split_top_level(r"a = 1\{k = i\} = (b = c)") == ["a", r"1\{k = i\}", "(b = c)"]
+    assert formula("a = b").count('class="derive-math"') == 2
+
+
+def test_html_summary_sentences_are_separate() -> None:
+    out = html.render(REPORT)
+    assert "<li>1 of 4 links is refuted.</li><li>Fix link 2 first.</li>" in out
 
 
 def test_latex_escapes_text() -> None:
@@ -327,3 +346,73 @@ def test_equations_and_links_render_themselves_in_notebooks():
         assert "refuted" in obj._repr_markdown_()
         assert obj._repr_latex_().strip()
     assert "1, 0" in link._repr_html_()  # the counterexample t = (1, 0)
+
+
+# ---------------------------------------------------------------------------
+# Terminal layout: widths, one verdict column, wrapping at operators (issue #18)
+
+
+def _post():
+    import derive
+
+    return derive.check("softmax-cross-entropy")
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_plain_honours_the_width(width: int) -> None:
+    out = terminal.render_plain(_post(), width=width)
+    assert max(terminal._cells(line) for line in out.splitlines()) <= width
+
+
+def test_plain_at_80_columns_wraps_under_the_statement_at_operators() -> None:
+    lines = terminal.render_plain(_post(), width=80).splitlines()
+    eq9 = lines[lines.index("Equation 9 · line 72 · claim"):]
+    eq9 = eq9[:eq9.index("")]
+    # link 9.2 wraps before its "=", under its own statement; rule and verdict below it
+    k = next(i for i, line in enumerate(eq9) if line.startswith("  [2] "))
+    assert eq9[k] == "  [2] (e^{z_{k=i}} (Σ e^{z_j}) − e^{z_{k=i}} e^{z_i})/(Σ e^{z_j})^2"
+    assert eq9[k + 1] == "        = e^{z_{k=i}}/(Σ e^{z_j}) ((Σ e^{z_j}) − e^{z_i})/(Σ e^{z_j})"
+    assert eq9[k + 2].startswith("      by algebra ")
+    for line in eq9[1:]:  # nothing starts at column 0 or breaks inside a name
+        assert line.startswith("  ") and not line.rstrip().endswith(("(", "{", "_", "^"))
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_one_verdict_column_per_equation(width: int) -> None:
+    out = terminal.render_plain(_post(), width=width)
+    for block in out.split("\n\n"):
+        cols = {line.index(word) for line in block.splitlines() if line.startswith("  ")
+                and ("by " in line) for word in ("✓ proved", "✗ refuted") if word in line}
+        assert len(cols) <= 1, block
+
+
+def test_wrap_formula_cuts_only_at_operators() -> None:
+    assert terminal.wrap_formula("a + b(c + d) = e + f", 14, 14) == ["a + b(c + d)", "= e + f"]
+    assert terminal.wrap_formula("a + b(c + d)", 8, 8) == ["a", "+ b(c", "+ d)"]
+    assert terminal.wrap_formula("x = y", 80, 80) == ["x = y"]
+    assert terminal.wrap_formula("abcdefghijkl", 4, 4) == ["abcdefghijkl"]  # never cut a name
+    assert terminal.wrap_formula("∂log y_k/∂y_k = z", 8, 8) == ["∂log y_k/∂y_k", "= z"]
+
+
+def test_suggestion_is_shown_in_the_statements_notation() -> None:
+    post = _post()
+    for out in (terminal.render_plain(post), github.render(post)):
+        assert "suggested right side: −Σ_{k=1}^K t_k 1{k=i} + Σ_{k=1}^K t_k y_i" in out
+        assert r"\sum" not in out
+    assert post.equations[6].links[1].suggestion == (
+        r"-\sum_{k=1}^K t_k 1\{k = i\} + \sum_{k=1}^K t_k y_i")  # the model keeps LaTeX
+    assert r"\sum_{k=1}^K t_k y_i" in latex.render(post)
+
+
+def test_reading_errors_are_printed_once_on_a_terminal() -> None:
+    import io
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=100, force_terminal=False)
+    terminal.print_rich(REPORT, console)  # as the command line does: errors go to stderr
+    out = console.file.getvalue()
+    assert "reading error at line 21, column 9: unbalanced braces" in out
+    assert r"\frac{a}{b $$" not in out and f"{SOURCE}:21:9" not in out
+    # Captured (no stderr beside it), the error is shown whole.
+    assert f"{SOURCE}:21:9" in terminal.render_rich(REPORT, width=100, color=False)

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from derive.render import Detail, counts_text, details, errors_count_text, one_line
+from derive.render import Detail, counts_text, errors_count_text, one_line
+from derive.render.terminal import shown_details as details
 
 if TYPE_CHECKING:
     from derive.model import Chain, Equation, Link, Report, SourceError
@@ -91,6 +92,15 @@ def _chain(chain: Chain, eq: Equation, file: str | None) -> str | None:
                    title=f"derive: equation {eq.index} chain {verdict}")
 
 
+def sentence(text: str) -> str:
+    """A summary phrase as a sentence of its own: a capital (when it starts with a
+    lower-case word, not with maths) and a full stop, so that phrases never run together."""
+    text = text.strip()
+    if text[:1].isascii() and text[:1].islower() and text[1:2].isalpha():
+        text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def _reading(err: SourceError, file: str | None, title: str) -> str:
     return command("error", err.message, file=file or None, line=err.line, col=err.column,
                    title=title)
@@ -118,6 +128,7 @@ def render(report: Report, file: str | None = None) -> str:
     errs = errors_count_text(report)
     if errs:
         summary += f"; {errs}"
-    words = [summary + "."] + list(report.summary) + [f"Note: {n}" for n in report.notes]
+    words = [summary + "."] + [sentence(s) for s in report.summary]
+    words += [sentence(f"Note: {n}") for n in report.notes]
     out.append(command("notice", " ".join(words), title="derive: summary"))
     return "\n".join(out) + "\n"

@@ -4,8 +4,10 @@ This module owns the HTML layout. `render` returns a `<div>` carrying its own
 `<style>` (scoped under `.derive-report`), so it works as a notebook output
 (`Report._repr_html_`) and, unchanged, as the body of a page; `render_page`
 wraps it in a full document. Nothing is fetched: no scripts, fonts or links.
-Maths is written as `\\( … \\)` LaTeX, HTML-escaped, for MathJax or KaTeX where the
-viewer has one (Jupyter does); without one it reads as LaTeX source. Verdict
+Maths is MathML (see :mod:`derive.render.mathml`), which browsers typeset natively,
+with the LaTeX kept as an annotation; a formula breaks only at its top-level `=`.
+The CSS outranks JupyterLab's table rules (right-aligned cells, a fixed table
+layout), so the report looks the same in a notebook and on its own. Verdict
 badges also carry inline colours, since some viewers strip `<style>` blocks.
 """
 
@@ -17,12 +19,13 @@ from typing import TYPE_CHECKING
 from derive.render import (
     Detail,
     count_items,
-    details,
     errors_count_text,
     heading,
     links_noun,
     verdict_label,
 )
+from derive.render.mathml import formula, statement, to_mathml
+from derive.render.terminal import shown_details as details
 
 if TYPE_CHECKING:
     from derive.model import Chain, Equation, Link, Report, SourceError, Verdict
@@ -37,16 +40,23 @@ COLOURS: dict[str, str] = {
 
 _CSS = """
 .derive-report{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;
-  line-height:1.45;max-width:64em}
+  line-height:1.45;max-width:64em;text-align:left}
 .derive-report h2{margin:.2em 0 .3em}
 .derive-report h3{margin:1em 0 .3em;font-size:1.1em}
 .derive-report h3 small{font-weight:normal;opacity:.7}
-.derive-report table{border-collapse:collapse;margin:.3em 0}
-.derive-report th,.derive-report td{border-bottom:1px solid rgba(127,127,127,.3);
-  padding:.25em .6em;text-align:left;vertical-align:top}
-.derive-report td.derive-pos{text-align:right;opacity:.7}
-.derive-report tr.derive-details td{border-bottom:1px solid rgba(127,127,127,.3)}
-.derive-report ul{margin:.2em 0;padding-left:1.3em}
+div.derive-report table.derive-links{border-collapse:collapse;margin:.3em 0;
+  table-layout:auto;width:auto;max-width:100%;border:none}
+div.derive-report table.derive-links th,div.derive-report table.derive-links td{
+  border:none;border-bottom:1px solid rgba(127,127,127,.3);padding:.25em .6em;
+  text-align:left;vertical-align:top;white-space:normal;max-width:none;line-height:1.45}
+div.derive-report table.derive-links tr{background:none}
+div.derive-report table.derive-links td.derive-pos{text-align:right;opacity:.7}
+div.derive-report table.derive-links td.derive-rule{min-width:8em}
+div.derive-report table.derive-links td.derive-verdict{white-space:nowrap}
+.derive-report ul{margin:.2em 0;padding-left:1.3em;text-align:left}
+.derive-report .derive-math{display:inline-block;white-space:nowrap;max-width:100%;
+  overflow-x:auto;overflow-y:hidden;vertical-align:middle;padding:.1em 0}
+.derive-report math{font-size:1.1em}
 .derive-report .derive-label{font-weight:600}
 .derive-report .derive-unstated{color:#9a6700;font-weight:600}
 .derive-report .derive-note{opacity:.8;font-style:italic}
@@ -58,7 +68,7 @@ _CSS = """
 
 
 def _math(latex: str) -> str:
-    return f"\\({escape(latex, quote=False)}\\)"
+    return f'<span class="derive-math">{to_mathml(latex)}</span>'
 
 
 def _badge(verdict: Verdict) -> str:
@@ -83,13 +93,14 @@ def _details(items: list[Detail]) -> str:
 
 def _link_rows(links: tuple[Link, ...]) -> list[str]:
     head = "".join(f"<th>{name}</th>" for name in ("link", "statement", "rule", "verdict"))
-    out = ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>"]
+    out = ['<table class="derive-links">', f"<thead><tr>{head}</tr></thead>", "<tbody>"]
     for link in links:
         rule = f"by {escape(link.rule)}" if link.rule else "<em>(no rule named)</em>"
         out.append(f'<tr class="derive-link derive-{link.verdict.value}">'
                    f'<td class="derive-pos">{link.position}</td>'
-                   f"<td>{_math(f'{link.lhs} = {link.rhs}')}</td>"
-                   f"<td>{rule}</td><td>{_badge(link.verdict)}</td></tr>")
+                   f'<td class="derive-stmt">{statement(link.lhs, link.rhs)}</td>'
+                   f'<td class="derive-rule">{rule}</td>'
+                   f'<td class="derive-verdict">{_badge(link.verdict)}</td></tr>')
         items = details(link)
         if items:
             out.append(f'<tr class="derive-details"><td></td><td colspan="3">{_details(items)}'
@@ -100,7 +111,7 @@ def _link_rows(links: tuple[Link, ...]) -> list[str]:
 
 def _chain(chain: Chain) -> list[str]:
     return [f'<p class="derive-chain"><span class="derive-label">Chain</span>, first side vs '
-            f"last: {_math(f'{chain.lhs} = {chain.rhs}')} {_badge(chain.verdict)}</p>"
+            f"last: {statement(chain.lhs, chain.rhs)} {_badge(chain.verdict)}</p>"
             + _details(details(chain))]
 
 
@@ -115,7 +126,7 @@ def _equation(eq: Equation) -> list[str]:
     out = [f'<section class="derive-equation derive-{escape(eq.kind)}">',
            f"<h3>Equation {eq.index} <small>· line {eq.line} · {kind}</small></h3>"]
     if (eq.kind == "definition" or not eq.links) and eq.kind != "error" and eq.latex:
-        out.append(f"<p>{_math(eq.latex)}</p>")
+        out.append(f'<p class="derive-definition">{formula(eq.latex)}</p>')
     if eq.cases:
         out.append("<ul>" + "".join(f'<li><span class="derive-label">case:</span> '
                                     f"{_math(c.latex)}</li>" for c in eq.cases) + "</ul>")
@@ -143,8 +154,9 @@ def _summary(report: Report) -> list[str]:
     errs = errors_count_text(report)
     if errs:
         out.append(f'<p style="color:{COLOURS["refuted"]};font-weight:600">{escape(errs)}</p>')
-    if report.summary:
-        out.append("<p>" + " ".join(escape(s) for s in report.summary) + "</p>")
+    if report.summary:  # one sentence per item: they are not written to run on
+        out.append('<ul class="derive-sentences">'
+                   + "".join(f"<li>{escape(s)}</li>" for s in report.summary) + "</ul>")
     out += [f'<p class="derive-note">note: {escape(n)}</p>' for n in report.notes]
     out.append("</section>")
     return out
