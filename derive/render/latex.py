@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING
 from derive.render import (
     Detail,
     count_items,
-    details,
     errors_count_text,
     heading,
     links_noun,
 )
+from derive.render.terminal import shown_details
 
 if TYPE_CHECKING:
     from derive.model import Chain, Equation, Link, Report, SourceError, Verdict
@@ -180,9 +180,20 @@ _PREAMBLE = r"""\documentclass{article}
 \usepackage{color}
 %(colours)s
 \newcommand{\derivebadge}[2]{\textcolor{derive#1}{\textbf{#2}}}
+\usepackage{graphicx}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5ex}
+\sloppy\setlength{\emergencystretch}{3em}
 \allowdisplaybreaks
+% \derivefit{indent}{maths}: the maths on a line of its own after `indent`, scaled down
+% only when it is wider than what is left of the line (so nothing runs off the page).
+\newsavebox{\derivebox}
+\newlength{\deriveroom}
+\newcommand{\derivefit}[2]{\par\noindent\hspace*{#1}%
+  \setlength{\deriveroom}{\linewidth}\addtolength{\deriveroom}{-#1}%
+  \sbox{\derivebox}{$\displaystyle #2$}%
+  \ifdim\wd\derivebox>\deriveroom\resizebox{\deriveroom}{!}{\usebox{\derivebox}}%
+  \else\usebox{\derivebox}\fi\par}
 """
 
 
@@ -196,25 +207,20 @@ def _detail(d: Detail) -> str:
 
 
 def _link_rows(links: tuple[Link, ...]) -> list[str]:
-    # alignat* adds no space between column pairs, so the rows stay compact:
-    # number | lhs | = rhs | by rule | verdict, each link's details as \intertext below it.
-    rows: list[str] = []
-    trailing: list[str] = []
-    for i, link in enumerate(links):
-        last = i + 1 == len(links)
-        items = details(link)
+    # Per link: a line with its number, verdict and rule (the verdicts of an equation in one
+    # column, right after the number), then the statement on lines of its own, cut at its
+    # `=` (lhs, then "= rhs" indented), each scaled down only if still too wide; then
+    # the details, small and indented. Nothing is wider than the text block.
+    out: list[str] = []
+    for link in links:
         rule = escape_text(f"by {link.rule}" if link.rule else "by (no rule named)")
-        rows.append(rf"&\text{{{link.position}.}}\quad & {math(link.lhs)} &= {math(link.rhs)}"
-                    rf" &\qquad& \text{{{rule}}} &\qquad& \text{{{_verdict(link.verdict)}}}"
-                    + ("" if last else r" \\"))
-        if items and not last:
-            # The alignment body is read as a macro argument, where \par is forbidden.
-            body = r"\endgraf ".join(_detail(d) for d in items)
-            rows.append(rf"\intertext{{\small\leftskip=3em {body}}}")
-        elif items:
-            # \intertext cannot end an alignment: the last link's details follow it.
-            trailing = _small_details(items)
-    return [r"\begin{alignat*}{4}", *rows, r"\end{alignat*}", *trailing]
+        out.append(r"\medskip")
+        out.append(rf"\noindent\makebox[2em][l]{{\textbf{{{link.position}.}}}}"
+                   rf"\makebox[7.5em][l]{{{_verdict(link.verdict)}}} {rule}\par")
+        out.append(rf"\derivefit{{2em}}{{{math(link.lhs)}}}")
+        out.append(rf"\derivefit{{4em}}{{= {math(link.rhs)}}}")
+        out += _small_details(shown_details(link))
+    return out
 
 
 def _small_details(items: list[Detail]) -> list[str]:
@@ -224,10 +230,21 @@ def _small_details(items: list[Detail]) -> list[str]:
     return [r"{\small\leftskip=3em " + r"\par ".join(_detail(d) for d in items) + r"\par}"]
 
 
+def prose(text: str) -> str:
+    """Prose from the report: paired backticks (`=`) become typewriter code, the rest is
+    escaped (a lone backtick is set as a grave accent, never as an opening quote)."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: none is code
+        return escape_text(text).replace("`", r"{\char18}")
+    return "".join(rf"\texttt{{{escape_text(p)}}}" if k % 2 else escape_text(p)
+                   for k, p in enumerate(parts))
+
+
 def _chain(chain: Chain) -> list[str]:
-    stmt = f"${math(chain.lhs)} = {math(chain.rhs)}$"
-    head = rf"\textbf{{Chain}}, first side vs last: {stmt} \quad {_verdict(chain.verdict)}\par"
-    return [r"\medskip", head, *_small_details(details(chain))]
+    head = (rf"\noindent\makebox[9.5em][l]{{{_verdict(chain.verdict)}}} "
+            r"\textbf{Chain}, first side vs last:\par")
+    return [r"\medskip", head, rf"\derivefit{{2em}}{{{math(chain.lhs)}}}",
+            rf"\derivefit{{4em}}{{= {math(chain.rhs)}}}", *_small_details(shown_details(chain))]
 
 
 def _verbatim(text: str) -> str:
@@ -247,14 +264,14 @@ def _equation(eq: Equation) -> list[str]:
         kind = rf"definition of \texttt{{{escape_text(eq.defines)}}}"
     out = [rf"\subsection*{{Equation {eq.index} $\cdot$ line {eq.line} $\cdot$ {kind}}}"]
     if (eq.kind == "definition" or not eq.links) and eq.kind != "error" and eq.latex:
-        out.append(rf"\[ {math(eq.latex)} \]")
+        out.append(rf"\derivefit{{2em}}{{{math(eq.latex)}}}")
     for case in eq.cases:
         out.append(rf"\emph{{case:}} ${math(case.latex)}$\par")
     if eq.links:
         out += _link_rows(eq.links)
     if eq.chain is not None:
         out += _chain(eq.chain)
-    out += [rf"\emph{{Note:}} {escape_text(n)}\par" for n in eq.notes]
+    out += [rf"\emph{{Note:}} {prose(n)}\par" for n in eq.notes]
     if eq.error is not None:
         out += _error(eq.error)
     return out + [""]
@@ -293,9 +310,11 @@ def render(report: Report) -> str:
     errs = errors_count_text(report)
     if errs:
         out.append(rf"\derivebadge{{refuted}}{{{escape_text(errs)}}}\par")
-    if report.summary:
-        out.append(" ".join(escape_text(s) for s in report.summary) + r"\par")
-    out += [rf"\emph{{Note:}} {escape_text(n)}\par" for n in report.notes]
+    if report.summary:  # one sentence an item: they are not written to run on
+        # $\bullet$: the text bullet would need TS1 fonts (bitmaps on a basic TeX Live)
+        out += [r"\begin{itemize}"] + [rf"\item[$\bullet$] {prose(s)}" for s in report.summary]
+        out.append(r"\end{itemize}")
+    out += [rf"\emph{{Note:}} {prose(n)}\par" for n in report.notes]
     out += [r"\end{document}", ""]
     return "\n".join(out)
 
@@ -329,13 +348,13 @@ def render_fragment(report: Report) -> str:
             rule = f"by {link.rule}" if link.rule else "by (no rule named)"
             row(rf"\text{{{link.position}.}}", f"{math(link.lhs)} = {math(link.rhs)}",
                 fragment_text(rule), _fragment_verdict(link.verdict))
-            for d in details(link):
+            for d in shown_details(link):
                 row("", _fragment_detail(d))
         if eq.chain is not None:
             chain = eq.chain
             row(r"\text{chain}", f"{math(chain.lhs)} = {math(chain.rhs)}",
                 fragment_text("first side vs last"), _fragment_verdict(chain.verdict))
-            for d in details(chain):
+            for d in shown_details(chain):
                 row("", _fragment_detail(d))
         for note in eq.notes:
             row("", fragment_text(f"note: {note}"))

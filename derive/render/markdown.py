@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from derive.render import (
     Detail,
     counts_text,
-    details,
     errors_count_text,
     heading,
     verdict_label,
 )
+from derive.render.terminal import shown_details as details
 
 if TYPE_CHECKING:
     from derive.model import Chain, Equation, Link, Report, SourceError
@@ -135,8 +135,8 @@ def render(report: Report) -> str:
     errs = errors_count_text(report)
     if errs:
         out += [f"**{errs}**", ""]
-    if report.summary:
-        out += [" ".join(_prose(s) for s in report.summary), ""]
+    if report.summary:  # one sentence an item: they are not written to run on
+        out += [f"- {_prose(s)}" for s in report.summary] + [""]
     for note in report.notes:
         out += [f"*Note:* {_prose(note)}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
