@@ -11,6 +11,7 @@ suggested repair, and builds the :class:`~derive.model.Report`.
 from __future__ import annotations
 
 import difflib
+import os
 import signal
 import time
 from contextlib import contextmanager
@@ -19,6 +20,7 @@ from functools import cached_property
 
 import sympy as sp
 
+import derive
 from derive import numeric, printing
 from derive import rules as R
 from derive.document import Document, ReadEquation
@@ -46,6 +48,7 @@ from derive.translate import Symbols, Translator
 
 ENGINE = "derive-engine/1"
 MAX_RULE_COMPARISONS = 4  # symbolic comparisons per link when naming its rule
+VETO_POINTS = 12  # points at which the independent evaluator re-checks each proof
 # failures inside sympy or the engine: reported on the link or equation, never a traceback
 ENGINE_FAILURES = (RecursionError, MemoryError, ArithmeticError, TypeError, ValueError,
                    AttributeError, KeyError, IndexError, NotImplementedError, NameError,
@@ -54,6 +57,31 @@ ENGINE_FAILURES = (RecursionError, MemoryError, ArithmeticError, TypeError, Valu
 
 class TimeLimit(Exception):
     pass
+
+
+#: exceptions that, raised from derive's own code, are bugs in derive and not mathematics
+_BUG_TYPES = (AssertionError, NameError, AttributeError, KeyError, TypeError, IndexError,
+              StopIteration, LookupError)
+_PACKAGE = os.path.dirname(os.path.abspath(derive.__file__))
+
+
+def failure(exc: BaseException) -> tuple[str, str]:
+    """(method, reason) for an exception raised while checking: an ``internal`` error when it
+    is a programming error raised in derive's own code (a bug to report, never a verdict and
+    never cached), else the engine (sympy, mpmath, resources) failing on this input."""
+    frame = exc.__traceback__
+    last = None
+    while frame is not None:
+        last = frame
+        frame = frame.tb_next
+    where = last.tb_frame.f_code.co_filename if last is not None else ""
+    name = f"{type(exc).__name__}: {str(exc)[:120]}"
+    if isinstance(exc, _BUG_TYPES) and where.startswith(_PACKAGE + os.sep):
+        line = last.tb_lineno if last is not None else 0
+        module = where[len(_PACKAGE) + 1:]
+        return "internal", f"internal error in derive ({name}, at {module}:{line}); " \
+                           "this is a bug in derive, not a verdict: please report it"
+    return "none", f"the engine failed on this link ({name})"
 
 
 @contextmanager
@@ -152,12 +180,39 @@ class EquationChecker:
     def decide(self, lhs: sp.Expr, rhs: sp.Expr, label: str,
                written: tuple[Node, Node] | None = None) -> Decision:
         d = self._decide(lhs, rhs, label, written)
+        if d.verdict is Verdict.PROVED and written is not None:
+            d = self._veto(d, written, label)
         if d.verdict in (Verdict.PROVED, Verdict.CONDITIONAL) and written is not None:
             used = self._facts_used(lhs, rhs, written)
             known = {a.latex for a in d.needs}
             extra = tuple(a for a in used if a.latex not in known)
             if extra:
                 d = replace(d, needs=d.needs + extra)
+        return d
+
+    def _veto(self, d: Decision, written: tuple[Node, Node], label: str) -> Decision:
+        """A proof is reported only if an evaluator that shares no code with translation,
+        normalisation or sympy agrees (:mod:`derive.oracle`): where it finds the sides apart,
+        the link is unknown ("internal disagreement", a bug in derive); where exactly one side
+        is undefined (a division by zero, the log of a negative number), it holds only where
+        both are defined."""
+        from derive import oracle
+
+        v = oracle.judge(written[0], written[1], self.eq.reading,
+                         assumptions=self.doc.assumptions, seed=_mix(self.seed, label),
+                         points=VETO_POINTS)
+        if v.kind == "disagree":
+            return Decision(Verdict.UNKNOWN, "internal", residual=d.residual,
+                            reason=f"internal disagreement: derive's symbolic proof is "
+                                   f"contradicted by direct evaluation ({v.reason} at "
+                                   f"{_point_text(v.point)}); this is a bug in derive, not a "
+                                   "verdict")
+        if v.kind == "domain":
+            where = f"{v.reason} at {_point_text(v.point)}"
+            return Decision(Verdict.CONDITIONAL, d.method, d.needs + (Assumption(
+                "\\text{both sides are defined}", f"both sides are defined (not so: {where})"),),
+                residual=d.residual,
+                reason="the two sides agree wherever both are defined")
         return d
 
     def _facts_used(self, lhs: sp.Expr, rhs: sp.Expr,
@@ -615,6 +670,17 @@ def _ground_in_definition(d, node: Node, symbols: Symbols) -> sp.Expr:
     return sub._tr(node, frozenset(), bound)
 
 
+def _point_text(point: dict | None) -> str:
+    """An oracle's point, as a reader would write it: K=2, i=1, z_1=-1/2, …"""
+    if not point:
+        return "a point"
+    parts = []
+    for group in ("sizes", "indices", "values"):
+        for name, value in (point.get(group) or {}).items():
+            parts.append(f"{name}={value}")
+    return ", ".join(parts[:12]) + (", …" if len(parts) > 12 else "")
+
+
 def _condition_text(latex: str) -> str:
     """A declared condition in plain text: b \\neq 0 → b ≠ 0."""
     from derive.document import condition_key
@@ -786,9 +852,9 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
         grounded = [None] * len(eq.reading.sides)
     except ReadError as exc:
         return _error_equation(doc, eq, exc.message, exc.pos)
-    except ENGINE_FAILURES as exc:
-        return _error_equation(doc, eq, f"the engine failed on this equation "
-                                        f"({type(exc).__name__}: {str(exc)[:120]})")
+    except Exception as exc:  # noqa: BLE001
+        _method, reason = failure(exc)
+        return _error_equation(doc, eq, reason.replace("on this link", "on this equation"))
     offset = 1 if eq.kind == "definition" else 0
     links = []
     for p in range(len(eq.reading.sides) - 1):
@@ -805,11 +871,11 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
             link = _undecided(eq, p + offset, position, "none", "undetermined", exc.message)
         except ReadError as exc:
             return _error_equation(doc, eq, exc.message, exc.pos)
-        except ENGINE_FAILURES as exc:
-            # an engine failure on one link is an undecided link, never a crash of the run
-            link = _undecided(eq, p + offset, position, "none", "undetermined",
-                              f"the engine failed on this link ({type(exc).__name__}: "
-                              f"{str(exc)[:120]})")
+        except Exception as exc:  # noqa: BLE001 - every failure is a value on its link
+            # a failure on one link is an undecided link, never a crash of the run; derive's
+            # own bugs say so (method "internal") and are never taken for a verdict
+            method, reason = failure(exc)
+            link = _undecided(eq, p + offset, position, method, "undetermined", reason)
         links.append(_with_seconds(link, time.perf_counter() - t0))
     chain = None
     if len(links) >= 2 and all(lk.verdict is Verdict.PROVED and not lk.needs for lk in links):
@@ -826,9 +892,10 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
         except Undetermined as exc:
             chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], "none",
                           reason=exc.message)
-        except ENGINE_FAILURES as exc:
-            chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], "none",
-                          reason=f"the engine failed ({type(exc).__name__})")
+        except Exception as exc:  # noqa: BLE001
+            method, reason = failure(exc)
+            chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], method,
+                          reason=reason)
     cases = tuple(Assumption(_case_latex(c), _case_text(c), True) for c in eq.reading.cases)
     return Equation(eq.index, eq.line, eq.kind, eq.latex, text, tuple(links), chain,
                     defines=name_text(eq.definition.name) if eq.definition else None,
