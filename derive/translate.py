@@ -388,6 +388,7 @@ class Translator:
                 return  # the variable itself, or an element of its own family
         else:
             return
+        self._unread(name)  # its definition was written but could not be read: say that
         raise Undetermined(
             f"{pyname(name)} is not defined, so what it depends on is unknown: define it, or "
             f"declare it constant (front matter: derive: constants: [{pyname(name)}])")
