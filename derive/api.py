@@ -278,8 +278,12 @@ def check_builtin(name: str, *, seed: int = 0, timeout: float | None = 20.0,
 
 
 def check(target: str | os.PathLike, *, seed: int = 0, timeout: float | None = 20.0,
-          jobs: int | str = 1, cache: bool = False) -> Report:
+          jobs: int | str = 1, cache: bool = False, source: str | None = None) -> Report:
     """Check a built-in derivation (by name) or a Markdown file (by path; ``-`` is stdin).
+
+    A file is read with its sidecar (``notes.md`` → ``notes.derive.yaml``) and its front
+    matter, as :func:`read` reads it; ``source`` names it in the report (default: the path
+    as given, ``<stdin>`` for ``-``).
 
     ``jobs`` > 1 checks the equations in that many forked worker processes, and
     ``"auto"`` picks a number from the document's size and the usable CPUs (the command
@@ -291,6 +295,26 @@ def check(target: str | os.PathLike, *, seed: int = 0, timeout: float | None = 2
     target = os.fspath(target)
     if builtins.is_builtin(target):
         return check_builtin(target, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
-    text = read_source(target)
-    return check_text(text, "<stdin>" if target == "-" else target, seed=seed, timeout=timeout,
-                      jobs=jobs, cache=cache, sidecar=sidecar_for(target))
+    text, name, sidecar = read_target(target, source)
+    return check_text(text, name, seed=seed, timeout=timeout, jobs=jobs, cache=cache,
+                      sidecar=sidecar)
+
+
+def read_target(path: str | os.PathLike, source: str | None = None
+                ) -> tuple[str, str, tuple[str, str] | None]:
+    """A Markdown file (``-`` is stdin) as :func:`check` reads it: its text, the name it
+    goes by in the report, and its sidecar (path and text) or None."""
+    path = os.fspath(path)
+    text = read_source(path)
+    name = source if source is not None else ("<stdin>" if path == "-" else path)
+    return text, name, sidecar_for(path)
+
+
+def read(path: str | os.PathLike, source: str | None = None):
+    """The document :func:`check` would check, read but not checked (no sympy): its
+    equations, declarations (front matter and sidecar) and reading errors. For tools that
+    list a document's equations before checking it, such as the pytest plugin."""
+    from derive.document import read_document
+
+    text, name, sidecar = read_target(path, source)
+    return read_document(text, name, sidecar=sidecar)

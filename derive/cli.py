@@ -16,14 +16,15 @@ then leaves without taking sympy's objects apart (``os._exit``).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import NoReturn
 
+from derive.render import FORMATS
+
 EXIT_OK, EXIT_FALSE, EXIT_ERROR, EXIT_UNKNOWN = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: standard output was closed and the check passed
-FORMATS = ("auto", "terminal", "plain", "json", "markdown", "html", "latex", "github")
+FORMAT_CHOICES = ("auto", *FORMATS)  # the renderers' formats, and auto
 
 DESCRIPTION = """\
 Check every step of a derivation, for every size.
@@ -51,8 +52,14 @@ examples:
   derive check softmax-cross-entropy        the built-in post, step by step
   derive check notes.md docs/               files and directories (*.md, recursively)
   cat notes.md | derive check -             standard input
-  derive check post.md --format json        the report as JSON (schema derive.report/1)
+  derive check docs/ --format concise       only the problems, FILE:LINE:COL: VERDICT: ...
+  derive check post.md --format json        the reports as JSON (schema derive.report/2)
   derive check docs/ --format github        annotations for GitHub Actions
+  derive check                              the paths under [tool.derive] in pyproject.toml
+
+configuration:
+  [tool.derive] in the nearest pyproject.toml (from the current directory up) may set
+  paths, seed, timeout, format and jobs; flags override it (--no-config ignores it).
   derive list                               the built-in derivations
   derive cache clear                        forget every cached report (see derive cache -h)
 """
@@ -156,25 +163,31 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     c = sub.add_parser(
         "check", help="check derivations (built-in names, Markdown files, directories, -)",
-        description="Check every link of the derivations in TARGET(s).", epilog=EPILOG,
-        formatter_class=_Help)
-    c.add_argument("targets", nargs="+", metavar="TARGET",
+        description="Check every link of the derivations in TARGET(s). Settings not given "
+                    "here are read from [tool.derive] in the nearest pyproject.toml.",
+        epilog=EPILOG, formatter_class=_Help)
+    c.add_argument("targets", nargs="*", metavar="TARGET",
                    help="a built-in name (see `derive list`), a Markdown file, a directory "
-                        "(every *.md below it) or - for standard input")
-    c.add_argument("--format", "-f", choices=FORMATS, default="auto",
-                   help="output format (default: rich terminal output on a terminal, plain "
-                        "text otherwise)")
-    c.add_argument("--no-color", action="store_true",
-                   help="plain text without ANSI codes (also when NO_COLOR is set)")
+                        "(every *.md below it) or - for standard input (default: paths in "
+                        "[tool.derive])")
+    c.add_argument("--format", "-f", choices=FORMAT_CHOICES, default=None,
+                   help="output format (default auto: rich terminal output on a terminal, "
+                        "plain text otherwise; concise: only the problems, one a line, "
+                        "FILE:LINE:COL: VERDICT: ...; json: schema derive.report/2)")
+    c.add_argument("--color", choices=("auto", "always", "never"), default=None,
+                   help="colour: auto (the default) on a terminal, unless NO_COLOR is set; "
+                        "FORCE_COLOR forces it even into a pipe")
+    c.add_argument("--no-color", dest="color", action="store_const", const="never",
+                   help="the same as --color never")
     c.add_argument("--width", type=_width, default=None, metavar="N",
                    help=f"line width for text output ({MIN_WIDTH} to {MAX_WIDTH})")
-    c.add_argument("--seed", type=_seed, default=0, metavar="N",
+    c.add_argument("--seed", type=_seed, default=None, metavar="N",
                    help="seed for the numeric search (recorded in the report; default 0; "
                         f"0 to {MAX_SEED})")
-    c.add_argument("--timeout", type=_timeout, default=20.0, metavar="SECONDS",
+    c.add_argument("--timeout", type=_timeout, default=None, metavar="SECONDS",
                    help="time limit per link; a link that runs out becomes unknown "
                         f"(default 20; 0 for none; at most {MAX_TIMEOUT:g})")
-    c.add_argument("-j", "--jobs", type=_jobs, default="auto", metavar="N",
+    c.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                    help=f"check equations in N worker processes (1 to {MAX_JOBS}); 'auto' "
                         "(the default) uses one per 8 links, at most one per usable CPU, "
                         "and 1 for a short document; unless N is 1 (or there is one CPU), a "
@@ -182,6 +195,11 @@ def _parser() -> argparse.ArgumentParser:
                         "the report is the same for every N")
     c.add_argument("--no-cache", action="store_true",
                    help="do not read or write the on-disk cache of verdicts")
+    c.add_argument("--no-progress", action="store_true",
+                   help="no progress bar (shown on standard error when it is a terminal and "
+                        "there are two files or more)")
+    c.add_argument("--no-config", action="store_true",
+                   help="ignore [tool.derive] in pyproject.toml")
     sub.add_parser("list", help="list the built-in derivations",
                    description="List the built-in derivations.", formatter_class=_Help)
     k = sub.add_parser(
@@ -196,31 +214,65 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _targets(args, errors: list[str]) -> list[str]:
+#: What a setting is when neither a flag nor [tool.derive] gives it.
+DEFAULTS = {"seed": 0, "timeout": 20.0, "format": "auto", "jobs": "auto"}
+
+
+def _settings(args) -> str | None:
+    """Fill in what the flags left out from [tool.derive], then the defaults. Returns a
+    usage error's message, or None."""
+    conf: dict = {}
+    if not args.no_config:
+        from derive import config
+
+        conf = config.load()  # (a ConfigError is an InputError: the caller reports it)
+    for key, default in DEFAULTS.items():
+        if getattr(args, key) is None:
+            setattr(args, key, conf.get(key, default))
+    if not args.targets:
+        args.targets = list(conf.get("paths") or [])
+        if not args.targets:
+            return ("derive check: error: give a TARGET (or set paths under [tool.derive] "
+                    "in pyproject.toml)")
+    return None
+
+
+def _targets(args) -> list[tuple[str, str | None]]:
+    """The files to check in order, as (target, None), with (name, message) in the place
+    of a target that names nothing."""
     from derive import registry as builtins
     from derive.api import markdown_files
     from derive.errors import InputError
 
-    out: list[str] = []
+    out: list[tuple[str, str | None]] = []
     for t in args.targets:
         if t == "-" or builtins.is_builtin(t):
-            out.append(t)
+            out.append((t, None))
             continue
         if not os.path.exists(t):
-            errors.append(f"derive: {t}: no such file, directory or built-in derivation "
-                          "(see `derive list`)")
+            out.append((t, f"{t}: no such file, directory or built-in derivation "
+                           "(see `derive list`)"))
             continue
         try:
-            out.extend(markdown_files(t))
+            out.extend((f, None) for f in markdown_files(t))
         except InputError as exc:
-            errors.append(f"derive: {exc}")
+            out.append((t, str(exc)))
     return out
 
 
-def _use_color(args) -> bool:
-    if args.no_color or os.environ.get("NO_COLOR"):
+def _use_color(args, stream) -> bool | None:
+    """True or False when a flag or the environment decides (--color, NO_COLOR,
+    FORCE_COLOR, in that order), else whether ``stream`` is a terminal."""
+    if args.color == "always":
+        return True
+    if args.color == "never" or os.environ.get("NO_COLOR"):
         return False
-    return sys.stdout.isatty()
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def cmd_list() -> int:
@@ -254,33 +306,42 @@ def cmd_check(args) -> int:
     from derive.errors import InputError
     from derive.parallel import WorkerDied
 
-    errors: list[str] = []
-    targets = _targets(args, errors)
-    fmt = args.format
-    if fmt in ("html", "latex") and len(targets) > 1:
-        print(f"derive: --format {fmt} writes one document: give one target", file=sys.stderr)
+    try:
+        usage = _settings(args)
+    except InputError as exc:
+        print(f"derive: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    reports = []
+    if usage:
+        print("usage: derive check [options] TARGET...\n" + usage, file=sys.stderr)
+        return EXIT_ERROR
+    targets = _targets(args)
+    if args.format in ("html", "latex") and len(targets) > 1:
+        print(f"derive: --format {args.format} writes one document: give one target",
+              file=sys.stderr)
+        return EXIT_ERROR
     from derive import api
 
     api.SHORT_LIVED_PROCESS = True  # this process ends when the reports are out
-    for t in targets:
-        try:
-            reports.append(api.check(t, seed=args.seed, timeout=args.timeout or None,
-                                     jobs=args.jobs, cache=not args.no_cache))
-        except InputError as exc:
-            errors.append(f"derive: {exc}")
-        except WorkerDied as exc:  # killed (out of memory, a signal): this target is unchecked
-            errors.append(f"derive: {t}: {exc}; the check of this target did not finish "
-                          "(try -j 1)")
-    for r in reports:  # located reading errors go to stderr whatever the format
-        for e in r.errors:
-            errors.append(e.located)
-        for eq in r.equations:
-            if eq.error is not None:
-                errors.append(eq.error.located)
+    out = _Output(args, len(targets))
+    reports, unchecked = [], []  # unchecked: (target, message) for what could not be checked
+    for t, message in targets:
+        out.checking(t)
+        if message is None:
+            try:
+                report = api.check(t, seed=args.seed, timeout=args.timeout or None,
+                                   jobs=args.jobs, cache=not args.no_cache)
+            except InputError as exc:
+                message = str(exc)
+            except WorkerDied as exc:  # killed (out of memory, a signal): this target is unchecked
+                message = f"{t}: {exc}; the check of this target did not finish (try -j 1)"
+            else:
+                reports.append(report)
+                out.report(report)
+                continue
+        unchecked.append((t, message))
+        out.stderr([f"derive: {message}"])
     codes = [r.exit_code for r in reports]
-    if errors or EXIT_ERROR in codes:
+    if unchecked or EXIT_ERROR in codes:
         code = EXIT_ERROR
     elif EXIT_FALSE in codes:
         code = EXIT_FALSE
@@ -288,25 +349,236 @@ def cmd_check(args) -> int:
         code = EXIT_UNKNOWN
     else:
         code = EXIT_OK
-    broken = sys.stdout is None  # (started with its standard output closed)
-    if not broken:
-        try:
-            _emit(reports, fmt, args)
-            sys.stdout.flush()  # here, so that a closed pipe is seen before the exit code is
-        except BrokenPipeError:
-            broken = True
-    try:
-        for line in errors:
-            print(line, file=sys.stderr)
-        if sys.stderr is not None:
-            sys.stderr.flush()
-    except BrokenPipeError:
-        _silence(sys.stderr)
+    out.finish(reports, unchecked, code)
     if "derive.checker" in sys.modules:
         import gc
 
         gc.freeze()  # what the check made too: the collection at exit need not walk it
-    return broken_pipe(code) if broken else code
+    return broken_pipe(code) if out.broken else code
+
+
+class _Output:
+    """The output of ``derive check``, written as each file is checked, in input order: the
+    file's report on stdout (in the chosen format), then its reading errors on stderr;
+    at the end the totals of all files (when there are several, or always for concise
+    and json). A progress bar on stderr, when it is a terminal and there are two files or
+    more, is taken down while anything is written."""
+
+    def __init__(self, args, n: int) -> None:
+        self.args, self.n = args, n
+        self.broken = sys.stdout is None  # (started with its standard output closed)
+        self.count = 0  # files begun
+        self.reports = 0  # reports written
+        fmt = args.format
+        if fmt == "auto":
+            fmt = "terminal" if _use_color(args, sys.stdout) else "plain"
+        self.color = _use_color(args, sys.stdout)
+        if fmt == "terminal" and self.color is False and (
+                args.color == "never" or os.environ.get("NO_COLOR")):
+            fmt = "plain"
+        self.fmt = fmt
+        self.console = None
+        self.json = None
+        self.progress = _progress(args, n)
+
+    # -- writing, with a closed pipe seen at once (the rest of stdout goes nowhere)
+    def _write(self, text: str) -> None:
+        if self.broken or not text:
+            return
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            self._broke()
+
+    def _broke(self) -> None:
+        self.broken = True
+        _silence(sys.stdout)
+
+    def stderr(self, lines: list[str]) -> None:
+        if not lines or sys.stderr is None:
+            return
+        self._pause()
+        try:
+            for line in lines:
+                print(line, file=sys.stderr)
+            sys.stderr.flush()
+        except BrokenPipeError:
+            _silence(sys.stderr)
+
+    def _pause(self) -> None:
+        if self.progress is not None:
+            self.progress.hide()
+
+    def checking(self, target: str) -> None:
+        if self.progress is not None:
+            self.progress.show(target, self.count)
+        self.count += 1
+
+    def _rich(self):
+        if self.console is None:
+            from rich.console import Console
+
+            force = True if self.color else None
+            self.console = Console(width=self.args.width, force_terminal=force,
+                                   no_color=False if self.color else None)
+        return self.console
+
+    def report(self, report) -> None:
+        self._pause()
+        first = not self.reports
+        self.reports += 1
+        fmt = self.fmt
+        if fmt == "json":
+            from derive.render import JsonStream
+
+            if self.json is None:
+                self.json = JsonStream()
+                self._write(self.json.head())
+            self._write(self.json.report(report))
+        elif fmt == "terminal":
+            if not self.broken:
+                from derive.render.terminal import print_rich
+
+                try:
+                    if not first:
+                        self._rich().print()
+                    print_rich(report, self._rich())
+                    sys.stdout.flush()
+                except (SystemExit, BrokenPipeError):  # (rich's answer to a broken pipe)
+                    self._broke()
+        elif fmt == "concise":
+            from derive.render.concise import problems
+
+            self._write("".join(line + "\n" for line in problems(report, bool(self.color))))
+        else:
+            from derive.render import render
+
+            text = render(report, fmt, width=self.args.width)
+            text = text if text.endswith("\n") else text + "\n"
+            self._write(("\n" if not first and fmt != "github" else "") + text)
+        lines = [e.located for e in report.errors]  # located reading errors go to stderr
+        lines += [eq.error.located for eq in report.equations if eq.error is not None]
+        self.stderr(lines)
+
+    def finish(self, reports, unchecked, code: int) -> None:
+        self._pause()
+        fmt = self.fmt
+        if fmt == "json":
+            if self.json is not None:
+                self._write(self.json.tail(unchecked, code))
+        elif fmt == "concise":
+            from derive.render import total_text
+
+            if reports or unchecked:
+                bad = sum(1 for r in reports if not r.ok)
+                self._write(total_text(reports, len(unchecked))
+                            + (f"; {_plural(bad, 'file')} with problems" if bad else "") + "\n")
+        elif len(reports) + len(unchecked) > 1 and reports:
+            self._write_total(reports, unchecked)
+        if not self.broken:
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                self._broke()
+
+    def _write_total(self, reports, unchecked) -> None:
+        from derive.render import problem_text, total_text
+
+        total = total_text(reports, len(unchecked))
+        bad = [(r.source, problem_text(r)) for r in reports if not r.ok]
+        n_bad = len(bad)
+        bad += [(t, f"not checked: {_without(message, t)}") for t, message in unchecked]
+        fmt = self.fmt
+        if fmt == "github":
+            from derive.render.github import command
+
+            words = total + (f"; problems in {', '.join(s for s, _ in bad)}" if bad else "")
+            self._write(command("notice", words + ".", title="derive: total") + "\n")
+            return
+        if fmt == "markdown":
+            rows = "".join(f"| `{s}` | {p} |\n" for s, p in bad)
+            table = f"\n| file | problems |\n|---|---|\n{rows}" if bad else ""
+            self._write(f"\n## Total\n\n**{total}**\n{table}")
+            return
+        lines = [total]
+        if bad:
+            width = max(len(s) for s, _ in bad)
+            head = [_plural(n_bad, "file") + " with problems"] if n_bad else []
+            head += [f"{_plural(len(unchecked), 'file')} not checked"] if unchecked else []
+            lines.append(", ".join(head) + ":")
+            lines += [f"  {s:<{width}}  {p}" for s, p in bad]
+        else:
+            lines.append("every link of every file is proved")
+        if fmt == "terminal":
+            if self.broken:
+                return
+            from rich.text import Text
+
+            try:
+                console = self._rich()
+                console.print()
+                console.print(Text("Total", style="bold"))
+                for i, line in enumerate(lines):
+                    style = "green" if not bad else ("red" if i > 0 else "")
+                    console.print(Text("  " + line, style=style))
+                sys.stdout.flush()
+            except (SystemExit, BrokenPipeError):
+                self._broke()
+            return
+        self._write("\nTotal\n" + "".join(f"  {line}\n" for line in lines))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word if n == 1 else word + 's'}"
+
+
+def _without(message: str, target: str) -> str:
+    """An error message without the target's name it starts with."""
+    return message[len(target) + 2:] if message.startswith(target + ": ") else message
+
+
+def _progress(args, n: int):
+    """A progress bar on stderr, or None: only when stderr is a terminal, for two files or
+    more, and not with --no-progress."""
+    if n < 2 or args.no_progress or os.environ.get("TERM") == "dumb":
+        return None
+    try:
+        if sys.stderr is None or not sys.stderr.isatty():
+            return None
+    except (AttributeError, ValueError, OSError):
+        return None
+    return _Bar(n, color=args.color != "never" and not os.environ.get("NO_COLOR"))
+
+
+class _Bar:
+    """rich's progress bar, refreshed by hand (a refreshing thread would keep the check from
+    forking its workers): shown while a file is checked, taken down while output is
+    written (stdout and stderr may be the same terminal)."""
+
+    def __init__(self, total: int, color: bool) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        console = Console(stderr=True, no_color=None if color else True)
+        self.bar = Progress(TextColumn("derive"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.description}"), console=console,
+                            transient=True, auto_refresh=False, redirect_stdout=False,
+                            redirect_stderr=False)
+        self.task = self.bar.add_task("", total=total)
+        self.shown = False
+
+    def show(self, target: str, done: int) -> None:
+        self.bar.update(self.task, completed=done, description=target)
+        if not self.shown:
+            self.bar.start()
+            self.shown = True
+        self.bar.refresh()
+
+    def hide(self) -> None:
+        if self.shown:
+            self.bar.stop()
+            self.shown = False
 
 
 def broken_pipe(code: int) -> int:
@@ -330,41 +602,6 @@ def _silence(stream) -> None:
             os.close(null)
     except (OSError, ValueError, AttributeError):
         pass
-
-
-def _emit(reports, fmt: str, args) -> None:
-    if not reports:
-        return
-    if fmt == "json":
-        if len(reports) == 1:
-            print(reports[0].to_json())
-        else:
-            print(json.dumps({"schema": "derive.report-set/1",
-                              "ok": all(r.ok for r in reports),
-                              "reports": [r.to_dict() for r in reports]}, indent=2,
-                             ensure_ascii=False))
-        return
-    if fmt == "auto":
-        fmt = "terminal" if _use_color(args) else "plain"
-    if fmt == "terminal" and (args.no_color or os.environ.get("NO_COLOR")):
-        fmt = "plain"
-    if fmt == "terminal":
-        from rich.console import Console
-
-        from derive.render.terminal import print_rich
-
-        console = Console(width=args.width) if args.width else Console()
-        try:
-            for r in reports:
-                print_rich(r, console)
-        except SystemExit:  # rich's answer to a broken pipe (it points stdout at /dev/null)
-            raise BrokenPipeError("standard output was closed") from None
-        return
-    from derive.render import render
-
-    out = [render(r, fmt, width=args.width) for r in reports]
-    sys.stdout.write(("\n" if fmt != "github" else "").join(
-        o if o.endswith("\n") else o + "\n" for o in out))
 
 
 def run() -> NoReturn:

@@ -66,8 +66,11 @@ def located_errors(stderr: str) -> list[tuple[str, int, int, str]]:
 
 def _report(proc) -> dict:
     data = json.loads(proc.stdout)
-    assert data["schema"] == "derive.report/1", data.get("schema")
-    return data
+    assert data["schema"] == "derive.report/2", data.get("schema")
+    assert len(data["reports"]) == 1
+    report = data["reports"][0]
+    assert report["schema"] == "derive.report/1", report.get("schema")
+    return report
 
 
 def _verdicts(report: dict) -> list[tuple[str, list[str]]]:
@@ -253,7 +256,7 @@ def test_good_targets_are_still_checked_next_to_bad_ones(cli):
     lines = [s for s in proc.stderr.splitlines() if s.strip()]
     assert len(lines) == 2 and "missing.md" in lines[0] and "binary.md" in lines[1], lines
     data = json.loads(proc.stdout)
-    reports = data["reports"] if "reports" in data else [data]
+    reports = data["reports"]
     assert [r["source"] for r in reports] == ["good.md"]
     assert _verdicts(reports[0]) == [("claim", ["proved"]), ("definition", []),
                                       ("claim", ["proved"])]

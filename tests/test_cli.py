@@ -22,11 +22,24 @@ def run(*args, stdin: str | None = None, env: dict | None = None):
                           capture_output=True, text=True, cwd=ROOT, env=full_env, timeout=120)
 
 
+def one_report(stdout: str) -> dict:
+    """The one report of the command's JSON (schema derive.report/2) for one target."""
+    data = json.loads(stdout)
+    assert data["schema"] == "derive.report/2" and data["files"] == 1
+    (report,) = data["reports"]
+    assert report["schema"] == "derive.report/1"
+    return report
+
+
 def test_builtin_json_is_only_the_report():
     r = run("check", "softmax-cross-entropy", "--format", "json", "--no-cache")
     assert r.returncode == 1
     data = json.loads(r.stdout)
-    assert data["schema"] == "derive.report/1" and data["counts"]["refuted"] == 2
+    assert data["schema"] == "derive.report/2" and data["counts"]["refuted"] == 2
+    assert data["ok"] is False and data["exit_code"] == 1 and data["files"] == 1
+    assert data["problems"] == [{"source": "softmax-cross-entropy", "exit_code": 1,
+                                 "text": "✗ 2 refuted, 1 chain conditional"}]
+    assert one_report(r.stdout)["counts"]["refuted"] == 2
 
 
 def test_plain_output_when_piped_has_no_ansi_codes():
@@ -59,7 +72,7 @@ def test_exit_3_when_only_unknown(tmp_path):
     # true, but outside what the normaliser proves, and no counterexample exists
     f.write_text("$$\\log(e^{a} + e^{b}) = a + \\log(1 + e^{b - a})$$\n")
     r = run("check", str(f), "--format", "json", "--no-cache")
-    data = json.loads(r.stdout)
+    data = one_report(r.stdout)
     verdict = data["equations"][0]["links"][0]["verdict"]
     assert verdict in ("unknown", "proved")
     assert r.returncode == (3 if verdict == "unknown" else 0)
@@ -71,7 +84,7 @@ def test_exit_2_on_reading_errors_and_other_equations_still_checked(tmp_path):
     r = run("check", str(f), "--format", "json", "--no-cache")
     assert r.returncode == 2
     assert f"{f}:3:" in r.stderr and "Traceback" not in r.stderr
-    data = json.loads(r.stdout)
+    data = one_report(r.stdout)
     assert data["equations"][0]["links"][0]["verdict"] == "proved"
     assert data["equations"][1]["kind"] == "error"
 
@@ -90,7 +103,7 @@ def test_usage_error_exit_2():
 
 def test_stdin_and_directories(tmp_path):
     r = run("check", "-", "--format", "json", "--no-cache", stdin="$$2 a = a + a$$\n")
-    assert r.returncode == 0 and json.loads(r.stdout)["source"] == "<stdin>"
+    assert r.returncode == 0 and one_report(r.stdout)["source"] == "<stdin>"
     (tmp_path / "sub").mkdir()
     (tmp_path / "a.md").write_text("$$2 a = a + a$$\n")
     (tmp_path / "sub" / "b.md").write_text("$$2 a = a + 3 a$$\n")
@@ -153,7 +166,7 @@ def test_counterexamples_do_not_depend_on_the_hash_seed(name):
         r = run("check", path, "--format", "json", "--no-cache", "-j", "1",
                 env={"PYTHONHASHSEED": seed})
         assert r.returncode == 1, r.stderr
-        outs.append([link["counterexample"] for e in json.loads(r.stdout)["equations"]
+        outs.append([link["counterexample"] for e in one_report(r.stdout)["equations"]
                      for link in e.get("links", []) if link.get("counterexample")])
     assert outs[0] and outs[0] == outs[1] == outs[2]
 
@@ -242,7 +255,7 @@ def test_the_command_line_gives_the_library_s_verdicts():
     post = ROOT / "examples" / "softmax-cross-entropy.md"
     r = run("check", str(post), "--format", "json", "--no-cache")
     got = {(e["index"], link["position"]): link["verdict"]
-           for e in json.loads(r.stdout)["equations"] for link in e["links"]}
+           for e in one_report(r.stdout)["equations"] for link in e["links"]}
     want = {(e.index, link.position): link.verdict.value
             for e in derive.check(post).equations for link in e.links}
     assert got == want and list(got.values()).count("refuted") == 2

@@ -296,4 +296,6 @@ def test_a_worker_killed_during_the_check_is_a_clean_error(tmp_path):
     import json
 
     data = json.loads(r.stdout)  # the other target's report is still printed
-    assert data["source"] == "ok.md" and data["ok"] is True
+    assert [x["source"] for x in data["reports"]] == ["ok.md"]
+    assert data["reports"][0]["ok"] is True and data["exit_code"] == 2
+    assert [e["target"] for e in data["errors"]] == ["softmax-cross-entropy"]

@@ -133,7 +133,7 @@ def test_reading_errors_become_a_failing_item(pytester, post):
     (pytester.path / "bad.md").write_text(
         "# Notes\n\n$$a = \\frac{1}{$$\n\n$$(a + b)^2 = a^2 + 2ab + b^2$$\n", encoding="utf-8")
     (pytester.path / "latin1.md").write_bytes("$$x = \xe9$$\n".encode("latin-1"))
-    result = _run(pytester, "-v", "--derive", "bad.md", "latin1.md")
+    result = _run(pytester, "-v", "--derive", "bad.md", "--derive", "latin1.md")
     result.assert_outcomes(passed=1, failed=2)
     result.stdout.fnmatch_lines([
         "*bad.md::reading FAILED*", "*bad.md::eq2 PASSED*", "*latin1.md::reading FAILED*",
@@ -248,3 +248,114 @@ def test_assert_refuted():
 def test_explain_equation_is_empty_for_a_proved_equation():
     report = assert_holds(r"x + x = 2x")
     assert explain_equation(report.equations[0], report.source) == ""
+
+
+# ---------------------------------------------------------------------------
+# the plugin goes through derive.api, as the command line does
+
+
+NEEDS_SUM = "$$\\sum_{k=1}^K t_k y_i = y_i$$\n"  # conditional on Σ_k t_k = 1 unless declared
+SIDECAR = 'assumptions:\n  - "\\\\sum_{k=1}^{K} t_k = 1"\n'
+
+
+def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
+    env.pop("NO_COLOR", None)
+    return subprocess.run([sys.executable, "-m", "derive", "check", *args, "--no-cache"],
+                          cwd=cwd, capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_a_sidecar_counts_as_it_does_for_the_command_line(pytester, post):
+    (pytester.path / "notes.md").write_text(NEEDS_SUM, encoding="utf-8")
+    (pytester.path / "bare.md").write_text(NEEDS_SUM, encoding="utf-8")
+    (pytester.path / "notes.derive.yaml").write_text(SIDECAR, encoding="utf-8")
+    assert _cli(pytester.path, "notes.md").returncode == 0
+    assert _cli(pytester.path, "bare.md").returncode == 1
+    result = _run(pytester, "-v", "--derive", "notes.md", "--derive", "bare.md")
+    result.stdout.fnmatch_lines(["*bare.md::eq1 FAILED*", "*notes.md::eq1 PASSED*"])
+    result.assert_outcomes(passed=1, failed=1)
+
+
+def test_items_have_the_verdicts_of_the_command_line(pytester, post):
+    import json
+
+    (pytester.path / "notes.md").write_text(NEEDS_SUM, encoding="utf-8")
+    (pytester.path / "notes.derive.yaml").write_text(SIDECAR, encoding="utf-8")
+    cli = json.loads(_cli(pytester.path, "post.md", "notes.md", "--format", "json").stdout)
+    want = {f"{r['source']}::eq{e['index']}": all(
+                link["verdict"] == "proved" for link in e["links"])
+            and (e["chain"] is None or e["chain"]["verdict"] == "proved")
+            for r in cli["reports"] for e in r["equations"] if e["links"]}
+    result = _run(pytester, "-v", "-rA", "--derive", "post.md", "--derive", "notes.md")
+    got = {}
+    for line in result.stdout.lines:
+        for word in ("PASSED", "FAILED"):
+            if line.startswith(word + " "):
+                got[line.split()[1]] = word == "PASSED"
+    assert got == want and list(got.values()).count(False) == 1
+
+
+def test_a_bad_tool_derive_table_is_a_usage_error_naming_the_key(pytester, post):
+    pytester.makepyprojecttoml("[tool.derive]\nseed = -1\n")
+    result = _run(pytester, "--derive", "post.md")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "[tool.derive]: seed: must be from 0 to 4294967295" in result.stderr.str()
+
+
+def test_derive_takes_one_path_and_markdown_test_paths_are_checked(pytester, post):
+    pytester.makepyfile(test_plain="def test_plain():\n    pass\n")
+    (pytester.path / "notes.md").write_text("$$2 a = a + a$$\n", encoding="utf-8")
+    result = _run(pytester, "-v", "--derive", "post.md", "test_plain.py", "notes.md")
+    result.stdout.fnmatch_lines(["*test_plain.py::test_plain PASSED*"])
+    result.stdout.fnmatch_lines(["*notes.md::eq1 PASSED*"])
+    result.assert_outcomes(passed=9, failed=1)  # post.md's 8 items, notes.md's, test_plain
+
+
+def test_a_markdown_test_path_is_not_collected_without_derive(pytester, post):
+    pytester.makepyfile(test_plain="def test_plain():\n    pass\n")
+    result = _run(pytester, "test_plain.py")
+    result.assert_outcomes(passed=1)
+
+
+def test_the_derive_marker_selects_and_deselects(pytester, post):
+    pytester.makepyfile(test_plain="def test_plain():\n    pass\n")
+    only = _run(pytester, "--strict-markers", "-m", "derive", "test_plain.py",
+                "--derive", "post.md")
+    only.assert_outcomes(passed=7, failed=1, deselected=1)
+    without = _run(pytester, "--strict-markers", "-m", "not derive", "test_plain.py",
+                   "--derive", "post.md")
+    without.assert_outcomes(passed=1, deselected=8)
+    items, _ = pytester.inline_genitems(*PLUGIN, "--derive", "post.md", "test_plain.py")
+    marked = [item.nodeid for item in items if item.get_closest_marker("derive") is not None]
+    assert marked == [f"post.md::{n}" for n in CLAIMS]  # (and not test_plain)
+
+
+CHECK_LOG = """
+import os
+from derive import api
+
+_check = api.check
+
+def check(target, **kwargs):
+    with open(os.path.join({folder!r}, "checks.log"), "a") as log:
+        log.write(f"{{os.getpid()}} {{os.path.basename(os.fspath(target))}}\\n")
+    return _check(target, **kwargs)
+
+api.check = check
+"""
+
+
+@pytest.mark.parametrize("dist", ["load", "loadgroup", "loadscope", "loadfile"])
+def test_under_xdist_each_file_is_checked_once(pytester, post, dist):
+    pytest.importorskip("xdist")
+    (pytester.path / "again.md").write_text(POST, encoding="utf-8")
+    pytester.makeconftest(CHECK_LOG.format(folder=str(pytester.path)))
+    result = pytester.runpytest_subprocess(*PLUGIN, "-p", "no:cacheprovider", "-n", "2",
+                                           "--dist", dist, "--derive", "post.md",
+                                           "--derive", "again.md")
+    result.assert_outcomes(passed=14, failed=2)
+    checked = sorted(line.split()[1] for line in
+                     (pytester.path / "checks.log").read_text().splitlines())
+    assert checked == ["again.md", "post.md"]  # each file once, by one worker
+    assert "Traceback" not in result.stdout.str()

@@ -123,7 +123,7 @@ def test_the_command_line_reads_in_a_second_process_and_reports_as_with_one(tmp_
         r = _run(probe.replace("{extra}", extra))
         assert r.returncode == 0, r.stderr
         assert f"READER {other_reader} 1" in r.stderr
-        report = json.loads(r.stdout)
+        report = json.loads(r.stdout)["reports"][0]
         reports[extra] = [(link["verdict"], link["lhs"], link["rhs"], link["residual"])
                           for eq in report["equations"] for link in eq["links"]]
     auto, one = reports.values()

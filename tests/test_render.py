@@ -299,7 +299,8 @@ def test_all_proved_report() -> None:
 
 
 def test_dispatch() -> None:
-    assert set(FORMATS) == {"plain", "terminal", "json", "markdown", "html", "latex", "github"}
+    assert set(FORMATS) == {"plain", "terminal", "json", "markdown", "html", "latex", "github",
+                            "concise"}
     for fmt in FORMATS:
         out = render(REPORT, fmt, width=90, color=False)
         assert isinstance(out, str) and out
