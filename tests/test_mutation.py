@@ -73,12 +73,15 @@ from derive.parser import ParseError, parse_expression, split_top_level
 from derive.scope import ReadError
 from derive.syntax import (
     Add,
+    Apply,
     BigOp,
     Case,
     Deriv,
     Exp,
     Frac,
+    Func,
     Indicator,
+    Log,
     Mul,
     Neg,
     Node,
@@ -92,7 +95,7 @@ from derive.translate import Symbols
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "derive" / "library").glob("*.md")) + sorted(
-    (ROOT / "examples").glob("*.md"))
+    (ROOT / "examples").glob("*.md")) + [ROOT / "tests" / "data" / "notations" / "trig-primes.md"]
 TIMEOUT = 10.0
 SEED = 0
 
@@ -189,6 +192,10 @@ TWO = Num("2")
 
 # --------------------------------------------------------------------------- mutations
 
+_OTHER_FUNCTION = {"sin": "cos", "cos": "sin", "tan": "sin", "tanh": "sinh", "sinh": "cosh",
+                   "cosh": "sinh"}
+
+
 def mutations(tree: Node, pool: set[str]):
     """(operator, mutant tree) for every applicable mutation of ``tree``.
 
@@ -237,6 +244,24 @@ def mutations(tree: Node, pool: set[str]):
             yield "shift a sum limit", put(replace(node, lo=plus_one(node.lo)))
             yield "shift a sum limit", put(replace(node, hi=plus_one(node.hi, -1)))
             yield "shift a sum limit", put(replace(node, hi=plus_one(node.hi)))
+        if isinstance(node, Func) and node.name in _OTHER_FUNCTION:
+            yield "swap a function's name", put(replace(node, name=_OTHER_FUNCTION[node.name]))
+        if isinstance(node, Apply):
+            yield "add a prime", put(replace(node, primes=node.primes + 1))
+            if node.primes:
+                yield "drop a prime", put(replace(node, primes=node.primes - 1))
+        if isinstance(node, Log):
+            yield "log for exp", put(Exp(node.arg))
+        if isinstance(node, BigOp) and node.lo is not None:
+            yield "sum for product", put(replace(
+                node, kind="prod" if node.kind == "sum" else "sum"))
+        if isinstance(node, Deriv) and node.wrt and len(node.wrt[0].sub) == 1:
+            v = node.wrt[0]
+            for b in sorted(pool - {getattr(v.sub[0], "name", "")})[:1]:
+                yield "change the variable", put(replace(
+                    node, wrt=(replace(v, sub=(Sym(b),)),) + node.wrt[1:]))
+        if isinstance(node, Num) and node.text.isdigit():
+            yield "change a constant", put(Num(str(int(node.text) + 1)))
         if isinstance(node, Frac):
             yield "swap numerator and denominator", put(replace(node, num=node.den, den=node.num))
             yield "multiply by 2", put(replace(node, num=times(TWO, Paren(node.num)) if
@@ -879,6 +904,14 @@ def test_enough_mutants(mutant_rows):
     assert ops >= {"flip sign", "swap indices", "replace y_i by y_k", "drop an indicator",
                    "double an indicator", "change an exponent", "multiply by 2",
                    "shift a sum limit", "swap numerator and denominator", "drop a term"}, ops
+
+
+def test_every_operator_has_mutants():
+    """Mutation operators for every node kind, each with something to mutate."""
+    ops = {op for _, op, _ in mutant_jobs(None)}
+    assert ops >= {"swap a function's name", "add a prime", "drop a prime", "log for exp",
+                   "sum for product", "change the variable", "change a constant",
+                   "drop a factor", "negate an indicator"}, ops
 
 
 def test_no_false_mutant_is_proved(mutant_rows):
