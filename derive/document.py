@@ -135,6 +135,9 @@ def read_document(text: str, source: str = "<string>",
     raws = find_equations(_blank_front_matter(text, body_line))
     parsed: list[tuple[RawEquation, list | None, SourceError | None]] = []
     for raw in raws:
+        if raw.delimiter.startswith("error:"):  # math the Markdown reader could not reach
+            parsed.append((raw, None, _error(source, text, raw.offset, raw.delimiter[6:])))
+            continue
         if raw.delimiter.startswith("unclosed:"):
             opener = raw.delimiter[len("unclosed:"):]
             parsed.append((raw, None, _error(source, text, raw.offset - len(opener),

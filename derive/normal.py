@@ -102,6 +102,8 @@ def _sift(dep: list[sp.Expr], v: sp.Symbol, lo, hi, ranges: Ranges) -> sp.Expr |
 
 def _sum(body: sp.Expr, v: sp.Symbol, lo, hi, ranges: Ranges,
          original: sp.Expr | None = None) -> sp.Expr:
+    if _count(lo, hi) == 0:
+        return sp.Integer(0)  # a range empty for every size (K + 1..K): the empty sum
     inner = dict(ranges)
     inner[v] = (lo, hi)
     before = body
@@ -153,8 +155,10 @@ def _linear(e: sp.Expr, ranges: Ranges) -> sp.Expr:
         v, lo, hi = e.limits[0]
         inner = dict(ranges)
         inner[v] = (lo, hi)
-        body = _linear(e.function, inner)
         count = _count(lo, hi)
+        if count == 0:
+            return sp.Integer(1)  # the empty product
+        body = _linear(e.function, inner)
         if not _depends(body, v) and count is not None:
             return body ** count
         return sp.Product(body, (v, lo, hi))

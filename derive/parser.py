@@ -159,10 +159,13 @@ def tokenize(src: str) -> list[Token]:
             if d == "\\":
                 raise ParseError("a line break '\\\\' inside an equation", p)
             raise ParseError(f"unknown macro \\{d}", p)
-        if c.isdigit() or (c == "." and p + 1 < n and src[p + 1].isdigit()):
+        if c in _SUPERSCRIPTS:
+            raise ParseError(f"a Unicode superscript {c!r} is not read: write a power as "
+                             f"^{{{_SUPERSCRIPTS[c]}}}", p)
+        if _digit(c) or (c == "." and p + 1 < n and _digit(src[p + 1])):
             q = p
-            while q < n and (src[q].isdigit() or (
-                    src[q] == "." and q + 1 < n and src[q + 1].isdigit())):
+            while q < n and (_digit(src[q]) or (
+                    src[q] == "." and q + 1 < n and _digit(src[q + 1]))):
                 q += 1
             toks.append(Token("num", src[p:q], p))
             p = q
@@ -185,6 +188,14 @@ def tokenize(src: str) -> list[Token]:
         raise ParseError(f"unexpected character {c!r}", p)
     toks.append(Token("eof", "", n))
     return toks
+
+
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-"))
+
+
+def _digit(c: str) -> bool:
+    """An ASCII digit: str.isdigit also takes ², ³ and other scripts' digits."""
+    return "0" <= c <= "9"
 
 
 def _skip_group(src: str, q: int, start: int) -> int:
