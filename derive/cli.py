@@ -324,22 +324,25 @@ def cmd_check(args) -> int:
     api.SHORT_LIVED_PROCESS = True  # this process ends when the reports are out
     out = _Output(args, len(targets))
     reports, unchecked = [], []  # unchecked: (target, message) for what could not be checked
-    for t, message in targets:
-        out.checking(t)
-        if message is None:
-            try:
-                report = api.check(t, seed=args.seed, timeout=args.timeout or None,
-                                   jobs=args.jobs, cache=not args.no_cache)
-            except InputError as exc:
-                message = str(exc)
-            except WorkerDied as exc:  # killed (out of memory, a signal): this target is unchecked
-                message = f"{t}: {exc}; the check of this target did not finish (try -j 1)"
-            else:
-                reports.append(report)
-                out.report(report)
-                continue
-        unchecked.append((t, message))
-        out.stderr([f"derive: {message}"])
+    try:
+        for t, message in targets:
+            out.checking(t)
+            if message is None:
+                try:
+                    report = api.check(t, seed=args.seed, timeout=args.timeout or None,
+                                       jobs=args.jobs, cache=not args.no_cache)
+                except InputError as exc:
+                    message = str(exc)
+                except WorkerDied as exc:  # killed (out of memory, a signal): not checked
+                    message = f"{t}: {exc}; the check of this target did not finish (try -j 1)"
+                else:
+                    reports.append(report)
+                    out.report(report)
+                    continue
+            unchecked.append((t, message))
+            out.stderr([f"derive: {message}"])
+    finally:  # (an interrupt too: the bar is taken down and the cursor shown again)
+        out.pause()
     codes = [r.exit_code for r in reports]
     if unchecked or EXIT_ERROR in codes:
         code = EXIT_ERROR
@@ -398,7 +401,7 @@ class _Output:
     def stderr(self, lines: list[str]) -> None:
         if not lines or sys.stderr is None:
             return
-        self._pause()
+        self.pause()
         try:
             for line in lines:
                 print(line, file=sys.stderr)
@@ -406,7 +409,7 @@ class _Output:
         except BrokenPipeError:
             _silence(sys.stderr)
 
-    def _pause(self) -> None:
+    def pause(self) -> None:
         if self.progress is not None:
             self.progress.hide()
 
@@ -425,7 +428,7 @@ class _Output:
         return self.console
 
     def report(self, report) -> None:
-        self._pause()
+        self.pause()
         first = not self.reports
         self.reports += 1
         fmt = self.fmt
@@ -462,7 +465,7 @@ class _Output:
         self.stderr(lines)
 
     def finish(self, reports, unchecked, code: int) -> None:
-        self._pause()
+        self.pause()
         fmt = self.fmt
         if fmt == "json":
             if self.json is not None:

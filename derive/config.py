@@ -48,7 +48,7 @@ def find(start: str | os.PathLike | None = None) -> Path | None:
         try:
             tool = _parse(candidate, text).get("tool", {})
         except ConfigError:
-            if _TABLE.search(text):  # derive's own table is in a file that is not TOML
+            if re.search(_TABLE, text, re.MULTILINE):  # derive's table, in a file not TOML
                 raise
             continue
         if isinstance(tool, dict) and "derive" in tool:
@@ -56,10 +56,13 @@ def find(start: str | os.PathLike | None = None) -> Path | None:
     return None
 
 
-_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*derive\b", re.MULTILINE)  # [tool.derive]
-_DOTTED = re.compile(r"^\s*tool\s*(\.\s*derive\b|=)", re.MULTILINE)  # tool.derive.x = …
-_TOOL = re.compile(r"^\s*\[\s*tool\s*\]", re.MULTILINE)  # [tool], then derive = {…}
-_KEY = re.compile(r"^\s*derive\s*[.=]", re.MULTILINE)
+_TABLE = r"^\s*\[\s*tool\s*\.\s*derive\b"  # [tool.derive], [tool.derive.x]
+_PATTERNS = (
+    _TABLE,
+    r"^\s*tool\s*(\.\s*derive\b|=)",  # tool.derive.x = …, tool = {…} at the top level
+    r"^\s*\[\s*tool\s*\]",  # [tool], with …
+    r"^\s*derive\s*[.=]",  # … derive = {…} under it
+)
 
 
 def _may_have_table(text: str) -> bool:
@@ -67,8 +70,8 @@ def _may_have_table(text: str) -> bool:
     names a script `derive = …`, which is no table)."""
     if "derive" not in text:
         return False
-    return bool(_TABLE.search(text) or _DOTTED.search(text)
-                or (_TOOL.search(text) and _KEY.search(text)))
+    table, dotted, tool, key = (re.search(p, text, re.MULTILINE) for p in _PATTERNS)
+    return bool(table or dotted or (tool and key))
 
 
 def _toml():
