@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""derive's benchmarks (a script, not a test): prints a table with targets and PASS/FAIL.
+r"""derive's benchmarks (a script, not a test): prints a table with targets and PASS/FAIL.
 
 The machine these run on is small and noisy, so every timing is a RATIO of commands
 run alternately, each a fresh process (cold), and the median over the runs is shown:
@@ -15,6 +15,12 @@ run alternately, each a fresh process (cold), and the median over the runs is sh
       ``sympy.simplify(lhs − rhs) == 0`` on the same grounded sides
   (e) gradcheck: the numeric gradient check for K = 10 … 10⁴
   (f) a warm cache hit against the floor
+  (g) equation count: 250, 2000 and 10,000 trivial equations (x_1 + 7 = 7 + x_1 and the
+      like), time − floor of each against 250's (linear: 2000 within 10× of 250)
+  (h) peak memory (max RSS) of checking ``\sum_{k=1}^{10^{9}} t_k = 0`` under
+      ``--timeout 5``, against the floor's
+  (i) the independent evaluator's veto on the post: in-process time per link, and the
+      check with and without it
 
     python benchmarks/bench.py            # 9 alternating runs of each command
     python benchmarks/bench.py --quick    # 3 runs, shorter limits
@@ -377,6 +383,76 @@ def bench_warm(runs: int, folder: Path) -> None:
 
 # --------------------------------------------------------------------------- main
 
+def trivial_equations(n: int) -> str:
+    """n true one-line equations of the kind a long document has many of."""
+    out = []
+    for i in range(n):
+        a, k = i % 9 + 1, i % 7 + 1
+        out.append(f"$$x_{{{k}}} + {a} = {a} + x_{{{k}}}$$\n")
+    return "\n".join(out)
+
+
+def bench_equation_count(runs: int, folder: Path) -> None:
+    env = environment()
+    sizes = (250, 2000, 10_000)
+    cmds = {"floor": FLOOR}
+    for n in sizes:
+        path = folder / f"eq{n}.md"
+        path.write_text(trivial_equations(n), encoding="utf-8")
+        cmds[str(n)] = derive_cmd("check", str(path), "--format", "json", "--no-cache")
+    times = alternate(cmds, max(1, min(runs, 3)), env)
+    floor = statistics.median(times["floor"])
+    work = {n: statistics.median(times[str(n)]) - floor for n in sizes}
+    base = work[250]
+    for n in sizes:
+        ratio = work[n] / base if base > 0 else float("inf")
+        target = {2000: "<= 10x", 10_000: "<= 60 s"}.get(n, "")
+        ok = ratio <= 10 if n == 2000 else (work[n] + floor) <= 60 if n == 10_000 else None
+        add("g", f"{n:,} equations: time - floor against 250's",
+            f"{ratio:.1f}x ({work[n] + floor:.1f} s in all)", target,
+            mark(ok) if ok is not None else "-")
+
+
+def bench_memory(folder: Path) -> None:
+    import resource  # noqa: F401 - POSIX only, as the rest of the benchmarks
+
+    path = folder / "huge.md"
+    path.write_text("$$\\sum_{k=1}^{10^{9}} t_k = 0$$\n", encoding="utf-8")
+
+    def peak(cmd: list[str]) -> float:
+        probe = [sys.executable, "-c",
+                 "import resource, subprocess, sys; subprocess.run(sys.argv[1:]); "
+                 "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)", *cmd]
+        out = subprocess.run(probe, capture_output=True, text=True, env=environment())
+        return int(out.stdout.strip().splitlines()[-1]) / 1024  # MiB
+
+    floor = peak(FLOOR)
+    used = peak(derive_cmd("check", str(path), "--format", "json", "--no-cache",
+                           "--timeout", "5", "-j", "1"))
+    add("h", "peak memory, Σ_{k=1}^{10^9} t_k = 0 (--timeout 5)",
+        f"{used:.0f} MiB (floor {floor:.0f} MiB)", "< 1024 MiB", mark(used < 1024))
+
+
+def bench_veto() -> None:
+    import derive
+    from derive import checker
+
+    def once() -> float:
+        t0 = time.perf_counter()
+        derive.check(str(POST), jobs=1, cache=False)
+        return time.perf_counter() - t0
+
+    once()  # warm sympy's caches alike for both
+    with_veto = statistics.median(once() for _ in range(3))
+    saved = checker.EquationChecker._veto
+    checker.EquationChecker._veto = lambda self, d, written, label: d  # measured, not shipped
+    without = statistics.median(once() for _ in range(3))
+    checker.EquationChecker._veto = saved
+    links = len(derive.check(str(POST), jobs=1, cache=False).links)
+    add("i", "the post in-process, with the veto / without",
+        f"{ms(with_veto)} / {ms(without)} ({ms((with_veto - without) / links)} a link)", "", "-")
+
+
 def machine() -> str:
     cpu = "?"
     try:
@@ -402,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--runs", type=int, default=None, help="alternating runs per command (9)")
     p.add_argument("--quick", action="store_true", help="3 runs, shorter limits")
-    p.add_argument("--only", default="abcdef", help="sections to run, e.g. a,c,f")
+    p.add_argument("--only", default="abcdefghi", help="sections to run, e.g. a,c,f")
     p.add_argument("--naive-limit", type=float, default=None,
                    help="time limit per link for the naive baseline (30 s; 5 s with --quick)")
     args = p.parse_args(argv)
@@ -423,11 +499,17 @@ def main(argv: list[str] | None = None) -> int:
             bench_scaling(runs, folder)
         if "f" in only:
             bench_warm(runs, folder)
+        if "g" in only:
+            bench_equation_count(runs, folder)
+        if "h" in only:
+            bench_memory(folder)
+        if "i" in only:
+            bench_veto()
         if "d" in only:  # in-process work last: it must not disturb the cold runs
             bench_naive(limit, show_links=True)
         if "e" in only:
             bench_gradcheck(3 if args.quick else 5)
-    order = "abcdef"
+    order = "abcdefghi"
     rows.sort(key=lambda r: order.index(r[0]) if r[0] else -1)
     w = [max(len(r[i]) for r in rows) for i in range(4)]
     print()

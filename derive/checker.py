@@ -48,7 +48,7 @@ from derive.translate import Symbols, Translator
 
 ENGINE = "derive-engine/1"
 MAX_RULE_COMPARISONS = 4  # symbolic comparisons per link when naming its rule
-VETO_POINTS = 12  # points at which the independent evaluator re-checks each proof
+VETO_POINTS = 6  # points at which the independent evaluator re-checks each proof
 # failures inside sympy or the engine: reported on the link or equation, never a traceback
 ENGINE_FAILURES = (RecursionError, MemoryError, ArithmeticError, TypeError, ValueError,
                    AttributeError, KeyError, IndexError, NotImplementedError, NameError,

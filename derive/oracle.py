@@ -68,6 +68,7 @@ from derive.syntax import (
     Paren,
     Pow,
     Sym,
+    walk,
 )
 
 #: sizes every judgement visits: K = 1 and sizes well above derive's own search range
@@ -353,6 +354,18 @@ class Evaluator:
         return _mp(self.point.value(name))
 
     def _bigop(self, node: BigOp, env: Env, local: dict[str, Value]) -> Value:
+        # a sum's value depends only on the letters it uses: Σ_j e^{z_j} inside y_k is
+        # computed once per point, not once per k (the memo is dropped with every override)
+        uses = _letters_used(node)
+        memo_key = ("bigop", id(node), id(env),
+                    tuple((x, local[x]) for x in uses if x in local))
+        if memo_key in self.memo:
+            return self.memo[memo_key]
+        value = self._bigop_terms(node, env, local)
+        self.memo[memo_key] = value
+        return value
+
+    def _bigop_terms(self, node: BigOp, env: Env, local: dict[str, Value]) -> Value:
         if node.index is None or node.lo is None or node.hi is None:
             raise Cannot("a sum or product without limits")
         lo = _as_int(self.ev(node.lo, env, local), "a lower limit")
@@ -415,6 +428,26 @@ class Evaluator:
         if len(keys) == 1:
             return mpmath.diff(f, starts[0], orders[0])
         return mpmath.diff(f, tuple(starts), tuple(orders))
+
+
+def _letters_used(node: Node) -> tuple[str, ...]:
+    """Every plain letter a tree mentions (names, subscripts, cases, indicators), sorted;
+    kept on the tree itself (trees never change)."""
+    found = node.__dict__.get("_oracle_letters")
+    if found is None:
+        out: set[str] = set()
+        for n in walk(node):
+            if isinstance(n, Sym):
+                out.add(n.name)
+                if n.case is not None:
+                    out.update((n.case.left, n.case.right))
+            elif isinstance(n, Indicator):
+                out.update((n.case.left, n.case.right))
+            elif isinstance(n, Apply):
+                out.add(n.func.name)
+        found = tuple(sorted(out))
+        object.__setattr__(node, "_oracle_letters", found)
+    return found
 
 
 def evaluate(node: Node, env: Env, point: Point, dps: int = LOW_DPS) -> tuple[Value, Value, bool]:
