@@ -144,8 +144,8 @@ def bench_cold(runs: int) -> None:
 
 def auto_jobs_of(path: Path) -> int:
     """The processes ``-j auto`` (the command line's default) uses for a document here."""
-    from derive.document import read_document
-    from derive.parallel import auto_jobs
+    from derive.app.parallel import auto_jobs
+    from derive.reading.document import read_document
 
     return auto_jobs(read_document(path.read_text(encoding="utf-8"), str(path)))
 
@@ -153,7 +153,7 @@ def auto_jobs_of(path: Path) -> int:
 # --------------------------------------------------------------------------- (c)
 
 def repeated(times: int) -> str:
-    from derive.frontmatter import split_front_matter
+    from derive.reading.frontmatter import split_front_matter
 
     text = POST.read_text(encoding="utf-8")
     _, body_line = split_front_matter(text)
@@ -214,7 +214,7 @@ def bench_scaling(runs: int, folder: Path) -> None:
 
 def claim_links(doc, symbols):
     """(label, lhs, rhs) grounded, for every link derive checks, in derive's order."""
-    from derive.checker import EquationChecker
+    from derive.engine.check import EquationChecker
 
     out = []
     for eq in doc.equations:
@@ -241,7 +241,7 @@ def naive_prove(expr, limit: float):
     """``sympy.simplify(expr) == 0``: True, False, None (time limit) or the error's name."""
     import sympy
 
-    from derive.checker import TimeLimit, time_limit
+    from derive.engine.check import TimeLimit, time_limit
 
     try:
         with time_limit(limit):
@@ -255,9 +255,9 @@ def naive_prove(expr, limit: float):
 def bench_naive(limit: float, show_links: bool) -> None:
     from sympy.core.cache import clear_cache
 
-    from derive.checker import check_document
-    from derive.document import read_document
-    from derive.translate import Symbols
+    from derive.engine.check import check_document
+    from derive.engine.translate import Symbols
+    from derive.reading.document import read_document
 
     text = POST.read_text(encoding="utf-8")
     doc = read_document(text, str(POST))
@@ -325,7 +325,7 @@ def bench_naive(limit: float, show_links: bool) -> None:
 # --------------------------------------------------------------------------- (e)
 
 def bench_gradcheck(reps: int) -> None:
-    from derive.gradcheck import gradient_check
+    from derive.engine.gradcheck import gradient_check
 
     gradient_check(10)  # numpy's first-use costs
     print("\n(e) gradcheck: y − t against central differences of C, all K indices, h = 1e-6")
@@ -368,7 +368,8 @@ def bench_warm(runs: int, folder: Path) -> None:
                if line.startswith("import time:") and line.count("|") == 2}
     sympy_free = "sympy" not in modules
     direct = [sys.executable, "-c",
-              "from derive.api import read_source; from derive.cache import cached_check_text; "
+              "from derive.app.api import read_source; "
+              "from derive.app.cache import cached_check_text; "
               f"print(cached_check_text(read_source({str(POST)!r}), {str(POST)!r}).to_json())"]
     t = alternate({"floor": FLOOR, "warm": warm, "direct": direct}, runs, env)
     r = median_ratio(t["warm"], t["floor"])
@@ -377,7 +378,7 @@ def bench_warm(runs: int, folder: Path) -> None:
         f"{'not imported' if sympy_free else 'IMPORTED'})", "≤ 0.35, no sympy",
         mark(r <= 0.35 and sympy_free))
     r = median_ratio(t["direct"], t["floor"])
-    add("f", "warm cache via derive.cache.cached_check_text / floor",
+    add("f", "warm cache via derive.app.cache.cached_check_text / floor",
         f"{r:.2f}×  ({ms(statistics.median(t['direct']))})", "≤ 0.35", mark(r <= 0.35))
 
 
@@ -435,7 +436,7 @@ def bench_memory(folder: Path) -> None:
 
 def bench_veto() -> None:
     import derive
-    from derive import checker
+    from derive.engine import check as checker
 
     def once() -> float:
         t0 = time.perf_counter()

@@ -17,7 +17,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 from derive.errors import InputError
-from derive.model import (
+from derive.report.model import (
     Assumption,
     Chain,
     Counterexample,
@@ -37,27 +37,27 @@ __all__ = [
 
 def check(target, **options) -> Report:
     """Check a built-in derivation by name, or a Markdown file by path (``-`` is stdin)."""
-    from derive.api import check as _check
+    from derive.app.api import check as _check
 
     return _check(target, **options)
 
 
 def check_text(markdown: str, source: str = "<string>", **options) -> Report:
     """Check the display equations of a Markdown text."""
-    from derive.api import check_text as _check_text
+    from derive.app.api import check_text as _check_text
 
     return _check_text(markdown, source, **options)
 
 
 def builtins() -> list[str]:
     """The names of the built-in derivations."""
-    from derive.registry import names
+    from derive.app.registry import names
 
     return names()
 
 
 def load_ipython_extension(ipython) -> None:  # pragma: no cover - exercised in the notebook test
     """`%load_ext derive`: register the %derive and %%derive magics."""
-    from derive.notebook import load_ipython_extension as _load
+    from derive.integrations.notebook import load_ipython_extension as _load
 
     _load(ipython)

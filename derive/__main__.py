@@ -1,5 +1,5 @@
 """``python -m derive``: the same as the ``derive`` command."""
 
-from derive.cli import run
+from derive.app.cli import run
 
 run()

@@ -1,7 +1,7 @@
 """Errors about the input as a whole (a missing file, bytes that are not text).
 
 Problems inside a document are never exceptions: they are located
-:class:`~derive.model.SourceError` values in the report.
+:class:`~derive.report.model.SourceError` values in the report.
 """
 
 from __future__ import annotations

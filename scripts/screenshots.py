@@ -99,7 +99,7 @@ def chromium() -> str | None:
 def report_html() -> str:
     """The HTML page of the built-in post, as `derive check --format html` writes it."""
     import derive
-    from derive.render import render
+    from derive.report.render import render
 
     return render(derive.check("softmax-cross-entropy"), "html")
 

@@ -125,10 +125,10 @@ def test_json_fields(post_report):
 
 def _exact_side(report, eq_index, side, cx):
     """Evaluate one side at a counterexample exactly (sympy, K fixed, sums expanded)."""
-    from derive.checker import EquationChecker
-    from derive.document import read_document
-    from derive.registry import post_text
-    from derive.translate import Symbols
+    from derive.app.registry import post_text
+    from derive.engine.check import EquationChecker
+    from derive.engine.translate import Symbols
+    from derive.reading.document import read_document
 
     text, rules = post_text()
     doc = read_document(text, "softmax-cross-entropy", builtin_rules=rules)
@@ -169,7 +169,7 @@ def test_chain_7_residual_is_the_sum_of_its_links(post_report):
 
 def _chain_7(monkeypatch, drop_link_residuals: bool):
     import derive
-    from derive import checker
+    from derive.engine import check as checker
 
     folded = []
     fold_back = checker._fold_back

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 import derive
-from derive import cache
-from derive.model import (
+from derive.app import cache
+from derive.report.model import (
     Assumption,
     Chain,
     Counterexample,
@@ -55,13 +55,13 @@ def _no_seconds(data):
 def _same(a: Report, b: Report) -> None:
     assert cache.without_seconds(a) == cache.without_seconds(b)
     assert _no_seconds(a.to_dict()) == _no_seconds(b.to_dict())
-    from derive.render import render
+    from derive.report.render import render
 
     assert render(a, "plain") == render(b, "plain")
 
 
 def _doc(text: str, source: str = "notes.md"):
-    from derive.document import read_document
+    from derive.reading.document import read_document
 
     return read_document(text, source)
 
@@ -103,7 +103,7 @@ def test_report_round_trips_field_for_field():
     assert back.equations[1].links[1].verdict is Verdict.REFUTED
     assert back.equations[1].links[2].needs == NEEDS
     assert back.equations[1].chain.counterexample.values["z"] == [0, 0.5]
-    from derive.render import FORMATS, render
+    from derive.report.render import FORMATS, render
 
     for fmt in FORMATS:
         assert render(back, fmt) == render(HANDBUILT, fmt)
@@ -146,12 +146,12 @@ def test_the_post_still_has_its_two_refuted_links():
 def test_a_hit_does_not_run_the_checker(monkeypatch):
     doc = _doc(TRUE_DOC)
     cold = cache.cached_check(doc, seed=0, timeout=20.0, jobs=1)
-    import derive.checker
+    import derive.engine.check
 
     def boom(*a, **k):
         raise AssertionError("the checker ran on a cache hit")
 
-    monkeypatch.setattr(derive.checker, "check_document", boom)
+    monkeypatch.setattr(derive.engine.check, "check_document", boom)
     assert cache.cached_check(doc, seed=0, timeout=20.0, jobs=1) == cold
 
 
@@ -178,8 +178,8 @@ def test_everything_that_can_change_a_report_changes_the_key():
 def test_builtin_rules_and_title_are_part_of_the_key():
     from dataclasses import replace
 
-    from derive import registry
-    from derive.document import read_document
+    from derive.app import registry
+    from derive.reading.document import read_document
 
     text, rules = registry.post_text()
     plain = read_document(text, "softmax-cross-entropy")
@@ -191,7 +191,7 @@ def test_builtin_rules_and_title_are_part_of_the_key():
 
 def test_a_builtin_is_looked_up_before_it_is_read(monkeypatch):
     first = derive.check("softmax-cross-entropy", cache=True)  # a miss: read, checked, stored
-    from derive import document
+    from derive.reading import document
 
     def no_reading(*args, **kwargs):
         raise AssertionError("a cache hit read the document")
@@ -202,7 +202,7 @@ def test_a_builtin_is_looked_up_before_it_is_read(monkeypatch):
 
 
 def test_a_builtin_s_rules_and_title_are_part_of_its_key(monkeypatch):
-    from derive import registry
+    from derive.app import registry
 
     derive.check("softmax-cross-entropy", cache=True)
     monkeypatch.setattr(registry, "POST_TITLE", "Another title")
@@ -368,14 +368,14 @@ def test_a_warm_cli_run_imports_no_sympy(tmp_path):
     warm = _cli("check", target, "--format", "json", cache_dir=tmp_path / "c", importtime=True)
     assert warm.returncode == 1
     modules = _imports(warm.stderr)
-    assert "derive.cache" in modules  # the marker: the cache was consulted
+    assert "derive.app.cache" in modules  # the marker: the cache was consulted
     assert not {m for m in modules if m == "sympy" or m.startswith(("sympy.", "mpmath"))}
     assert _no_seconds(json.loads(warm.stdout)) == _no_seconds(json.loads(cold.stdout))
 
 
 def test_importing_the_cache_costs_no_sympy():
-    code = ("import sys, derive.cache; "
-            "print('sympy' in sys.modules, 'derive.checker' in sys.modules)")
+    code = ("import sys, derive.app.cache; "
+            "print('sympy' in sys.modules, 'derive.engine.check' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert out.stdout.split() == ["False", "False"]
@@ -481,7 +481,7 @@ def test_decided_verdicts_and_a_mathematical_unknown_are_stored():
 def test_a_real_engine_failure_is_not_replayed(monkeypatch):
     """A MemoryError under one run's limits is reported for that run only: the next run
     checks again (and gets the real verdict)."""
-    from derive import checker
+    from derive.engine import check as checker
 
     real = checker._check_link
 
@@ -526,8 +526,9 @@ def test_the_fingerprint_covers_python_and_mpmath(monkeypatch):
 
 
 def test_the_fingerprint_costs_no_import():
-    code = ("import sys, derive.cache as c; c.engine_fingerprint(); "
-            "print(sorted(m for m in ('sympy', 'mpmath', 'derive.checker') if m in sys.modules))")
+    code = ("import sys, derive.app.cache as c; c.engine_fingerprint(); "
+            "print(sorted(m for m in ('sympy', 'mpmath', 'derive.engine.check') "
+            "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
     assert out.stdout.strip() == "[]", out.stderr

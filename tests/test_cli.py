@@ -221,7 +221,7 @@ def _freeze_count(call: str) -> int:
 
 
 def test_the_engine_import_pauses_the_collector_only_for_the_command_line():
-    probe = ("import gc, derive.api as api\n"
+    probe = ("import gc, derive.app.api as api\n"
              "seen = []\n"
              "gc.callbacks.append(lambda phase, info: seen.append(phase))\n"
              "api.SHORT_LIVED_PROCESS = {flag}\n"
@@ -240,12 +240,12 @@ def test_the_engine_import_pauses_the_collector_only_for_the_command_line():
 
 def test_the_command_line_freezes_the_gc_after_loading_the_engine_and_a_library_does_not():
     post = str(ROOT / "examples" / "softmax-cross-entropy.md")
-    cli = (f"from derive.cli import main\n"
+    cli = (f"from derive.app.cli import main\n"
            f"main(['check', {post!r}, '--format', 'json', '--no-cache'])")
     assert _freeze_count(cli) > 10_000  # sympy's objects, frozen out of the collector
     library = f"import derive\nderive.check({post!r})"
     assert _freeze_count(library) == 0  # a library user's process is left alone
-    nothing = "from derive.cli import main\nmain(['list'])"
+    nothing = "from derive.app.cli import main\nmain(['list'])"
     assert _freeze_count(nothing) == 0  # no engine, nothing to freeze
 
 
@@ -285,7 +285,7 @@ if {hook}:
     import atexit
     atexit.register(lambda: sys.__stderr__.write("hook ran\\n"))
 sys.argv = ["derive", *{args!r}]
-from derive.cli import run
+from derive.app.cli import run
 run()
 """
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from derive import api
+from derive.app import api
 from derive.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -173,7 +173,7 @@ def test_bad_option_values_are_usage_errors(tmp_path, args, message):
 
 
 def test_the_option_checks_in_process():
-    from derive.cli import main
+    from derive.app.cli import main
 
     assert main(["check", "softmax-cross-entropy", "--timeout", "nan"]) == 2
     assert main(["check", "softmax-cross-entropy", "--width", "0"]) == 2
@@ -194,7 +194,7 @@ def test_good_option_values_at_the_edges_are_accepted(tmp_path):
 # the program as its console script runs it, leaving through os._exit or the usual exit
 PIPE_PROBE = """
 import sys
-from derive import cli
+from derive.app import cli
 cli._may_leave_at_once = lambda: {at_once}
 sys.argv = ["derive", *{args!r}]
 cli.run()
@@ -267,7 +267,8 @@ def test_head_of_many_refuted_documents_exits_non_zero(tmp_path):
 
 KILL_PROBE = """
 import os, signal, sys, time
-from derive import checker, cli
+from derive.engine import check as checker
+from derive.app import cli
 
 parent, original = os.getpid(), checker.check_equation
 

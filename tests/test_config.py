@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from derive import config
+from derive.app import config
 from derive.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +122,7 @@ def test_the_toml_reader_is_imported_only_when_a_check_finds_a_table(project):
         assert r.stdout.strip().splitlines()[-1] == want, r.stderr
     # a pyproject.toml without the table is not parsed at all
     (project / "pyproject.toml").write_text('[project]\nname = "derive-notes"\n')
-    code = ("import sys; from derive import config; assert config.load() == {}; "
+    code = ("import sys; from derive.app import config; assert config.load() == {}; "
             "print('tomllib' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True,
                        text=True, env=env, timeout=120)

@@ -120,7 +120,7 @@ def test_only_the_command_line_defers_it():
     probe = ("import sys\n{call}\n"
              "m = sys.modules.get('sympy.tensor.tensor')\n"
              "print(type(m).__name__, 'sympy.combinatorics' in sys.modules)\n")
-    cli = (f"from derive.cli import main\n"
+    cli = (f"from derive.app.cli import main\n"
            f"main(['check', {post!r}, '--format', 'json', '--no-cache', '-j', '1'])")
     assert _run(probe.format(call=cli)).splitlines()[-1] == "_DeferredModule False"
     library = f"import derive\nderive.check({post!r})"

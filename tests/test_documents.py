@@ -9,7 +9,7 @@ import pytest
 from conftest import DATA, EXAMPLES, ROOT, link
 
 import derive
-from derive.frontmatter import parse_yaml, split_front_matter
+from derive.reading.frontmatter import parse_yaml, split_front_matter
 
 NOTATIONS = sorted((DATA / "notations").glob("*.md"))
 LIBRARY = sorted((ROOT / "derive" / "library").glob("*.md"))

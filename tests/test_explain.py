@@ -9,7 +9,7 @@ import pytest
 from conftest import EXAMPLES, link
 
 import derive
-from derive.render import render
+from derive.report.render import render
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "post-plain-100.txt"
 

@@ -7,8 +7,8 @@ import itertools
 import pytest
 import sympy as sp
 
-from derive.normal import log_of, split_logs, summation
-from derive.translate import delta
+from derive.engine.normal import log_of, split_logs, summation
+from derive.engine.translate import delta
 
 i, j = sp.Symbol("i", integer=True), sp.Symbol("j", integer=True)
 k1, k2 = sp.Dummy("k", integer=True), sp.Dummy("k", integer=True)

@@ -1,6 +1,6 @@
 """Fuzzing the reader and the checker with hypothesis: never a traceback.
 
-Whatever the input, reading (:func:`derive.document.read_document`) and checking
+Whatever the input, reading (:func:`derive.reading.document.read_document`) and checking
 (:func:`derive.check_text`) must return: a problem in the text comes back as an
 equation of kind ``"error"`` (or a document-level error) with a line and a column
 inside the text, never as an exception.
@@ -8,7 +8,7 @@ inside the text, never as an exception.
 Inputs:
 
 * token soup: random strings of the grammar's own tokens
-  (:data:`derive.parser.TOKEN_SAMPLES`) wrapped in ``$$…$$``, one or several per
+  (:data:`derive.reading.parser.TOKEN_SAMPLES`) wrapped in ``$$…$$``, one or several per
   document, sometimes after front matter;
 * grammar-shaped expressions (sums, fractions, exponentials, indicators, derivatives
   of the softmax family) so that the checker itself runs, not only the parser;
@@ -28,11 +28,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import derive
-from derive.api import read_source
-from derive.document import read_document
+from derive.app.api import read_source
 from derive.errors import InputError
-from derive.model import SourceError
-from derive.parser import TOKEN_SAMPLES
+from derive.reading.document import read_document
+from derive.reading.parser import TOKEN_SAMPLES
+from derive.report.model import SourceError
 
 SCALE = max(1, int(os.environ.get("DERIVE_FUZZ_SCALE", "1")))
 RANDOM = bool(os.environ.get("DERIVE_FUZZ_RANDOM"))

@@ -10,7 +10,7 @@ of a true rewrite's right side (swap a function name, add or drop a prime, shift
 limit by one, flip a sign, drop a term, change an index, …). Each pair is a small
 Markdown document with the definitions it may use, checked with ``derive.check_text``.
 
-For every link derive reports ``proved``, the oracle (:mod:`derive.oracle`, which
+For every link derive reports ``proved``, the oracle (:mod:`derive.engine.oracle`, which
 evaluates the surface tree directly and shares no code with sympy or the normaliser) must
 not say ``disagree``. The oracle must also never say ``disagree`` on a true rewrite (a
 check of the oracle itself).
@@ -29,10 +29,10 @@ from dataclasses import dataclass, field, fields, replace
 import pytest
 
 import derive
-from derive.document import read_document
-from derive.oracle import judge
-from derive.parser import ParseError, parse_expression
-from derive.syntax import (
+from derive.engine.oracle import judge
+from derive.reading.document import read_document
+from derive.reading.parser import ParseError, parse_expression
+from derive.reading.syntax import (
     Add,
     Apply,
     BigOp,
@@ -464,7 +464,7 @@ def _assert_sound(counts: Counts) -> None:
 
 def test_generator_covers_every_node_kind():
     """The generated documents use every node kind the reader produces."""
-    from derive.syntax import walk
+    from derive.reading.syntax import walk
 
     seen: set[str] = set()
     for text, *_ in pairs(300, 3):

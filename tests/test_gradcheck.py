@@ -6,7 +6,7 @@ import pytest
 
 np = pytest.importorskip("numpy")
 
-from derive.gradcheck import gradient_check, loss, softmax  # noqa: E402
+from derive.engine.gradcheck import gradient_check, loss, softmax  # noqa: E402
 
 
 @pytest.mark.parametrize("K", [2, 10, 1000, 10_000])

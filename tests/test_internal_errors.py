@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 import derive
-import derive.normal
-from derive import cache
+import derive.engine.normal
+from derive.app import cache
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = sorted(
@@ -29,7 +29,7 @@ DOCUMENTS = [p for p in DOCUMENTS if p.name != "README.md"]
 
 def test_a_bug_in_derive_is_an_internal_error_never_a_verdict(monkeypatch):
     # a programming error planted in derive's normaliser: range() over a string
-    monkeypatch.setattr(derive.normal, "MAX_PASSES", "six")
+    monkeypatch.setattr(derive.engine.normal, "MAX_PASSES", "six")
     report = derive.check_text("$$a + b = b + a$$", jobs=1)
     (lk,) = report.links
     assert lk.verdict.value == "unknown" and lk.method == "internal"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from test_render import REPORT
 
-from derive.model import Equation, Link, Report, Verdict
-from derive.render import latex
+from derive.report.model import Equation, Link, Report, Verdict
+from derive.report.render import latex
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdflatex") is None,

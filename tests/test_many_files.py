@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import derive
-from derive.render import JsonStream, dumps, json_document, plural, problem_text, total_text
+from derive.report.render import JsonStream, dumps, json_document, plural, problem_text, total_text
 
 ROOT = Path(__file__).resolve().parent.parent
 OK = "$$2 a = a + a$$\n"

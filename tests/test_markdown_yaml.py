@@ -23,8 +23,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import derive
-from derive.document import read_document
-from derive.frontmatter import (
+from derive.reading.document import read_document
+from derive.reading.frontmatter import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
     FrontMatterError,
@@ -32,7 +32,7 @@ from derive.frontmatter import (
     parse_yaml,
     split_front_matter,
 )
-from derive.markdown import find_equations, line_col
+from derive.reading.markdown import find_equations, line_col
 
 ROOT = Path(__file__).resolve().parent.parent
 TRUE = "$$(a + b)^2 = a^2 + 2 a b + b^2$$"
@@ -487,10 +487,11 @@ def test_crlf_front_matter():
 
 
 def test_markdown_it_and_yaml_are_imported_on_first_use_only():
-    code = ("import sys, derive.markdown, derive.frontmatter, derive.document\n"
+    code = ("import sys, derive.reading.markdown, derive.reading.frontmatter, "
+            "derive.reading.document\n"
             "assert 'markdown_it' not in sys.modules and 'yaml' not in sys.modules\n"
-            "derive.markdown.find_equations('plain prose, no display math')\n"
-            "derive.frontmatter.parse_yaml('')\n"
+            "derive.reading.markdown.find_equations('plain prose, no display math')\n"
+            "derive.reading.frontmatter.parse_yaml('')\n"
             "assert 'markdown_it' not in sys.modules and 'yaml' not in sys.modules\n")
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)

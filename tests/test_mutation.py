@@ -12,17 +12,17 @@ them without changing their meaning (rewrites), and checks what derive says:
 * a rewrite must stay ``proved`` (target and assertion: all of them).
 
 How a mutant is made
-    The right side of one proved link is parsed (:func:`derive.parser.parse_expression`),
+    The right side of one proved link is parsed (:func:`derive.reading.parser.parse_expression`),
     one mutation is applied to the tree (flip a sign, swap two indices, replace
     ``y_i`` by ``y_k``, drop/double/flip an indicator, change an exponent, multiply by
     2, shift a sum's limit, swap numerator and denominator, drop a term or a factor),
-    the tree is printed back (:func:`derive.syntax.to_latex`) and spliced into the
+    the tree is printed back (:func:`derive.reading.syntax.to_latex`) and spliced into the
     Markdown in place of the original side. Every other equation stays where it was,
     so definitions, sizes and indices are read exactly as in the original document.
 
 How a mutant is checked
-    The mutated Markdown is read with :func:`derive.document.read_document` and the
-    mutated equation is checked with :func:`derive.checker.check_equation` — the very
+    The mutated Markdown is read with :func:`derive.reading.document.read_document` and the
+    mutated equation is checked with :func:`derive.engine.check.check_equation` — the very
     function :func:`derive.check_text` maps over a document's equations (a link's
     verdict depends on the definitions before it and on the document-wide prepass,
     both of which the full read keeps, never on the checking of other equations).
@@ -31,7 +31,7 @@ How a mutant is checked
 
 The independent second check (the oracle)
     Whether a mutant is, after all, a true identity is decided without derive's
-    normaliser and without :mod:`derive.numeric`: both sides are grounded with
+    normaliser and without :mod:`derive.engine.numeric`: both sides are grounded with
     derive's translator (definitions unfolded, derivatives taken by sympy), then every
     size is set to 2 and 3, every free index runs over all its values (respecting
     case conditions such as ``k ≠ i``), the finite sums are written out term by term
@@ -42,7 +42,7 @@ The independent second check (the oracle)
     re-evaluated by the oracle, and a ``conditional`` mutant is re-evaluated under the
     assumption it names (one-hot or simplex targets, k = i or k ≠ i).
 
-Each mutant is read and checked with a fresh :class:`derive.translate.Symbols`, as a
+Each mutant is read and checked with a fresh :class:`derive.engine.translate.Symbols`, as a
 separate document (``test_verdict_does_not_depend_on_earlier_documents`` guards against
 state leaking from one document to the next).
 
@@ -65,13 +65,14 @@ import pytest
 import sympy as sp
 
 import derive
-from derive.checker import EquationChecker, check_equation
-from derive.document import _blank_front_matter, read_document
-from derive.frontmatter import split_front_matter
-from derive.markdown import find_equations
-from derive.parser import ParseError, parse_expression, split_top_level
-from derive.scope import ReadError
-from derive.syntax import (
+from derive.engine.check import EquationChecker, check_equation
+from derive.engine.translate import Symbols
+from derive.reading.document import _blank_front_matter, read_document
+from derive.reading.frontmatter import split_front_matter
+from derive.reading.markdown import find_equations
+from derive.reading.parser import ParseError, parse_expression, split_top_level
+from derive.reading.scope import ReadError
+from derive.reading.syntax import (
     Add,
     Apply,
     BigOp,
@@ -91,7 +92,6 @@ from derive.syntax import (
     Sym,
     to_latex,
 )
-from derive.translate import Symbols
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "derive" / "library").glob("*.md")) + sorted(

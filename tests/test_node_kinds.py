@@ -2,7 +2,7 @@
 
 A new node class, or a new field on one, must reach every memo, comparison, printer and
 evaluator: issue #14 found ``\\sin x = \\cos x`` proved because one memo key left out a
-function's name. This module walks :func:`derive.syntax.node_classes` (so a class added
+function's name. This module walks :func:`derive.reading.syntax.node_classes` (so a class added
 later is enumerated without anyone remembering to list it here) and fails when a class has
 no sample below, or when any operation mishandles it.
 """
@@ -14,11 +14,11 @@ import dataclasses
 import pytest
 
 import derive
-from derive import oracle
-from derive.document import read_document
-from derive.parser import parse_expression
-from derive.scope import rebuild
-from derive.syntax import (
+from derive.engine import oracle
+from derive.reading.document import read_document
+from derive.reading.parser import parse_expression
+from derive.reading.scope import rebuild
+from derive.reading.syntax import (
     Case,
     Node,
     Num,

@@ -104,7 +104,7 @@ def test_notebook_repairs_the_post(executed):
     assert "7.2  proved" in out and "7.3  conditional" in out
     assert "'refuted': 0" in out and "'conditional': 1" in out
     assert "not stated" in _texts(_cell(executed, "link73 ="))
-    out = _texts(_cell(executed, "from derive.testing import assert_holds"))
+    out = _texts(_cell(executed, "from derive.integrations.testing import assert_holds"))
     assert "(True, {'proved': 19, 'refuted': 0, 'conditional': 0, 'unknown': 0})" in out
 
 
@@ -123,7 +123,7 @@ def test_notebook_json_and_line_magic(executed):
     assert "derive.report/1 False" in out
     assert '"K": 2, "i": 1, "t": [1, 0], "z": [0, 0], "lhs": -0.5, "rhs": 0.0' in out
     assert "# derive: softmax-cross-entropy, repaired" in _texts(
-        _cell(executed, "from derive.render import render"))
+        _cell(executed, "from derive.report.render import render"))
     assert "refuted" in _result(_cell(executed, "%derive softmax-cross-entropy"))["text/html"]
 
 
@@ -180,7 +180,7 @@ def test_magic_errors_are_usage_errors(shell):
 
 
 def test_importing_the_notebook_module_is_cheap():
-    code = ("import sys, derive.notebook; "
+    code = ("import sys, derive.integrations.notebook; "
             "heavy = [m for m in ('IPython', 'sympy') if m in sys.modules]; "
             "print(heavy); sys.exit(1 if heavy else 0)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from derive import numeric
+from derive.engine import numeric
 
 K = sp.Symbol("K", integer=True, positive=True)
 i = sp.Symbol("i", integer=True)

@@ -1,4 +1,4 @@
-"""The independent oracle (derive.oracle): hand-checked values, false identities it must
+"""The independent oracle (derive.engine.oracle): hand-checked values, false identities it must
 find different, domain results, the cancellation artefact, points, and its isolation from
 sympy and the engine."""
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from derive.document import read_document
-from derive.oracle import Point, evaluate, judge, points
-from derive.parser import parse_expression
+from derive.engine.oracle import Point, evaluate, judge, points
+from derive.reading.document import read_document
+from derive.reading.parser import parse_expression
 
 ROOT = Path(__file__).resolve().parent.parent
 SOFTMAX = "$$y_k = \\frac{e^{z_k}}{\\sum_{j=1}^{K} e^{z_j}}$$\n\n"
@@ -239,7 +239,7 @@ def test_deterministic():
 # --------------------------------------------------------------------------- isolation
 
 def test_imports_nothing_of_the_engine():
-    tree = ast.parse((ROOT / "derive" / "oracle.py").read_text())
+    tree = ast.parse((ROOT / "derive" / "engine" / "oracle.py").read_text())
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -247,13 +247,15 @@ def test_imports_nothing_of_the_engine():
         elif isinstance(node, ast.ImportFrom):
             names.add(node.module or "")
     allowed = {"__future__", "math", "fractions", "random", "itertools", "dataclasses",
-               "mpmath", "derive.syntax", "derive.scope", "collections.abc", "typing"}
+               "mpmath", "derive.reading.syntax", "derive.reading.scope", "collections.abc",
+               "typing"}
     assert names <= allowed, names - allowed
 
 
 def test_judging_never_imports_sympy():
-    code = ("import sys\nfrom derive.document import read_document\nfrom derive.oracle import "
-            "judge\nd = read_document('$$\\\\sin x = \\\\cos x$$')\ne = d.equations[0]\n"
+    code = ("import sys\nfrom derive.reading.document import read_document\n"
+            "from derive.engine.oracle import judge\n"
+            "d = read_document('$$\\\\sin x = \\\\cos x$$')\ne = d.equations[0]\n"
             "print(judge(*e.reading.sides, e.reading).kind, 'sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True).stdout.split()

@@ -13,8 +13,8 @@ import threading
 
 import pytest
 
-from derive import parallel
-from derive.document import read_document
+from derive.app import parallel
+from derive.reading.document import read_document
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -66,7 +66,7 @@ def test_usable_cpus_takes_the_smaller_of_affinity_and_quota(monkeypatch):
 
 
 def _post(times: int = 1):
-    from derive import registry
+    from derive.app import registry
 
     text, rules = registry.post_text()
     return read_document("\n\n".join([text] * times), "post.md", builtin_rules=rules)
@@ -139,9 +139,11 @@ def test_workers_give_the_serial_report_and_share_the_work(tmp_path):
     log = tmp_path / "pids"
     r = _script(f"""
         import os, dataclasses
-        from derive import checker, parallel, registry
-        from derive.document import read_document
-        from derive.translate import Symbols
+        from derive.engine import check as checker
+        from derive.app import parallel
+        from derive.app import registry
+        from derive.reading.document import read_document
+        from derive.engine.translate import Symbols
 
         text, rules = registry.post_text()
         doc = read_document(text + "\\n\\n" + text, "post.md", builtin_rules=rules)
@@ -187,8 +189,10 @@ def test_workers_give_the_serial_report_and_share_the_work(tmp_path):
 def test_a_worker_s_failure_is_raised_in_the_parent():
     r = _script("""
         import os, time
-        from derive import checker, parallel, registry
-        from derive.document import read_document
+        from derive.engine import check as checker
+        from derive.app import parallel
+        from derive.app import registry
+        from derive.reading.document import read_document
 
         text, rules = registry.post_text()
         doc = read_document(text, "post.md", builtin_rules=rules)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from derive.normal import _nonneg, is_positive, log_of
+from derive.engine.normal import _nonneg, is_positive, log_of
 
 k, j = sp.Dummy("k", integer=True), sp.Dummy("j", integer=True)
 i = sp.Symbol("i", integer=True)

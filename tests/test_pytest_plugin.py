@@ -1,4 +1,4 @@
-"""Tests for the pytest plugin (``pytest --derive``) and derive.testing's assertions.
+"""Tests for the pytest plugin (``pytest --derive``) and derive.integrations.testing's assertions.
 
 The plugin tests run pytest inside pytest with the ``pytester`` fixture, on a copy
 of the published softmax/cross-entropy post: its equation 7 has two refuted links
@@ -16,7 +16,12 @@ from pathlib import Path
 import pytest
 
 import derive
-from derive.testing import assert_holds, assert_refuted, explain_equation, explain_report
+from derive.integrations.testing import (
+    assert_holds,
+    assert_refuted,
+    explain_equation,
+    explain_report,
+)
 
 pytest_plugins = ["pytester"]
 
@@ -26,20 +31,20 @@ CLAIMS = ["eq3", "eq4", "eq5", "eq6", "eq7", "eq9", "eq10", "eq11"]  # 1, 2 and 
 
 
 def _installed() -> bool:
-    return any(ep.name == "derive" and ep.value == "derive.pytest_plugin"
+    return any(ep.name == "derive" and ep.value == "derive.integrations.pytest_plugin"
                for ep in entry_points(group="pytest11"))
 
 
 # With the package installed the entry point loads the plugin; loading it a second
 # time with -p would be refused by pluggy.
-PLUGIN = () if _installed() else ("-p", "derive.pytest_plugin")
+PLUGIN = () if _installed() else ("-p", "derive.integrations.pytest_plugin")
 
 
 @pytest.fixture(scope="module")
 def engine() -> None:
     # `pytester` restores sys.modules when a test ends, dropping every module first
     # imported during the test; a later half re-import would give two copies of
-    # derive.syntax that do not recognise each other's nodes. So the whole engine is
+    # derive.reading.syntax that do not recognise each other's nodes. So the whole engine is
     # loaded (by one check) before the first `pytester` is set up.
     explain_report(derive.check_text(POST))
 
@@ -170,8 +175,8 @@ def test_xdist_gives_the_same_outcome(pytester, post, dist):
 
 
 def test_loading_the_plugin_does_not_import_sympy():
-    code = ("import sys, derive.pytest_plugin; "
-            "heavy = [m for m in ('sympy', 'derive.checker', 'derive.parser') "
+    code = ("import sys, derive.integrations.pytest_plugin; "
+            "heavy = [m for m in ('sympy', 'derive.engine.check', 'derive.reading.parser') "
             "if m in sys.modules]; print(heavy); sys.exit(1 if heavy else 0)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
@@ -192,7 +197,7 @@ def test_collection_does_not_import_sympy(pytester, post):
 
 
 # ---------------------------------------------------------------------------
-# derive.testing
+# derive.integrations.testing
 
 
 def test_assert_holds_bare_latex_chain():
@@ -251,7 +256,7 @@ def test_explain_equation_is_empty_for_a_proved_equation():
 
 
 # ---------------------------------------------------------------------------
-# the plugin goes through derive.api, as the command line does
+# the plugin goes through derive.app.api, as the command line does
 
 
 NEEDS_SUM = "$$\\sum_{k=1}^K t_k y_i = y_i$$\n"  # conditional on Σ_k t_k = 1 unless declared
@@ -333,7 +338,7 @@ def test_the_derive_marker_selects_and_deselects(pytester, post):
 
 CHECK_LOG = """
 import os
-from derive import api
+from derive.app import api
 
 _check = api.check
 

@@ -17,7 +17,7 @@ POST = ROOT / "examples" / "softmax-cross-entropy.md"
 
 COUNT_FORKS = """
 import os, sys
-from derive import parallel
+from derive.app import parallel
 parent = os.getpid()
 forks = []
 _real_fork = os.fork
@@ -95,7 +95,7 @@ def test_a_failed_import_stops_and_reaps_the_reader():
 
 def test_nothing_is_forked_once_the_engine_is_imported():
     out = _out("""
-        from derive import api
+        from derive.app import api
         api.engine()
         checker, doc = api.engine_and_document(lambda: os.getpid(), "auto")
         print(doc == parent, len(forks))
@@ -106,14 +106,14 @@ def test_nothing_is_forked_once_the_engine_is_imported():
 def test_the_command_line_reads_in_a_second_process_and_reports_as_with_one(tmp_path):
     marker = str(tmp_path / "reader-pid")
     probe = f"""
-        from derive import document
+        from derive.reading import document
         _read = document.read_document
         def read_document(*args, **kwargs):
             with open({marker!r}, "w") as f:
                 f.write(str(os.getpid()))
             return _read(*args, **kwargs)
         document.read_document = read_document
-        from derive.cli import main
+        from derive.app.cli import main
         code = main(["check", {str(POST)!r}, "--format", "json", "--no-cache"{{extra}}])
         reader = int(open({marker!r}).read())
         print("READER", reader != parent, code, file=sys.stderr)

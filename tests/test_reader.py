@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 import derive
-from derive.document import read_document
-from derive.markdown import find_equations
-from derive.parser import ParseError, parse_chain, parse_expression, split_top_level
-from derive.syntax import (
+from derive.reading.document import read_document
+from derive.reading.markdown import find_equations
+from derive.reading.parser import ParseError, parse_chain, parse_expression, split_top_level
+from derive.reading.syntax import (
     Apply,
     BigOp,
     Deriv,

@@ -121,8 +121,8 @@ def test_a_field_named_like_the_generated_locals_is_safe():
 
 def test_derive_values_pickle_and_compare_as_before():
     # -j N sends reports between processes by pickle
-    from derive.model import Link, Verdict
-    from derive.syntax import Case, Sym
+    from derive.reading.syntax import Case, Sym
+    from derive.report.model import Link, Verdict
 
     node = Sym("y", (Sym("k"),), Case("k", "i"), True, pos=4)
     assert pickle.loads(pickle.dumps(node)) == node

@@ -1,4 +1,4 @@
-"""Tests for derive.render: every format shows every piece of a hand-built report.
+"""Tests for derive.report.render: every format shows every piece of a hand-built report.
 
 The report below is built by hand (no checker, no sympy) so the renderers are
 tested as pure formatters: one proved, one refuted, one conditional and one
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from derive.model import (
+from derive.report.model import (
     Assumption,
     Chain,
     Counterexample,
@@ -24,7 +24,16 @@ from derive.model import (
     SourceError,
     Verdict,
 )
-from derive.render import FORMATS, counts_text, github, html, latex, markdown, render, terminal
+from derive.report.render import (
+    FORMATS,
+    counts_text,
+    github,
+    html,
+    latex,
+    markdown,
+    render,
+    terminal,
+)
 
 SOURCE = "notes/softmax.md"
 
@@ -206,7 +215,7 @@ def test_html_escapes_math() -> None:
 
 
 def test_html_formula_the_converter_refuses_is_shown_as_source() -> None:
-    from derive.render.mathml import formula, split_top_level, to_mathml
+    from derive.report.render.mathml import formula, split_top_level, to_mathml
 
     assert to_mathml(r"\begin{foo}").startswith('<code class="derive-tex">')
     assert split_top_level(r"a = 1\{k = i\} = (b = c)") == ["a", r"1\{k = i\}", "(b = c)"]

@@ -7,10 +7,10 @@ import pytest
 from conftest import EXAMPLES
 
 from derive import rules as R
-from derive.document import read_document
-from derive.frontmatter import split_front_matter
-from derive.parser import parse_expression
-from derive.syntax import to_latex
+from derive.reading.document import read_document
+from derive.reading.frontmatter import split_front_matter
+from derive.reading.parser import parse_expression
+from derive.reading.syntax import to_latex
 
 
 def tree(src: str):
@@ -55,8 +55,8 @@ def test_substitution_filtered_by_shape_still_substitutes():
 
 
 def _rule_count(text: str) -> int:
-    from derive.checker import EquationChecker, Explainer
-    from derive.translate import Symbols
+    from derive.engine.check import EquationChecker, Explainer
+    from derive.engine.translate import Symbols
 
     doc = read_document(text, "post.md")
     symbols = Symbols.for_document(doc)
@@ -75,7 +75,7 @@ def test_a_document_written_twice_has_no_more_rules_than_once():
 
 
 def test_kinds_name_every_node_class_of_a_tree():
-    from derive.syntax import BigOp, Deriv, Frac, Indicator
+    from derive.reading.syntax import BigOp, Deriv, Frac, Indicator
 
     t = tree(r"\frac{\partial}{\partial z_i} \sum_{k=1}^K t_k 1\{k=i\}")
     assert {Deriv, BigOp, Indicator} <= R.kinds(t)

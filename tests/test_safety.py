@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 import derive
-from derive.document import read_document
+from derive.reading.document import read_document
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "derive"

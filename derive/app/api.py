@@ -1,0 +1,320 @@
+"""The library's entry points: check a built-in, a file, a directory or a Markdown text.
+
+Owns target resolution (built-in name, path, ``-`` for stdin) and safe reading of
+files (binary, non-UTF-8, missing and oversized input become :class:`InputError`).
+Everything heavy (sympy) is imported only when a check actually runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+from derive.errors import InputError
+from derive.report.model import Report
+
+MAX_BYTES = 2_000_000  # larger inputs are refused with a clear message, not read into sympy
+
+#: For short-lived processes (the command line sets it): the engine is imported with the
+#: cyclic garbage collector paused, and what the import made is then frozen out of it
+#: (``gc.freeze``). Module objects are never garbage, yet the collector walked them: about
+#: 40 ms of collections during the import of sympy here, and 70–250 ms in the one
+#: collection Python makes at exit. It also defers sympy's tensor module, which sympy's
+#: first sum would import for 30 ms (see derive.deferred). A library user's process is
+#: left alone: frozen objects are never collected.
+SHORT_LIVED_PROCESS = False
+
+
+def engine():
+    """The checker module, imported on first use (sympy comes with it)."""
+    if "derive.engine.check" in sys.modules or not SHORT_LIVED_PROCESS:
+        from derive.engine import check as checker
+
+        return checker
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        import sympy  # noqa: F401
+
+        from derive.deferred import defer_tensor_module
+
+        defer_tensor_module()  # before the first sum, which would import it
+        from derive.engine import check as checker
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+    return checker
+
+
+def engine_and_document(read, jobs: int | str = 1):
+    """The engine and the document ``read()`` makes. When the engine is not imported yet
+    and ``jobs`` allows more than one process, a second process reads while this one
+    imports (see derive.app.parallel.read_while_importing); otherwise one after the other."""
+    if "derive.engine.check" in sys.modules:
+        return engine(), read()
+    from derive.app.parallel import read_while_importing
+
+    return read_while_importing(read, engine, jobs)
+
+
+#: How long a named pipe (a FIFO, or ``<(…)``) may stay silent, no writer having sent a byte
+#: or closed it, before the read gives up: unattended, a pipe nobody writes to must not hang.
+PIPE_IDLE_SECONDS = 60.0
+
+
+def _too_large(name: str, size: int | None = None) -> InputError:
+    got = f"{size:,} bytes" if size is not None else f"more than {MAX_BYTES:,} bytes"
+    return InputError(f"{name}: input too large ({got}; the limit is {MAX_BYTES:,})")
+
+
+def _read_capped(read) -> bytes:
+    """Up to MAX_BYTES + 1 bytes from ``read(n)`` (which returns b"" at the end)."""
+    chunks, total = [], 0
+    while total <= MAX_BYTES:
+        chunk = read(MAX_BYTES + 1 - total)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _read_stdin() -> bytes:
+    stream = sys.stdin
+    if stream is None:
+        raise InputError("<stdin>: no standard input")
+    buffer = getattr(stream, "buffer", None)
+    try:
+        if buffer is not None:
+            return _read_capped(buffer.read)
+        fd = stream.fileno()
+    except (OSError, ValueError) as exc:
+        raise InputError(f"<stdin>: cannot read ({getattr(exc, 'strerror', None) or exc})") \
+            from None
+    return _read_fd(fd, "<stdin>")
+
+
+def _read_fd(fd: int, name: str) -> bytes:
+    try:
+        return _read_capped(lambda n: os.read(fd, min(n, 1 << 20)))
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def _read_pipe(fd: int, name: str) -> bytes:
+    """A named pipe opened without blocking: wait (poll) for a writer's bytes or its end, at
+    most PIPE_IDLE_SECONDS between two, and read no more than the cap."""
+    import select
+
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    chunks, total = [], 0
+    while total <= MAX_BYTES:
+        if not poller.poll(PIPE_IDLE_SECONDS * 1000):
+            raise InputError(f"{name}: nothing was written to this pipe for "
+                             f"{PIPE_IDLE_SECONDS:g} s")
+        try:
+            chunk = os.read(fd, min(MAX_BYTES + 1 - total, 1 << 20))
+        except BlockingIOError:
+            continue
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _read_file(path: str) -> bytes:
+    """A regular file or a named pipe, never more than MAX_BYTES + 1 bytes of it; anything
+    else (a device such as /dev/zero, a socket, a directory) is refused before a read."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)  # (without blocking: a FIFO nobody writes to opens at once)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    try:
+        try:
+            st = os.fstat(fd)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"{path}: is a directory")
+        if stat.S_ISFIFO(st.st_mode):
+            return _read_pipe(fd, path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{path}: not a regular file (a device or a socket), not read")
+        if st.st_size > MAX_BYTES:
+            raise _too_large(path, st.st_size)
+        return _read_fd(fd, path)
+    finally:
+        os.close(fd)
+
+
+def read_source(path: str) -> str:
+    """Read a Markdown file as UTF-8 text, or raise InputError with one clear line.
+
+    At most MAX_BYTES + 1 bytes are ever read (of a file, a pipe or standard input), so an
+    endless input (``yes | derive check -``) is refused as too large, not read into memory.
+    """
+    if path == "-":
+        data = _read_stdin()
+        name = "<stdin>"
+    else:
+        data = _read_file(path)
+        name = path
+    if len(data) > MAX_BYTES:
+        raise _too_large(name)
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: binary file, not Markdown text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(f"{name}:{line}:{col}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                         "save the file as UTF-8") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n")
+
+
+def markdown_files(path: str) -> list[str]:
+    """A file as itself; a directory as every ``*.md`` below it, in sorted order."""
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(str(f) for f in p.rglob("*.md") if f.is_file())
+        if not files:
+            raise InputError(f"{path}: no Markdown (*.md) files in this directory")
+        return files
+    return [path]
+
+
+SIDECAR_SUFFIXES = (".derive.yaml", ".derive.yml")
+
+
+def sidecar_for(path: str) -> tuple[str, str] | None:
+    """The declarations file beside a document: notes.md → notes.derive.yaml."""
+    if path == "-":
+        return None
+    p = Path(path)
+    for suffix in SIDECAR_SUFFIXES:
+        candidate = p.with_name(p.stem + suffix)
+        if candidate.is_file():
+            return str(candidate), read_source(str(candidate))
+    return None
+
+
+def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
+               timeout: float | None = 20.0, jobs: int | str = 1, cache: bool = False,
+               sidecar: tuple[str, str] | None = None) -> Report:
+    """Check every display equation of a Markdown text."""
+    if cache:  # looked up before reading: a hit costs neither the reader nor sympy
+        from derive.app.cache import cached_check_text
+
+        return cached_check_text(markdown, source, seed=seed, timeout=timeout, jobs=jobs,
+                                 sidecar=sidecar)
+
+    def read():
+        from derive.reading.document import read_document
+
+        return read_document(markdown, source, sidecar=sidecar)
+
+    return run_read(read, seed=seed, timeout=timeout, jobs=jobs)
+
+
+def run_read(read, *, seed: int, timeout: float | None, jobs: int | str) -> Report:
+    """Check the document ``read()`` makes (read beside the engine import when it can be)."""
+    checker, doc = engine_and_document(read, jobs)
+    return checker.check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
+
+
+def check_builtin(name: str, *, seed: int = 0, timeout: float | None = 20.0,
+                  jobs: int | str = 1, cache: bool = False) -> Report:
+    from derive.app import registry as builtins
+
+    is_post = name == "softmax-cross-entropy"
+    if not is_post and name not in builtins.names():  # (listing the library reads its folder)
+        raise InputError(f"{name}: not a built-in derivation (see `derive list`)")
+
+    def source() -> tuple[str, dict | None]:
+        if is_post:
+            return builtins.post_text()
+        return builtins.library_text(name), None
+
+    def read(text: str | None = None, rules: dict | None = None):
+        from derive.reading.document import read_document
+
+        if text is None:
+            text, rules = source()
+        if not is_post:
+            return read_document(text, name)
+        from dataclasses import replace
+
+        return replace(read_document(text, name, builtin_rules=rules), title=builtins.POST_TITLE)
+
+    if not cache:  # all of it in the reader (beside the engine import, when it can be)
+        return run_read(read, seed=seed, timeout=timeout, jobs=jobs)
+    text, rules = source()  # looked up by what the report depends on before reading
+    extra = "" if not is_post else (
+        ";builtin_rules=" + json.dumps(rules, sort_keys=True, ensure_ascii=False)
+        + ";title=" + builtins.POST_TITLE)
+    from derive.app.cache import cached_check_source
+
+    return cached_check_source(text, name, lambda: read(text, rules), seed=seed,
+                               timeout=timeout, jobs=jobs, extra=extra)
+
+
+def check(target: str | os.PathLike, *, seed: int = 0, timeout: float | None = 20.0,
+          jobs: int | str = 1, cache: bool = False, source: str | None = None) -> Report:
+    """Check a built-in derivation (by name) or a Markdown file (by path; ``-`` is stdin).
+
+    A file is read with its sidecar (``notes.md`` → ``notes.derive.yaml``) and its front
+    matter, as :func:`read` reads it; ``source`` names it in the report (default: the path
+    as given, ``<stdin>`` for ``-``).
+
+    ``jobs`` > 1 checks the equations in that many forked worker processes, and
+    ``"auto"`` picks a number from the document's size and the usable CPUs (the command
+    line's default). The library's default is 1: a notebook kernel, or any process with
+    threads of its own, should not be forked.
+    """
+    from derive.app import registry as builtins
+
+    target = os.fspath(target)
+    if builtins.is_builtin(target):
+        return check_builtin(target, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
+    text, name, sidecar = read_target(target, source)
+    return check_text(text, name, seed=seed, timeout=timeout, jobs=jobs, cache=cache,
+                      sidecar=sidecar)
+
+
+def read_target(path: str | os.PathLike, source: str | None = None
+                ) -> tuple[str, str, tuple[str, str] | None]:
+    """A Markdown file (``-`` is stdin) as :func:`check` reads it: its text, the name it
+    goes by in the report, and its sidecar (path and text) or None."""
+    path = os.fspath(path)
+    text = read_source(path)
+    name = source if source is not None else ("<stdin>" if path == "-" else path)
+    return text, name, sidecar_for(path)
+
+
+def read(path: str | os.PathLike, source: str | None = None):
+    """The document :func:`check` would check, read but not checked (no sympy): its
+    equations, declarations (front matter and sidecar) and reading errors. For tools that
+    list a document's equations before checking it, such as the pytest plugin."""
+    from derive.reading.document import read_document
+
+    text, name, sidecar = read_target(path, source)
+    return read_document(text, name, sidecar=sidecar)

@@ -1,0 +1,2 @@
+"""Integrations: the pytest plugin, the Jupyter magics and the assertion helpers for tests.
+"""

@@ -1,0 +1,368 @@
+"""Reading a whole document: Markdown text → a sequence of read equations.
+
+Owns the order-dependent part of reading: front matter declarations, the document-wide
+prepass (sizes, indices), and walking the equations in order so that each one is
+read in the scope of the definitions before it (a later definition replaces an
+earlier one from there on). Parse and inference failures become located errors;
+the other equations are still read. No sympy here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import field, replace
+
+from derive.reading.frontmatter import (
+    Declarations,
+    FrontMatterError,
+    declarations,
+    parse_yaml,
+    split_front_matter,
+)
+from derive.reading.markdown import RawEquation, find_equations, line_col
+from derive.reading.parser import ParseError, parse_chain, parse_expression, split_top_level
+from derive.reading.scope import (
+    Definition,
+    Env,
+    ReadError,
+    Reading,
+    collect_families,
+    collect_sizes_and_indices,
+    definition_head,
+    resolve,
+    same_definition,
+)
+from derive.reading.syntax import Node, Num, Sym, name_text, to_latex, to_text
+from derive.records import frozen
+from derive.report.model import SourceError
+
+
+@frozen
+class ReadEquation:
+    index: int
+    line: int
+    latex: str
+    kind: str  # definition | claim | error
+    offset: int = 0  # file offset of the equation text (for locating later errors)
+    sides: tuple[Node, ...] = ()  # as written
+    side_latex: tuple[str, ...] = ()
+    reading: Reading | None = None  # resolved sides, ranges, cases
+    definition: Definition | None = None
+    env: Env | None = None
+    notes: tuple[str, ...] = ()
+    error: SourceError | None = None
+    # link rules given by a built-in derivation, position -> rule name
+    rules: dict[int, str] = field(default_factory=dict)
+
+
+@frozen
+class Document:
+    source: str
+    text: str
+    equations: tuple[ReadEquation, ...]
+    declarations: Declarations
+    assumptions: tuple[tuple[Node, str, int], ...] = ()  # parsed declared assumptions
+    errors: tuple[SourceError, ...] = ()
+    title: str = ""
+    env: Env | None = None
+    sidecar: tuple[str, str] | None = None  # (path, text) of a declarations file, if any
+    conditions: tuple[str, ...] = ()  # declared inequalities (b \neq 0, x > 0), as LaTeX
+
+
+def _error(file: str, text: str, offset: int, message: str) -> SourceError:
+    line, col = line_col(text, offset)
+    lines = text.split("\n")
+    snippet = lines[line - 1] if 0 < line <= len(lines) else ""
+    if len(snippet) > 200:  # keep the caret's neighbourhood readable on huge lines
+        start = max(col - 100, 0)
+        snippet, col = snippet[start:start + 200], col - start
+    return SourceError(message, line, col, snippet.replace("\t", " "), file)
+
+
+def _parse_range(text: str) -> tuple[Node, Node]:
+    inner = text.strip()
+    if not (inner.startswith("[") and inner.endswith("]")) or "," not in inner:
+        raise ValueError(f"a range must look like [1, K], not {text!r}")
+    lo, hi = inner[1:-1].split(",", 1)
+    return parse_expression(lo.strip()), parse_expression(hi.strip())
+
+
+def read_document(text: str, source: str = "<string>",
+                  builtin_rules: dict[int, dict[int, str]] | None = None,
+                  sidecar: tuple[str, str] | None = None) -> Document:
+    """Read every display equation of a Markdown text, in order.
+
+    ``sidecar`` is (path, YAML text) of a declarations file beside the document; its
+    declarations are merged with the front matter's (the front matter wins on conflicts).
+    """
+    errors: list[SourceError] = []
+    fm_text, body_line = split_front_matter(text)
+    data: dict = {}
+    if sidecar is not None:
+        path, side_text = sidecar
+        try:
+            side = parse_yaml(side_text)
+            side = side.get("derive", side) if isinstance(side.get("derive"), dict) else side
+            data["derive"] = side
+        except FrontMatterError as exc:
+            errors.append(SourceError(exc.message, exc.line, exc.column,
+                                      _line(side_text, exc.line), path))
+    if fm_text is not None:
+        try:
+            own = parse_yaml(fm_text)
+            block = own.get("derive")
+            if isinstance(block, dict) and isinstance(data.get("derive"), dict):
+                merged = dict(data["derive"])
+                for key, value in block.items():
+                    if isinstance(value, list) and isinstance(merged.get(key), list):
+                        merged[key] = merged[key] + [v for v in value if v not in merged[key]]
+                    elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+                        merged[key] = {**merged[key], **value}
+                    else:
+                        merged[key] = value
+                own["derive"] = merged
+            data = {**data, **own} if "derive" in own else {**own, **data}
+        except FrontMatterError as exc:
+            errors.append(SourceError(exc.message, exc.line + 1, exc.column,
+                                      _line(text, exc.line + 1), source))
+    decl = Declarations()
+    if data:
+        try:
+            decl = declarations(data, _assumption_lines(fm_text or ""))
+        except FrontMatterError as exc:
+            errors.append(SourceError(exc.message, exc.line + 1, exc.column,
+                                      _line(text, exc.line + 1), source))
+    raws = find_equations(_blank_front_matter(text, body_line))
+    parsed: list[tuple[RawEquation, list | None, SourceError | None]] = []
+    for raw in raws:
+        if raw.delimiter.startswith("error:"):  # math the Markdown reader could not reach
+            parsed.append((raw, None, _error(source, text, raw.offset, raw.delimiter[6:])))
+            continue
+        if raw.delimiter.startswith("unclosed:"):
+            opener = raw.delimiter[len("unclosed:"):]
+            parsed.append((raw, None, _error(source, text, raw.offset - len(opener),
+                                             f"display math opened with {opener} is never "
+                                             "closed")))
+            continue
+        try:
+            chain = parse_chain(raw.text)
+            if len(chain) < 2 and not raw.text.strip():
+                raise ParseError("empty equation", 0)
+            parsed.append((raw, chain, None))
+        except ParseError as exc:
+            parsed.append((raw, None, _error(source, text, raw.offset + exc.pos, exc.message)))
+        except RecursionError:
+            parsed.append((raw, None, _error(source, text, raw.offset, "nesting too deep")))
+
+    trees = [t for _, chain, _ in parsed if chain for t, _, _ in chain]
+    sizes, indices = collect_sizes_and_indices(trees)
+    declared_ranges = {}
+    for letter, rng in decl.indices.items():
+        try:
+            lo, hi = _parse_range(rng)
+        except (ValueError, ParseError) as exc:
+            errors.append(SourceError(f"derive.indices.{letter}: {exc}", 1, 1, "", source))
+            continue
+        declared_ranges[letter] = (lo, hi)
+        indices.add(letter)
+        if isinstance(hi, Sym) and not hi.sub:
+            sizes.add(hi.name)
+    indices -= sizes
+    for c in decl.constants:
+        indices.discard(c)
+    env = Env(sizes=frozenset(sizes), indices=frozenset(indices),
+              families=frozenset(collect_families(trees)),
+              declared_ranges=declared_ranges,
+              functions=frozenset(_latex_name(f) for f in decl.functions),
+              constants=frozenset(decl.constants))
+
+    assumptions = []
+    conditions = []
+    positive, nonzero = set(), set()
+    for latex, line in decl.assumptions:
+        if _INEQUALITY.match(latex):  # "b \neq 0", "x > 0": facts about names
+            conditions.append(latex)
+            fact = _name_fact(latex)
+            if fact is not None:
+                (positive if fact[1] == ">" else nonzero).add(fact[0])
+            continue
+        try:
+            sides = parse_chain(latex)
+            if len(sides) != 2:
+                raise ParseError("an assumption must be one equation a = b", 0)
+            assumptions.append(((sides[0][0], sides[1][0]), latex, line))
+        except ParseError as exc:
+            errors.append(SourceError(f"assumption {latex!r}: {exc.message}", line, 1,
+                                      _line(text, line), source))
+
+    env = replace(env, positive=frozenset(positive), nonzero=frozenset(nonzero))
+    out: list[ReadEquation] = []
+    for n, (raw, chain, err) in enumerate(parsed, start=1):
+        line = raw.line
+        latex = raw.text.strip()
+        rules = (builtin_rules or {}).get(n, {})
+        if err is not None:
+            out.append(ReadEquation(n, line, latex, "error", raw.offset, error=err))
+            env = _failed_definition(env, _head_of(raw.text), line)
+            continue
+        sides = tuple(t for t, _, _ in chain)
+        side_latex = tuple(s for _, s, _ in chain)
+        offsets = [raw.offset + o for _, _, o in chain]
+        try:
+            if len(sides) < 2:
+                raise ReadError("an equation needs an '='", 0)
+            head = definition_head(sides[0], env)
+            if head is not None and head[0] in _CONSTANTS:
+                raise ReadError(f"{name_text(head[0])} is a constant: it cannot be defined",
+                                sides[0].pos)
+            is_def = head is not None and (head[0] not in env.definitions or len(sides) == 2)
+            if is_def and not rules.get(1, "").startswith("def") and rules:
+                is_def = False
+            if is_def and head[0] in env.definitions and not _explicit(latex) and \
+                    not same_definition(env.definitions[head[0]], sides[1], head[2], env):
+                # a restatement of a defined name is a claim about it, checked against the
+                # definition in force (only := or the same body up to renaming redefines)
+                is_def = False
+            if is_def:
+                name, kind, params = head
+                _no_self_reference(name, kind, sides[1])
+                notes = ()
+                old = env.definitions.get(name)
+                if old is not None:
+                    notes = (f"{_show(name, kind, params)} is redefined here (line {line}); it "
+                             f"replaces the definition of equation {old.equation} (line "
+                             f"{old.line}) from here on",)
+                body_reading = resolve([sides[1]], env)
+                d = Definition(name, kind, params, body_reading.sides[0], n, line, sides[0], env,
+                               {k: v for k, v in body_reading.ranges.items() if k not in params})
+                reading = None
+                if len(sides) > 2:
+                    reading = resolve(list(sides[1:]), env)
+                env = env.define(d)
+                out.append(ReadEquation(n, line, latex, "definition", raw.offset, sides,
+                                        side_latex, reading, d, env, notes, rules=rules))
+                continue
+            reading = resolve(list(sides), env)
+            out.append(ReadEquation(n, line, latex, "claim", raw.offset, sides, side_latex,
+                                    reading, None, env, reading.notes, rules=rules))
+        except ReadError as exc:
+            pos = exc.pos
+            # locate errors inside a side: positions are offsets within the equation text
+            off = raw.offset + pos if pos else offsets[0]
+            out.append(ReadEquation(n, line, latex, "error", raw.offset,
+                                    error=_error(source, text, off, exc.message)))
+            env = _failed_definition(env, sides[0] if len(sides) >= 2 else None, line)
+    return Document(source, text, tuple(out), decl, tuple(assumptions), tuple(errors),
+                    decl.title, env, sidecar, tuple(conditions))
+
+
+_CONSTANTS = frozenset({"\\pi", "e"})
+
+
+def _head_of(text: str) -> Node | None:
+    """The left side of an equation that could not be read, if that much can be."""
+    try:
+        parts = split_top_level(text)
+        return parse_expression(parts[0][0], parts[0][1]) if len(parts) >= 2 else None
+    except (ParseError, RecursionError):
+        return None
+
+
+def _failed_definition(env: Env, lhs: Node | None, line: int) -> Env:
+    """An equation that could not be read but has the shape of a definition (p_j = …):
+    later uses of the name are then undetermined, never read as a free variable."""
+    head = definition_head(lhs, env) if lhs is not None else None
+    if head is None or head[0] in env.definitions:
+        return env
+    return replace(env, failed={**env.failed, head[0]: line})
+
+
+def _explicit(latex: str) -> bool:
+    """Was the equation written as a definition, a := b?"""
+    return re.match(r"^[^=]*:\s*=", latex) is not None
+
+
+def _no_self_reference(name: str, kind: str, body: Node) -> None:
+    """D = D + 1 defines nothing: a definition cannot use its own name."""
+    from derive.reading.syntax import Apply, walk
+
+    for n in walk(body):
+        hit = (isinstance(n, Sym) and n.name == name and bool(n.sub) == (kind == "family")
+               and kind != "function") or (isinstance(n, Apply) and n.func.name == name)
+        if hit:
+            raise ReadError(f"the definition of {name_text(name)} uses {name_text(name)} "
+                            "itself: a definition cannot use its own name", n.pos)
+
+
+_INEQUALITY = re.compile(r"^.*(\\neq|\\ne\b|\\not\s*=|>|\\geq?|≠|≥)\s*[0-9]+\s*$")
+
+
+def _name_fact(latex: str) -> tuple[str, str] | None:
+    """'T > 0' → ('T', '>'); 'p_k > 0' → ('p', '>'); 'b \\neq 0' → ('b', '≠').
+
+    A fact applies to what it names: 'p_k > 0' (an index letter) is about every p_k, but
+    'x_1 > 0' is about x_1 alone, so it is no fact about the family x (None)."""
+    key = condition_key(latex)
+    for op in (">", "≠"):
+        if key.endswith(op + "0"):
+            try:
+                node = parse_expression(key[: -2])
+            except ParseError:
+                return None
+            if isinstance(node, Sym) and not node.sub and node.case is None:
+                return node.name, op
+            if isinstance(node, Sym) and node.case is None and len(node.sub) == 1 and \
+                    isinstance(node.sub[0], Sym) and not node.sub[0].sub:
+                return node.name, op  # every element: the subscript is an index letter
+    return None
+
+
+def name_fact(latex: str) -> tuple[str, str] | None:
+    """The name a declared condition is a fact about, and the fact ('>' or '≠'), if any."""
+    return _name_fact(latex)
+
+
+def condition_key(latex: str) -> str:
+    """A condition as written, compared without spaces or the spelling of ≠ and ≥."""
+    out = re.sub(r"\\not\s*=|\\neq|\\ne\b|≠", "≠", latex)
+    out = re.sub(r"\\geq?|≥", "≥", out)
+    return re.sub(r"\s+|[{}]", "", out)
+
+
+def _show(name: str, kind: str, params) -> str:
+    base = name_text(name)
+    if kind == "family":
+        return f"{base}_{''.join(params)}"
+    if kind == "function":
+        return f"{base}({', '.join(params)})"
+    return base
+
+
+def _latex_name(name: str) -> str:
+    name = name.strip()
+    if name.isalpha() and len(name) > 1:
+        return "\\" + name
+    return name
+
+
+def _line(text: str, n: int) -> str:
+    lines = text.split("\n")
+    return lines[n - 1] if 0 < n <= len(lines) else ""
+
+
+def _assumption_lines(fm: str) -> dict[str, int]:
+    for n, line in enumerate(fm.split("\n"), start=1):
+        if line.strip().startswith("assumptions"):
+            return {"assumptions": n + 2}
+    return {}
+
+
+def _blank_front_matter(text: str, body_line: int) -> str:
+    if body_line <= 1:
+        return text
+    lines = text.split("\n")
+    head = "\n".join(" " * len(x) for x in lines[: body_line - 1])
+    return head + "\n" + "\n".join(lines[body_line - 1:])
+
+
+__all__ = ["Document", "ReadEquation", "read_document", "to_latex", "to_text", "Num", "replace"]

@@ -1,0 +1,514 @@
+"""Reading meaning into a document's notation: definitions, indices, sizes, bare sums, cases.
+
+Owns the inference that turns surface trees into something checkable, in the
+open: which equations define names (and which redefine them), which letters are
+integer indices and which are sizes, the range of every free index, what a bare
+``\\sum`` runs over, and the case conditions read from subscripts like ``y_{k=i}``.
+It works on :mod:`derive.reading.syntax` trees only (no sympy) and reports every inference
+it could not make as a :class:`ReadError` at a source offset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import field, replace
+
+from derive.reading.syntax import (
+    Apply,
+    BigOp,
+    Case,
+    Deriv,
+    Indicator,
+    Mul,
+    Node,
+    Num,
+    Paren,
+    Sym,
+    children,
+    name_text,
+    to_latex,
+    to_text,
+    walk,
+)
+from derive.records import frozen
+
+
+class ReadError(Exception):
+    def __init__(self, message: str, pos: int):
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+class Undetermined(Exception):
+    """A link whose meaning the document leaves open: a name it uses has no definition in
+    force where one is needed (what L depends on, in ∂L/∂a_i), or its definition could not
+    be read. The link is unknown, with this as the reason; never a reading error."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+Range = tuple[Node, Node]
+
+
+@frozen
+class Definition:
+    """A name defined by an equation: a scalar (C), a family (y_•) or a function (σ(·))."""
+
+    name: str
+    kind: str  # scalar | family | function
+    params: tuple[str, ...]
+    body: Node
+    equation: int  # index of the defining equation
+    line: int
+    lhs: Node
+    env: Env  # the scope the body is read in (definitions visible at that point)
+    ranges: dict = field(default_factory=dict)  # free index -> range, read in the body
+
+
+@frozen
+class Env:
+    """Everything visible at one point of a document."""
+
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    order: tuple[str, ...] = ()  # definition names, oldest first
+    sizes: frozenset[str] = frozenset()
+    indices: frozenset[str] = frozenset()
+    declared_ranges: dict[str, Range] = field(default_factory=dict)
+    functions: frozenset[str] = frozenset()  # declared function names
+    constants: frozenset[str] = frozenset()
+    families: frozenset[str] = frozenset()  # names written with a subscript somewhere
+    positive: frozenset[str] = frozenset()  # names declared positive: T > 0, p_k > 0
+    nonzero: frozenset[str] = frozenset()  # names declared non-zero: b \neq 0
+    failed: dict[str, int] = field(default_factory=dict)  # name -> line of an unread definition
+
+    def define(self, d: Definition) -> Env:
+        defs = dict(self.definitions)
+        defs[d.name] = d
+        order = tuple(n for n in self.order if n != d.name) + (d.name,)
+        return replace(self, definitions=defs, order=order)
+
+    def is_function(self, name: str) -> bool:
+        d = self.definitions.get(name)
+        return (d is not None and d.kind == "function") or name in self.functions
+
+
+@frozen
+class Reading:
+    """A claim equation, resolved: sides with bare sums filled in, ranges, cases."""
+
+    sides: tuple[Node, ...]
+    cases: tuple[Case, ...]
+    ranges: dict[str, Range | None]  # free index -> range
+    env: Env
+    notes: tuple[str, ...] = ()
+
+
+def key_of(sym: Sym) -> tuple:
+    return (sym.name, tuple(getattr(s, "name", None) for s in sym.sub))
+
+
+# --------------------------------------------------------------------------- prepass
+
+def collect_families(trees: list[Node]) -> set[str]:
+    """Names written with an index somewhere in the document (z in z_i, y in y_{k=i})."""
+    return {n.name for tree in trees for n in walk(tree)
+            if isinstance(n, Sym) and (n.sub or n.case is not None)}
+
+
+def collect_sizes_and_indices(trees: list[Node]) -> tuple[set[str], set[str]]:
+    """Sizes are the letters used as upper limits of sums; indices are subscript letters and
+    case letters (document-wide), where no sum binds them. A summation index is an integer
+    only inside its own sum (the translator binds it there): ``x`` in Σ_x t_x types nothing
+    outside that sum."""
+    sizes: set[str] = set()
+    indices: set[str] = set()
+
+    def visit(node: Node, bound: frozenset[str]) -> None:
+        if isinstance(node, BigOp):
+            for s in _letters(node.hi) if node.hi is not None else ():
+                sizes.add(s)
+            for part in (node.lo, node.hi):
+                if part is not None:
+                    visit(part, bound)
+            visit(node.body, bound | {node.index} if node.index else bound)
+            return
+        if isinstance(node, Sym):
+            if node.case is not None:
+                indices.update(x for x in (node.case.left, node.case.right) if x not in bound)
+            for s in node.sub:
+                if isinstance(s, Sym) and not s.sub:
+                    if s.name not in bound:
+                        indices.add(s.name)
+                else:
+                    indices.update(x for x in _letters(s) if x not in bound)
+            return
+        if isinstance(node, Indicator):
+            indices.update(x for x in (node.case.left, node.case.right) if x not in bound)
+            return
+        for c in children(node):
+            visit(c, bound)
+
+    for tree in trees:
+        visit(tree, frozenset())
+    return sizes, indices - sizes
+
+
+def _letters(node: Node | None) -> set[str]:
+    if node is None:
+        return set()
+    return {n.name for n in walk(node) if isinstance(n, Sym) and not n.sub and n.case is None}
+
+
+# --------------------------------------------------------------------------- definitions
+
+def definition_head(lhs: Node, env: Env) -> tuple[str, str, tuple[str, ...]] | None:
+    """If ``lhs`` has the shape of a defined name, return (name, kind, params)."""
+    sym = lhs.func if isinstance(lhs, Apply) else lhs
+    if not isinstance(sym, Sym) or sym.case is not None:
+        return None
+    if isinstance(lhs, Apply) and lhs.primes:
+        return None  # f'(x) = … is a claim about f
+    if sym.name in env.sizes or sym.name == "e" or (not sym.sub and sym.name in env.indices):
+        return None
+    if sym.sub:
+        if not all(isinstance(s, Sym) and not s.sub for s in sym.sub):
+            return None
+        if isinstance(lhs, Apply) and not all(
+                isinstance(a, Sym) and a.case is None for a in lhs.args):
+            return None  # y_k (1 - y_i) is a product, not y_i(z_i) naming its argument
+        params = tuple(s.name for s in sym.sub)  # type: ignore[union-attr]
+        if len(set(params)) != len(params):
+            return None
+        return sym.name, "family", params
+    if isinstance(lhs, Apply):
+        if not all(isinstance(a, Sym) and not a.sub for a in lhs.args):
+            return None
+        return sym.name, "function", tuple(a.name for a in lhs.args)  # type: ignore[union-attr]
+    return sym.name, "scalar", ()
+
+
+def same_definition(old: Definition, body: Node, params: tuple[str, ...], env: Env) -> bool:
+    """Does ``body`` (with ``params``) restate ``old``, up to renaming its parameters, its
+    bound indices and a size (the post's y_k = e^{z_k}/Σ_{j=1}^J e^{z_j} after y_i =
+    e^{z_i}/Σ_{k=1}^K e^{z_k})? Such a restatement replaces the definition; anything else
+    is a claim about the defined name."""
+    from itertools import permutations
+
+    from derive.reading.syntax import key
+
+    if len(params) != len(old.params):
+        return False
+    try:
+        new = _fill_sums(body, env, set(params), family_ranges(env, [body]))
+    except ReadError:
+        return False
+    new = _renamed(new, dict(zip(params, old.params)))
+    target = key(_bound_canonical(old.body))
+    sizes = sorted(env.sizes)
+    if key(_bound_canonical(new)) == target:
+        return True
+    for a, b in permutations(sizes, 2):  # one size renamed (J for K)
+        if key(_bound_canonical(_renamed(new, {a: b}))) == target:
+            return True
+    return False
+
+
+def _renamed(node: Node, mapping: dict[str, str]) -> Node:
+    """Free plain letters renamed (subscripts, cases, indicators, bounds of sums)."""
+    mapping = {a: b for a, b in mapping.items() if a != b}
+    if not mapping:
+        return node
+    if isinstance(node, Sym):
+        case = node.case
+        if case is not None:
+            case = replace(case, left=mapping.get(case.left, case.left),
+                           right=mapping.get(case.right, case.right))
+        name = mapping.get(node.name, node.name) if not node.sub else node.name
+        return replace(node, name=name, case=case,
+                       sub=tuple(_renamed(x, mapping) for x in node.sub))
+    if isinstance(node, Indicator):
+        c = node.case
+        return replace(node, case=replace(c, left=mapping.get(c.left, c.left),
+                                          right=mapping.get(c.right, c.right)))
+    if isinstance(node, BigOp) and node.index in mapping:
+        inner = {k: v for k, v in mapping.items() if k != node.index}
+        return replace(node, body=_renamed(node.body, inner),
+                       lo=_renamed(node.lo, mapping) if node.lo else None,
+                       hi=_renamed(node.hi, mapping) if node.hi else None)
+    kids = children(node)
+    return _rebuild(node, [_renamed(k, mapping) for k in kids]) if kids else node
+
+
+def _bound_canonical(node: Node, depth: int = 0) -> Node:
+    """Every summation index renamed by its nesting depth."""
+    if isinstance(node, BigOp) and node.index is not None:
+        name = f"_b{depth}"
+        body = _renamed(node.body, {node.index: name})
+        return replace(node, index=name, body=_bound_canonical(body, depth + 1),
+                       lo=_bound_canonical(node.lo, depth) if node.lo else None,
+                       hi=_bound_canonical(node.hi, depth) if node.hi else None)
+    kids = children(node)
+    return _rebuild(node, [_bound_canonical(k, depth) for k in kids]) if kids else node
+
+
+# --------------------------------------------------------------------------- ranges
+
+def family_ranges(env: Env, extra: list[Node] = ()) -> dict[str, Range]:
+    """The range each family's subscript runs over, from the sums of the definitions in scope
+    (later definitions win) and then of the equation itself."""
+    ranges: dict[str, Range] = {}
+    for name in env.order:
+        d = env.definitions[name]
+        _scan_sums(d.body, ranges, {})
+        if d.kind == "family":
+            for p in d.params:
+                r = _range_of_letter(p, d.body, ranges)
+                if r is not None:
+                    ranges[d.name] = r
+    # in the equation itself, the first sum over a family sets its range, and a definition
+    # in scope wins over the equation (Σ_{k=2}^K t_k does not shrink t's range)
+    local: dict[str, Range] = {}
+    for tree in extra:
+        _scan_sums(tree, local, {}, first=True)
+    for name, rng in local.items():
+        ranges.setdefault(name, rng)
+    return ranges
+
+
+def _scan_sums(node: Node, ranges: dict[str, Range], bound: dict[str, Range],
+               first: bool = False) -> None:
+    if isinstance(node, BigOp) and node.index and node.lo is not None and node.hi is not None:
+        inner = dict(bound)
+        inner[node.index] = (node.lo, node.hi)
+        _scan_sums(node.body, ranges, inner, first)
+        return
+    if isinstance(node, Sym) and node.sub:
+        for s in node.sub:
+            if isinstance(s, Sym) and s.name in bound and not (first and node.name in ranges):
+                ranges[node.name] = bound[s.name]
+    for c in children(node):
+        _scan_sums(c, ranges, bound, first)
+
+
+def _range_of_letter(letter: str, tree: Node, fam: dict[str, Range]) -> Range | None:
+    for n in walk(tree):
+        if isinstance(n, Sym) and n.sub and n.name in fam:
+            if any(isinstance(s, Sym) and s.name == letter for s in n.sub) or (
+                    n.case is not None and letter in (n.case.left, n.case.right)):
+                return fam[n.name]
+    return None
+
+
+def definition_sum_range(letter: str, env: Env) -> Range | None:
+    """The range ``letter`` had as a summation index in the definitions in scope (newest first)."""
+    for name in reversed(env.order):
+        for n in walk(env.definitions[name].body):
+            if isinstance(n, BigOp) and n.index == letter and n.lo is not None:
+                return (n.lo, n.hi)  # type: ignore[return-value]
+    return None
+
+
+# --------------------------------------------------------------------------- resolution
+
+def free_letters(node: Node, env: Env, bound: frozenset[str] = frozenset(),
+                 skip_bare: bool = True) -> set[str]:
+    """Index letters occurring in ``node`` outside the sums that bind them (and, if
+    ``skip_bare``, outside bare sums)."""
+    out: set[str] = set()
+
+    def visit(n: Node, b: frozenset[str]) -> None:
+        if isinstance(n, BigOp):
+            if n.index is None and skip_bare:
+                return
+            inner = b | ({n.index} if n.index else set())
+            for part in (n.lo, n.hi):
+                if part is not None:
+                    visit(part, b)
+            visit(n.body, inner)
+            return
+        if isinstance(n, Sym):
+            if n.case is not None:
+                out.update(x for x in (n.case.left, n.case.right) if x not in b)
+            for s in n.sub:
+                if isinstance(s, Sym) and not s.sub and s.name not in b and s.name in env.indices:
+                    out.add(s.name)
+                else:
+                    visit(s, b)
+            if not n.sub and n.name in env.indices and n.name not in b:
+                out.add(n.name)
+            return
+        if isinstance(n, Indicator):
+            out.update(x for x in (n.case.left, n.case.right) if x not in b)
+            return
+        for c in children(n):
+            visit(c, b)
+
+    visit(node, bound)
+    return out
+
+
+def resolve(sides: list[Node], env: Env) -> Reading:
+    """Fill in bare sums, find free index ranges and case conditions for one equation."""
+    cases = _cases(sides)
+    free: set[str] = set()
+    for s in sides:
+        free |= free_letters(s, env)
+    fam = family_ranges(env, sides)
+    resolved = tuple(_fill_sums(s, env, free, fam) for s in sides)
+    fam = family_ranges(env, list(resolved))
+    ranges: dict[str, Range | None] = {}
+    for letter in sorted(free):
+        ranges[letter] = _free_range(letter, resolved, env, fam)
+    for c in cases:  # a case index takes its partner's range if it has none of its own
+        for a, b in ((c.left, c.right), (c.right, c.left)):
+            if ranges.get(a) is None and ranges.get(b) is not None:
+                ranges[a] = ranges[b]
+    return Reading(resolved, cases, ranges, env)
+
+
+def _cases(sides: list[Node]) -> tuple[Case, ...]:
+    found: list[Case] = []
+    for s in sides:
+        for n in walk(s):
+            if isinstance(n, Sym) and n.case is not None:
+                c = n.case
+                key = (frozenset((c.left, c.right)), c.equal)  # y_{k=i} and z_{i=k}: one case
+                if all((frozenset((f.left, f.right)), f.equal) != key for f in found):
+                    for f in found:
+                        if {f.left, f.right} == {c.left, c.right} and f.equal != c.equal:
+                            raise ReadError(
+                                f"contradictory cases {to_text(Sym('y', case=f))} and this", c.pos)
+                    found.append(c)
+    return tuple(found)
+
+
+def _free_range(letter: str, sides, env: Env, fam: dict[str, Range]) -> Range | None:
+    if letter in env.declared_ranges:
+        return env.declared_ranges[letter]
+    for s in sides:
+        r = _range_of_letter(letter, s, fam)
+        if r is not None:
+            return r
+        for n in walk(s):  # a letter in y_k where y is defined: the family's range
+            if isinstance(n, Sym) and n.sub and n.name in env.definitions:
+                d = env.definitions[n.name]
+                if any(isinstance(x, Sym) and x.name == letter for x in n.sub) or (
+                        n.case is not None and letter in (n.case.left, n.case.right)):
+                    if d.name in fam:
+                        return fam[d.name]
+    # no range from any family: none is invented (with one size K, "i in 1..K" would be a
+    # silent assumption; the checker names it as one where a link needs it)
+    return None
+
+
+def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range]) -> Node:
+    if isinstance(node, BigOp):
+        body = _fill_sums(node.body, env, free, fam)
+        if node.index is None:
+            candidates = free_letters(node.body, env, skip_bare=False) - free
+            if len(candidates) != 1:
+                what = "no index" if not candidates else "several indices (" + ", ".join(
+                    sorted(candidates)) + ")"
+                raise ReadError(
+                    f"cannot tell what the bare \\{node.kind} runs over: its body has {what} "
+                    "not free in the equation", node.pos)
+            letter = candidates.pop()
+            r = definition_sum_range(letter, env) or _range_of_letter(letter, body, fam)
+            if r is None:
+                raise ReadError(f"cannot tell the range of the bare \\{node.kind} over {letter}",
+                                node.pos)
+            return BigOp(node.kind, body, letter, r[0], r[1], "bare", pos=node.pos)
+        if node.lo is None:
+            r = (env.declared_ranges.get(node.index) or definition_sum_range(node.index, env)
+                 or _range_of_letter(node.index, body, fam))
+            if r is None and len(env.sizes) == 1:
+                r = (Num("1"), Sym(next(iter(env.sizes))))
+            if r is None:
+                raise ReadError(f"cannot tell the range of \\{node.kind}_{{{node.index}}}",
+                                node.pos)
+            return BigOp(node.kind, body, node.index, r[0], r[1], "index", pos=node.pos)
+        return replace(node, body=body)
+    if isinstance(node, Deriv) and isinstance(node.expr, Sym) and not node.expr.sub and \
+            env.is_function(node.expr.name) and len({key_of(v) for v in node.wrt}) == 1 and \
+            not node.wrt[0].sub:
+        # dσ/du for a function σ of one argument means dσ(u)/du
+        func = node.expr
+        node = replace(node, expr=Apply(func, (node.wrt[0],), pos=func.pos))
+    d = env.definitions.get(node.func.name) if isinstance(node, Apply) else None
+    if d is not None and d.kind == "scalar" and not node.func.sub and not node.primes and all(
+            isinstance(a, Sym) for a in node.args):
+        # C(z) for a scalar C defined earlier names what C depends on: it is C itself
+        return node.func
+    if isinstance(node, Apply) and node.primes and not env.is_function(node.func.name):
+        name = name_text(node.func.name)
+        raise ReadError(f"{name}{chr(39) * node.primes} is the derivative of {name}, but {name} is "
+                        f"not a defined function: define it first ({name}(u) = …)", node.pos)
+    if isinstance(node, Apply) and not env.is_function(node.func.name) and len(node.args) == 1:
+        # not a function: juxtaposition is multiplication, as in y_k (1 - y_i)
+        return _juxtaposed(node.func, _fill_sums(node.args[0], env, free, fam), node.pos)
+    kids = children(node)
+    if not kids:
+        return node
+    return _rebuild(node, [_fill_sums(c, env, free, fam) for c in kids])
+
+
+def _juxtaposed(factor: Node, arg: Node, pos: int) -> Node:
+    """``a (b)`` read as the product it is, where ``a`` is not a function."""
+    return Mul((factor, Paren(arg, pos=pos)), ("",), pos=pos)
+
+
+def _rebuild(node: Node, kids: list[Node]) -> Node:
+    from derive.reading import syntax as s
+
+    if isinstance(node, s.Sym):
+        return replace(node, sub=tuple(kids))
+    if isinstance(node, s.Apply):
+        if not isinstance(kids[0], s.Sym) and len(kids) == 2:
+            # the name was rewritten (e.g. unfolded): what remains is a product
+            return _juxtaposed(kids[0], kids[1], node.pos)
+        return replace(node, func=kids[0], args=tuple(kids[1:]))
+    if isinstance(node, s.Neg):
+        return replace(node, arg=kids[0])
+    if isinstance(node, s.Add):
+        return replace(node, terms=tuple(kids))
+    if isinstance(node, s.Mul):
+        flat: list = []
+        ops: list = []
+        for n, k in enumerate(kids):
+            op = node.ops[n - 1] if 0 < n <= len(node.ops) else ""
+            if isinstance(k, s.Mul):  # a rewritten factor that is itself a product: splice it
+                if flat:
+                    ops.append(op)
+                flat.extend(k.factors)
+                ops.extend(k.ops[: len(k.factors) - 1] or [""] * (len(k.factors) - 1))
+            else:
+                if flat:
+                    ops.append(op)
+                flat.append(k)
+        return replace(node, factors=tuple(flat), ops=tuple(ops))
+    if isinstance(node, s.Frac):
+        return replace(node, num=kids[0], den=kids[1])
+    if isinstance(node, s.Pow):
+        return replace(node, base=kids[0], exp=kids[1])
+    if isinstance(node, (s.Exp, s.Log, s.Func)):
+        return replace(node, arg=kids[0])
+    if isinstance(node, s.Paren):
+        return replace(node, inner=kids[0])
+    if isinstance(node, s.Deriv):
+        return replace(node, expr=kids[0], wrt=tuple(kids[1:]))
+    if isinstance(node, s.BigOp):
+        lo = kids[0] if node.lo is not None else None
+        hi = kids[1 if node.lo is not None else 0] if node.hi is not None else None
+        return replace(node, lo=lo, hi=hi, body=kids[-1])
+    if isinstance(node, s.Case | s.Num | s.Indicator):
+        return node
+    raise TypeError(f"cannot rebuild {type(node).__name__}")
+
+
+rebuild = _rebuild
+
+__all__ = ["Definition", "Env", "Reading", "ReadError", "Undetermined", "resolve",
+           "definition_head",
+           "collect_sizes_and_indices", "family_ranges", "to_latex", "rebuild"]

@@ -1,0 +1,555 @@
+"""The surface syntax tree: what a document writes, before any meaning is attached.
+
+Nodes are frozen dataclasses (made by :mod:`derive.records`) produced by
+:mod:`derive.reading.parser`. They remember the author's notation (``\\frac`` or ``\\over``,
+``1\\{k=i\\}`` or ``\\delta_{ki}``) so that derive can print a derived or corrected form in
+the author's own notation. This module also owns the two printers of the tree: back to
+LaTeX, and to plain text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import field, replace
+
+from derive.records import frozen
+
+
+def notation(default: object) -> object:
+    """A field that records how something was written (``\\frac`` or ``\\over``, ``ln`` or
+    ``log``), not what it means: :func:`key` leaves it out, every other field is identity."""
+    return field(default=default, metadata={"notation": True})
+
+
+@frozen
+class Node:
+    pos: int = field(default=0, compare=False, kw_only=True)  # offset in the equation source
+
+
+@frozen
+class Num(Node):
+    text: str
+
+
+@frozen
+class Case(Node):
+    """A condition between two indices, as in ``y_{k=i}`` or ``1\\{k \\neq i\\}``."""
+
+    left: str
+    right: str
+    equal: bool = True
+    style: str = notation("=")  # how "≠" was written: \neq, \ne, \not=
+
+
+@frozen
+class Sym(Node):
+    """A name, possibly subscripted: ``C``, ``y_k``, ``z_{k=i}``, ``W_{ij}``, ``\\sigma``."""
+
+    name: str
+    sub: tuple[Node, ...] = ()
+    case: Case | None = None  # for a case subscript: sub holds the case's left index
+    braced: bool = notation(False)  # was the subscript written in braces
+
+
+@frozen
+class Apply(Node):
+    func: Sym
+    args: tuple[Node, ...]
+    primes: int = 0  # f'(x) is the derivative of f at x
+
+
+@frozen
+class Func(Node):
+    """An elementary function written as a macro: \\sin, \\cos, \\tanh, \\sqrt, …"""
+
+    name: str
+    arg: Node
+
+
+@frozen
+class Neg(Node):
+    arg: Node
+
+
+@frozen
+class Add(Node):
+    terms: tuple[Node, ...]  # subtraction is a Neg term
+
+
+@frozen
+class Mul(Node):
+    factors: tuple[Node, ...]
+    # the written operator before each factor after the first ("" implicit)
+    ops: tuple[str, ...] = notation(())
+
+
+@frozen
+class Frac(Node):
+    num: Node
+    den: Node
+    style: str = notation("frac")  # frac | dfrac | tfrac | over | slash
+
+
+@frozen
+class Pow(Node):
+    base: Node
+    exp: Node
+
+
+@frozen
+class Exp(Node):
+    arg: Node
+    style: str = notation("e")  # e (e^{x}) | exp (\exp)
+
+
+@frozen
+class Log(Node):
+    arg: Node
+    style: str = notation("log")  # log | ln
+
+
+@frozen
+class Paren(Node):
+    inner: Node
+    open: str = notation("(")
+    close: str = notation(")")
+
+
+@frozen
+class BigOp(Node):
+    """``\\sum``/``\\prod``; a bare one has no index (inferred later)."""
+
+    kind: str  # sum | prod
+    body: Node
+    index: str | None = None
+    lo: Node | None = None
+    hi: Node | None = None
+    # full | index | bare, as written
+    written: str = field(default="full", compare=False, metadata={"notation": True})
+
+
+@frozen
+class Indicator(Node):
+    case: Case
+    style: str = notation("1{}")  # 1{} | mathbb | mathbf | 1() | mathbb_ | delta | delta,
+
+
+@frozen
+class Deriv(Node):
+    """A derivative: ∂^n expr / ∂v1 ∂v2 …; operator form when written ∂/∂v applied to a factor."""
+
+    expr: Node
+    wrt: tuple[Sym, ...]  # one entry per differentiation, in order
+    style: str = notation("partial")  # partial | d | mathrm
+    frac: str = notation("frac")  # frac | over
+    operator: bool = notation(False)
+
+
+# --------------------------------------------------------------------------- LaTeX printer
+
+_PREC_ADD, _PREC_MUL, _PREC_NEG, _PREC_POW, _PREC_ATOM = 1, 2, 3, 4, 5
+
+
+def _prec(node: Node) -> int:
+    if isinstance(node, Add):
+        return _PREC_ADD
+    if isinstance(node, (Mul, BigOp)) or (isinstance(node, Deriv) and node.operator):
+        return _PREC_MUL
+    if isinstance(node, Neg):
+        return _PREC_NEG
+    if isinstance(node, Frac) and node.style == "slash":
+        return _PREC_MUL
+    if isinstance(node, Pow):
+        return _PREC_POW
+    return _PREC_ATOM
+
+
+def case_latex(case: Case) -> str:
+    op = "=" if case.equal else (case.style if case.style != "=" else r"\neq")
+    sep = "" if op == "=" else " "
+    return f"{case.left}{sep}{op}{sep}{case.right}" if op != "=" else f"{case.left} = {case.right}"
+
+
+def _sub_latex(sym: Sym) -> str:
+    if sym.case is not None:
+        c = sym.case
+        op = "=" if c.equal else (r"\not=" if c.style == r"\not=" else c.style or r"\neq")
+        inner = f"{c.left}={c.right}" if c.equal else f"{c.left} {op} {c.right}"
+        return "_{" + inner + "}"
+    if not sym.sub:
+        return ""
+    inner = "".join(to_latex(s) for s in sym.sub)
+    if len(sym.sub) == 1 and len(inner) == 1 and not sym.braced:
+        return "_" + inner
+    return "_{" + inner + "}"
+
+
+def to_latex(node: Node) -> str:
+    """Print a tree back to LaTeX in the author's notation."""
+    return _latex(node)
+
+
+def _wrap(node: Node, min_prec: int) -> str:
+    text = _latex(node)
+    return f"({text})" if _prec(node) < min_prec else text
+
+
+def _group(text: str) -> str:
+    return "{" + text + "}"
+
+
+def _latex(node: Node) -> str:  # noqa: C901 - one case per node type
+    if isinstance(node, Num):
+        return node.text
+    if isinstance(node, Sym):
+        return node.name + _sub_latex(node)
+    if isinstance(node, Apply):
+        return _latex(node.func) + "'" * node.primes + "(" + ", ".join(
+            _latex(a) for a in node.args) + ")"
+    if isinstance(node, Func):
+        if node.name == "sqrt":
+            return "\\sqrt{" + _latex(node.arg) + "}"
+        inner = _latex(node.arg)
+        return f"\\{node.name}" + (inner if isinstance(node.arg, Paren) else f"({inner})")
+    if isinstance(node, Neg):
+        return "-" + _wrap(node.arg, _PREC_MUL)
+    if isinstance(node, Add):
+        out = []
+        for n, term in enumerate(node.terms):
+            if isinstance(term, Neg):
+                body = _wrap(term.arg, _PREC_MUL)
+                out.append(("-" if n == 0 else " - ") + body)
+            else:
+                out.append(("" if n == 0 else " + ") + _latex(term))
+        return "".join(out)
+    if isinstance(node, Mul):
+        parts = []
+        for n, f in enumerate(node.factors):
+            text = _wrap(f, _PREC_MUL + 1 if n else _PREC_MUL) if not isinstance(f, BigOp) else (
+                _latex(f) if n == len(node.factors) - 1 else f"({_latex(f)})")
+            if isinstance(f, Neg) and n:
+                text = f"({_latex(f)})"
+            op = node.ops[n - 1] if n and len(node.ops) >= n else ""
+            if n == 0:
+                parts.append(text)
+            elif op:
+                parts.append(f" {op} {text}")
+            else:
+                prev = parts[-1]
+                glue = "" if (prev.endswith("}") or prev.endswith(")")) and text[:1] in "(" else " "
+                parts.append(glue + text)
+        return "".join(parts)
+    if isinstance(node, Frac):
+        if node.style == "over":
+            return "{" + _latex(node.num) + " \\over " + _latex(node.den) + "}"
+        if node.style == "slash":
+            return _wrap(node.num, _PREC_MUL) + "/" + _wrap(node.den, _PREC_POW)
+        return f"\\{node.style}{_group(_latex(node.num))}{_group(_latex(node.den))}"
+    if isinstance(node, Pow):
+        return _wrap(node.base, _PREC_ATOM) + "^" + _group(_latex(node.exp))
+    if isinstance(node, Exp):
+        if node.style == "exp":
+            inner = _latex(node.arg)
+            return "\\exp" + inner if isinstance(node.arg, Paren) else "\\exp(" + inner + ")"
+        return "e^" + _group(_latex(node.arg))
+    if isinstance(node, Log):
+        arg = node.arg
+        inner = _latex(arg)
+        if isinstance(arg, (Sym, Apply, Paren, Num, Frac, BigOp)):
+            sep = "" if isinstance(arg, Paren) else " "
+            return f"\\{node.style}{sep}{inner}"
+        return f"\\{node.style}({inner})"
+    if isinstance(node, Paren):
+        o = {"(": "(", "[": "[", "{": "{", "\\{": "\\{"}.get(node.open, node.open)
+        c = {")": ")", "]": "]", "}": "}", "\\}": "\\}"}.get(node.close, node.close)
+        return o + _latex(node.inner) + c
+    if isinstance(node, BigOp):
+        head = "\\" + node.kind
+        if node.written == "bare":
+            return head + " " + _wrap(node.body, _PREC_MUL)
+        if node.written == "index":
+            return head + "_{" + str(node.index) + "} " + _wrap(node.body, _PREC_MUL)
+        if node.index is not None and node.lo is not None:
+            head += "_{" + node.index + "=" + _latex(node.lo) + "}"
+        elif node.index is not None:
+            head += "_{" + node.index + "}"
+        if node.hi is not None:
+            hi = _latex(node.hi)
+            head += "^" + (hi if len(hi) == 1 else _group(hi))
+        return head + " " + _wrap(node.body, _PREC_MUL)
+    if isinstance(node, Indicator):
+        c = node.case
+        if node.style in ("delta", "delta,"):
+            sep = "," if node.style == "delta," else ""
+            return "\\delta_{" + c.left + sep + c.right + "}"
+        cond = case_latex(c)
+        if node.style == "1()":
+            return f"1({cond})"
+        if node.style.endswith("[]"):
+            head = {"[]": "", "mathbb[]": "\\mathbb{1}", "mathbf[]": "\\mathbf{1}"}[node.style]
+            return f"{head}[{cond}]"
+        if node.style == "mathbb":
+            return "\\mathbb{1}\\{" + cond + "\\}"
+        if node.style == "mathbf":
+            return "\\mathbf{1}\\{" + cond + "\\}"
+        if node.style == "mathbb_":
+            return "\\mathbb{1}_{" + cond + "}"
+        return "1\\{" + cond + "\\}"
+    if isinstance(node, Deriv):
+        d = {"partial": "\\partial", "d": "d", "mathrm": "\\mathrm{d}"}[node.style]
+        order = len(node.wrt)
+        num = d + (f"^{order}" if order > 1 else "")
+        den = _deriv_den(node, d)
+        if node.operator:
+            head = f"\\frac{{{num}}}{{{den}}}"
+            return head + " " + _wrap(node.expr, _PREC_POW)
+        body = _latex(node.expr)
+        if node.frac == "over":
+            return "{" + num + " " + body + " \\over " + den + "}"
+        return f"\\frac{{{num} {body}}}{{{den}}}"
+    raise TypeError(f"cannot print {type(node).__name__}")
+
+
+def _deriv_den(node: Deriv, d: str) -> str:
+    groups: list[tuple[Sym, int]] = []
+    for v in node.wrt:
+        if groups and groups[-1][0] == v:
+            groups[-1] = (v, groups[-1][1] + 1)
+        else:
+            groups.append((v, 1))
+    parts = []
+    for v, n in groups:
+        parts.append(d + " " + _latex(v) + (f"^{n}" if n > 1 else ""))
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- text printer
+
+_GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ",
+    "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
+    "tau": "τ", "upsilon": "υ", "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ",
+    "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ",
+    "Pi": "Π", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω", "ell": "ℓ",
+}
+
+
+_ACCENT_MARKS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "check": "\u030c"}
+
+
+def name_text(name: str) -> str:
+    if not name.startswith("\\"):
+        return name
+    bare = name[1:]
+    if "{" in bare:  # an accented or calligraphic name: \hat{y} → ŷ, \mathcal{L} → 𝓛-like L
+        accent, letter = bare[:-1].split("{", 1)
+        letter = name_text(letter)
+        if accent == "mathcal":
+            return letter
+        return letter + _ACCENT_MARKS.get(accent, "")
+    return _GREEK.get(bare, bare)
+
+
+def to_text(node: Node) -> str:
+    """Print a tree as readable plain text (Unicode, one line)."""
+    return _text(node)
+
+
+def _twrap(node: Node, min_prec: int) -> str:
+    text = _text(node)
+    return f"({text})" if _prec(node) < min_prec else text
+
+
+def _sub_text(sym: Sym) -> str:
+    if sym.case is not None:
+        c = sym.case
+        return "_{" + c.left + ("=" if c.equal else "≠") + c.right + "}"
+    if not sym.sub:
+        return ""
+    inner = "".join(_text(s) for s in sym.sub)
+    return "_" + inner if len(inner) == 1 else "_{" + inner + "}"
+
+
+def _text(node: Node) -> str:  # noqa: C901
+    if isinstance(node, Num):
+        return node.text
+    if isinstance(node, Sym):
+        return name_text(node.name) + _sub_text(node)
+    if isinstance(node, Apply):
+        return _text(node.func) + "′" * node.primes + "(" + ", ".join(
+            _text(a) for a in node.args) + ")"
+    if isinstance(node, Func):
+        inner = _text(node.arg)
+        name = "√" if node.name == "sqrt" else node.name
+        return name + (inner if isinstance(node.arg, Paren) else f"({inner})")
+    if isinstance(node, Neg):
+        return "−" + _twrap(node.arg, _PREC_MUL)
+    if isinstance(node, Add):
+        out = []
+        for n, term in enumerate(node.terms):
+            if isinstance(term, Neg):
+                out.append(("−" if n == 0 else " − ") + _twrap(term.arg, _PREC_MUL))
+            else:
+                out.append(("" if n == 0 else " + ") + _text(term))
+        return "".join(out)
+    if isinstance(node, Mul):
+        parts = []
+        for n, f in enumerate(node.factors):
+            t = _twrap(f, _PREC_MUL + 1 if n else _PREC_MUL)
+            if isinstance(f, BigOp) and n < len(node.factors) - 1:
+                t = f"({t})"
+            if isinstance(f, Neg) and n:
+                t = f"({_text(f)})"
+            parts.append(t)
+        return " · ".join(parts) if any(node.ops) else " ".join(parts)
+    if isinstance(node, Frac):
+        return _twrap(node.num, _PREC_POW) + "/" + _twrap(node.den, _PREC_POW)
+    if isinstance(node, Pow):
+        return _twrap(node.base, _PREC_ATOM) + "^" + _twrap(node.exp, _PREC_ATOM)
+    if isinstance(node, Exp):
+        if node.style == "exp":
+            inner = _text(node.arg)
+            return "exp" + inner if isinstance(node.arg, Paren) else "exp(" + inner + ")"
+        inner = _text(node.arg)
+        return "e^" + (inner if len(inner) == 1 else "{" + inner + "}")
+    if isinstance(node, Log):
+        inner = _text(node.arg)
+        if isinstance(node.arg, (Sym, Num, Apply, Paren)):
+            sep = "" if isinstance(node.arg, Paren) else " "
+            return f"{node.style}{sep}{inner}"
+        return f"{node.style}({inner})"
+    if isinstance(node, Paren):
+        return "(" + _text(node.inner) + ")"
+    if isinstance(node, BigOp):
+        sym = "Σ" if node.kind == "sum" else "Π"
+        if node.written == "bare":
+            return sym + " " + _twrap(node.body, _PREC_MUL)
+        if node.written == "index":
+            return sym + "_" + str(node.index) + " " + _twrap(node.body, _PREC_MUL)
+        if node.index is not None and node.lo is not None:
+            sym += "_{" + node.index + "=" + _text(node.lo) + "}"
+        elif node.index is not None:
+            sym += "_" + node.index
+        if node.hi is not None:
+            sym += "^" + _twrap(node.hi, _PREC_ATOM)
+        return sym + " " + _twrap(node.body, _PREC_MUL)
+    if isinstance(node, Indicator):
+        c = node.case
+        if node.style.startswith("delta"):
+            return "δ_" + c.left + c.right
+        return "1{" + c.left + ("=" if c.equal else "≠") + c.right + "}"
+    if isinstance(node, Deriv):
+        d = "∂" if node.style == "partial" else "d"
+        order = len(node.wrt)
+        num = d + (f"^{order}" if order > 1 else "")
+        if order <= 1:
+            den = "".join(d + _text(v) for v in node.wrt)
+        else:
+            den = _deriv_den(node, d).replace("\\partial ", "∂").replace("d ", "d")
+        if node.operator:
+            return f"{num}/{den} " + _twrap(node.expr, _PREC_POW)
+        body = _text(node.expr)
+        if isinstance(node.expr, (Sym, Apply, Log, Exp)):
+            return f"{num}{body}/{den}"
+        return f"{num}({body})/{den}"
+    raise TypeError(f"cannot print {type(node).__name__}")
+
+
+# --------------------------------------------------------------------------- identity
+
+_MEANING: dict[type, tuple[str, ...]] = {}
+
+
+def meaning_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a node class that carry meaning: every compared field that is not
+    :func:`notation`. Computed from the class itself, so a new field or node kind is part of
+    every identity without anyone remembering to add it."""
+    names = _MEANING.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls)
+                      if f.compare and not f.metadata.get("notation"))
+        _MEANING[cls] = names
+    return names
+
+
+def key(node: Node) -> tuple:
+    """Structural identity of a tree, from every field that carries meaning (not positions,
+    parentheses or the way a symbol was written). The one identity every memo and
+    comparison uses; cached on the tree (trees never change)."""
+    cached = node.__dict__.get("_key")
+    if cached is None:
+        cached = _key(node)
+        object.__setattr__(node, "_key", cached)
+    return cached
+
+
+def _key(node: Node) -> tuple:
+    if isinstance(node, Paren):
+        return key(node.inner)
+    if isinstance(node, Indicator):  # 1{k = i} and δ_{ik} are the same indicator
+        c = node.case
+        return ("Indicator", tuple(sorted((c.left, c.right))), c.equal)
+    return (type(node).__name__,
+            *(_field_key(getattr(node, name)) for name in meaning_fields(type(node))))
+
+
+def _field_key(value: object) -> object:
+    if isinstance(value, Node):
+        return key(value)
+    if isinstance(value, tuple):
+        return tuple(_field_key(v) for v in value)
+    return value
+
+
+def node_classes() -> tuple[type, ...]:
+    """Every node class of the tree, as this module defines them (for tests that walk
+    them all; the parser's private intermediates never reach a finished tree)."""
+    out: list[type] = []
+    todo = list(Node.__subclasses__())
+    while todo:
+        cls = todo.pop(0)
+        if cls.__module__ == __name__:
+            out.append(cls)
+        todo.extend(cls.__subclasses__())
+    return tuple(out)
+
+
+def walk(node: Node):
+    """Yield node and every node below it, depth first."""
+    yield node
+    for child in children(node):
+        yield from walk(child)
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, Sym):
+        return node.sub
+    if isinstance(node, Apply):
+        return (node.func, *node.args)
+    if isinstance(node, (Neg,)):
+        return (node.arg,)
+    if isinstance(node, Add):
+        return node.terms
+    if isinstance(node, Mul):
+        return node.factors
+    if isinstance(node, Frac):
+        return (node.num, node.den)
+    if isinstance(node, Pow):
+        return (node.base, node.exp)
+    if isinstance(node, (Exp, Log, Func)):
+        return (node.arg,)
+    if isinstance(node, Paren):
+        return (node.inner,)
+    if isinstance(node, BigOp):
+        return tuple(n for n in (node.lo, node.hi, node.body) if n is not None)
+    if isinstance(node, Deriv):
+        return (node.expr, *node.wrt)
+    return ()
+
+
+__all__ = [
+    "Node", "Num", "Case", "Sym", "Apply", "Neg", "Add", "Mul", "Frac", "Pow", "Exp", "Log",
+    "Paren", "BigOp", "Indicator", "Deriv", "Func", "to_latex", "to_text", "walk", "children",
+    "replace", "key", "meaning_fields", "node_classes", "notation",
+]

@@ -1,0 +1,334 @@
+"""The derivation model: frozen dataclasses (made by :mod:`derive.records`) for equations,
+links, verdicts and reports.
+
+This module owns the data that flows from the checker to the renderers. It
+imports nothing heavy (no sympy): a report can be built, rendered and
+serialised without the maths engine. Every field a renderer shows is computed
+before the report is built; renderers only format.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import field
+from enum import Enum
+from typing import Any
+
+from derive.records import frozen
+
+SCHEMA = "derive.report/1"
+
+
+class Verdict(str, Enum):
+    """How a link (one `=`) or a chain fared."""
+
+    PROVED = "proved"  # symbolic, for every size
+    REFUTED = "refuted"  # a concrete, re-checked counterexample
+    CONDITIONAL = "conditional"  # false in general, true under a named assumption
+    UNKNOWN = "unknown"  # undecided: never shown as passed
+
+    @property
+    def badge(self) -> str:
+        return _BADGES[self]
+
+
+_BADGES = {
+    Verdict.PROVED: "✓",
+    Verdict.REFUTED: "✗",
+    Verdict.CONDITIONAL: "~",
+    Verdict.UNKNOWN: "?",
+}
+
+
+@frozen
+class Assumption:
+    """An assumption a link needs, e.g. Σ_k t_k = 1 or k ≠ i."""
+
+    latex: str
+    text: str
+    stated: bool = False  # does the document itself state it?
+
+    def to_json(self) -> str:
+        return self.latex
+
+
+@frozen
+class Counterexample:
+    """A concrete point where the two sides differ, confirmed at a second precision."""
+
+    size: dict[str, int]  # e.g. {"K": 2}
+    indices: dict[str, int]  # e.g. {"i": 1}
+    values: dict[str, Any]  # family -> values in 1-based order ({"z": [0, 0]}); scalar -> value
+    lhs: float
+    rhs: float
+    family: str = "free"  # the target family the point was drawn from
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        out.update(self.size)
+        out.update(self.indices)
+        out.update(self.values)
+        out["lhs"] = self.lhs
+        out["rhs"] = self.rhs
+        out["family"] = self.family
+        return out
+
+    @property
+    def text(self) -> str:
+        parts = [f"{k}={v}" for k, v in {**self.size, **self.indices}.items()]
+        for name, vals in self.values.items():
+            if isinstance(vals, (list, tuple)):
+                parts.append(f"{name}=({', '.join(_num(v) for v in vals)})")
+            else:  # a scalar variable
+                parts.append(f"{name}={_num(vals)}")
+        return ", ".join(parts)
+
+
+def _num(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+class _ShownAsReport:
+    """Jupyter shows a link or an equation as the report of it alone (see ``as_report``)."""
+
+    def _repr_html_(self) -> str:
+        return self.as_report()._repr_html_()  # type: ignore[attr-defined]
+
+    def _repr_markdown_(self) -> str:
+        return self.as_report()._repr_markdown_()  # type: ignore[attr-defined]
+
+    def _repr_latex_(self) -> str:
+        return self.as_report()._repr_latex_()  # type: ignore[attr-defined]
+
+
+@frozen
+class Link(_ShownAsReport):
+    """One `=` of a chain: lhs = rhs, with the rule that should carry it and the verdict."""
+
+    position: int  # 1-based place in the chain
+    lhs: str  # LaTeX as written
+    rhs: str
+    verdict: Verdict
+    method: str  # symbolic | numeric | cache | timeout | none
+    rule: str  # the rule that carries (or should carry) the step
+    lhs_text: str = ""  # plain-text pretty form
+    rhs_text: str = ""
+    derived: str | None = None  # LaTeX: what the rule gives from lhs
+    derived_text: str | None = None
+    needs: tuple[Assumption, ...] = ()
+    counterexample: Counterexample | None = None
+    suggestion: str | None = None  # LaTeX: a corrected right side
+    residual: str | None = None  # LaTeX: lhs - rhs, simplified
+    residual_text: str | None = None
+    reason: str | None = None  # why unknown, e.g. "time limit"
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict is Verdict.PROVED
+
+    def as_report(self) -> Report:
+        """This link alone, as a report (for display in a notebook)."""
+        eq = Equation(0, 0, "claim", f"{self.lhs} = {self.rhs}",
+                      f"{self.lhs_text} = {self.rhs_text}", (self,))
+        return Report(f"link {self.position}", (eq,))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "position": self.position,
+            "lhs": self.lhs,
+            "rhs": self.rhs,
+            "verdict": self.verdict.value,
+            "method": self.method,
+            "rule": self.rule,
+            "derived": self.derived,
+            "needs": [a.to_json() for a in self.needs],
+            "needs_stated": [a.stated for a in self.needs],
+            "counterexample": self.counterexample.to_json() if self.counterexample else None,
+            "suggestion": self.suggestion,
+            "residual": self.residual,
+            "reason": self.reason,
+            "seconds": round(self.seconds, 6),
+        }
+
+
+@frozen
+class Chain:
+    """The first side of an equation against its last (only for two or more links)."""
+
+    verdict: Verdict
+    lhs: str
+    rhs: str
+    method: str
+    needs: tuple[Assumption, ...] = ()
+    counterexample: Counterexample | None = None
+    residual: str | None = None
+    lhs_text: str = ""
+    rhs_text: str = ""
+    residual_text: str | None = None
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "verdict": self.verdict.value,
+            "lhs": self.lhs,
+            "rhs": self.rhs,
+            "method": self.method,
+            "needs": [a.to_json() for a in self.needs],
+            "needs_stated": [a.stated for a in self.needs],
+            "counterexample": self.counterexample.to_json() if self.counterexample else None,
+            "residual": self.residual,
+            "reason": self.reason,
+        }
+
+
+@frozen
+class SourceError:
+    """A reading failure, located in the source file."""
+
+    message: str
+    line: int
+    column: int
+    snippet: str = ""  # the offending source line
+    file: str = "<string>"
+
+    @property
+    def located(self) -> str:
+        caret = " " * max(self.column - 1, 0) + "^"
+        head = f"{self.file}:{self.line}:{self.column}: {self.message}"
+        return f"{head}\n    {self.snippet}\n    {caret}" if self.snippet else head
+
+    def to_json(self) -> dict[str, Any]:
+        return {"message": self.message, "line": self.line, "column": self.column,
+                "snippet": self.snippet}
+
+
+@frozen
+class Equation(_ShownAsReport):
+    """A display equation: a definition, a claim (a chain of links) or a reading error."""
+
+    index: int  # 1-based place among all display equations of the source
+    line: int  # 1-based source line where it starts
+    kind: str  # "definition" | "claim" | "error"
+    latex: str
+    text: str = ""  # plain-text pretty form of the whole equation
+    links: tuple[Link, ...] = ()
+    chain: Chain | None = None
+    defines: str | None = None  # for a definition: the name it defines
+    cases: tuple[Assumption, ...] = ()  # case conditions read from the equation
+    notes: tuple[str, ...] = ()
+    error: SourceError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.kind != "error" and all(link.ok for link in self.links) and (
+            self.chain is None or self.chain.verdict is Verdict.PROVED)
+
+    def as_report(self) -> Report:
+        """This equation alone, as a report (for display in a notebook)."""
+        return Report(f"equation {self.index}", (self,))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "line": self.line,
+            "kind": self.kind,
+            "latex": self.latex,
+            "defines": self.defines,
+            "cases": [c.to_json() for c in self.cases],
+            "links": [link.to_json() for link in self.links],
+            "chain": self.chain.to_json() if self.chain else None,
+            "notes": list(self.notes),
+            "error": self.error.to_json() if self.error else None,
+        }
+
+
+@frozen
+class Report:
+    """The result of checking one source: what every renderer shows."""
+
+    source: str
+    equations: tuple[Equation, ...]
+    title: str = ""
+    seed: int = 0
+    summary: tuple[str, ...] = ()  # the overall result in words
+    notes: tuple[str, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()  # declared by the document
+    engine: str = ""
+    seconds: float = 0.0
+    errors: tuple[SourceError, ...] = field(default=())  # source-level errors (no equation)
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{k}={v}" for k, v in self.counts.items())
+        return f"<Report {self.source!r}: {counts}, exit_code={self.exit_code}>"
+
+    @property
+    def links(self) -> list[Link]:
+        return [link for eq in self.equations for link in eq.links]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {v.value: 0 for v in Verdict}
+        for link in self.links:
+            counts[link.verdict.value] += 1
+        return counts
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(eq.kind == "error" for eq in self.equations)
+
+    @property
+    def ok(self) -> bool:
+        return not self.has_errors and all(eq.ok for eq in self.equations)
+
+    @property
+    def exit_code(self) -> int:
+        """0 all proved; 1 refuted or conditional; 3 only unknowns; 2 reading errors."""
+        if self.has_errors:
+            return 2
+        verdicts = {link.verdict for link in self.links}
+        verdicts |= {eq.chain.verdict for eq in self.equations if eq.chain}
+        if verdicts & {Verdict.REFUTED, Verdict.CONDITIONAL}:
+            return 1
+        if Verdict.UNKNOWN in verdicts:
+            return 3
+        return 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "source": self.source,
+            "title": self.title,
+            "engine": self.engine,
+            "seed": self.seed,
+            "ok": self.ok,
+            "exit_code": self.exit_code,
+            "counts": self.counts,
+            "summary": list(self.summary),
+            "assumptions": [a.to_json() for a in self.assumptions],
+            "notes": list(self.notes),
+            "errors": [e.to_json() for e in self.errors],
+            "equations": [eq.to_json() for eq in self.equations],
+            "seconds": round(self.seconds, 6),
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    # Notebook display: one render function per format, all pure functions of the report.
+    def _repr_html_(self) -> str:
+        from derive.report.render import html
+
+        return html.render(self)
+
+    def _repr_markdown_(self) -> str:
+        from derive.report.render import markdown
+
+        return markdown.render(self)
+
+    def _repr_latex_(self) -> str:
+        from derive.report.render import latex
+
+        return latex.render_fragment(self)
