@@ -1,0 +1,151 @@
+"""Reading big operators and indicators: \\sum and \\prod with their limits, 1\\{k = i\\},
+\\mathbb{1}_{k=i}, Iverson brackets [k = i], the Kronecker delta \\delta_{ki}, and the conditions
+(k = i, k \\neq i) they hold.
+
+The methods here are part of :class:`derive.reading.parser.Parser` (mixed in): they read with
+its token helpers (:class:`derive.reading.tokenizer.TokenCursor`) and call back into its grammar
+(``expr``, ``term``, ``script``, ``starts_factor``).
+"""
+
+from __future__ import annotations
+
+from derive.reading.syntax import BigOp, Case, Indicator, Node, Num
+from derive.reading.tokenizer import ParseError, Token, TokenCursor
+
+
+class BigOpReading(TokenCursor):
+    """Big operators, indicators and conditions, for :class:`derive.reading.parser.Parser`."""
+
+    # -- sums and products
+    def bigop(self, kind: str, start: int) -> BigOp:
+        self.advance()
+        index = lo = hi = None
+        for _ in range(2):
+            if self.at_op("_"):
+                if index is not None:
+                    raise self.error("double subscript on the sum")
+                self.advance()
+                index, lo = self.bigop_lower()
+            elif self.at_op("^"):
+                if hi is not None:
+                    raise self.error("double superscript on the sum")
+                self.advance()
+                hi = self.script()
+        if lo is not None and hi is None:
+            raise self.error(f"\\{kind}_{{{index}=…}} needs an upper limit")
+        if index is not None and lo is None and hi is not None:
+            lo = Num("1", pos=start)  # \sum_{i}^{N} runs over i = 1..N
+        if not self.starts_factor() and not self.at_op("-"):
+            raise self.error(f"expected the body of the \\{kind}")
+        body = self.term()
+        written = "full" if lo is not None else ("index" if index is not None else "bare")
+        return BigOp(kind, body, index, lo, hi, written, pos=start)
+
+    def bigop_lower(self) -> tuple[str, Node | None]:
+        t = self.tok
+        if t.kind == "letter":
+            self.advance()
+            return t.value, None
+        self.expect_op("{", "'{'")
+        idx = self.tok
+        if idx.kind != "letter":
+            raise self.error("expected the summation index")
+        self.advance()
+        lo = None
+        if self.at_op("="):
+            self.advance()
+            lo = self.expr()
+        self.expect_op("}", "'}'")
+        return idx.value, lo
+
+    # -- indicators and conditions
+    def mathbb_indicator(self, name: str, start: int) -> Indicator:
+        """\\mathbb{1} or \\mathbf{1} and its condition: \\{k = i\\}, _{k=i}, (k = i) or [k = i]."""
+        self.advance()
+        self.expect_op("{", "'{'")
+        one = self.tok
+        if not (one.kind == "num" and one.value == "1"):
+            raise self.error(
+                f"\\{name}{{…}} is only understood as the indicator \\{name}{{1}}")
+        self.advance()
+        self.expect_op("}", "'}'")
+        if self.at_op("\\{"):
+            return self.indicator_braces(name, start)
+        if self.at_op("_"):
+            self.advance()
+            self.expect_op("{", "'{'")
+            case = self.condition()
+            self.expect_op("}", "'}'")
+            return Indicator(case, "mathbb_", pos=start)
+        if self.at_op("(") and self.paren_is_condition():
+            self.advance()
+            case = self.condition()
+            self.expect_op(")", "')'")
+            return Indicator(case, name, pos=start)
+        if self.at_op("[") and self.paren_is_condition("]"):
+            return self.bracket_condition(name + "[]", start)
+        raise self.error(f"expected a condition after \\{name}{{1}}")
+
+    def paren_is_condition(self, close: str = ")") -> bool:
+        return (self.peek().kind == "letter" and self.peek(2).kind == "op"
+                and self.peek(2).value in ("=", "neq") and self.peek(3).kind == "letter"
+                and self.peek(4).kind == "op" and self.peek(4).value == close)
+
+    def bracket_condition(self, style: str, start: int) -> Indicator:
+        """An Iverson bracket: [k = i], or \\mathbb{1}[k = i]."""
+        self.advance()
+        case = self.condition()
+        self.expect_op("]", "']'")
+        return Indicator(case, style, pos=start)
+
+    def indicator_braces(self, style: str, start: int) -> Indicator:
+        self.expect_op("\\{", "'\\{'")
+        case = self.condition()
+        self.expect_op("\\}", "'\\}'")
+        return Indicator(case, style, pos=start)
+
+    def kronecker(self, start: int) -> Indicator:
+        self.advance()  # _
+        if not self.at_op("{"):
+            raise self.error("expected \\delta_{ki}")
+        self.advance()
+        letters = []
+        while not self.at_op("}"):
+            t = self.tok
+            if t.kind == "letter" or (t.kind == "num" and t.value.isdigit()):
+                letters.extend(t.value if t.kind == "letter" else [t.value])
+                self.advance()
+            elif self.at_op(","):
+                self.advance()
+            else:
+                raise self.error("expected two indices in \\delta_{…}")
+        self.advance()
+        if len(letters) != 2:
+            raise ParseError("\\delta_{…} needs exactly two single-letter indices", start)
+        sep = "delta," if "," in self.src[start - self.offset:self.tok.pos] else "delta"
+        return Indicator(Case(letters[0], letters[1], True, "=", pos=start), sep, pos=start)
+
+    def _neq_style(self, tok: Token) -> str:
+        raw = self.src[tok.pos:tok.pos + 5]
+        if raw.startswith("\\not"):
+            return "\\not="
+        if raw.startswith("\\neq"):
+            return "\\neq"
+        return "\\ne"
+
+    def condition(self) -> Case:
+        start = self.tok
+        if start.kind != "letter":
+            raise self.error("expected an index in the condition")
+        self.advance()
+        op = self.tok
+        if not (op.kind == "op" and op.value in ("=", "neq")):
+            raise self.error("expected '=' or '\\neq' in the condition")
+        self.advance()
+        right = self.tok
+        if right.kind != "letter" and not (right.kind == "num" and right.value.isdigit()):
+            raise self.error("expected an index in the condition")
+        self.advance()
+        style = "=" if op.value == "=" else self._neq_style(op)
+        return Case(start.value, right.value, op.value == "=", style, pos=self.offset + start.pos)
+

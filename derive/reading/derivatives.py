@@ -1,0 +1,168 @@
+"""Reading fractions and derivatives: \\frac{…}{…}, {a \\over b}, ∂y/∂x, d²y/dx², ∂/∂x applied.
+
+The methods here are part of :class:`derive.reading.parser.Parser` (mixed in): they read with
+its token helpers (:class:`derive.reading.tokenizer.TokenCursor`) and call back into its grammar
+(``expr``, ``postfix``, ``script``). A fraction's numerator and denominator are read first as
+a possible derivative head (:class:`_DerivHead`: ∂ or d, an order, what is differentiated) and
+denominator (:class:`_DerivDen`: the differentials); :meth:`make_fraction` turns a matching
+pair into a :class:`Deriv` and anything else into a :class:`Frac`, refusing the halves of a
+derivative written with plain fractions.
+"""
+
+from __future__ import annotations
+
+from derive.reading.syntax import Deriv, Frac, Node, Num, Sym
+from derive.reading.tokenizer import ParseError, Token, TokenCursor
+from derive.records import frozen
+
+
+class DerivativeReading(TokenCursor):
+    """Fractions and derivatives, for :class:`derive.reading.parser.Parser`."""
+
+    def fraction(self, name: str, start: int) -> Node:
+        """\\frac{…}{…} (also \\dfrac, \\tfrac, \\frac12): a fraction or a derivative."""
+        self.advance()
+        mark = self.i
+        num = self.frac_arg(numerator=True)
+        den = self.frac_arg(numerator=False)
+        if isinstance(num, _DerivHead) and num.style == "d" and not isinstance(
+                den, _DerivDen):
+            self.i = mark  # \frac{d}{u}: d over u, not a derivative
+            num = self.frac_arg(numerator=True, plain=True)
+            den = self.frac_arg(numerator=False)
+        return self.make_fraction(num, den, name, start)
+
+    def group(self) -> Node:
+        """A braced group, which may hold {a \\over b}."""
+        start = self.pos()
+        self.expect_op("{", "'{'")
+        if self.at_op("}"):
+            raise self.error("empty group")
+        num = self.expr_or_deriv_numerator()
+        if self.at("cmd", "over"):
+            self.advance()
+            den = self.deriv_denominator_or_expr()
+            self.expect_op("}", "'}'")
+            return self.make_fraction(num, den, "over", start)
+        if isinstance(num, _DerivHead):
+            raise self.error("a derivative numerator needs a denominator")
+        self.expect_op("}", "'}'")
+        return num
+
+    def frac_arg(self, numerator: bool, plain: bool = False) -> Node:
+        if self.at_op("{"):
+            self.advance()
+            if self.at_op("}"):
+                raise self.error("empty group")
+            if plain:
+                node = self.expr()
+            elif numerator:
+                node = self.expr_or_deriv_numerator()
+            else:
+                node = self.deriv_denominator_or_expr()
+            self.expect_op("}", "'}'")
+            return node
+        t = self.tok
+        if t.kind == "num":  # \frac12
+            self.advance()
+            if len(t.value) > 1:
+                rest = t.value[1:]
+                self.toks[self.i - 1:self.i] = [Token("num", t.value[0], t.pos),
+                                                 Token("num", rest, t.pos + 1)]
+                return Num(t.value[0], pos=self.offset + t.pos)
+            return Num(t.value, pos=self.offset + t.pos)
+        if t.kind == "letter":
+            self.advance()
+            return Sym(t.value, pos=self.offset + t.pos)
+        raise self.error("expected '{' after \\frac")
+
+    def expr_or_deriv_numerator(self) -> Node:
+        start = self.pos()
+        if self.at("cmd", "partial") or self.at_differential():
+            style = self.take_differential()
+            order = 1
+            if self.at_op("^"):
+                self.advance()
+                o = self.script()
+                if not (isinstance(o, Num) and o.text.isdigit()):
+                    raise self.error("the order of a derivative must be a number")
+                order = int(o.text)
+            if self.at_op("}") or self.at("cmd", "over"):
+                return _DerivHead(None, style, order, pos=start)
+            return _DerivHead(self.expr(), style, order, pos=start)
+        return self.expr()
+
+    def at_differential(self) -> bool:
+        t = self.tok
+        if t.kind == "letter" and t.value == "d":
+            nxt = self.peek()
+            # "d" then something to differentiate (or d^2 …), or nothing (operator form); a
+            # fraction whose denominator is no differential is read again as a plain one
+            return not (nxt.kind == "op" and nxt.value in ("_", "("))
+        return t.kind == "cmd" and t.value == "mathrm" and self.peek(2).value == "d"
+
+    def take_differential(self) -> str:
+        t = self.advance()
+        if t.kind == "cmd" and t.value == "partial":
+            return "partial"
+        if t.kind == "cmd" and t.value == "mathrm":
+            self.expect_op("{", "'{'")
+            self.advance()
+            self.expect_op("}", "'}'")
+            return "mathrm"
+        return "d"
+
+    def deriv_denominator_or_expr(self) -> Node:
+        if not (self.at("cmd", "partial") or self.at_differential()):
+            return self.expr()
+        start = self.pos()
+        wrt: list[Sym] = []
+        style = None
+        while self.at("cmd", "partial") or self.at_differential():
+            s = self.take_differential()
+            if style is not None and s != style:
+                raise self.error("mixed differentials in one derivative")
+            style = s
+            var = self.postfix()
+            if not isinstance(var, Sym):
+                raise self.error("expected a variable after the differential")
+            n = 1
+            if self.at_op("^"):
+                self.advance()
+                o = self.script()
+                if not (isinstance(o, Num) and o.text.isdigit()):
+                    raise self.error("expected the order of the derivative")
+                n = int(o.text)
+            wrt.extend([var] * n)
+        return _DerivDen(tuple(wrt), style or "partial", pos=start)
+
+    def make_fraction(self, num: Node, den: Node, style: str, start: int) -> Node:
+        if isinstance(num, _DerivHead) or isinstance(den, _DerivDen):
+            if not (isinstance(num, _DerivHead) and isinstance(den, _DerivDen)):
+                raise ParseError("a derivative needs a differential above and below the line",
+                                 start)
+            if num.style != den.style:
+                raise ParseError("the differentials above and below the line differ", start)
+            if num.order != len(den.wrt):
+                raise ParseError(
+                    f"derivative of order {num.order} over {len(den.wrt)} differentials", start)
+            frac = "over" if style == "over" else "frac"
+            if num.expr is None:
+                return Deriv(None, den.wrt, num.style, frac, True, pos=start)  # type: ignore[arg-type]
+            return Deriv(num.expr, den.wrt, num.style, frac, False, pos=start)
+        return Frac(num, den, style, pos=start)
+
+
+@frozen
+class _DerivHead(Node):
+    expr: Node | None
+    style: str
+    order: int
+
+
+@frozen
+class _DerivDen(Node):
+    wrt: tuple[Sym, ...]
+    style: str
+
+

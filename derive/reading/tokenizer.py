@@ -1,0 +1,319 @@
+"""The LaTeX tokens of an equation: source text → :class:`Token` list, and checks on raw text.
+
+It owns what is decided before any grammar: which macros and Unicode characters are read (and
+as what), which are refused (relations, words inside math, Unicode superscripts), bracket
+balance (:func:`check_balance`), the split of an equation at its top-level '='
+(:func:`split_top_level`), :class:`ParseError`, and :class:`TokenCursor`, the position in a
+token list that the parser (:mod:`derive.reading.parser`) walks.
+"""
+
+from __future__ import annotations
+
+from derive.records import frozen
+
+MAX_DEPTH = 150  # nesting limit: deeper input is refused, not a RecursionError
+
+
+class ParseError(Exception):
+    """A reading failure at a source offset (relative to the equation text)."""
+
+    def __init__(self, message: str, pos: int):
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+@frozen
+class Token:
+    kind: str  # cmd | letter | num | op | eof
+    value: str
+    pos: int
+
+
+GREEK = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu "
+    "xi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Sigma Phi "
+    "Psi Omega ell".split()
+)
+# Spacing, sizing and layout macros carry no meaning here.
+IGNORED = frozenset(
+    "quad qquad displaystyle textstyle scriptstyle left right big Big bigg Bigg bigl bigr Bigl "
+    "Bigr biggl biggr Biggl Biggr middle nonumber notag limits nolimits".split()
+)
+SPACING = frozenset(",;:! ")
+SKIP_GROUP = frozenset({"label", "tag"})
+FUNCTIONS = frozenset("sin cos tan tanh sinh cosh sqrt".split())
+ACCENTS = frozenset("hat bar tilde check mathcal".split())  # \hat{y} is a name of its own
+RELATIONS = {"le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "approx": "≈", "propto": "∝",
+             "sim": "∼", "simeq": "≃", "lt": "<", "gt": ">", "to": "→", "implies": "⇒",
+             "Rightarrow": "⇒", "iff": "⇔"}
+KNOWN = frozenset(
+    "frac dfrac tfrac over cdot times exp log ln sum prod partial mathrm mathbb mathbf neq ne "
+    "not delta pi infty".split()
+) | GREEK | IGNORED | SKIP_GROUP | FUNCTIONS | ACCENTS
+
+TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
+    "\\frac", "\\dfrac", "\\over", "\\cdot", "\\times", "\\exp", "\\log", "\\ln", "\\sum", "\\prod",
+    "\\partial", "\\mathrm{d}", "\\mathbb{1}", "\\mathbf{1}", "\\neq", "\\not=", "\\delta",
+    "\\sigma", "\\tanh", "\\sqrt", "'", "\\left(", "\\right)", "\\{", "\\}", "{", "}", "(",
+    ")", "[", "]", "_", "^",
+    "+", "-", "=", ",", "/", "1", "2", "0.5", "e", "k", "i", "j", "K", "z", "t", "y", "d", " ",
+)
+
+
+# Unicode written straight into math: read as the macro it stands for.
+_GREEK_CHARS = dict(zip("αβγδεζηθικλμνξρστυφχψωΓΔΘΛΞΦΨΩ", (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi rho sigma tau "
+    "upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Phi Psi Omega").split()))
+UNICODE = {**{c: ("cmd", n) for c, n in _GREEK_CHARS.items()},
+           "π": ("cmd", "pi"), "ℓ": ("cmd", "ell"), "Σ": ("cmd", "sum"), "∑": ("cmd", "sum"),
+           "∏": ("cmd", "prod"), "∂": ("cmd", "partial"), "·": ("cmd", "cdot"),
+           "⋅": ("cmd", "cdot"), "×": ("cmd", "times"), "−": ("op", "-"), "≠": ("op", "neq")}
+
+
+def tokenize(src: str) -> list[Token]:
+    toks: list[Token] = []
+    n = len(src)
+    p = 0
+    while p < n:
+        c = src[p]
+        if c.isspace() or c in "~&":
+            p += 1
+            continue
+        if c == "\\":
+            if p + 1 >= n:
+                raise ParseError("a lone backslash", p)
+            d = src[p + 1]
+            if d.isalpha():
+                q = p + 1
+                while q < n and src[q].isalpha():
+                    q += 1
+                name = src[p + 1:q]
+                if name in IGNORED:
+                    if name in ("left", "right", "middle") and q < n and src[q] == ".":
+                        q += 1  # \left. is an invisible delimiter
+                    p = q
+                    continue
+                if name in SKIP_GROUP:
+                    p = _skip_group(src, q, p)
+                    continue
+                if name == "not":
+                    r = q
+                    while r < n and src[r].isspace():
+                        r += 1
+                    if r < n and src[r] == "=":
+                        toks.append(Token("op", "neq", p))
+                        p = r + 1
+                        continue
+                    raise ParseError("\\not is only understood before '='", p)
+                if name in ("neq", "ne"):
+                    toks.append(Token("op", "neq", p))
+                    p = q
+                    continue
+                if name in RELATIONS:
+                    raise ParseError(f"the relation \\{name} ({RELATIONS[name]}) is not checked: "
+                                     "derive checks chains of '='", p)
+                if name in ("text", "operatorname", "textrm", "mbox", "textbf", "textit"):
+                    raise ParseError(f"\\{name}{{…}} (words inside math) is not understood", p)
+                if name not in KNOWN:
+                    raise ParseError(f"unknown macro \\{name}", p)
+                toks.append(Token("cmd", name, p))
+                p = q
+                continue
+            if d in SPACING:
+                p += 2
+                continue
+            if d in "{}":
+                toks.append(Token("op", "\\" + d, p))
+                p += 2
+                continue
+            if d == "\\":
+                raise ParseError("a line break '\\\\' inside an equation", p)
+            raise ParseError(f"unknown macro \\{d}", p)
+        if c in _SUPERSCRIPTS:
+            raise ParseError(f"a Unicode superscript {c!r} is not read: write a power as "
+                             f"^{{{_SUPERSCRIPTS[c]}}}", p)
+        if _digit(c) or (c == "." and p + 1 < n and _digit(src[p + 1])):
+            q = p
+            while q < n and (_digit(src[q]) or (
+                    src[q] == "." and q + 1 < n and _digit(src[q + 1]))):
+                q += 1
+            toks.append(Token("num", src[p:q], p))
+            p = q
+            continue
+        if c.isascii() and c.isalpha():
+            toks.append(Token("letter", c, p))
+            p += 1
+            continue
+        if c in UNICODE:
+            kind, value = UNICODE[c]
+            toks.append(Token(kind, value, p))
+            p += 1
+            continue
+        if c in "<>≤≥≈":
+            raise ParseError(f"the relation {c!r} is not checked: derive checks chains of '='", p)
+        if c in "+-*/=()[]{}_^,'|.!":
+            toks.append(Token("op", c, p))
+            p += 1
+            continue
+        raise ParseError(f"unexpected character {c!r}", p)
+    toks.append(Token("eof", "", n))
+    return toks
+
+
+_SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-"))
+
+
+def _digit(c: str) -> bool:
+    """An ASCII digit: str.isdigit also takes ², ³ and other scripts' digits."""
+    return "0" <= c <= "9"
+
+
+def _skip_group(src: str, q: int, start: int) -> int:
+    while q < len(src) and src[q].isspace():
+        q += 1
+    if q >= len(src) or src[q] != "{":
+        raise ParseError("expected '{' after \\label or \\tag", start)
+    depth = 0
+    while q < len(src):
+        if src[q] == "{":
+            depth += 1
+        elif src[q] == "}":
+            depth -= 1
+            if depth == 0:
+                return q + 1
+        q += 1
+    raise ParseError("unbalanced braces: '{' is never closed", start)
+
+
+def check_balance(src: str) -> None:
+    """Refuse unbalanced (), [], {} and \\{\\} early, pointing at the culprit."""
+    stack: list[tuple[str, int]] = []
+    pairs = {")": "(", "]": "[", "}": "{", "\\}": "\\{"}
+    names = {"(": "'('", "[": "'['", "{": "'{'", "\\{": "'\\{'"}
+    p = 0
+    while p < len(src):
+        c = src[p]
+        if c == "\\" and p + 1 < len(src):
+            two = src[p:p + 2]
+            if two in ("\\{", "\\}"):
+                c = two
+            else:
+                p += 2
+                continue
+        if c in ("(", "[", "{", "\\{"):
+            stack.append((c, p))
+        elif c in (")", "]", "}", "\\}"):
+            if c in (")", "]"):
+                # \left( … \right] and half-open intervals are legal; check only braces strictly
+                if stack and stack[-1][0] in ("(", "["):
+                    stack.pop()
+                elif not stack or stack[-1][0] in ("{", "\\{"):
+                    raise ParseError(f"unbalanced brackets: {c!r} closes nothing", p)
+            else:
+                if not stack or stack[-1][0] != pairs[c]:
+                    raise ParseError(f"unbalanced braces: {c!r} closes nothing", p)
+                stack.pop()
+        p += len(c)
+    if stack:
+        opener, at = stack[-1]
+        kind = "braces" if opener in ("{", "\\{") else "brackets"
+        raise ParseError(f"unbalanced {kind}: {names[opener]} is never closed", at)
+
+
+def split_top_level(src: str) -> list[tuple[str, int]]:
+    """Split an equation on '=' outside any group; returns (side, offset) pairs.
+
+    '=' inside braces, parentheses, \\{…\\}, subscripts and after \\not is not a split point.
+    """
+    check_balance(src)
+    sides: list[tuple[str, int]] = []
+    depth = 0
+    start = 0
+    p = 0
+    while p < len(src):
+        c = src[p]
+        if c == "\\":
+            if src.startswith("\\not", p):
+                q = p + 4
+                while q < len(src) and src[q].isspace():
+                    q += 1
+                if q < len(src) and src[q] == "=":
+                    p = q + 1
+                    continue
+            if p + 1 < len(src) and src[p + 1] in "{}":
+                depth += 1 if src[p + 1] == "{" else -1
+            p += 2
+            continue
+        if c in "({[":
+            depth += 1
+        elif c in ")}]":
+            depth -= 1
+        elif c == "=" and depth == 0:
+            end = p - 1 if p > start and src[p - 1] == ":" else p  # a := b defines like a = b
+            sides.append((src[start:end], start))
+            start = p + 1
+        p += 1
+    sides.append((src[start:], start))
+    return sides
+
+
+
+class TokenCursor:
+    """A position in one equation side's tokens, and the helpers the grammar reads them with
+    (look, take, expect, err at a token); it counts nesting against :data:`MAX_DEPTH`."""
+
+    def __init__(self, src: str, offset: int = 0):
+        self.src = src
+        self.offset = offset
+        try:
+            self.toks = tokenize(src)
+        except ParseError as exc:
+            raise ParseError(exc.message, exc.pos + offset) from None
+        self.i = 0
+        self.depth = 0
+
+    @property
+    def tok(self) -> Token:
+        return self.toks[self.i]
+
+    def peek(self, k: int = 1) -> Token:
+        return self.toks[min(self.i + k, len(self.toks) - 1)]
+
+    def at(self, kind: str, value: str | None = None) -> bool:
+        t = self.tok
+        return t.kind == kind and (value is None or t.value == value)
+
+    def at_op(self, *values: str) -> bool:
+        return self.tok.kind == "op" and self.tok.value in values
+
+    def advance(self) -> Token:
+        t = self.tok
+        self.i += 1
+        return t
+
+    def expect_op(self, value: str, what: str) -> Token:
+        if not self.at_op(value):
+            raise self.error(f"expected {what}")
+        return self.advance()
+
+    def error(self, message: str, tok: Token | None = None) -> ParseError:
+        t = tok or self.tok
+        expecting = message.startswith("expected") or " expected " in message
+        if t.kind == "eof" and expecting:
+            message += ", found the end of the expression"
+        elif expecting:
+            shown = ("\\" + t.value) if t.kind == "cmd" else t.value
+            message += f", found {shown!r}"
+        return ParseError(message, self.offset + t.pos)
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"nesting is deeper than {MAX_DEPTH} levels")
+
+    def leave(self) -> None:
+        self.depth -= 1
+
+    def pos(self) -> int:
+        return self.offset + self.tok.pos
