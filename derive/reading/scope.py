@@ -356,7 +356,12 @@ def resolve(sides: list[Node], env: Env) -> Reading:
     for s in sides:
         free |= free_letters(s, env)
     fam = family_ranges(env, sides)
-    resolved = tuple(_fill_sums(s, env, free, fam) for s in sides)
+    implicit: dict[str, str] = {}
+    resolved = tuple(_fill_sums(s, env, free, fam, implicit) for s in sides)
+    notes: tuple[str, ...] = ()
+    if implicit:
+        env = replace(env, sizes=env.sizes | frozenset(implicit))
+        notes = tuple(implicit[name] for name in sorted(implicit))
     fam = family_ranges(env, list(resolved))
     ranges: dict[str, Range | None] = {}
     for letter in sorted(free):
@@ -365,7 +370,7 @@ def resolve(sides: list[Node], env: Env) -> Reading:
         for a, b in ((c.left, c.right), (c.right, c.left)):
             if ranges.get(a) is None and ranges.get(b) is not None:
                 ranges[a] = ranges[b]
-    return Reading(resolved, cases, ranges, env)
+    return Reading(resolved, cases, ranges, env, notes)
 
 
 def _cases(sides: list[Node]) -> tuple[Case, ...]:
@@ -403,9 +408,37 @@ def _free_range(letter: str, sides, env: Env, fam: dict[str, Range]) -> Range | 
     return None
 
 
-def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range]) -> Node:
+def implicit_size(family: str) -> str:
+    """The size of a family whose range the document never writes: |o| for Σ_k e^{o_k}."""
+    return f"|{family}|"
+
+
+def _implicit_range(letter: str, body: Node, env: Env, fam: dict[str, Range],
+                    implicit: dict[str, str] | None, kind: str) -> Range | None:
+    """Σ_k e^{o_k} with no range anywhere: over all of o, 1..|o|, a size of its own (shared
+    by every sum over o), so the claim is checked for every size. None if the body indexes
+    no family by ``letter``."""
+    if implicit is None:
+        return None
+    families = sorted({n.name for n in walk(body) if isinstance(n, Sym) and len(n.sub) == 1
+                       and isinstance(n.sub[0], Sym) and n.sub[0].name == letter
+                       and not n.sub[0].sub and n.name not in env.definitions})
+    if not families:
+        return None
+    family = families[0]
+    size = implicit_size(family)
+    rng: Range = (Num("1"), Sym(size))
+    fam.setdefault(family, rng)
+    op = "Σ" if kind == "sum" else "Π"
+    implicit.setdefault(size, f"{op}_{letter} has no range written: it runs over all of "
+                              f"{name_text(family)}, {letter} = 1..{size}, for every size {size}")
+    return fam[family]
+
+
+def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
+               implicit: dict[str, str] | None = None) -> Node:
     if isinstance(node, BigOp):
-        body = _fill_sums(node.body, env, free, fam)
+        body = _fill_sums(node.body, env, free, fam, implicit)
         if node.index is None:
             candidates = free_letters(node.body, env, skip_bare=False) - free
             if len(candidates) != 1:
@@ -415,14 +448,16 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range]) -> N
                     f"cannot tell what the bare \\{node.kind} runs over: its body has {what} "
                     "not free in the equation", node.pos)
             letter = candidates.pop()
-            r = definition_sum_range(letter, env) or _range_of_letter(letter, body, fam)
+            r = definition_sum_range(letter, env) or _range_of_letter(letter, body, fam) or \
+                _implicit_range(letter, body, env, fam, implicit, node.kind)
             if r is None:
                 raise ReadError(f"cannot tell the range of the bare \\{node.kind} over {letter}",
                                 node.pos)
             return BigOp(node.kind, body, letter, r[0], r[1], "bare", pos=node.pos)
         if node.lo is None:
             r = (env.declared_ranges.get(node.index) or definition_sum_range(node.index, env)
-                 or _range_of_letter(node.index, body, fam))
+                 or _range_of_letter(node.index, body, fam)
+                 or _implicit_range(node.index, body, env, fam, implicit, node.kind))
             if r is None and len(env.sizes) == 1:
                 r = (Num("1"), Sym(next(iter(env.sizes))))
             if r is None:
@@ -445,13 +480,19 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range]) -> N
         name = name_text(node.func.name)
         raise ReadError(f"{name}{chr(39) * node.primes} is the derivative of {name}, but {name} is "
                         f"not a defined function: define it first ({name}(u) = …)", node.pos)
+    if isinstance(node, Apply) and node.func.name == "d" and not node.func.sub and \
+            not env.is_function("d") and "d" not in env.definitions:
+        # d(u/v) is a differential more often than d times (u/v): never guess which
+        raise ReadError("d(…) could be a differential or d times (…): write a derivative as "
+                        "\\frac{d}{dx}(…), or a product as d \\cdot (…)", node.pos)
     if isinstance(node, Apply) and not env.is_function(node.func.name) and len(node.args) == 1:
         # not a function: juxtaposition is multiplication, as in y_k (1 - y_i)
-        return _juxtaposed(node.func, _fill_sums(node.args[0], env, free, fam), node.pos)
+        return _juxtaposed(node.func, _fill_sums(node.args[0], env, free, fam, implicit),
+                           node.pos)
     kids = children(node)
     if not kids:
         return node
-    return _rebuild(node, [_fill_sums(c, env, free, fam) for c in kids])
+    return _rebuild(node, [_fill_sums(c, env, free, fam, implicit) for c in kids])
 
 
 def _juxtaposed(factor: Node, arg: Node, pos: int) -> Node:

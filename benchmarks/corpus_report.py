@@ -1,0 +1,95 @@
+"""How derive reads and judges the corpus of real derivations (tests/corpus): a scoreboard.
+
+For every transcribed source, its displays are counted as read (derive read the display,
+or refused it with a message naming the notation and how to write it) or not, and every
+link with a stored expectation (found by hand and by tests/corpus/oracle_check.py, which
+does not import derive) is compared with derive's verdict:
+
+* expected "true": derive must prove it (proved, or conditional on a stated case);
+* expected "false": derive must not prove it (refuted is the target);
+* expected "needs: …": conditional, or refuted where derive cannot name the assumption.
+
+    python benchmarks/corpus_report.py            # the table, and the totals
+    python benchmarks/corpus_report.py --links    # and every link that differs
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+sys.path.insert(0, str(ROOT))
+
+
+def expectations(path: Path) -> dict:
+    return json.loads(path.with_suffix(".expect.json").read_text(encoding="utf-8"))
+
+
+def agrees(expected: str, verdict: str | None) -> bool:
+    if verdict is None:
+        return False
+    if expected == "true":
+        return verdict == "proved"
+    if expected == "false":
+        return verdict in ("refuted",)
+    if expected.startswith("needs"):
+        return verdict in ("conditional", "refuted")
+    return False
+
+
+def score(path: Path) -> dict:
+    import derive
+
+    want = expectations(path)
+    report = derive.check(str(path), jobs=1, cache=False)
+    by_index = {e.index: e for e in report.equations}
+    displays = read = 0
+    links = good = false_proofs = 0
+    rows = []
+    for d in want["displays"]:
+        displays += 1
+        e = by_index.get(d["index"])
+        if e is not None and e.kind != "error":
+            read += 1
+        verdicts = {lk.position: lk.verdict.value for lk in e.links} if e is not None else {}
+        for lk in d.get("links", []):
+            links += 1
+            got = verdicts.get(lk["position"])
+            ok = agrees(lk["expected"], got)
+            good += ok
+            if got == "proved" and lk["expected"] != "true":
+                false_proofs += 1
+            if not ok:
+                why = e.error.message if e is not None and e.error else ""
+                rows.append((d["index"], lk["position"], lk["expected"], got, why[:90]))
+    return {"displays": displays, "read": read, "links": links, "agree": good,
+            "false proofs": false_proofs, "rows": rows, "exit": report.exit_code}
+
+
+def main(argv: list[str]) -> int:
+    show = "--links" in argv
+    total = {"displays": 0, "read": 0, "links": 0, "agree": 0, "false proofs": 0}
+    print(f"{'source':<44} {'read':>9} {'links as expected':>18} {'false proofs':>13}")
+    for path in sorted(CORPUS.glob("*.md")):
+        if path.name == "README.md":
+            continue
+        s = score(path)
+        for k in total:
+            total[k] += s[k]
+        print(f"{path.stem:<44} {s['read']:>4}/{s['displays']:<4} "
+              f"{s['agree']:>8}/{s['links']:<9} {s['false proofs']:>13}")
+        if show:
+            for row in s["rows"]:
+                print("      ", *row)
+    d, r = total["displays"], total["read"]
+    n, g = total["links"], total["agree"]
+    print(f"\ndisplays read: {r}/{d} ({100 * r / max(d, 1):.0f}%); links as expected: "
+          f"{g}/{n} ({100 * g / max(n, 1):.0f}%); false proofs: {total['false proofs']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,52 @@
+"""derive on the corpus of real derivations (tests/corpus, issue #17): never a false proof.
+
+Every link of every transcribed source, and of each copy with one injected error, has an
+expectation found without derive (by hand and by tests/corpus/oracle_check.py). Whatever
+derive cannot read yet, what it does decide must agree: it never proves a link expected
+false (or needing an assumption it does not name), never refutes a link expected true, and
+never proves an injected error. benchmarks/corpus_report.py prints the full scoreboard.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import derive
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+SOURCES = sorted(p for p in [*CORPUS.glob("*.md"), *(CORPUS / "injected").glob("*.md")]
+                 if p.name != "README.md")
+
+
+def _links(path: Path):
+    want = json.loads(path.with_suffix(".expect.json").read_text(encoding="utf-8"))
+    report = derive.check(str(path), jobs=1)
+    by_index = {e.index: e for e in report.equations}
+    for d in want["displays"]:
+        e = by_index.get(d["index"])
+        got = {lk.position: lk for lk in e.links} if e is not None else {}
+        for lk in d.get("links", []):
+            yield d["index"], lk, got.get(lk["position"])
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(CORPUS)) for p in SOURCES])
+def test_what_derive_decides_on_real_derivations_is_right(path):
+    wrong = []
+    for index, want, link in _links(path):
+        if link is None:
+            continue
+        verdict = link.verdict.value
+        if verdict == "proved" and want["expected"] != "true":
+            wrong.append((index, want["position"], want["expected"], verdict))
+        if verdict == "refuted" and want["expected"] == "true":
+            wrong.append((index, want["position"], want["expected"], verdict, link.reason))
+        if verdict == "conditional" and want["expected"] == "false" and not link.needs:
+            wrong.append((index, want["position"], want["expected"], verdict))
+    assert wrong == []
+
+
+def test_the_corpus_is_there():
+    assert len([p for p in SOURCES if p.parent == CORPUS]) >= 19
