@@ -17,9 +17,22 @@ and assignment refused with ``FrozenInstanceError``. Where a class needs anythin
 from __future__ import annotations
 
 import dataclasses
+import sys
+from collections.abc import Callable
 from dataclasses import MISSING, Field, FrozenInstanceError
 from operator import attrgetter
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if sys.version_info >= (3, 11):
+    from typing import dataclass_transform
+elif TYPE_CHECKING:  # the type checker's view on 3.10; nothing imports it at run time
+    from typing_extensions import dataclass_transform
+else:
+    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
+        return lambda decorator: decorator
+
+_T = TypeVar("_T")
 
 # the marker dataclasses.fields() looks for (stable from Python 3.7 to 3.13)
 _FIELD = getattr(dataclasses, "_FIELD", None)
@@ -29,8 +42,13 @@ _PARAMS = SimpleNamespace(init=True, repr=True, eq=True, order=False, unsafe_has
 _METHODS = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__")
 
 
-def frozen(cls: type) -> type:
-    """``@dataclass(frozen=True)``, with its methods made as closures instead of compiled."""
+@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, Field))
+def frozen(cls: type[_T]) -> type[_T]:
+    """``@dataclass(frozen=True)``, with its methods made as closures instead of compiled.
+
+    Type checkers see it as that dataclass (``typing.dataclass_transform``): the fields make
+    ``__init__``, assignment to one is an error.
+    """
     try:
         return _build(cls)
     except _Unsupported:
@@ -41,13 +59,14 @@ class _Unsupported(Exception):
     pass
 
 
-def _own_fields(cls: type) -> dict[str, Field]:
-    out: dict[str, Field] = {}
+def _own_fields(cls: type) -> dict[str, Field[Any]]:
+    out: dict[str, Field[Any]] = {}
     for name, kind in cls.__dict__.get("__annotations__", {}).items():
         if not isinstance(kind, str) or "ClassVar" in kind or "InitVar" in kind:
             raise _Unsupported(name)
         value = cls.__dict__.get(name, MISSING)
-        f = value if isinstance(value, Field) else dataclasses.field(default=value)
+        # Any: _field_type is the private slot dataclasses.fields() reads
+        f: Any = value if isinstance(value, Field) else dataclasses.field(default=value)
         if isinstance(f.default, (list, dict, set)):
             raise _Unsupported(name)  # let dataclasses raise its error about mutable defaults
         f.name, f.type, f._field_type = name, kind, _FIELD
@@ -57,11 +76,11 @@ def _own_fields(cls: type) -> dict[str, Field]:
     return out
 
 
-def _build(cls: type) -> type:
+def _build(cls: Any) -> Any:  # Any: the class gains the attributes dataclass gives it
     if _FIELD is None or hasattr(cls, "__post_init__") or "__slots__" in cls.__dict__ or any(
             m in cls.__dict__ for m in _METHODS if m != "__repr__"):
         raise _Unsupported(cls.__name__)  # hand-written methods: dataclass knows what to keep
-    fields: dict[str, Field] = {}
+    fields: dict[str, Field[Any]] = {}
     for base in reversed(cls.__mro__[1:]):
         inherited = base.__dict__.get("__dataclass_fields__")
         if inherited:
@@ -88,12 +107,13 @@ def _build(cls: type) -> type:
         setattr(cls, name, fn)
     cls.__dataclass_fields__ = fields
     cls.__dataclass_params__ = _PARAMS
-    cls.__match_args__ = tuple(n for n, f in fields.items() if not f.kw_only)
+    # mypy refuses any assignment to __match_args__, even on Any
+    cls.__match_args__ = tuple(n for n, f in fields.items() if not f.kw_only)  # type: ignore[misc]
     return cls
 
 
-def _methods(cls: type, compared: tuple[str, ...], shown: tuple[str, ...],
-             names: frozenset[str]) -> dict:
+def _methods(cls: Any, compared: tuple[str, ...], shown: tuple[str, ...],
+             names: frozenset[str]) -> dict[str, Any]:
     """The methods every frozen class shares, specialised to its fields by closure."""
     key = attrgetter(*compared) if len(compared) > 1 else (
         (lambda self, g=attrgetter(compared[0]): (g(self),)) if compared else (lambda self: ()))
@@ -124,7 +144,7 @@ def _methods(cls: type, compared: tuple[str, ...], shown: tuple[str, ...],
             "__setattr__": __setattr__, "__delattr__": __delattr__}
 
 
-def _ordered(fields: dict[str, Field]) -> bool:
+def _ordered(fields: dict[str, Field[Any]]) -> bool:
     seen_default = False
     for f in fields.values():
         if f.kw_only:
@@ -136,7 +156,7 @@ def _ordered(fields: dict[str, Field]) -> bool:
     return True
 
 
-def _init(cls: type, fields: dict[str, Field]):
+def _init(cls: type, fields: dict[str, Field[Any]]) -> Callable[..., None]:
     """``__init__(self, <positional fields>, *, <keyword-only fields>)``, as a closure.
 
     No source is compiled (derive never execs text): the arguments are bound by hand.
