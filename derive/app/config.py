@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from derive.errors import InputError
@@ -74,12 +76,12 @@ def _may_have_table(text: str) -> bool:
     return bool(table or dotted or (tool and key))
 
 
-def _toml():
-    try:
+def _toml() -> ModuleType:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    else:  # Python 3.10
         try:
-            import tomli as tomllib  # type: ignore[no-redef]
+            import tomli as tomllib
         except ModuleNotFoundError:
             raise ConfigError("reading pyproject.toml needs the tomli package on Python "
                               "3.10 (pip install tomli)") from None

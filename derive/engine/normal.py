@@ -116,7 +116,8 @@ def _sum(body: sp.Expr, v: sp.Symbol, lo, hi, ranges: Ranges,
         return original  # nothing to split, pull out or sift: keep the very same object
     total = []
     for term in sp.Add.make_args(body):
-        const, dep = [], []
+        const: list[sp.Expr] = []
+        dep: list[sp.Expr] = []
         for f in sp.Mul.make_args(term):
             (dep if _depends(f, v) else const).append(f)
         c = sp.Mul(*const)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import random
 from fractions import Fraction
+from typing import TypeAlias
 
 import mpmath
 import sympy as sp
@@ -195,13 +196,17 @@ def evaluate(e, point: Point, dps: int):
         return Evaluator(point, dps).ev(e)
 
 
+# what a side evaluates to: an exact int (a size, an index) or an mpmath number
+Number: TypeAlias = "int | mpmath.mpf"
+
+
 @frozen
 class Values:
     """Both sides of a link at one point, with what the evaluation saw."""
 
-    lhs: object
-    rhs: object
-    peak: object  # the largest term met while evaluating either side
+    lhs: Number
+    rhs: Number
+    peak: mpmath.mpf  # the largest term met while evaluating either side
     touched: dict  # IndexedBase -> indices read
 
 
@@ -231,9 +236,9 @@ def _stays(low: Values, high: Values) -> bool:
 @frozen
 class Found:
     point: Point
-    lhs: object
-    rhs: object
-    touched: dict = None  # type: ignore[assignment]  # IndexedBase -> indices read
+    lhs: Number
+    rhs: Number
+    touched: dict | None = None  # IndexedBase -> indices read
 
 
 @frozen
@@ -261,6 +266,7 @@ def _points(problem: Problem, seed: int, mode: str, per_size: int):
         (size, min(per_size, EXTRA_PER_SIZE)) for size in EXTRA_SIZES]
     for size, count in schedule:
         sizes = {s: size for s in problem.sizes}
+        idx_choices: list[list[tuple[sp.Symbol, int]]] | None  # None: a range too wide
         idx_choices = []
         for sym, rngs in problem.indices.items():
             lo, hi = _bounds(rngs, sizes, size)

@@ -209,6 +209,7 @@ class DeriveFile(pytest.File):
 
 
 class _DeriveNode(pytest.Item):
+    parent: DeriveFile  # every item is collected from its file
     line = 1
 
     def __init__(self, **kwargs) -> None:

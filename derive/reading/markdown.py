@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Any
 
 from derive.records import frozen
 
@@ -178,6 +179,7 @@ def _amsmath_rule(original):
         src = state.src
         opener = state.bMarks[start_line] + state.tShift[start_line]
         m = _AMS_OPEN.match(src, opener)
+        assert m is not None  # the rule above matched this opening
         env = m.group(1)
         body = m.end()
         if env.startswith("alignat"):  # \begin{alignat}{2}: the column count is no math
@@ -334,7 +336,7 @@ def find_equations(text: str) -> list[RawEquation]:
     src = text.replace("\r\n", " \n").replace("\r", "\n").replace("\0", "\ufffd")
     starts = [0]
     starts.extend(m.end() for m in re.finditer("\n", src))
-    env = {"derive_starts": starts}
+    env: dict[str, Any] = {"derive_starts": starts}
     _, body_line = split_front_matter(text)
     if body_line > 1:
         env["derive_body_start"] = _nth_line_start(text, body_line)
@@ -481,8 +483,8 @@ def _rows(body: str, offset: int, line: int, kind: str, head: int) -> list[RawEq
         row = text[a:b]
         if not row.strip():
             continue
-        head = row.split("&", 1)[0] if "&" in row else None
-        continues = head is not None and not head.strip() and row.split("&", 1)[1].lstrip(
+        first = row.split("&", 1)[0] if "&" in row else None
+        continues = first is not None and not first.strip() and row.split("&", 1)[1].lstrip(
         ).startswith("=")
         if continues and groups:
             groups[-1].append((a, b))

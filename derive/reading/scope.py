@@ -10,6 +10,7 @@ it could not make as a :class:`ReadError` at a source offset.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import field, replace
 
 from derive.reading.syntax import (
@@ -137,12 +138,12 @@ def collect_sizes_and_indices(trees: list[Node]) -> tuple[set[str], set[str]]:
         if isinstance(node, Sym):
             if node.case is not None:
                 indices.update(x for x in (node.case.left, node.case.right) if x not in bound)
-            for s in node.sub:
-                if isinstance(s, Sym) and not s.sub:
-                    if s.name not in bound:
-                        indices.add(s.name)
+            for sub in node.sub:
+                if isinstance(sub, Sym) and not sub.sub:
+                    if sub.name not in bound:
+                        indices.add(sub.name)
                 else:
-                    indices.update(x for x in _letters(s) if x not in bound)
+                    indices.update(x for x in _letters(sub) if x not in bound)
             return
         if isinstance(node, Indicator):
             indices.update(x for x in (node.case.left, node.case.right) if x not in bound)
@@ -178,14 +179,14 @@ def definition_head(lhs: Node, env: Env) -> tuple[str, str, tuple[str, ...]] | N
         if isinstance(lhs, Apply) and not all(
                 isinstance(a, Sym) and a.case is None for a in lhs.args):
             return None  # y_k (1 - y_i) is a product, not y_i(z_i) naming its argument
-        params = tuple(s.name for s in sym.sub)  # type: ignore[union-attr]
+        params = tuple(s.name for s in sym.sub)  # type: ignore[attr-defined]  # all Syms (above)
         if len(set(params)) != len(params):
             return None
         return sym.name, "family", params
     if isinstance(lhs, Apply):
         if not all(isinstance(a, Sym) and not a.sub for a in lhs.args):
             return None
-        return sym.name, "function", tuple(a.name for a in lhs.args)  # type: ignore[union-attr]
+        return sym.name, "function", tuple(a.name for a in lhs.args)  # type: ignore[attr-defined]
     return sym.name, "scalar", ()
 
 
@@ -255,7 +256,7 @@ def _bound_canonical(node: Node, depth: int = 0) -> Node:
 
 # --------------------------------------------------------------------------- ranges
 
-def family_ranges(env: Env, extra: list[Node] = ()) -> dict[str, Range]:
+def family_ranges(env: Env, extra: Iterable[Node] = ()) -> dict[str, Range]:
     """The range each family's subscript runs over, from the sums of the definitions in scope
     (later definitions win) and then of the equation itself."""
     ranges: dict[str, Range] = {}
@@ -472,8 +473,8 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
         func = node.expr
         node = replace(node, expr=Apply(func, (node.wrt[0],), pos=func.pos))
     d = env.definitions.get(node.func.name) if isinstance(node, Apply) else None
-    if d is not None and d.kind == "scalar" and not node.func.sub and not node.primes and all(
-            isinstance(a, Sym) for a in node.args):
+    if isinstance(node, Apply) and d is not None and d.kind == "scalar" and \
+            not node.func.sub and not node.primes and all(isinstance(a, Sym) for a in node.args):
         # C(z) for a scalar C defined earlier names what C depends on: it is C itself
         return node.func
     if isinstance(node, Apply) and node.primes and not env.is_function(node.func.name):
@@ -509,7 +510,8 @@ def _rebuild(node: Node, kids: list[Node]) -> Node:
         if not isinstance(kids[0], s.Sym) and len(kids) == 2:
             # the name was rewritten (e.g. unfolded): what remains is a product
             return _juxtaposed(kids[0], kids[1], node.pos)
-        return replace(node, func=kids[0], args=tuple(kids[1:]))
+        # (a name rewritten to a non-name, with several arguments, stays in func's place)
+        return replace(node, func=kids[0], args=tuple(kids[1:]))  # type: ignore[arg-type]
     if isinstance(node, s.Neg):
         return replace(node, arg=kids[0])
     if isinstance(node, s.Add):
@@ -538,7 +540,8 @@ def _rebuild(node: Node, kids: list[Node]) -> Node:
     if isinstance(node, s.Paren):
         return replace(node, inner=kids[0])
     if isinstance(node, s.Deriv):
-        return replace(node, expr=kids[0], wrt=tuple(kids[1:]))
+        # the variables come back as the Syms children() gave out (a rename keeps a Sym)
+        return replace(node, expr=kids[0], wrt=tuple(kids[1:]))  # type: ignore[arg-type]
     if isinstance(node, s.BigOp):
         lo = kids[0] if node.lo is not None else None
         hi = kids[1 if node.lo is not None else 0] if node.hi is not None else None

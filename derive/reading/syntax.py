@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import field, replace
+from typing import TypeVar
 
 from derive.records import frozen
 
+_T = TypeVar("_T")
 
-def notation(default: object) -> object:
+
+def notation(default: _T) -> _T:
     """A field that records how something was written (``\\frac`` or ``\\over``, ``ln`` or
     ``log``), not what it means: :func:`key` leaves it out, every other field is identity."""
     return field(default=default, metadata={"notation": True})
@@ -260,9 +263,9 @@ def _latex(node: Node) -> str:  # noqa: C901 - one case per node type
             return f"\\{node.style}{sep}{inner}"
         return f"\\{node.style}({inner})"
     if isinstance(node, Paren):
-        o = {"(": "(", "[": "[", "{": "{", "\\{": "\\{"}.get(node.open, node.open)
-        c = {")": ")", "]": "]", "}": "}", "\\}": "\\}"}.get(node.close, node.close)
-        return o + _latex(node.inner) + c
+        opened = {"(": "(", "[": "[", "{": "{", "\\{": "\\{"}.get(node.open, node.open)
+        closed = {")": ")", "]": "]", "}": "}", "\\}": "\\}"}.get(node.close, node.close)
+        return opened + _latex(node.inner) + closed
     if isinstance(node, BigOp):
         head = "\\" + node.kind
         if node.written == "bare":

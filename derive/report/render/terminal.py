@@ -318,7 +318,7 @@ def _link_rows(links: tuple[Link, ...], width: int) -> list[Line]:
         else:
             at = cols.rule_at
             for j, rule_row in enumerate(rule_rows):
-                line: Line = [(" " * at, ""), (rule_row, "rule")]
+                line = [(" " * at, ""), (rule_row, "rule")]
                 if j == 0:
                     line = [(" " * at, ""), (_ljust(rule_row, cols.verdict - at - 2), "rule"),
                             ("  ", ""), (verdict, key)]
@@ -505,8 +505,9 @@ def render_rich(report: Report, width: int = 100, color: bool | None = None) -> 
 
     if color is None:
         color = "NO_COLOR" not in os.environ
-    console = Console(file=io.StringIO(), width=width, force_terminal=color,
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color,
                       color_system="standard" if color else None, no_color=not color,
                       highlight=False, emoji=False, markup=False, legacy_windows=False)
     print_rich(report, console, errors_on_stderr=False)
-    return console.file.getvalue()
+    return buffer.getvalue()
