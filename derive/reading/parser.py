@@ -248,7 +248,7 @@ class Parser(DerivativeReading, BigOpReading):
             node = self.call(node)
         return node
 
-    def call(self, func: Sym) -> Node:
+    def call(self, func: Sym) -> Apply:
         start = self.pos()
         self.advance()
         args = [self.expr()]
@@ -363,13 +363,14 @@ class Parser(DerivativeReading, BigOpReading):
                 braced = self.at_op("{")
                 if braced:
                     self.advance()
-                inner = self.tok
-                if not (inner.kind == "letter" or (inner.kind == "cmd" and inner.value in GREEK)):
+                accented = self.tok
+                if not (accented.kind == "letter" or (accented.kind == "cmd"
+                                                      and accented.value in GREEK)):
                     raise self.error(f"\\{name}{{…}} is only understood on a single letter")
                 self.advance()
                 if braced:
                     self.expect_op("}", "'}'")
-                letter = inner.value if inner.kind == "letter" else "\\" + inner.value
+                letter = accented.value if accented.kind == "letter" else "\\" + accented.value
                 return Sym(f"\\{name}{{{letter}}}", pos=start)
             if name in FUNCTIONS:
                 self.advance()
