@@ -9,12 +9,20 @@ its token helpers (:class:`derive.reading.tokenizer.TokenCursor`) and call back 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from derive.reading.syntax import BigOp, Case, Indicator, Node, Num
 from derive.reading.tokenizer import ParseError, Token, TokenCursor
 
 
 class BigOpReading(TokenCursor):
     """Big operators, indicators and conditions, for :class:`derive.reading.parser.Parser`."""
+
+    if TYPE_CHECKING:  # the grammar these methods call back into, defined by Parser
+        def expr(self) -> Node: ...
+        def term(self) -> Node: ...
+        def script(self) -> Node: ...
+        def starts_factor(self) -> bool: ...
 
     # -- sums and products
     def bigop(self, kind: str, start: int) -> BigOp:

@@ -11,6 +11,8 @@ derivative written with plain fractions.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from derive.reading.syntax import Deriv, Frac, Node, Num, Sym
 from derive.reading.tokenizer import ParseError, Token, TokenCursor
 from derive.records import frozen
@@ -18,6 +20,11 @@ from derive.records import frozen
 
 class DerivativeReading(TokenCursor):
     """Fractions and derivatives, for :class:`derive.reading.parser.Parser`."""
+
+    if TYPE_CHECKING:  # the grammar these methods call back into, defined by Parser
+        def expr(self) -> Node: ...
+        def postfix(self) -> Node: ...
+        def script(self) -> Node: ...
 
     def fraction(self, name: str, start: int) -> Node:
         """\\frac{…}{…} (also \\dfrac, \\tfrac, \\frac12): a fraction or a derivative."""
