@@ -25,6 +25,8 @@ tokens and the checks on raw text are in :mod:`derive.reading.tokenizer`.
 
 from __future__ import annotations
 
+import re
+
 from derive.reading.bigops import BigOpReading
 from derive.reading.derivatives import DerivativeReading
 from derive.reading.syntax import (
@@ -100,7 +102,7 @@ class Parser(DerivativeReading, BigOpReading):
 
     def starts_factor(self) -> bool:
         t = self.tok
-        if t.kind in ("letter", "num"):
+        if t.kind in ("letter", "num", "word"):
             return True
         if t.kind == "cmd":
             return t.value not in ("over", "cdot", "times")
@@ -331,6 +333,12 @@ class Parser(DerivativeReading, BigOpReading):
         if t.kind == "letter":
             self.advance()
             return Sym(t.value, pos=start)
+        if t.kind == "cases":
+            self.advance()
+            return cases(t.value, self.offset + t.pos, start)
+        if t.kind == "word":  # \text{MSE}, \operatorname{softmax}: one name, one spelling
+            self.advance()
+            return Sym(f"\\operatorname{{{t.value}}}", pos=start)
         if t.kind == "op":
             if t.value == "(":
                 self.advance()
@@ -378,16 +386,16 @@ class Parser(DerivativeReading, BigOpReading):
                     if self.at_op("["):
                         raise self.error("\\sqrt[n]{…} is not supported")
                     return Func(name, self.script(), pos=start)
-                if self.at_op("^"):
-                    raise self.error(f"a power of \\{name} needs parentheses: (\\{name} x)^2")
-                return Func(name, self.function_argument(), pos=start)
+                power = self.function_power(name)
+                value = Func(name, self.function_argument(), pos=start)
+                return Pow(value, power, pos=start) if power is not None else value
             if name in ("log", "ln"):
                 self.advance()
                 if self.at_op("_"):
                     raise self.error("a logarithm with a base is not supported: use \\log or \\ln")
-                if self.at_op("^"):
-                    raise self.error("a power of a logarithm needs parentheses: (\\log x)^2")
-                return Log(self.function_argument(), name, pos=start)
+                power = self.function_power(name)
+                log = Log(self.function_argument(), name, pos=start)
+                return Pow(log, power, pos=start) if power is not None else log
             if name in ("sum", "prod"):
                 return self.bigop(name, start)
             if name == "delta":
@@ -423,6 +431,24 @@ class Parser(DerivativeReading, BigOpReading):
             raise self.error(f"unexpected \\{name}")
         raise self.error("expected an expression")
 
+    def function_power(self, name: str) -> Node | None:
+        """\\tanh^2 x is (\\tanh x)^2: a positive whole power written on the function's name.
+        \\sin^{-1} would be the inverse function, so only 2, 3, … are read."""
+        if not self.at_op("^"):
+            return None
+        self.advance()
+        braced = self.at_op("{")
+        if braced:
+            self.advance()
+        t = self.tok
+        if t.kind != "num" or not t.value.isdigit() or int(t.value) < 2:
+            raise self.error(f"\\{name}^… is read only as a power 2, 3, …: write "
+                             f"(\\{name} x)^{{n}} for others (\\{name}^{{-1}} is no power)")
+        self.advance()
+        if braced:
+            self.expect_op("}", "'}'")
+        return Num(t.value, pos=self.offset + t.pos)
+
     def function_argument(self) -> Node:
         """The argument of \\log, \\ln, \\exp: a parenthesised group, a sum, or one factor."""
         if self.at_op("("):
@@ -437,6 +463,81 @@ class Parser(DerivativeReading, BigOpReading):
             raise self.error("expected the argument of the function")
         return self.factor()
 
+
+
+_CONDITION = re.compile(r"^\s*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}|if|for)?"
+                        r"\s*([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
+                        r"\s*[.,;]?\s*$")
+_OTHERWISE = re.compile(r"^\s*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(otherwise|else)\s*\}|"
+                        r"otherwise|else)\s*[.,;]?\s*$")
+
+
+def cases(body: str, offset: int, start: int) -> Node:
+    """``\\begin{cases} A & i = j \\\\ B & i \\neq j \\end{cases}``: A where i = j, B elsewhere,
+    read as A·1{i = j} + B·1{i ≠ j}. Only two rows whose conditions are an index equality and
+    its negation (or "otherwise") are read, since only they are exhaustive and disjoint."""
+    rows = _rows(body)
+    if len(rows) != 2:
+        raise ParseError("cases are read with two rows, a = b and a ≠ b (or otherwise)",
+                         offset)
+    parsed: list[tuple[Node, Case | None]] = []  # None: otherwise
+    for text, cond, at, cond_at in rows:
+        value = parse_expression(text, offset + at)
+        m = _CONDITION.match(cond)
+        if m:
+            left, op, right = m.groups()
+            parsed.append((value, Case(left, right, op == "=", "=" if op == "=" else r"\neq",
+                                       pos=offset + cond_at)))
+        elif _OTHERWISE.match(cond):
+            parsed.append((value, None))
+        else:
+            raise ParseError("a case condition is read as a = b or a ≠ b (or otherwise)",
+                             offset + cond_at)
+    (a, first), (b, second) = parsed
+    if first is None and second is not None:
+        (a, first), (b, second) = (b, second), (a, first)
+    if first is None:
+        raise ParseError("only one case may be 'otherwise'", offset)
+    if second is None:
+        second = Case(first.left, first.right, not first.equal,
+                      r"\neq" if first.equal else "=", pos=first.pos)
+    if {first.left, first.right} != {second.left, second.right} or first.equal == second.equal:
+        raise ParseError("the two cases must be a = b and a ≠ b, for the same a and b", offset)
+    def term(v: Node, c: Case) -> Node:
+        if isinstance(v, Neg):  # -p_j p_i where i ≠ j: −(p_j p_i 1{i ≠ j})
+            return Neg(term(v.arg, c), pos=start)
+        return Mul((Paren(v) if isinstance(v, Add) else v, Indicator(c, "1{}")), pos=start)
+
+    terms = tuple(term(v, c) for v, c in ((a, first), (b, second)))
+    return Paren(Add(terms, pos=start), pos=start)
+
+
+def _rows(body: str) -> list[tuple[str, str, int, int]]:
+    """The rows of a cases body: (value, condition, value offset, condition offset)."""
+    out = []
+    depth, start, p = 0, 0, 0
+    cells: list[tuple[str, int]] = []
+    while p <= len(body):
+        c = body[p] if p < len(body) else None
+        if c is None or (c == "\\" and body.startswith("\\\\", p) and depth == 0):
+            cells.append((body[start:p], start))
+            if any(x.strip() for x, _ in cells):
+                if len(cells) != 2:
+                    raise ParseError("each row of cases is a value & a condition", start)
+                (v, vat), (k, kat) = cells
+                out.append((v, k, vat, kat))
+            cells, start = [], p + 2
+            p += 2
+            continue
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+        elif c == "&" and depth == 0:
+            cells.append((body[start:p], start))
+            start = p + 1
+        p += 1
+    return out
 
 
 def parse_expression(src: str, offset: int = 0) -> Node:
