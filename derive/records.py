@@ -9,9 +9,10 @@ over the class's fields (about 0.04 ms a class).
 The classes stay dataclasses to the standard library: ``dataclasses.fields``,
 ``replace``, ``asdict`` and ``is_dataclass`` work on them, and they behave as
 ``@dataclass(frozen=True)`` does: ``__init__`` (fields with ``kw_only=True`` after a
-``*``), ``__repr__``, ``__eq__`` and ``__hash__`` over the fields with ``compare=True``,
-and assignment refused with ``FrozenInstanceError``. Where a class needs anything else
-(or a Python lacks the private marker used below), the real ``dataclass`` builds it.
+``*``; a ``ClassVar`` is no field), ``__repr__``, ``__eq__`` and ``__hash__`` over the
+fields with ``compare=True``, and assignment refused with ``FrozenInstanceError``. Where a
+class needs anything else (or a Python lacks the private marker used below), the real
+``dataclass`` builds it.
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ class _Unsupported(Exception):
 def _own_fields(cls: type) -> dict[str, Field[Any]]:
     out: dict[str, Field[Any]] = {}
     for name, kind in cls.__dict__.get("__annotations__", {}).items():
+        if isinstance(kind, str) and (kind == "ClassVar" or kind.startswith(
+                ("ClassVar[", "typing.ClassVar"))):
+            continue  # a class attribute, not a field, as dataclass has it
         if not isinstance(kind, str) or "ClassVar" in kind or "InitVar" in kind:
             raise _Unsupported(name)
         value = cls.__dict__.get(name, MISSING)

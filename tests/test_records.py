@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import pickle
 from dataclasses import FrozenInstanceError, dataclass, field
+from typing import ClassVar
 
 import pytest
 
@@ -79,6 +80,25 @@ def test_an_undecorated_subclass_may_add_attributes_as_with_dataclass():
     assert p.extra == 1
     with pytest.raises(FrozenInstanceError):
         p.name = "y"
+
+
+@pytest.mark.parametrize("decorate", [frozen, dataclass(frozen=True)], ids=["frozen", "dataclass"])
+def test_a_class_variable_is_no_field(decorate):
+    @decorate
+    class Ruled:
+        name: str
+        needs: ClassVar[tuple[type, ...]] = (int,)
+
+    class Sub(Ruled):
+        needs = (str,)
+
+    assert [f.name for f in dataclasses.fields(Ruled)] == ["name"]
+    assert Ruled("a").needs == (int,) and Sub("b").needs == (str,)
+    assert Ruled("a") == Ruled("a") and repr(Ruled("a")).endswith("Ruled(name='a')")
+    with pytest.raises(TypeError):
+        Ruled("a", (str,))
+    if decorate is frozen:
+        assert Ruled.__init__.__code__.co_filename.endswith("records.py")
 
 
 def test_a_hand_written_repr_is_kept():
