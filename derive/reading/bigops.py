@@ -117,7 +117,7 @@ class BigOpReading(TokenCursor):
         if not self.at_op("{"):
             raise self.error("expected \\delta_{ki}")
         self.advance()
-        letters = []
+        letters: list[str] = []
         while not self.at_op("}"):
             t = self.tok
             if t.kind == "letter" or (t.kind == "num" and t.value.isdigit()):

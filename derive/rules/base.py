@@ -13,6 +13,7 @@ products, sums and negations built flat (:func:`mul`, :func:`add`, :func:`neg`,
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import ClassVar
 
 from derive.reading.scope import Env, rebuild
 from derive.reading.syntax import (
@@ -270,8 +271,8 @@ class Rule:
 
     #: Node classes the rule rewrites: for each group, a tree must contain one of its
     #: classes, or the rule cannot change it (and :meth:`attempt` does not walk it).
-    #: A class attribute, not a field (no annotation).
-    needs = ()
+    #: A class attribute, not a field.
+    needs: ClassVar[tuple[tuple[type[Node], ...], ...]] = ()
 
     def apply(self, node: Node, ctx: RuleContext) -> Node | None:  # pragma: no cover
         raise NotImplementedError

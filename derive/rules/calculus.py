@@ -166,8 +166,8 @@ class LogExpDerivative(Rule):
                     factors[k - 1:k + 1] = [Frac(factors[k - 1], f.den)]
                     return mul(*factors)
                 if isinstance(f, Deriv) and len(f.wrt) == 1 and isinstance(strip(f.expr), Log) \
-                        and same(strip(f.expr).arg, f.wrt[0]):
-                    u = strip(f.expr).arg
+                        and same(strip(f.expr).arg, f.wrt[0]):  # type: ignore[attr-defined]
+                    u = strip(f.expr).arg  # type: ignore[attr-defined]  # a Log, as above
                     if k > 0 and not isinstance(factors[k - 1], (Frac, Deriv)):
                         factors[k - 1:k + 1] = [Frac(factors[k - 1], u)]
                     else:
@@ -269,7 +269,7 @@ class QuotientRule(Rule):
 
 
 def _defined(e: Node, ctx: RuleContext) -> bool:
-    name = e.func.name if isinstance(e, Apply) else e.name  # type: ignore[union-attr]
+    name = e.func.name if isinstance(e, Apply) else e.name  # type: ignore[attr-defined]
     return name in ctx.env.definitions
 
 
@@ -285,7 +285,7 @@ class ProductRule(Rule):
     def apply(self, node, ctx):
         def fn(n: Node):
             if isinstance(n, Deriv) and len(n.wrt) == 1 and isinstance(strip(n.expr), Mul):
-                fs = strip(n.expr).factors
+                fs = strip(n.expr).factors  # type: ignore[attr-defined]  # a Mul, as above
                 var = n.wrt[0]
                 dep = [f for f in fs if depends(f, var, ctx)]
                 if len(dep) < 2:

@@ -90,7 +90,9 @@ def _fresh_bound(body: Node, avoid: set[str]) -> Node:
     def fn(n: Node):
         if isinstance(n, BigOp) and n.index in avoid:
             new = next(c for c in "jlmnpqrs" if c not in avoid)
-            return replace(rename(n, {}), index=new, body=rename(n.body, {n.index: new}))
+            # rename(n, {}) is n, a BigOp
+            return replace(rename(n, {}), index=new,  # type: ignore[call-arg]
+                           body=rename(n.body, {n.index: new}))
         return None
     return map_tree(body, fn)
 

