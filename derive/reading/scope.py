@@ -83,6 +83,10 @@ class Env:
     positive: frozenset[str] = frozenset()  # names declared positive: T > 0, p_k > 0
     nonzero: frozenset[str] = frozenset()  # names declared non-zero: b \neq 0
     failed: dict[str, int] = field(default_factory=dict)  # name -> line of an unread definition
+    # the one range written for a family, or for an index letter, anywhere in the document
+    # (for a sum that writes none: Σ_i e_i^2 beside Σ_{i=1}^n elsewhere means 1..n)
+    written_ranges: dict[str, Range] = field(default_factory=dict)
+    letter_ranges: dict[str, Range] = field(default_factory=dict)
 
     def define(self, d: Definition) -> Env:
         defs = dict(self.definitions)
@@ -116,6 +120,30 @@ def collect_families(trees: list[Node]) -> set[str]:
     """Names written with an index somewhere in the document (z in z_i, y in y_{k=i})."""
     return {n.name for tree in trees for n in walk(tree)
             if isinstance(n, Sym) and (n.sub or n.case is not None)}
+
+
+def written_ranges(trees: list[Node]) -> tuple[dict[str, Range], dict[str, Range]]:
+    """The range written for each family and for each index letter, where the document
+    writes exactly one (a family or letter summed over two ranges gets none)."""
+    from derive.reading.syntax import key
+
+    by_family: dict[str, dict] = {}
+    by_letter: dict[str, dict] = {}
+    for tree in trees:
+        for n in walk(tree):
+            if not (isinstance(n, BigOp) and n.index and n.lo is not None and n.hi is not None):
+                continue
+            rng = (n.lo, n.hi)
+            k = (key(n.lo), key(n.hi))
+            by_letter.setdefault(n.index, {})[k] = rng
+            for m in walk(n.body):
+                if isinstance(m, Sym) and len(m.sub) == 1 and isinstance(m.sub[0], Sym) and \
+                        m.sub[0].name == n.index:
+                    by_family.setdefault(m.name, {})[k] = rng
+    def pick(found: dict[str, dict]) -> dict[str, Range]:
+        return {name: next(iter(r.values())) for name, r in found.items() if len(r) == 1}
+
+    return pick(by_family), pick(by_letter)
 
 
 def collect_sizes_and_indices(trees: list[Node]) -> tuple[set[str], set[str]]:
@@ -171,7 +199,8 @@ def definition_head(lhs: Node, env: Env) -> tuple[str, str, tuple[str, ...]] | N
         return None
     if isinstance(lhs, Apply) and lhs.primes:
         return None  # f'(x) = … is a claim about f
-    if sym.name in env.sizes or sym.name == "e" or (not sym.sub and sym.name in env.indices):
+    if sym.name in env.sizes or (sym.name == "e" and not sym.sub) or (
+            not sym.sub and sym.name in env.indices):
         return None
     if sym.sub:
         if not all(isinstance(s, Sym) and not s.sub for s in sym.sub):
@@ -350,9 +379,10 @@ def free_letters(node: Node, env: Env, bound: frozenset[str] = frozenset(),
     return out
 
 
-def resolve(sides: list[Node], env: Env) -> Reading:
-    """Fill in bare sums, find free index ranges and case conditions for one equation."""
-    cases = _cases(sides)
+def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = ()) -> Reading:
+    """Fill in bare sums, find free index ranges and case conditions for one equation
+    (``stated``: a case written beside the equation, as in ``… \\quad i \\neq j``)."""
+    cases = _cases(sides, stated)
     free: set[str] = set()
     for s in sides:
         free |= free_letters(s, env)
@@ -361,7 +391,7 @@ def resolve(sides: list[Node], env: Env) -> Reading:
     resolved = tuple(_fill_sums(s, env, free, fam, implicit) for s in sides)
     notes: tuple[str, ...] = ()
     if implicit:
-        env = replace(env, sizes=env.sizes | frozenset(implicit))
+        env = replace(env, sizes=env.sizes | frozenset(n for n in implicit if n[0] != "#"))
         notes = tuple(implicit[name] for name in sorted(implicit))
     fam = family_ranges(env, list(resolved))
     ranges: dict[str, Range | None] = {}
@@ -374,19 +404,17 @@ def resolve(sides: list[Node], env: Env) -> Reading:
     return Reading(resolved, cases, ranges, env, notes)
 
 
-def _cases(sides: list[Node]) -> tuple[Case, ...]:
+def _cases(sides: list[Node], stated: tuple[Case, ...] = ()) -> tuple[Case, ...]:
     found: list[Case] = []
-    for s in sides:
-        for n in walk(s):
-            if isinstance(n, Sym) and n.case is not None:
-                c = n.case
-                key = (frozenset((c.left, c.right)), c.equal)  # y_{k=i} and z_{i=k}: one case
-                if all((frozenset((f.left, f.right)), f.equal) != key for f in found):
-                    for f in found:
-                        if {f.left, f.right} == {c.left, c.right} and f.equal != c.equal:
-                            raise ReadError(
-                                f"contradictory cases {to_text(Sym('y', case=f))} and this", c.pos)
-                    found.append(c)
+    written = [n.case for s in sides for n in walk(s) if isinstance(n, Sym) and n.case is not None]
+    for c in [*stated, *written]:
+        key = (frozenset((c.left, c.right)), c.equal)  # y_{k=i} and z_{i=k}: one case
+        if all((frozenset((f.left, f.right)), f.equal) != key for f in found):
+            for f in found:
+                if {f.left, f.right} == {c.left, c.right} and f.equal != c.equal:
+                    raise ReadError(
+                        f"contradictory cases {to_text(Sym('y', case=f))} and this", c.pos)
+            found.append(c)
     return tuple(found)
 
 
@@ -421,16 +449,30 @@ def _implicit_range(letter: str, body: Node, env: Env, fam: dict[str, Range],
     no family by ``letter``."""
     if implicit is None:
         return None
-    families = sorted({n.name for n in walk(body) if isinstance(n, Sym) and len(n.sub) == 1
-                       and isinstance(n.sub[0], Sym) and n.sub[0].name == letter
-                       and not n.sub[0].sub and n.name not in env.definitions})
+    indexed = sorted({n.name for n in walk(body) if isinstance(n, Sym) and len(n.sub) == 1
+                      and isinstance(n.sub[0], Sym) and n.sub[0].name == letter
+                      and not n.sub[0].sub})
+    op = "Σ" if kind == "sum" else "Π"
+    for family in indexed:
+        if family in env.written_ranges:
+            rng = env.written_ranges[family]
+            implicit.setdefault(f"#{family}", f"{op}_{letter} has no range written: it runs over "
+                                f"{letter} = {to_text(rng[0])}..{to_text(rng[1])}, the range "
+                                f"written for {name_text(family)} elsewhere in the document")
+            return rng
+    if indexed and letter in env.letter_ranges:
+        rng = env.letter_ranges[letter]
+        implicit.setdefault(f"#{letter}", f"{op}_{letter} has no range written: it runs over "
+                            f"{letter} = {to_text(rng[0])}..{to_text(rng[1])}, the range every "
+                            f"other sum over {letter} in the document writes")
+        return rng
+    families = [f for f in indexed if f not in env.definitions]
     if not families:
         return None
     family = families[0]
     size = implicit_size(family)
     rng: Range = (Num("1"), Sym(size))
     fam.setdefault(family, rng)
-    op = "Σ" if kind == "sum" else "Π"
     implicit.setdefault(size, f"{op}_{letter} has no range written: it runs over all of "
                               f"{name_text(family)}, {letter} = 1..{size}, for every size {size}")
     return fam[family]
@@ -481,6 +523,13 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
         name = name_text(node.func.name)
         raise ReadError(f"{name}{chr(39) * node.primes} is the derivative of {name}, but {name} is "
                         f"not a defined function: define it first ({name}(u) = …)", node.pos)
+    if isinstance(node, Apply) and node.func.name.startswith("\\operatorname{") and \
+            not env.is_function(node.func.name) and node.func.name not in env.definitions:
+        # a named operator applied: never a product (softmax(z) is not softmax times z)
+        name = name_text(node.func.name)
+        raise ReadError(f"{name}(…) applies a function that is not defined here: define it "
+                        f"first ({name}(u) = …), or declare it under derive: functions",
+                        node.pos)
     if isinstance(node, Apply) and node.func.name == "d" and not node.func.sub and \
             not env.is_function("d") and "d" not in env.definitions:
         # d(u/v) is a differential more often than d times (u/v): never guess which

@@ -52,6 +52,33 @@ KNOWN = frozenset(
     "not delta pi infty".split()
 ) | GREEK | IGNORED | SKIP_GROUP | FUNCTIONS | ACCENTS
 
+#: macros whose braced word is a name: \text{MSE}, \mathrm{softmax}, \operatorname{sigmoid}
+WORD_MACROS = frozenset("text textrm textit textbf mbox operatorname mathrm".split())
+#: words that are prose, never names (\text{if}, \text{ where })
+PROSE = frozenset("if for where and or otherwise when with then since so else all is are "
+                  "s.t. iff".split())
+
+
+def _word_group(src: str, q: int) -> tuple[str, int] | None:
+    """The word in the braces that follow offset ``q`` (``{MSE}``), and the offset after
+    them; None when the braces hold no single name (prose, spaces, other macros)."""
+    r = q
+    while r < len(src) and src[r] == " ":
+        r += 1
+    if r >= len(src) or src[r] != "{":
+        return None
+    close = src.find("}", r)
+    if close < 0:
+        return None
+    inner = src[r + 1:close]
+    if inner != inner.strip() or not inner or inner in PROSE:
+        return None  # spaced: prose, such as \text{ if }
+    if not (inner[0].isascii() and inner[0].isalpha()) or not all(
+            c.isascii() and (c.isalnum() or c == "-") for c in inner):
+        return None
+    return inner, close + 1
+
+
 TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
     "\\frac", "\\dfrac", "\\over", "\\cdot", "\\times", "\\exp", "\\log", "\\ln", "\\sum", "\\prod",
     "\\partial", "\\mathrm{d}", "\\mathbb{1}", "\\mathbf{1}", "\\neq", "\\not=", "\\delta",
@@ -113,8 +140,33 @@ def tokenize(src: str) -> list[Token]:
                 if name in RELATIONS:
                     raise ParseError(f"the relation \\{name} ({RELATIONS[name]}) is not checked: "
                                      "derive checks chains of '='", p)
-                if name in ("text", "operatorname", "textrm", "mbox", "textbf", "textit"):
-                    raise ParseError(f"\\{name}{{…}} (words inside math) is not understood", p)
+                if name == "begin" and src.startswith("{cases}", q):
+                    inner = q + len("{cases}")
+                    end = src.find("\\end{cases}", inner)
+                    if end < 0:
+                        raise ParseError("\\begin{cases} is never closed by \\end{cases}", p)
+                    toks.append(Token("cases", src[inner:end], inner))
+                    p = end + len("\\end{cases}")
+                    continue
+                if name in ("begin", "end"):
+                    env = src[q:src.find("}", q) + 1] if src.startswith("{", q) else ""
+                    raise ParseError(f"the environment {env or '…'} is not read inside an "
+                                     "equation (cases and, around a chain, aligned and split "
+                                     "are)", p)
+                if name in WORD_MACROS:
+                    word = _word_group(src, q)
+                    if word is not None and not (name == "mathrm" and word[0] == "d"):
+                        text, end = word
+                        if text in FUNCTIONS or text in ("exp", "log", "ln"):
+                            toks.append(Token("cmd", text, p))  # \operatorname{tanh} is \tanh
+                        else:
+                            toks.append(Token("word", text, p))
+                        p = end
+                        continue
+                    if name != "mathrm":
+                        raise ParseError(f"\\{name}{{…}} (words inside math) is not understood: "
+                                         "a name is one word (\\operatorname{softmax}); prose "
+                                         "belongs outside the display", p)
                 if name not in KNOWN:
                     raise ParseError(f"unknown macro \\{name}", p)
                 toks.append(Token("cmd", name, p))
@@ -240,6 +292,11 @@ def split_top_level(src: str) -> list[tuple[str, int]]:
                     q += 1
                 if q < len(src) and src[q] == "=":
                     p = q + 1
+                    continue
+            if src.startswith("\\begin{cases}", p):  # a condition's '=' splits no chain
+                end = src.find("\\end{cases}", p)
+                if end > 0:
+                    p = end + len("\\end{cases}")
                     continue
             if p + 1 < len(src) and src[p + 1] in "{}":
                 depth += 1 if src[p + 1] == "{" else -1
