@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from derive.reading.syntax import BigOp, Case, Indicator, Node, Num
+from derive.reading.syntax import BigOp, Case, Indicator, Mul, Node, Num
 from derive.reading.tokenizer import ParseError, Token, TokenCursor
 
 
@@ -28,12 +28,13 @@ class BigOpReading(TokenCursor):
     def bigop(self, kind: str, start: int) -> BigOp:
         self.advance()
         index = lo = hi = None
+        excluded: Case | None = None
         for _ in range(2):
             if self.at_op("_"):
                 if index is not None:
                     raise self.error("double subscript on the sum")
                 self.advance()
-                index, lo = self.bigop_lower()
+                index, lo, excluded = self.bigop_lower()
             elif self.at_op("^"):
                 if hi is not None:
                     raise self.error("double superscript on the sum")
@@ -46,25 +47,54 @@ class BigOpReading(TokenCursor):
         if not self.starts_factor() and not self.at_op("-"):
             raise self.error(f"expected the body of the \\{kind}")
         body = self.term()
+        if excluded is not None:  # Σ_{k ≠ i} f_k is Σ_k f_k 1{k ≠ i}
+            if kind != "sum":
+                raise self.error("a product that leaves an index out is not read")
+            body = Mul((body, Indicator(excluded, "1{}", pos=excluded.pos)), pos=body.pos)
         written = "full" if lo is not None else ("index" if index is not None else "bare")
         return BigOp(kind, body, index, lo, hi, written, pos=start)
 
-    def bigop_lower(self) -> tuple[str, Node | None]:
+    def bigop_lower(self) -> tuple[str, Node | None, Case | None]:
+        """The index, the lower limit (if written) and an index left out: _{k}, _{k=1},
+        _{k \\neq i}, _{k=1, k \\neq i}."""
         t = self.tok
         if t.kind == "letter":
             self.advance()
-            return t.value, None
+            return t.value, None, None
         self.expect_op("{", "'{'")
         idx = self.tok
         if idx.kind != "letter":
             raise self.error("expected the summation index")
         self.advance()
         lo = None
-        if self.at_op("="):
+        excluded = None
+        if self.at_op("neq"):
+            excluded = self.left_out(idx)
+        elif self.at_op("="):
             self.advance()
             lo = self.expr()
+            if self.at_op(","):
+                self.advance()
+                again = self.tok
+                if not (again.kind == "letter" and again.value == idx.value):
+                    raise self.error(f"expected {idx.value} \\neq … after the comma")
+                self.advance()
+                if not self.at_op("neq"):
+                    raise self.error(f"expected {idx.value} \\neq … after the comma")
+                excluded = self.left_out(idx)
         self.expect_op("}", "'}'")
-        return idx.value, lo
+        return idx.value, lo, excluded
+
+    def left_out(self, idx: Token) -> Case:
+        """The index a sum leaves out, after its \\neq: Σ_{k ≠ i}."""
+        op = self.tok
+        self.advance()
+        other = self.tok
+        if not (other.kind == "letter" or (other.kind == "num" and other.value.isdigit())):
+            raise self.error("expected the index the sum leaves out")
+        self.advance()
+        return Case(idx.value, other.value, False, self._neq_style(op),
+                    pos=self.offset + idx.pos)
 
     # -- indicators and conditions
     def mathbb_indicator(self, name: str, start: int) -> Indicator:
