@@ -471,7 +471,7 @@ def _implicit_range(letter: str, body: Node, env: Env, fam: dict[str, Range],
         return None
     family = families[0]
     size = implicit_size(family)
-    rng: Range = (Num("1"), Sym(size))
+    rng = (Num("1"), Sym(size))
     fam.setdefault(family, rng)
     implicit.setdefault(size, f"{op}_{letter} has no range written: it runs over all of "
                               f"{name_text(family)}, {letter} = 1..{size}, for every size {size}")
