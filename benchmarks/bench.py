@@ -214,7 +214,7 @@ def bench_scaling(runs: int, folder: Path) -> None:
 
 def claim_links(doc, symbols):
     """(label, lhs, rhs) grounded, for every link derive checks, in derive's order."""
-    from derive.engine.check import EquationChecker
+    from derive.engine.decide import EquationChecker
 
     out = []
     for eq in doc.equations:
@@ -241,7 +241,7 @@ def naive_prove(expr, limit: float):
     """``sympy.simplify(expr) == 0``: True, False, None (time limit) or the error's name."""
     import sympy
 
-    from derive.engine.check import TimeLimit, time_limit
+    from derive.engine.decide import TimeLimit, time_limit
 
     try:
         with time_limit(limit):

@@ -126,7 +126,7 @@ def test_json_fields(post_report):
 def _exact_side(report, eq_index, side, cx):
     """Evaluate one side at a counterexample exactly (sympy, K fixed, sums expanded)."""
     from derive.app.registry import post_text
-    from derive.engine.check import EquationChecker
+    from derive.engine.decide import EquationChecker
     from derive.engine.translate import Symbols
     from derive.reading.document import read_document
 

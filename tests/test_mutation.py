@@ -65,7 +65,8 @@ import pytest
 import sympy as sp
 
 import derive
-from derive.engine.check import EquationChecker, check_equation
+from derive.engine.check import check_equation
+from derive.engine.decide import EquationChecker
 from derive.engine.translate import Symbols
 from derive.reading.document import _blank_front_matter, read_document
 from derive.reading.frontmatter import split_front_matter

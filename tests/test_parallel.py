@@ -164,15 +164,15 @@ def test_workers_give_the_serial_report_and_share_the_work(tmp_path):
         serial = plain([original(doc, eq, symbols, 0, 20.0) for eq in doc.equations])
         assert parallel._can_fork()
         open({str(log)!r}, "w").close()
-        assert plain(parallel.map_equations(doc, 0, 20.0, 2)) == serial
+        assert plain(parallel.map_equations(checker.check_equation, doc, 0, 20.0, 2)) == serial
         pids = open({str(log)!r}).read().split()
         assert len(pids) == len(doc.equations), (len(pids), len(doc.equations))
         assert len(set(pids)) == 2, set(pids)
-        assert plain(parallel.map_equations(doc, 0, 20.0, 3)) == serial
+        assert plain(parallel.map_equations(checker.check_equation, doc, 0, 20.0, 3)) == serial
         # workers still exiting when collected are reaped by the next call, not left behind
         import time
         time.sleep(0.5)
-        parallel.map_equations(doc, 0, 20.0, 1)
+        parallel.map_equations(checker.check_equation, doc, 0, 20.0, 1)
         assert parallel._EXITING == []
         try:
             os.waitpid(-1, os.WNOHANG)
@@ -206,7 +206,7 @@ def test_a_worker_s_failure_is_raised_in_the_parent():
 
         checker.check_equation = failing
         try:
-            parallel.map_equations(doc, 0, 20.0, 2)
+            parallel.map_equations(checker.check_equation, doc, 0, 20.0, 2)
         except ValueError as exc:
             print("raised", exc)
     """)

@@ -55,7 +55,8 @@ def test_substitution_filtered_by_shape_still_substitutes():
 
 
 def _rule_count(text: str) -> int:
-    from derive.engine.check import EquationChecker, Explainer
+    from derive.engine.decide import EquationChecker
+    from derive.engine.explain import Explainer
     from derive.engine.translate import Symbols
 
     doc = read_document(text, "post.md")

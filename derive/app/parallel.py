@@ -83,12 +83,10 @@ def _can_fork() -> bool:
     return hasattr(os, "fork") and (threading is None or threading.active_count() == 1)
 
 
-def _check(doc, symbols, next_index, seed: int, timeout: float | None) -> dict:
-    from derive.engine.check import check_equation
-
+def _check(check, doc, symbols, next_index, seed: int, timeout: float | None) -> dict:
     done = {}
     for k in iter(next_index, None):
-        done[k] = check_equation(doc, doc.equations[k], symbols, seed, timeout)
+        done[k] = check(doc, doc.equations[k], symbols, seed, timeout)
     return done
 
 
@@ -119,9 +117,12 @@ def _queue(indices: list[int]):
     return read, next_index
 
 
-def map_equations(doc, seed: int, timeout: float | None, jobs: int, symbols=None) -> list:
-    """Every equation of ``doc`` checked by up to ``jobs`` processes, in document order
-    (with the document's ``symbols``, when the caller has made them already)."""
+def map_equations(check, doc, seed: int, timeout: float | None, jobs: int,
+                  symbols=None) -> list:
+    """``check(doc, equation, symbols, seed, timeout)`` for every equation of ``doc`` (the
+    checker passes :func:`derive.engine.check.check_equation`), by up to ``jobs``
+    processes, in document order (with the document's ``symbols``, when the caller has
+    made them already)."""
     if symbols is None:
         from derive.engine.translate import Symbols
 
@@ -129,12 +130,12 @@ def map_equations(doc, seed: int, timeout: float | None, jobs: int, symbols=None
     _reap()
     n = len(doc.equations)
     if jobs < 2 or not _can_fork():
-        return list(_check(doc, symbols, _taker(range(n)), seed, timeout).values())
+        return list(_check(check, doc, symbols, _taker(range(n)), seed, timeout).values())
     # The head of the document, up to its first equation with a link, is checked before
     # the fork: the sides and definitions grounded there recur later (∂C/∂z_i opens four
     # equations of the post), and every worker inherits them instead of grounding again.
     head = next((k + 1 for k, eq in enumerate(doc.equations) if _links(eq)), n)
-    results = _check(doc, symbols, _taker(range(head)), seed, timeout)
+    results = _check(check, doc, symbols, _taker(range(head)), seed, timeout)
     rest = list(range(head, n))
     workers = min(jobs, len(rest))  # (with fewer than two left, the parent takes them all)
     # the equations with most links first, so that what is left for last is short and the
@@ -143,9 +144,9 @@ def map_equations(doc, seed: int, timeout: float | None, jobs: int, symbols=None
     children: list[tuple[int, int]] = []
     try:
         for _ in range(workers - 1):
-            children.append(_fork_worker(lambda: _check(doc, symbols, next_index, seed,
-                                                        timeout)))
-        results.update(_check(doc, symbols, next_index, seed, timeout))
+            children.append(_fork_worker(lambda: _check(check, doc, symbols, next_index,
+                                                        seed, timeout)))
+        results.update(_check(check, doc, symbols, next_index, seed, timeout))
     except BaseException:
         _abandon(children)
         raise
