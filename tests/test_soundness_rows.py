@@ -50,6 +50,7 @@ ROWS = {
     "29.1": "refuted",  # k ≠ n: -p_k p_n vs p_k(1 - p_n)
     "30.1": "refuted",  # k ≠ n: -p_n vs -p_k
     "31.1": "conditional",  # w ≤ 0: the left side is undefined
+    "32.1": "conditional",  # z_i ≥ e: the left side is undefined (found by the generative test)
 }
 CHAINS = {"22": "conditional"}  # a/c·c = a + 0 = a: as weak as its first link
 REASONS = {
@@ -64,6 +65,7 @@ NEEDS = {
     "19.1": [r"b \neq 0"],
     "20.1": [r"w \neq 0"],
     "22.1": [r"c \neq 0"],
+    "31.1": ["w > 0"],
 }
 
 

@@ -109,14 +109,25 @@ class NonZeroDenominators(Strategy):
     def try_(self, ck, t: Attempt) -> Decision | None:
         if not t.proved:
             return None
-        nonzero = ck._nonzero_denominators(*t.written) if t.written else None
-        if nonzero is None:
+        if not t.written:
             return Decision(Verdict.PROVED, "symbolic")
-        if ck._stated(nonzero):
-            return Decision(Verdict.PROVED, "symbolic", (ck._as_stated(nonzero),))
-        return Decision(Verdict.CONDITIONAL, "symbolic", (nonzero,),
+        needs = [a for a in (ck._nonzero_denominators(*t.written),
+                             ck._positive_arguments(*t.written)) if a is not None]
+        if not needs:
+            return Decision(Verdict.PROVED, "symbolic")
+        if all(ck._stated(a) for a in needs):
+            return Decision(Verdict.PROVED, "symbolic", tuple(ck._as_stated(a) for a in needs))
+        return Decision(Verdict.CONDITIONAL, "symbolic",
+                        tuple(ck._as_stated(a) if ck._stated(a) else a for a in needs),
                         reason="the two sides agree wherever both are defined; one side "
-                               "divides by a quantity the other does not")
+                               f"{_domain_words(needs, ck)} a quantity the other does not")
+
+
+def _domain_words(needs, ck) -> str:
+    """What the one-sided quantity is: divided by (≠ 0) or taken the log or root of (> 0)."""
+    kinds = {"divides by" if a.latex.endswith("\\neq 0") or "\\neq 0," in a.latex
+             else "takes the log or root of" for a in needs}
+    return " and ".join(sorted(kinds))
 
 
 class Declared(Strategy):

@@ -319,6 +319,41 @@ class EquationChecker:
         text = ", ".join(f"{printing.text(b)} ≠ 0" for b in items)
         return Assumption(latex, text)
 
+    def _positive_arguments(self, lhs: Node, rhs: Node) -> Assumption | None:
+        """e^{\\log x} = x holds only where x > 0: the argument of a log (or a square root)
+        that one side has and the other has not, and that is not known to be positive."""
+        memo = self.symbols.memo
+
+        def args(side: Node) -> set:
+            out = set()
+            for arg, d in _log_arguments(side, self.env):
+                key = ("log argument", id(self.env), id(d), R.key(arg))
+                if key not in memo:
+                    try:
+                        g = self.ground(arg) if d is None else _ground_in_definition(
+                            d, arg, self.symbols)
+                        g = canonical(g)
+                        memo[key] = None if is_positive(g) or is_positive(
+                            sp.cancel(sp.together(g))) else g
+                    except (ReadError, *ENGINE_FAILURES):
+                        memo[key] = None
+                if memo[key] is not None and memo[key].free_symbols:
+                    out.add(memo[key])
+            return out
+
+        def written(side: Node) -> set:
+            return {(id(d), R.key(a)) for a, d in _log_arguments(side, self.env)}
+
+        if written(lhs) == written(rhs):
+            return None
+        one_sided = args(lhs) ^ args(rhs)
+        if not one_sided:
+            return None
+        items = sorted(one_sided, key=sp.default_sort_key)
+        latex = ", ".join(f"{printing.latex(b)} > 0" for b in items)
+        text = ", ".join(f"{printing.text(b)} > 0" for b in items)
+        return Assumption(latex, text)
+
     def _target_sums(self):
         out = []
         for base, (lo, hi) in self._families.items():
@@ -442,6 +477,29 @@ class EquationChecker:
         mode = p.mode if any(b in self._targets for b in p.families) else "free"
         return Counterexample(size, idx, values, numeric.as_float(found.lhs),
                               numeric.as_float(found.rhs), mode)
+
+
+def _log_arguments(side: Node, env) -> list:
+    """What a side takes the log or the square root of, in the side itself and in the bodies
+    of the definitions it uses, each with the definition it was found in (None for the side):
+    sympy writes e^{\\log x} as x, true only where x > 0."""
+    from derive.reading.syntax import Apply, Func, Log
+
+    out: list = []
+    seen: set = set()
+
+    def visit(node: Node, scope, where) -> None:
+        for n in walk(node):
+            if isinstance(n, Log) or (isinstance(n, Func) and n.name == "sqrt"):
+                out.append((n.arg, where))
+            name = n.name if isinstance(n, Sym) else n.func.name if isinstance(n, Apply) else None
+            d = scope.definitions.get(name) if name is not None else None
+            if d is not None and id(d) not in seen:
+                seen.add(id(d))
+                visit(d.body, d.env, d)
+
+    visit(side, env, None)
+    return out
 
 
 def _divisors(side: Node, env) -> list:
