@@ -125,13 +125,12 @@ def test_json_fields(post_report):
 
 def _exact_side(report, eq_index, side, cx):
     """Evaluate one side at a counterexample exactly (sympy, K fixed, sums expanded)."""
-    from derive.app.registry import post_text
+    from derive.app.registry import library_text
     from derive.engine.decide import EquationChecker
     from derive.engine.translate import Symbols
     from derive.reading.document import read_document
 
-    text, rules = post_text()
-    doc = read_document(text, "softmax-cross-entropy", builtin_rules=rules)
+    doc = read_document(library_text("softmax-cross-entropy"), "softmax-cross-entropy")
     eq = doc.equations[eq_index - 1]
     syms = Symbols()
     ck = EquationChecker(doc, eq, syms, 0)
@@ -201,3 +200,61 @@ def test_chain_residual_folds_back_when_a_link_s_residual_is_unknown(monkeypatch
     # residual is folded back into the document's names: the same residual, by another road
     chain, folded = _chain_7(monkeypatch, drop_link_residuals=True)
     assert chain.residual_text == CHAIN_7_RESIDUAL and len(folded) == 1
+
+
+# --------------------------------------------------------------------------- the post as data
+
+def test_the_post_is_a_library_file_with_the_posts_lines_and_rules():
+    from derive.app import registry
+    from derive.reading.document import read_document
+
+    text = registry.library_text("softmax-cross-entropy")
+    assert "lyy1994" in text and "11 May 2016" in text  # the credit
+    doc = read_document(text, "softmax-cross-entropy")
+    assert not doc.errors
+    assert [e.line for e in doc.equations] == [18, 26, 34, 38, 42, 48, 52, 64, 72, 80, 87]
+    assert doc.title == ("Derivative of softmax under Cross-Entropy Error function "
+                         "(2016 blog post, as published)")
+    assert doc.equations[6].rules == {1: "substitution of (6)", 2: "expansion of the sum",
+                                      3: "indicator sifting and sum of a constant",
+                                      4: "algebra"}
+
+
+def test_derive_list_shows_the_post_first_with_its_title():
+    from derive.app import registry
+
+    first = registry.builtins()[0]
+    assert first.name == "softmax-cross-entropy" and first.title.startswith("Derivative of")
+    rest = [b.name for b in registry.builtins()[1:]]
+    assert rest == sorted(rest) and len(rest) >= 7
+
+
+BAD_BUILTIN = [
+    ("builtin: [1, 2]", "'derive.builtin' must be a mapping"),
+    ("builtin: {extra: 1}", "'derive.builtin' must be a mapping"),
+    ("builtin: {lines: 3}", "'derive.builtin.lines' must be a list"),
+    ("builtin: {lines: [3, x]}", "must be a whole number"),
+    ("builtin: {lines: [3, 0]}", "must be a whole number"),
+    ("builtin: {lines: [5, 3]}", "'derive.builtin.lines' must increase"),
+    ("builtin: {rules: [1]}", "'derive.builtin.rules' must map"),
+    ("builtin: {rules: {one: {1: a}}}", "must be a whole number"),
+    ("builtin: {rules: {1: rule}}", "'derive.builtin.rules.1' must map"),
+    ("builtin: {rules: {1: {1: ''}}}", "'derive.builtin.rules.1.1' must be a rule's name"),
+]
+
+
+@pytest.mark.parametrize("yaml,message", BAD_BUILTIN)
+def test_derive_builtin_is_validated(yaml, message):
+    from derive.reading.document import read_document
+
+    doc = read_document(f"---\nderive:\n  {yaml}\n---\n\n$$a = a$$\n", "x.md")
+    assert [e.message for e in doc.errors if message in e.message], doc.errors
+    assert doc.errors[0].line == 3  # the line of the key, in the document
+
+
+def test_lines_for_another_number_of_equations_are_an_error():
+    from derive.reading.document import read_document
+
+    doc = read_document("---\nderive:\n  builtin: {lines: [7]}\n---\n\n$$a = a$$\n\n$$b = b$$\n")
+    assert any("1 line number(s) for 2 equation(s)" in e.message for e in doc.errors)
+    assert [e.line for e in doc.equations] == [7, 8]  # the rest keep their own lines

@@ -66,6 +66,11 @@ def _doc(text: str, source: str = "notes.md"):
     return read_document(text, source)
 
 
+def _checked(doc) -> Report:
+    """The document's text checked through the front door, with the cache."""
+    return derive.check_text(doc.text, doc.source, cache=True, sidecar=doc.sidecar)
+
+
 # --------------------------------------------------------------------------- round trip
 
 CX = Counterexample(size={"K": 2}, indices={"i": 1},
@@ -145,21 +150,22 @@ def test_the_post_still_has_its_two_refuted_links():
 
 def test_a_hit_does_not_run_the_checker(monkeypatch):
     doc = _doc(TRUE_DOC)
-    cold = cache.cached_check(doc, seed=0, timeout=20.0, jobs=1)
+    cold = _checked(doc)
     import derive.engine.check
 
     def boom(*a, **k):
         raise AssertionError("the checker ran on a cache hit")
 
     monkeypatch.setattr(derive.engine.check, "check_document", boom)
-    assert cache.cached_check(doc, seed=0, timeout=20.0, jobs=1) == cold
+    assert _checked(doc) == cold
 
 
 def test_text_and_document_lookups_share_a_key():
-    first = cache.cached_check_text(TRUE_DOC, "notes.md", seed=0, timeout=20.0)
-    again = cache.cached_check(_doc(TRUE_DOC, "notes.md"), seed=0, timeout=20.0, jobs=1)
+    first = derive.check_text(TRUE_DOC, "notes.md", cache=True)
+    key = cache.key(TRUE_DOC, "notes.md", seed=0, timeout=20.0)
+    assert cache.document_key(_doc(TRUE_DOC, "notes.md"), seed=0, timeout=20.0) == key
+    assert cache.load(key) == first
     assert cache.stats == {"hits": 1, "misses": 1, "stores": 1, "errors": 0}
-    assert again == first
 
 
 def test_everything_that_can_change_a_report_changes_the_key():
@@ -171,22 +177,21 @@ def test_everything_that_can_change_a_report_changes_the_key():
               cache.cache_key("text", "a.md", 0, "timeout=5.0"),
               cache.cache_key("tex", "ta.md", 0, "timeout=20.0")}
     assert base not in others and len(others) == 5
-    doc = _doc(TRUE_DOC)
-    assert cache.doc_extra(doc, 20.0) != cache.doc_extra(doc, None)
+    keys = {cache.key(TRUE_DOC, "a.md", seed=0, timeout=20.0),
+            cache.key(TRUE_DOC, "a.md", seed=0, timeout=None),
+            cache.key(TRUE_DOC, "a.md", seed=0, timeout=20.0, sidecar=("a.derive.yaml", "")),
+            cache.key(TRUE_DOC, "a.md", seed=0, timeout=20.0, sidecar=("a.derive.yaml", "x"))}
+    assert len(keys) == 4
 
 
-def test_builtin_rules_and_title_are_part_of_the_key():
-    from dataclasses import replace
-
+def test_a_builtin_is_keyed_by_its_library_file():
     from derive.app import registry
-    from derive.reading.document import read_document
 
-    text, rules = registry.post_text()
-    plain = read_document(text, "softmax-cross-entropy")
-    with_rules = read_document(text, "softmax-cross-entropy", builtin_rules=rules)
-    titled = replace(with_rules, title=registry.POST_TITLE)
-    extras = {cache.doc_extra(d, 20.0) for d in (plain, with_rules, titled)}
-    assert len(extras) == 3
+    text = registry.library_text("softmax-cross-entropy")
+    assert "builtin:" in text and "title:" in text  # its rules, lines and title are text
+    want = cache.key(text, "softmax-cross-entropy", seed=0, timeout=20.0)
+    report = derive.check("softmax-cross-entropy", cache=True)
+    assert cache.load(want) == report
 
 
 def test_a_builtin_is_looked_up_before_it_is_read(monkeypatch):
@@ -204,13 +209,15 @@ def test_a_builtin_is_looked_up_before_it_is_read(monkeypatch):
 def test_a_builtin_s_rules_and_title_are_part_of_its_key(monkeypatch):
     from derive.app import registry
 
+    text = registry.library_text("softmax-cross-entropy")
     derive.check("softmax-cross-entropy", cache=True)
-    monkeypatch.setattr(registry, "POST_TITLE", "Another title")
-    titled = derive.check("softmax-cross-entropy", cache=True)
-    assert cache.stats["misses"] == 2 and titled.title == "Another title"
-    text, rules = registry.post_text()
-    fewer = {n: r for n, r in rules.items() if n != min(rules)}
-    monkeypatch.setattr(registry, "post_text", lambda: (text, fewer))
+    titled = text.replace("title: \"Derivative", "title: \"Another title, derivative", 1)
+    monkeypatch.setattr(registry, "library_text", lambda name: titled)
+    report = derive.check("softmax-cross-entropy", cache=True)
+    assert cache.stats["misses"] == 2 and report.title.startswith("Another title")
+    fewer = text.replace('      3: {1: "linearity of the derivative"}\n', "", 1)
+    assert fewer != text
+    monkeypatch.setattr(registry, "library_text", lambda name: fewer)
     derive.check("softmax-cross-entropy", cache=True)
     assert cache.stats["misses"] == 3 and cache.stats["hits"] == 0
 
@@ -250,11 +257,11 @@ def _garbage(key: str) -> list[bytes]:
 def test_corrupt_entries_are_ignored_and_replaced(cache_home, n):
     doc = _doc(TRUE_DOC)
     cold = derive.check_text(TRUE_DOC, "notes.md", cache=False)
-    key = cache.cache_key(doc.text, doc.source, 0, cache.doc_extra(doc, 20.0))
+    key = cache.document_key(doc, seed=0, timeout=20.0)
     path = cache.entry_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(_garbage(key)[n])
-    got = cache.cached_check(doc, seed=0, timeout=20.0, jobs=1)
+    got = _checked(doc)
     _same(got, cold)
     assert cache.stats["errors"] == 1 and cache.stats["misses"] == 1
     assert cache.lookup(key) == got  # the fresh check replaced the corrupt entry
@@ -273,9 +280,9 @@ def test_an_unwritable_cache_falls_back_to_a_fresh_check(tmp_path, monkeypatch):
 
 def test_a_directory_in_the_way_of_an_entry_is_a_miss(cache_home):
     doc = _doc(TRUE_DOC)
-    key = cache.cache_key(doc.text, doc.source, 0, cache.doc_extra(doc, 20.0))
+    key = cache.document_key(doc, seed=0, timeout=20.0)
     cache.entry_path(key).mkdir(parents=True)
-    report = cache.cached_check(doc, seed=0, timeout=20.0, jobs=1)
+    report = _checked(doc)
     assert report.exit_code == 0 and cache.stats["stores"] == 0
     assert not list(cache.entry_path(key).parent.glob(".tmp-*"))  # no temporary file left
 
@@ -327,7 +334,7 @@ def _poison(path: Path, cache_dir: Path, monkeypatch) -> None:
     """Store a report that refutes the (true) document under the CLI's key for it."""
     monkeypatch.setenv("DERIVE_CACHE_DIR", str(cache_dir))
     doc = _doc(path.read_text(), str(path))
-    key = cache.cache_key(doc.text, doc.source, 0, cache.doc_extra(doc, 20.0))
+    key = cache.document_key(doc, seed=0, timeout=20.0)
     from dataclasses import replace
 
     true = derive.check_text(doc.text, str(path), cache=False)
@@ -386,7 +393,7 @@ def test_importing_the_cache_costs_no_sympy():
 
 def _key_and_path(text: str = TRUE_DOC):
     doc = _doc(text)
-    key = cache.cache_key(doc.text, doc.source, 0, cache.doc_extra(doc, 20.0))
+    key = cache.document_key(doc, seed=0, timeout=20.0)
     path = cache.entry_path(key)
     path.parent.mkdir(parents=True, exist_ok=True)
     return doc, key, path
@@ -396,7 +403,7 @@ def test_a_fifo_at_an_entry_s_path_is_a_miss_not_a_hang(cache_home):
     doc, key, path = _key_and_path()
     os.mkfifo(path)
     assert cache.lookup(key) is None  # opened without blocking, and never read
-    report = cache.cached_check(doc, seed=0, timeout=20.0, jobs=1)
+    report = _checked(doc)
     assert report.exit_code == 0
     assert path.is_file() and cache.lookup(key) == report  # replaced by a real entry
 
@@ -412,7 +419,7 @@ def test_a_symlink_at_an_entry_s_path_is_a_miss(cache_home, target):
     os.symlink(target, path)
     assert cache.lookup(key) is None
     assert cache.stats["errors"] == 1
-    report = cache.cached_check(doc, seed=0, timeout=20.0, jobs=1)
+    report = _checked(doc)
     assert report.exit_code == 0 and not path.is_symlink()
     if target != "/dev/zero":
         assert Path(target).exists()  # the link was replaced, not what it pointed at

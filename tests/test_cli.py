@@ -221,21 +221,57 @@ def _freeze_count(call: str) -> int:
 
 
 def test_the_engine_import_pauses_the_collector_only_for_the_command_line():
-    probe = ("import gc, derive.app.api as api\n"
-             "seen = []\n"
+    post = str(ROOT / "examples" / "softmax-cross-entropy.md")
+    probe = ("import gc, sys\n"
+             "seen, at_freeze = [], []\n"
              "gc.callbacks.append(lambda phase, info: seen.append(phase))\n"
-             "api.SHORT_LIVED_PROCESS = {flag}\n"
-             "api.engine()\n"
-             "print(len(seen), gc.isenabled(), gc.get_freeze_count())")
+             "real_freeze = gc.freeze\n"
+             "def freeze():\n"
+             "    at_freeze.append(len(seen))\n"
+             "    real_freeze()\n"
+             "gc.freeze = freeze\n"
+             "at_pause, real_disable = [], gc.disable\n"
+             "def disable():\n"
+             "    at_pause.append(len(seen))\n"
+             "    real_disable()\n"
+             "gc.disable = disable\n"
+             "{call}\n"
+             "paused = (at_freeze[0] - at_pause[0]) if at_pause and at_freeze else len(seen)\n"
+             "print(len(at_pause), paused, gc.isenabled(), gc.get_freeze_count(),"
+             " file=sys.stderr)")
+    calls = {"cli": ("from derive.app.cli import main\n"
+                     f"main(['check', {post!r}, '--format', 'json', '--no-cache', '-j', '1'])"),
+             "library": f"import derive\nderive.check({post!r})"}
     out = {}
-    for flag in (True, False):
-        r = subprocess.run([sys.executable, "-c", probe.format(flag=flag)], capture_output=True,
+    for name, call in calls.items():
+        r = subprocess.run([sys.executable, "-c", probe.format(call=call)], capture_output=True,
                            text=True, cwd=ROOT, timeout=120)
         assert r.returncode == 0, r.stderr
-        collections, enabled, frozen = r.stdout.split()
-        out[flag] = (int(collections), enabled == "True", int(frozen))
-    assert out[True][0] == 0 and out[True][1] and out[True][2] > 10_000  # paused, then frozen
-    assert out[False][0] > 0 and out[False][1] and out[False][2] == 0  # a library: untouched
+        pauses, collections, enabled, frozen = r.stderr.split()[-4:]
+        out[name] = (int(pauses), int(collections), enabled == "True", int(frozen))
+    # paused once, no collection from then until the engine was imported and frozen,
+    # resumed, sympy frozen
+    assert out["cli"][:3] == (1, 0, True) and out["cli"][3] > 10_000
+    assert out["library"][0] == 0 and out["library"][1] > 0  # never paused, collected
+    assert out["library"][2:] == (True, 0)  # a library caller's process: untouched
+
+
+def test_derive_no_fast_exit_leaves_the_process_as_python_runs_it():
+    post = str(ROOT / "examples" / "softmax-cross-entropy.md")
+    cli = (f"import os\nos.environ['DERIVE_NO_FAST_EXIT'] = '1'\n"
+           f"from derive.app.cli import main\n"
+           f"main(['check', {post!r}, '--format', 'json', '--no-cache'])")
+    assert _freeze_count(cli) == 0
+    r = _exit_probe(["check", post, "--format", "json", "--no-cache"],
+                    env={"DERIVE_NO_FAST_EXIT": "1"})
+    assert r.returncode == 1 and "left at once" not in r.stderr, r.stderr
+    assert json.loads(r.stdout)["exit_code"] == 1
+
+
+def test_the_library_has_no_process_switches():
+    from derive.app import api
+
+    assert not [name for name in vars(api) if name.isupper() and "PROCESS" in name]
 
 
 def test_the_command_line_freezes_the_gc_after_loading_the_engine_and_a_library_does_not():
@@ -290,9 +326,16 @@ run()
 """
 
 
-def _exit_probe(args: list[str], hook: bool = False):
-    return subprocess.run([sys.executable, "-c", EXIT_PROBE.format(args=args, hook=hook)],
-                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+def _exit_probe(args: list[str], hook: bool = False, env: dict | None = None):
+    # python -S, with site-packages on the path: no environment's .pth hook (one that
+    # registers an exit hook, as a sandbox's certificate shim does) decides the exit
+    import site
+
+    paths = [str(ROOT), *site.getsitepackages(), site.getusersitepackages()]
+    code = f"import sys; sys.path[:0] = {paths!r}\n" + EXIT_PROBE.format(args=args, hook=hook)
+    return subprocess.run([sys.executable, "-S", "-c", code],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, **(env or {})})
 
 
 def test_the_program_leaves_at_once_after_a_check_with_its_output_and_exit_code(tmp_path):

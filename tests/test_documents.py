@@ -12,7 +12,9 @@ import derive
 from derive.reading.frontmatter import parse_yaml, split_front_matter
 
 NOTATIONS = sorted((DATA / "notations").glob("*.md"))
-LIBRARY = sorted((ROOT / "derive" / "library").glob("*.md"))
+PACKAGE_LIBRARY = sorted((ROOT / "derive" / "library").glob("*.md"))
+# the worked derivations, which check clean (the post as published is a built-in too)
+LIBRARY = [p for p in PACKAGE_LIBRARY if p.stem != "softmax-cross-entropy"]
 
 
 def expected(path: Path) -> list[str]:
@@ -105,4 +107,5 @@ def test_library_has_the_required_derivations():
 
 
 def test_examples_library_points_at_the_package_library():
-    assert sorted(p.name for p in (EXAMPLES / "library").glob("*.md")) == [p.name for p in LIBRARY]
+    assert sorted(p.name for p in (EXAMPLES / "library").glob("*.md")) == [
+        p.name for p in PACKAGE_LIBRARY]

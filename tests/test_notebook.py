@@ -163,7 +163,7 @@ def test_cell_magic_returns_the_report_as_out(shell):
     report = result.result
     assert report is shell.user_ns["_"]
     assert report.counts["refuted"] == 1
-    assert "refuted" in report._repr_html_()
+    assert "refuted" in report._repr_mimebundle_()["text/html"]
     shell.run_cell("%%derive mine.md\n$$x + x = 2x$$\n", store_history=True)
     assert shell.user_ns["_"].ok and shell.user_ns["_"].source == "mine.md"
 

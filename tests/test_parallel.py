@@ -68,8 +68,8 @@ def test_usable_cpus_takes_the_smaller_of_affinity_and_quota(monkeypatch):
 def _post(times: int = 1):
     from derive.app import registry
 
-    text, rules = registry.post_text()
-    return read_document("\n\n".join([text] * times), "post.md", builtin_rules=rules)
+    text = registry.library_text("softmax-cross-entropy")
+    return read_document("\n\n".join([text] * times), "post.md")
 
 
 def test_auto_jobs(monkeypatch):
@@ -145,8 +145,8 @@ def test_workers_give_the_serial_report_and_share_the_work(tmp_path):
         from derive.reading.document import read_document
         from derive.engine.translate import Symbols
 
-        text, rules = registry.post_text()
-        doc = read_document(text + "\\n\\n" + text, "post.md", builtin_rules=rules)
+        text = registry.library_text("softmax-cross-entropy")
+        doc = read_document(text + "\\n\\n" + text, "post.md")
         original = checker.check_equation
 
         def logged(*args):
@@ -194,8 +194,8 @@ def test_a_worker_s_failure_is_raised_in_the_parent():
         from derive.app import registry
         from derive.reading.document import read_document
 
-        text, rules = registry.post_text()
-        doc = read_document(text, "post.md", builtin_rules=rules)
+        text = registry.library_text("softmax-cross-entropy")
+        doc = read_document(text, "post.md")
         parent, original = os.getpid(), checker.check_equation
 
         def failing(*args):

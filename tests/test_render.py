@@ -200,7 +200,7 @@ def test_html_is_self_contained() -> None:
     page = html.render_page(REPORT)
     assert page.lower().startswith("<!doctype html>")
     assert "<title>" in page and "</html>" in page
-    assert REPORT._repr_html_() == html.render(REPORT)
+    assert REPORT._repr_mimebundle_()["text/html"] == html.render(REPORT)
 
 
 def test_html_escapes_math() -> None:
@@ -236,7 +236,7 @@ def test_latex_escapes_text() -> None:
     frag = latex.render_fragment(REPORT)
     assert frag.startswith("$$") and frag.rstrip().endswith("$$")
     assert r"\text{" in frag and "\\begin{array}" in frag
-    assert REPORT._repr_latex_() == frag
+    assert REPORT._repr_mimebundle_()["text/latex"] == frag
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed")
@@ -351,11 +351,14 @@ def test_equations_and_links_render_themselves_in_notebooks():
     eq = report.equations[6]
     link = eq.links[1]
     for obj in (report, eq, link):
-        html = obj._repr_html_()
-        assert "refuted" in html and "<" in html
-        assert "refuted" in obj._repr_markdown_()
-        assert obj._repr_latex_().strip()
-    assert "1, 0" in link._repr_html_()  # the counterexample t = (1, 0)
+        bundle = obj._repr_mimebundle_()
+        assert set(bundle) == {"text/html", "text/markdown", "text/latex"}
+        assert "refuted" in bundle["text/html"] and "<" in bundle["text/html"]
+        assert "refuted" in bundle["text/markdown"]
+        assert bundle["text/latex"].strip()
+    assert "1, 0" in link._repr_mimebundle_()["text/html"]  # the counterexample t = (1, 0)
+    assert set(report._repr_mimebundle_(include=["text/html"])) == {"text/html"}
+    assert "text/latex" not in report._repr_mimebundle_(exclude=["text/latex"])
 
 
 # ---------------------------------------------------------------------------

@@ -7,7 +7,6 @@ Everything heavy (sympy) is imported only when a check actually runs.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -17,49 +16,14 @@ from derive.report.model import Report
 
 MAX_BYTES = 2_000_000  # larger inputs are refused with a clear message, not read into sympy
 
-#: For short-lived processes (the command line sets it): the engine is imported with the
-#: cyclic garbage collector paused, and what the import made is then frozen out of it
-#: (``gc.freeze``). Module objects are never garbage, yet the collector walked them: about
-#: 40 ms of collections during the import of sympy here, and 70–250 ms in the one
-#: collection Python makes at exit. It also defers sympy's tensor module, which sympy's
-#: first sum would import for 30 ms (see derive.deferred). A library user's process is
-#: left alone: frozen objects are never collected.
-SHORT_LIVED_PROCESS = False
-
 
 def engine():
-    """The checker module, imported on first use (sympy comes with it)."""
-    if "derive.engine.check" in sys.modules or not SHORT_LIVED_PROCESS:
-        from derive.engine import check as checker
+    """The checker module, imported on first use (sympy comes with it). How the process
+    imports it is its own business: the command line tunes its collector around this (see
+    derive.app.cli); a library caller's process is left as it is."""
+    from derive.engine import check as checker
 
-        return checker
-    import gc
-
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        import sympy  # noqa: F401
-
-        from derive.deferred import defer_tensor_module
-
-        defer_tensor_module()  # before the first sum, which would import it
-        from derive.engine import check as checker
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
     return checker
-
-
-def engine_and_document(read, jobs: int | str = 1):
-    """The engine and the document ``read()`` makes. When the engine is not imported yet
-    and ``jobs`` allows more than one process, a second process reads while this one
-    imports (see derive.app.parallel.read_while_importing); otherwise one after the other."""
-    if "derive.engine.check" in sys.modules:
-        return engine(), read()
-    from derive.app.parallel import read_while_importing
-
-    return read_while_importing(read, engine, jobs)
 
 
 #: How long a named pipe (a FIFO, or ``<(…)``) may stay silent, no writer having sent a byte
@@ -220,61 +184,42 @@ def sidecar_for(path: str) -> tuple[str, str] | None:
 def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
                timeout: float | None = 20.0, jobs: int | str = 1, cache: bool = False,
                sidecar: tuple[str, str] | None = None) -> Report:
-    """Check every display equation of a Markdown text."""
-    if cache:  # looked up before reading: a hit costs neither the reader nor sympy
-        from derive.app.cache import cached_check_text
+    """Check every display equation of a Markdown text (with the declarations file
+    ``sidecar``, (path, YAML text), if any).
 
-        return cached_check_text(markdown, source, seed=seed, timeout=timeout, jobs=jobs,
-                                 sidecar=sidecar)
+    With ``cache``, the report is looked up first, by what it depends on (the text, its
+    source name, the sidecar, the seed, the time limit): a hit costs neither the reader nor
+    sympy. A fresh report is stored when it is decided (see derive.app.cache)."""
+    key = None
+    if cache:
+        from derive.app import cache as store
 
-    def read():
-        from derive.reading.document import read_document
+        key = store.key(markdown, source, seed=seed, timeout=timeout, sidecar=sidecar)
+        report = store.load(key)
+        if report is not None:
+            return report
 
-        return read_document(markdown, source, sidecar=sidecar)
+    from derive.reading.document import read_document
 
-    return run_read(read, seed=seed, timeout=timeout, jobs=jobs)
-
-
-def run_read(read, *, seed: int, timeout: float | None, jobs: int | str) -> Report:
-    """Check the document ``read()`` makes (read beside the engine import when it can be)."""
-    checker, doc = engine_and_document(read, jobs)
-    return checker.check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
+    # read, then import the engine, in this process: a reader forked to read while sympy is
+    # imported saved nothing measurable on the post and lost time on a document ten times
+    # as long here (see the README's Performance)
+    doc = read_document(markdown, source, sidecar=sidecar)
+    report = engine().check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
+    if key is not None:
+        store.store(key, report)
+    return report
 
 
 def check_builtin(name: str, *, seed: int = 0, timeout: float | None = 20.0,
                   jobs: int | str = 1, cache: bool = False) -> Report:
-    from derive.app import registry as builtins
+    """A built-in derivation: its library file, checked under its name."""
+    from derive.app import registry
 
-    is_post = name == "softmax-cross-entropy"
-    if not is_post and name not in builtins.names():  # (listing the library reads its folder)
+    if name not in registry.names():
         raise InputError(f"{name}: not a built-in derivation (see `derive list`)")
-
-    def source() -> tuple[str, dict | None]:
-        if is_post:
-            return builtins.post_text()
-        return builtins.library_text(name), None
-
-    def read(text: str | None = None, rules: dict | None = None):
-        from derive.reading.document import read_document
-
-        if text is None:
-            text, rules = source()
-        if not is_post:
-            return read_document(text, name)
-        from dataclasses import replace
-
-        return replace(read_document(text, name, builtin_rules=rules), title=builtins.POST_TITLE)
-
-    if not cache:  # all of it in the reader (beside the engine import, when it can be)
-        return run_read(read, seed=seed, timeout=timeout, jobs=jobs)
-    text, rules = source()  # looked up by what the report depends on before reading
-    extra = "" if not is_post else (
-        ";builtin_rules=" + json.dumps(rules, sort_keys=True, ensure_ascii=False)
-        + ";title=" + builtins.POST_TITLE)
-    from derive.app.cache import cached_check_source
-
-    return cached_check_source(text, name, lambda: read(text, rules), seed=seed,
-                               timeout=timeout, jobs=jobs, extra=extra)
+    return check_text(registry.library_text(name), name, seed=seed, timeout=timeout,
+                      jobs=jobs, cache=cache)
 
 
 def check(target: str | os.PathLike, *, seed: int = 0, timeout: float | None = 20.0,

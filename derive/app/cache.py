@@ -21,7 +21,9 @@ The cache is trusted as derive's code is: an entry is a report, and whoever can 
 to the folder can change what derive reports (``--no-cache`` bypasses it, ``derive cache
 clear`` empties it).
 
-This module imports no sympy: :mod:`derive.engine.check` is imported only on a miss.
+The cache is a store: :func:`key` names a report by everything it depends on, :func:`load`
+answers a key, :func:`store` keeps a report under one; :mod:`derive.app.api` drives it
+(looks up, checks on a miss, stores). It imports neither the api nor sympy.
 :func:`report_to_dict` / :func:`report_from_dict` serialise a report losslessly
 (``Report.to_dict()`` is the public schema and leaves out the plain-text forms
 the renderers show, so it cannot be read back exactly).
@@ -181,91 +183,37 @@ def _feed(h, part: str) -> None:
 
 
 def cache_key(text: str, source: str, seed: int, extra: str = "") -> str:
-    """The key of a report: the document text and source, the seed, anything ``extra``
-    (the time limit, built-in rules) and the engine fingerprint."""
+    """The hash of a report's key: the document text and source, the seed, anything
+    ``extra`` (the options) and the engine fingerprint."""
     h = hashlib.sha256()
     for part in (SCHEMA, engine_fingerprint(), source, str(int(seed)), extra, text):
         _feed(h, part)
     return h.hexdigest()
 
 
-def _options(timeout: float | None) -> str:
-    return f"timeout={float(timeout) if timeout else 0.0!r}"
-
-
-def doc_extra(doc: Document, timeout: float | None) -> str:
-    """The part of the key not carried by ``doc.text``: the time limit, and for a built-in
-    the link rules and the title it was given (empty for a plain file)."""
-    parts = [_options(timeout)]
-    sidecar = getattr(doc, "sidecar", None)
+def key(text: str, source: str, *, seed: int, timeout: float | None,
+        sidecar: tuple[str, str] | None = None) -> str:
+    """The key of the report of a Markdown text: everything it depends on (the text with
+    its front matter, the name it goes by, its sidecar's path and text, the seed, the time
+    limit), and the engine fingerprint."""
+    extra = f"timeout={float(timeout) if timeout else 0.0!r}"
     if sidecar:
-        parts.append(_sidecar(sidecar))
-    rules = {str(eq.index): eq.rules for eq in doc.equations if eq.rules}
-    if rules:
-        parts.append("rules=" + json.dumps(rules, sort_keys=True, ensure_ascii=False))
-    declared = getattr(doc.declarations, "title", "")
-    if doc.title != declared:
-        parts.append("title=" + doc.title)
-    return ";".join(parts)
+        extra += ";sidecar=" + json.dumps(list(sidecar), ensure_ascii=False)
+    return cache_key(text, source, seed, extra)
 
 
-# --------------------------------------------------------------------------- entry points
-
-def cached_check(doc: Document, *, seed: int, timeout: float | None, jobs: int | str) -> Report:
-    """``check_document(doc, ...)``, answered from the cache when the document is unchanged."""
-    key = cache_key(doc.text, doc.source, seed, doc_extra(doc, timeout))
-
-    def check() -> Report:
-        from derive.app.api import engine
-
-        return engine().check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
-
-    return _cached(key, check)
+def document_key(doc: Document, *, seed: int, timeout: float | None) -> str:
+    """:func:`key` of the text ``doc`` was read from."""
+    return key(doc.text, doc.source, seed=seed, timeout=timeout, sidecar=doc.sidecar)
 
 
-def _sidecar(sidecar: tuple[str, str]) -> str:
-    return "sidecar=" + json.dumps(list(sidecar), ensure_ascii=False)
+# --------------------------------------------------------------------------- the store
 
-
-def cached_check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
-                      timeout: float | None = 20.0, jobs: int | str = 1,
-                      sidecar: tuple[str, str] | None = None) -> Report:
-    """Check a Markdown text, looking the cache up *before* reading it (a hit then costs
-    neither sympy nor the reader). Same key as ``cached_check(read_document(markdown,
-    source, sidecar=sidecar), ...)``: a sidecar's declarations are part of the key."""
-    def read():
-        from derive.reading.document import read_document
-
-        return read_document(markdown, source, sidecar=sidecar)
-
-    return cached_check_source(markdown, source, read, seed=seed, timeout=timeout, jobs=jobs,
-                               extra=";" + _sidecar(sidecar) if sidecar else "")
-
-
-def cached_check_source(text: str, source: str, read, *, seed: int = 0,
-                        timeout: float | None = 20.0, jobs: int | str = 1,
-                        extra: str = "") -> Report:
-    """The report for a document that ``read()`` makes from ``text``, looked up by the text
-    (and ``extra``: whatever else ``read`` depends on) before anything is read."""
-    key = cache_key(text, source, seed, _options(timeout) + extra)
-
-    def check() -> Report:
-        from derive.app.api import run_read
-
-        return run_read(read, seed=seed, timeout=timeout, jobs=jobs)
-
-    return _cached(key, check)
-
-
-def _cached(key: str, check) -> Report:
-    """The cached report, or ``check()``'s, stored."""
+def load(key: str) -> Report | None:
+    """The stored report for ``key`` (a hit), or None (a miss: missing, unreadable, corrupt
+    or foreign); counted in :data:`stats`."""
     report = lookup(key)
-    if report is not None:
-        stats["hits"] += 1
-        return report
-    stats["misses"] += 1
-    report = check()
-    store(key, report)
+    stats["hits" if report is not None else "misses"] += 1
     return report
 
 

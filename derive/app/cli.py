@@ -6,11 +6,14 @@ renderer and maps outcomes to exit codes (0 all proved; 1 a link refuted or
 conditional; 3 nothing refuted but something unknown; 2 usage or input errors, or a
 worker that died; a closed standard output keeps the code, or makes a 0 into 141).
 It imports no sympy itself, so ``--help``, ``--version`` and ``list`` stay fast.
-:func:`main` is meant to be the whole of its process: once a check has loaded the engine it
-freezes the garbage collector's view of sympy (``gc.freeze``) and defers sympy's tensor
-module (:mod:`derive.deferred`), which would only cost a longer-lived caller memory or
-surprise it; use :mod:`derive.app.api` from Python instead. :func:`run`, the program itself,
-then leaves without taking sympy's objects apart (``os._exit``).
+
+Process tuning lives here and nowhere else, in the shape of mypy's ``main``: :func:`main` is
+meant to be the whole of its process, so ``derive check`` pauses the garbage collector
+until the engine (sympy) is loaded and its first report is out, then freezes what is in
+memory out of the collector's view (``gc.freeze``) and resumes it; :func:`run`, the program
+itself, then leaves without taking sympy's objects apart (``os._exit``). A library caller's
+process is never touched (use :mod:`derive.app.api` from Python). ``DERIVE_NO_FAST_EXIT=1``
+turns both off: the collector runs as usual and the interpreter exits as usual.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 import sys
 from typing import NoReturn
 
+from derive.app.output import Output, _silence
 from derive.report.render import FORMATS
 
 EXIT_OK, EXIT_FALSE, EXIT_ERROR, EXIT_UNKNOWN = 0, 1, 2, 3
@@ -190,9 +194,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-j", "--jobs", type=_jobs, default=None, metavar="N",
                    help=f"check equations in N worker processes (1 to {MAX_JOBS}); 'auto' "
                         "(the default) uses one per 8 links, at most one per usable CPU, "
-                        "and 1 for a short document; unless N is 1 (or there is one CPU), a "
-                        "second process reads the first document while sympy is imported; "
-                        "the report is the same for every N")
+                        "and 1 for a short document; the report is the same for every N")
     c.add_argument("--no-cache", action="store_true",
                    help="do not read or write the on-disk cache of verdicts")
     c.add_argument("--no-progress", action="store_true",
@@ -260,21 +262,6 @@ def _targets(args) -> list[tuple[str, str | None]]:
     return out
 
 
-def _use_color(args, stream) -> bool | None:
-    """True or False when a flag or the environment decides (--color, NO_COLOR,
-    FORCE_COLOR, in that order), else whether ``stream`` is a terminal."""
-    if args.color == "always":
-        return True
-    if args.color == "never" or os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    try:
-        return bool(stream is not None and stream.isatty())
-    except (AttributeError, ValueError, OSError):
-        return False
-
-
 def cmd_list() -> int:
     from derive.app.registry import builtins
 
@@ -303,6 +290,14 @@ def cmd_cache(args) -> int:
 
 
 def cmd_check(args) -> int:
+    collector = _Collector()  # this process ends when the reports are out
+    try:
+        return _check(args, collector)
+    finally:
+        collector.resume()
+
+
+def _check(args, collector: _Collector) -> int:
     from derive.app.parallel import WorkerDied
     from derive.errors import InputError
 
@@ -321,8 +316,7 @@ def cmd_check(args) -> int:
         return EXIT_ERROR
     from derive.app import api
 
-    api.SHORT_LIVED_PROCESS = True  # this process ends when the reports are out
-    out = _Output(args, len(targets))
+    out = Output(args, len(targets))
     reports, unchecked = [], []  # unchecked: (target, message) for what could not be checked
     try:
         for t, message in targets:
@@ -336,6 +330,7 @@ def cmd_check(args) -> int:
                 except WorkerDied as exc:  # killed (out of memory, a signal): not checked
                     message = f"{t}: {exc}; the check of this target did not finish (try -j 1)"
                 else:
+                    collector.checked()
                     reports.append(report)
                     out.report(report)
                     continue
@@ -343,6 +338,7 @@ def cmd_check(args) -> int:
             out.stderr([f"derive: {message}"])
     finally:  # (an interrupt too: the bar is taken down and the cursor shown again)
         out.pause()
+        collector.resume()
     codes = [r.exit_code for r in reports]
     if unchecked or EXIT_ERROR in codes:
         code = EXIT_ERROR
@@ -353,235 +349,57 @@ def cmd_check(args) -> int:
     else:
         code = EXIT_OK
     out.finish(reports, unchecked, code)
-    if "derive.engine.check" in sys.modules:
-        import gc
-
-        gc.freeze()  # what the check made too: the collection at exit need not walk it
+    collector.done()
     return broken_pipe(code) if out.broken else code
 
 
-class _Output:
-    """The output of ``derive check``, written as each file is checked, in input order: the
-    file's report on stdout (in the chosen format), then its reading errors on stderr;
-    at the end the totals of all files (when there are several, or always for concise
-    and json). A progress bar on stderr, when it is a terminal and there are two files or
-    more, is taken down while anything is written."""
-
-    def __init__(self, args, n: int) -> None:
-        self.args, self.n = args, n
-        self.broken = sys.stdout is None  # (started with its standard output closed)
-        self.count = 0  # files begun
-        self.reports = 0  # reports written
-        fmt = args.format
-        if fmt == "auto":
-            fmt = "terminal" if _use_color(args, sys.stdout) else "plain"
-        self.color = _use_color(args, sys.stdout)
-        if fmt == "terminal" and self.color is False and (
-                args.color == "never" or os.environ.get("NO_COLOR")):
-            fmt = "plain"
-        self.fmt = fmt
-        self.console = None
-        self.json = None
-        self.progress = _progress(args, n)
-
-    # -- writing, with a closed pipe seen at once (the rest of stdout goes nowhere)
-    def _write(self, text: str) -> None:
-        if self.broken or not text:
-            return
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            self._broke()
-
-    def _broke(self) -> None:
-        self.broken = True
-        _silence(sys.stdout)
-
-    def stderr(self, lines: list[str]) -> None:
-        if not lines or sys.stderr is None:
-            return
-        self.pause()
-        try:
-            for line in lines:
-                print(line, file=sys.stderr)
-            sys.stderr.flush()
-        except BrokenPipeError:
-            _silence(sys.stderr)
-
-    def pause(self) -> None:
-        if self.progress is not None:
-            self.progress.hide()
-
-    def checking(self, target: str) -> None:
-        if self.progress is not None:
-            self.progress.show(target, self.count)
-        self.count += 1
-
-    def _rich(self):
-        if self.console is None:
-            from rich.console import Console
-
-            force = True if self.color else None
-            self.console = Console(width=self.args.width, force_terminal=force,
-                                   no_color=False if self.color else None)
-        return self.console
-
-    def report(self, report) -> None:
-        self.pause()
-        first = not self.reports
-        self.reports += 1
-        fmt = self.fmt
-        if fmt == "json":
-            from derive.report.render import JsonStream
-
-            if self.json is None:
-                self.json = JsonStream()
-                self._write(self.json.head())
-            self._write(self.json.report(report))
-        elif fmt == "terminal":
-            if not self.broken:
-                from derive.report.render.terminal import print_rich
-
-                try:
-                    if not first:
-                        self._rich().print()
-                    print_rich(report, self._rich())
-                    sys.stdout.flush()
-                except (SystemExit, BrokenPipeError):  # (rich's answer to a broken pipe)
-                    self._broke()
-        elif fmt == "concise":
-            from derive.report.render.concise import problems
-
-            self._write("".join(line + "\n" for line in problems(report, bool(self.color))))
-        else:
-            from derive.report.render import render
-
-            text = render(report, fmt, width=self.args.width)
-            text = text if text.endswith("\n") else text + "\n"
-            self._write(("\n" if not first and fmt != "github" else "") + text)
-        lines = [e.located for e in report.errors]  # located reading errors go to stderr
-        lines += [eq.error.located for eq in report.equations if eq.error is not None]
-        self.stderr(lines)
-
-    def finish(self, reports, unchecked, code: int) -> None:
-        self.pause()
-        fmt = self.fmt
-        if fmt == "json":
-            if self.json is not None:
-                self._write(self.json.tail(unchecked, code))
-        elif fmt == "concise":
-            from derive.report.render import total_text
-
-            if reports or unchecked:
-                bad = sum(1 for r in reports if not r.ok)
-                self._write(total_text(reports, len(unchecked))
-                            + (f"; {_plural(bad, 'file')} with problems" if bad else "") + "\n")
-        elif len(reports) + len(unchecked) > 1 and reports:
-            self._write_total(reports, unchecked)
-        if not self.broken:
-            try:
-                sys.stdout.flush()
-            except BrokenPipeError:
-                self._broke()
-
-    def _write_total(self, reports, unchecked) -> None:
-        from derive.report.render import problem_text, total_text
-
-        total = total_text(reports, len(unchecked))
-        bad = [(r.source, problem_text(r)) for r in reports if not r.ok]
-        n_bad = len(bad)
-        bad += [(t, f"not checked: {_without(message, t)}") for t, message in unchecked]
-        fmt = self.fmt
-        if fmt == "github":
-            from derive.report.render.github import command
-
-            words = total + (f"; problems in {', '.join(s for s, _ in bad)}" if bad else "")
-            self._write(command("notice", words + ".", title="derive: total") + "\n")
-            return
-        if fmt == "markdown":
-            rows = "".join(f"| `{s}` | {p} |\n" for s, p in bad)
-            table = f"\n| file | problems |\n|---|---|\n{rows}" if bad else ""
-            self._write(f"\n## Total\n\n**{total}**\n{table}")
-            return
-        lines = [total]
-        if bad:
-            width = max(len(s) for s, _ in bad)
-            head = [_plural(n_bad, "file") + " with problems"] if n_bad else []
-            head += [f"{_plural(len(unchecked), 'file')} not checked"] if unchecked else []
-            lines.append(", ".join(head) + ":")
-            lines += [f"  {s:<{width}}  {p}" for s, p in bad]
-        else:
-            lines.append("every link of every file is proved")
-        if fmt == "terminal":
-            if self.broken:
-                return
-            from rich.text import Text
-
-            try:
-                console = self._rich()
-                console.print()
-                console.print(Text("Total", style="bold"))
-                for i, line in enumerate(lines):
-                    style = "green" if not bad else ("red" if i > 0 else "")
-                    console.print(Text("  " + line, style=style))
-                sys.stdout.flush()
-            except (SystemExit, BrokenPipeError):
-                self._broke()
-            return
-        self._write("\nTotal\n" + "".join(f"  {line}\n" for line in lines))
+#: Set (to anything but "" or "0"), the command line tunes nothing in its process: no pause
+#: or freeze of the garbage collector, and the interpreter's usual exit (see :func:`run`).
+NO_FAST_EXIT = "DERIVE_NO_FAST_EXIT"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word if n == 1 else word + 's'}"
+def _tuned() -> bool:
+    return os.environ.get(NO_FAST_EXIT, "") in ("", "0")
 
 
-def _without(message: str, target: str) -> str:
-    """An error message without the target's name it starts with."""
-    return message[len(target) + 2:] if message.startswith(target + ": ") else message
+class _Collector:
+    """The garbage collector of ``derive check``'s process: paused from the start until the
+    first report that loaded the engine is out, then what is in memory (sympy's modules, the
+    caches the check filled) is frozen out of its view and it resumes. Module objects are
+    never garbage, yet the collector walked them: about 40 ms of collections during the
+    import of sympy here, and 70–250 ms in the one collection Python makes at exit. A
+    process with the collector already off, or with DERIVE_NO_FAST_EXIT set, is left as
+    it is."""
 
+    def __init__(self) -> None:
+        import gc
 
-def _progress(args, n: int):
-    """A progress bar on stderr, or None: only when stderr is a terminal, for two files or
-    more, and not with --no-progress."""
-    if n < 2 or args.no_progress or os.environ.get("TERM") == "dumb":
-        return None
-    try:
-        if sys.stderr is None or not sys.stderr.isatty():
-            return None
-    except (AttributeError, ValueError, OSError):
-        return None
-    return _Bar(n, color=args.color != "never" and not os.environ.get("NO_COLOR"))
+        self.paused = _tuned() and gc.isenabled()
+        if self.paused:
+            gc.disable()
 
+    def checked(self) -> None:
+        """A report is out: once the engine is loaded, freeze and resume."""
+        if self.paused and "derive.engine.check" in sys.modules:
+            import gc
 
-class _Bar:
-    """rich's progress bar, refreshed by hand (a refreshing thread would keep the check from
-    forking its workers): shown while a file is checked, taken down while output is
-    written (stdout and stderr may be the same terminal)."""
+            gc.freeze()
+            self.resume()
 
-    def __init__(self, total: int, color: bool) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    def resume(self) -> None:
+        if self.paused:
+            import gc
 
-        console = Console(stderr=True, no_color=None if color else True)
-        self.bar = Progress(TextColumn("derive"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.description}"), console=console,
-                            transient=True, auto_refresh=False, redirect_stdout=False,
-                            redirect_stderr=False)
-        self.task = self.bar.add_task("", total=total)
-        self.shown = False
+            gc.enable()
+            self.paused = False
 
-    def show(self, target: str, done: int) -> None:
-        self.bar.update(self.task, completed=done, description=target)
-        if not self.shown:
-            self.bar.start()
-            self.shown = True
-        self.bar.refresh()
+    def done(self) -> None:
+        """Every report is out: what the checks made need not be walked at exit either."""
+        self.resume()
+        if _tuned() and "derive.engine.check" in sys.modules:
+            import gc
 
-    def hide(self) -> None:
-        if self.shown:
-            self.bar.stop()
-            self.shown = False
+            gc.freeze()
 
 
 def broken_pipe(code: int) -> int:
@@ -593,20 +411,6 @@ def broken_pipe(code: int) -> int:
     return code if code != EXIT_OK else EXIT_BROKEN_PIPE
 
 
-def _silence(stream) -> None:
-    """Point ``stream``'s file descriptor at /dev/null (what is still buffered goes there)."""
-    if stream is None:
-        return
-    try:
-        null = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(null, stream.fileno())
-        finally:
-            os.close(null)
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
 def run() -> NoReturn:
     """The ``derive`` program (its console script and ``python -m derive``): :func:`main`,
     then the end of the process.
@@ -616,13 +420,16 @@ def run() -> NoReturn:
     object that sympy and the check made, and nothing is waiting for that. (The exit took
     24 ms here, 7 ms by ``os._exit``; 15 and 8 ms for a process that only imports sympy:
     medians of 16 runs, from the last line to the parent's wait.) Only when nothing is
-    registered to run at exit (coverage, a user's hook) and no other thread runs;
-    otherwise, and when a flush fails, the interpreter exits as usual.
+    registered to run at exit (coverage, a user's hook), no other thread runs and
+    DERIVE_NO_FAST_EXIT is not set; otherwise, and when a flush fails, the interpreter exits
+    as usual.
 
     Standard output closed by its reader (a broken pipe, ``derive check docs/ | head -1``)
     ends the program quietly, on either path: no traceback, nothing on stderr about it, and
     the exit code of the check, or 141 (EXIT_BROKEN_PIPE) where that was 0.
     """
+    global _BEFORE
+    _BEFORE = frozenset(sys.modules)
     code = main()
     try:
         if sys.stdout is not None:
@@ -644,15 +451,31 @@ def run() -> NoReturn:
 
 
 def _may_leave_at_once() -> bool:
-    if "derive.engine.check" not in sys.modules:  # no engine: the usual exit costs nothing
-        return False
+    if not _tuned() or "derive.engine.check" not in sys.modules:
+        return False  # asked not to, or no engine: the usual exit costs nothing then
     import atexit
 
     registered = getattr(atexit, "_ncallbacks", None)  # CPython's count of exit hooks
-    if registered is None or registered() != 0:
+    if registered is None:
         return False
     threading = sys.modules.get("threading")
-    return threading is None or threading.active_count() == 1
+    if threading is not None and threading.active_count() != 1:
+        return False
+    # logging registers its own hook when imported (markdown-it imports it): it flushes
+    # logging's handlers, and is run here; any other hook (coverage's, a user's) means the
+    # usual exit
+    hooks = registered()
+    if "logging" in sys.modules and "logging" not in _BEFORE:
+        hooks -= 1
+    if hooks != 0:
+        return False
+    if "logging" in sys.modules:
+        sys.modules["logging"].shutdown()
+    return True
+
+
+#: The modules imported before the program began (run() notes them).
+_BEFORE: frozenset[str] = frozenset()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,10 +1,11 @@
 """The built-in derivations: names, titles and where their text comes from.
 
-``softmax-cross-entropy`` is the classic post "Derivative of softmax under
-Cross-Entropy Error function" (2016) as published: its 11 display equations with
-the post's own numbering and source lines, and the rule each link is meant to use.
-The other built-ins are the worked derivations shipped in ``derive/library/``.
-This module is light (no sympy): ``derive list`` only needs names and titles.
+Every built-in is a Markdown file of ``derive/library/``, checked by its name as a file
+is by its path. ``softmax-cross-entropy`` is the classic post "Derivative of softmax
+under Cross-Entropy Error function" (Lee, 2016) as published; its front matter gives
+the post's own line of each equation and the rule each link is meant to use. The
+others are worked derivations. This module is light (no sympy): ``derive list`` only
+needs names and titles.
 """
 
 from __future__ import annotations
@@ -13,40 +14,11 @@ import os
 
 from derive.records import frozen
 
-POST_TITLE = "Derivative of softmax under Cross-Entropy Error function (2016 blog post, as published)"
+#: Listed first, in this order; the rest of the library follows in alphabetical order.
+FIRST = ("softmax-cross-entropy",)
 
-# (source line in the post, LaTeX, {link position: rule}) for the 11 display equations.
-POST: tuple[tuple[int, str, dict[int, str]], ...] = (
-    (18, r"y_i(z_i) = \frac{e^{z_i}}{\sum_{k=1}^K e^{z_k}}", {}),
-    (26, r"C = -\sum_{k=1}^K t_k \log y_k", {}),
-    (34, r"\frac{\partial C}{\partial z_i} = -\sum_{k=1}^K t_k \frac{\partial \log y_k}{\partial z_i}",
-     {1: "linearity of the derivative"}),
-    (38, r"\frac{\partial C}{\partial z_i} = -\sum_{k=1}^K t_k \frac{\partial \log y_k}{\partial y_k}"
-         r" \frac{\partial y_k}{\partial z_i} = -\sum_{k=1}^K \frac{t_k}{y_k} \frac{\partial y_k}"
-         r"{\partial z_i}",
-     {1: "chain rule", 2: "derivative of log"}),
-    (42, r"\frac{\partial y_k}{\partial z_i} = y_k (1\{k = i\} - y_i)",
-     {1: "the result of (11), derived later"}),
-    (48, r"\frac{\partial C}{\partial z_i} = -\sum_{k=1}^K \frac{t_k}{y_k} y_k (1\{k = i\} - y_i)"
-         r" = -\sum_{k=1}^K t_k (1\{k = i\} - y_i)",
-     {1: "substitution of (5)", 2: "cancellation"}),
-    (52, r"\frac{\partial C}{\partial z_i} = -\sum_{k=1}^K t_k (1\{k = i\} - y_i) = -\sum_{k=1}^K"
-         r" t_k 1\{k = i\} + \sum_{k=1}^K y_i = -t_i + y_i = y_i - t_i",
-     {1: "substitution of (6)", 2: "expansion of the sum", 3: "indicator sifting and sum of a constant",
-      4: "algebra"}),
-    (64, r"y_k = \frac{e^{z_k}}{\sum_{j=1}^J e^{z_j}}", {}),
-    (72, r"\frac{\partial y_{k=i}}{\partial z_i} = \frac{e^{z_{k=i}} \sum e^{z_j} - e^{z_{k=i}}"
-         r"e^{z_i}}{(\sum e^{z_j})^2} = \frac{e^{z_{k=i}}}{\sum e^{z_j}} \frac{(\sum e^{z_j}) -"
-         r" e^{z_i}}{\sum e^{z_j}} = y_{k=i} (1 - \frac{e^{z_i}}{\sum e^{z_j}}) = y_{k=i}(1 - y_i)",
-     {1: "quotient rule", 2: "algebra", 3: "definition of y (8)", 4: "definition of y (8)"}),
-    (80, r" {\partial y_{k \not= i} \over \partial z_i} = {0\sum e^{z_j} - e^{z_{k \not= i}}e^{z_i}"
-         r" \over (\sum {e^{z_j}})^2} =  {-e^{z_{k \not= i}}e^{z_i} \over (\sum {e^{z_j}})^2} = -"
-         r" \frac{e^{z_{k \not= i}}}{\sum {e^{z_j}}} \frac{e^{z_i}}{\sum {e^{z_j}}} = - y_{k \not="
-         r" i} y_i ",
-     {1: "quotient rule", 2: "algebra", 3: "algebra", 4: "definition of y (8)"}),
-    (87, r"\frac{\partial y_k}{\partial z_i} = y_k (1\{k = i\} - y_i)",
-     {1: "merging the cases"}),
-)
+#: How many lines of a file's front matter are looked through for its title.
+_TITLE_LINES = 40
 
 
 @frozen
@@ -55,25 +27,32 @@ class Builtin:
     title: str
 
 
-def _library() -> list[Builtin]:
-    out = []
-    try:
-        folder = _library_folder()
-        entries = sorted(p for p in folder.iterdir() if p.name.endswith(".md"))
-    except (FileNotFoundError, NotADirectoryError, ModuleNotFoundError):
-        return out
-    for entry in entries:
-        title = entry.name[:-3]
-        for line in entry.read_text(encoding="utf-8").split("\n")[:10]:
-            if line.startswith("title:"):
-                title = line[6:].strip().strip('"')
-                break
-        out.append(Builtin(entry.name[:-3], title))
-    return out
+def _title(text: str, default: str) -> str:
+    """The ``title:`` of a file's front matter (read by hand: ``derive list`` needs no YAML)."""
+    lines = text.split("\n", _TITLE_LINES + 1)
+    if not lines or lines[0].rstrip() != "---":
+        return default
+    for line in lines[1:_TITLE_LINES + 1]:
+        if line.rstrip() in ("---", "..."):
+            break
+        if line.startswith("title:"):
+            return line[6:].strip().strip('"')
+    return default
 
 
 def builtins() -> list[Builtin]:
-    return [Builtin("softmax-cross-entropy", POST_TITLE), *_library()]
+    out = []
+    try:
+        folder = _library_folder()
+        entries = [p for p in folder.iterdir() if p.name.endswith(".md")]
+    except (FileNotFoundError, NotADirectoryError, ModuleNotFoundError):
+        return out
+    order = {name: n for n, name in enumerate(FIRST)}
+    entries.sort(key=lambda p: (order.get(p.name[:-3], len(order)), p.name))
+    for entry in entries:
+        name = entry.name[:-3]
+        out.append(Builtin(name, _title(entry.read_text(encoding="utf-8"), name)))
+    return out
 
 
 def names() -> list[str]:
@@ -84,19 +63,6 @@ def is_builtin(target: str) -> bool:
     """Whether a target names a built-in: a file or folder of that name here wins (and a
     path is tested first, so that checking a file never lists the library)."""
     return not os.path.exists(target) and target in names()
-
-
-def post_text() -> tuple[str, dict[int, dict[int, str]]]:
-    """The post's equations laid out on their source lines, and the rules per equation."""
-    lines: list[str] = []
-    rules: dict[int, dict[int, str]] = {}
-    for n, (line, latex, named) in enumerate(POST, start=1):
-        while len(lines) < line - 1:
-            lines.append("")
-        lines.append("$$" + latex + "$$")
-        if named:
-            rules[n] = named
-    return "\n".join(lines) + "\n", rules
 
 
 def library_text(name: str) -> str:

@@ -88,12 +88,13 @@ def _parse_range(text: str) -> tuple[Node, Node]:
 
 
 def read_document(text: str, source: str = "<string>",
-                  builtin_rules: dict[int, dict[int, str]] | None = None,
                   sidecar: tuple[str, str] | None = None) -> Document:
     """Read every display equation of a Markdown text, in order.
 
     ``sidecar`` is (path, YAML text) of a declarations file beside the document; its
     declarations are merged with the front matter's (the front matter wins on conflicts).
+    A transcription (a built-in post) gives in ``derive.builtin`` each equation's line in
+    the original, which the equations then carry, and the rule each link is meant to use.
     """
     errors: list[SourceError] = []
     fm_text, body_line = split_front_matter(text)
@@ -196,11 +197,14 @@ def read_document(text: str, source: str = "<string>",
                                       _line(text, line), source))
 
     env = replace(env, positive=frozenset(positive), nonzero=frozenset(nonzero))
+    if decl.lines and len(decl.lines) != len(parsed):
+        errors.append(SourceError(f"derive.builtin.lines: {len(decl.lines)} line number(s) "
+                                  f"for {len(parsed)} equation(s)", 1, 1, "", source))
     out: list[ReadEquation] = []
     for n, (raw, chain, err) in enumerate(parsed, start=1):
-        line = raw.line
+        line = decl.lines[n - 1] if n <= len(decl.lines) else raw.line
         latex = raw.text.strip()
-        rules = (builtin_rules or {}).get(n, {})
+        rules = decl.rules.get(n, {})
         if err is not None:
             out.append(ReadEquation(n, line, latex, "error", raw.offset, error=err))
             env = _failed_definition(env, _head_of(raw.text), line)

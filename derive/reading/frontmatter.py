@@ -46,6 +46,10 @@ class Declarations:
     assumptions: tuple[tuple[str, int], ...] = ()  # (LaTeX, source line)
     title: str = ""
     expect: tuple[str, ...] = ()
+    # derive.builtin, for a document transcribed from elsewhere (a built-in post): the line
+    # of each equation in the original, and {equation: {link position: rule}}
+    lines: tuple[int, ...] = ()
+    rules: dict[int, dict[int, str]] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- values
@@ -297,7 +301,7 @@ def split_front_matter(text: str) -> tuple[str | None, int]:
 
 # --------------------------------------------------------------------------- validation
 
-_KEYS = ("indices", "functions", "families", "constants", "assumptions")
+_KEYS = ("indices", "functions", "families", "constants", "assumptions", "builtin")
 
 
 def declarations(data: dict, line_of: dict[str, int] | None = None) -> Declarations:
@@ -354,6 +358,7 @@ def declarations(data: dict, line_of: dict[str, int] | None = None) -> Declarati
             _fail(f"'derive.indices.{letter}' must be a range like [1, K], not "
                   f"{_kind(rng)}", at)
 
+    original_lines, rules = _builtin(block.get("builtin"))
     assumptions = names("assumptions")
     at = (line_of or {}).get("assumptions", 1)
     raw = block.get("assumptions")
@@ -370,7 +375,45 @@ def declarations(data: dict, line_of: dict[str, int] | None = None) -> Declarati
         title=str(title) if isinstance(title, str) else "",
         expect=tuple(str(x) for x in expect if isinstance(x, str))
         if isinstance(expect, list) else (),
+        lines=original_lines, rules=rules,
     )
+
+
+def _number(value, what: str, where) -> int:
+    if not isinstance(value, str) or not value.strip().isdigit() or int(value) < 1:
+        _fail(f"'{what}' must be a whole number from 1, not {_kind(value)}", where)
+    return int(value)
+
+
+def _builtin(block) -> tuple[tuple[int, ...], dict[int, dict[int, str]]]:
+    """``derive.builtin``: ``lines`` (each equation's line in the original, increasing) and
+    ``rules`` ({equation number: {link position: rule name}})."""
+    if block is None:
+        return (), {}
+    if not isinstance(block, dict) or not set(block) <= {"lines", "rules"}:
+        _fail("'derive.builtin' must be a mapping with 'lines' and 'rules'", block)
+    raw = block.get("lines") or []
+    if not isinstance(raw, list):
+        _fail("'derive.builtin.lines' must be a list of line numbers", raw)
+    lines = tuple(_number(x, "derive.builtin.lines", x if hasattr(x, "line") else raw)
+                  for x in raw)
+    if any(b <= a for a, b in zip(lines, lines[1:])):
+        _fail("'derive.builtin.lines' must increase", raw)
+    table = block.get("rules") or {}
+    if not isinstance(table, dict):
+        _fail("'derive.builtin.rules' must map equation numbers to {link: rule}", table)
+    rules: dict[int, dict[int, str]] = {}
+    for eq, links in table.items():
+        n = _number(eq, "derive.builtin.rules", eq if hasattr(eq, "line") else table)
+        if not isinstance(links, dict):
+            _fail(f"'derive.builtin.rules.{n}' must map link positions to rules", eq)
+        rules[n] = {}
+        for pos, rule in links.items():
+            k = _number(pos, f"derive.builtin.rules.{n}", pos if hasattr(pos, "line") else links)
+            if not isinstance(rule, str) or not rule.strip():
+                _fail(f"'derive.builtin.rules.{n}.{k}' must be a rule's name", links)
+            rules[n][k] = str(rule)
+    return lines, rules
 
 
 def _kind(value) -> str:

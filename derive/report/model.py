@@ -59,8 +59,10 @@ class Counterexample:
     size: dict[str, int]  # e.g. {"K": 2}
     indices: dict[str, int]  # e.g. {"i": 1}
     values: dict[str, Any]  # family -> values in 1-based order ({"z": [0, 0]}); scalar -> value
-    lhs: float
-    rhs: float
+    # each side's value at the point: a float, or [real, imaginary] when it is complex
+    # (numeric.as_float gives it so, ready for JSON)
+    lhs: float | list[float]
+    rhs: float | list[float]
     family: str = "free"  # the target family the point was drawn from
 
     def to_json(self) -> dict[str, Any]:
@@ -90,21 +92,19 @@ def _num(v: Any) -> str:
     return str(v)
 
 
-class _ShownAsReport:
-    """Jupyter shows a link or an equation as the report of it alone (see ``as_report``)."""
+class _Shown:
+    """Jupyter shows a report as HTML, Markdown and LaTeX, and a link or an equation as the
+    report of it alone (``as_report``): one ``_repr_mimebundle_``, through the renderers'
+    registry (derive.report.render.mimebundle), imported when a notebook first asks."""
 
-    def _repr_html_(self) -> str:
-        return self.as_report()._repr_html_()  # type: ignore[attr-defined]
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
+        from derive.report.render import mimebundle
 
-    def _repr_markdown_(self) -> str:
-        return self.as_report()._repr_markdown_()  # type: ignore[attr-defined]
-
-    def _repr_latex_(self) -> str:
-        return self.as_report()._repr_latex_()  # type: ignore[attr-defined]
+        return mimebundle(self.as_report(), include, exclude)  # type: ignore[attr-defined]
 
 
 @frozen
-class Link(_ShownAsReport):
+class Link(_Shown):
     """One `=` of a chain: lhs = rhs, with the rule that should carry it and the verdict."""
 
     position: int  # 1-based place in the chain
@@ -206,7 +206,7 @@ class SourceError:
 
 
 @frozen
-class Equation(_ShownAsReport):
+class Equation(_Shown):
     """A display equation: a definition, a claim (a chain of links) or a reading error."""
 
     index: int  # 1-based place among all display equations of the source
@@ -246,7 +246,7 @@ class Equation(_ShownAsReport):
 
 
 @frozen
-class Report:
+class Report(_Shown):
     """The result of checking one source: what every renderer shows."""
 
     source: str
@@ -317,18 +317,5 @@ class Report:
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
-    # Notebook display: one render function per format, all pure functions of the report.
-    def _repr_html_(self) -> str:
-        from derive.report.render import html
-
-        return html.render(self)
-
-    def _repr_markdown_(self) -> str:
-        from derive.report.render import markdown
-
-        return markdown.render(self)
-
-    def _repr_latex_(self) -> str:
-        from derive.report.render import latex
-
-        return latex.render_fragment(self)
+    def as_report(self) -> Report:
+        return self

@@ -83,6 +83,28 @@ def render(report: Report, fmt: str, *, width: int | None = None,
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
+#: What a notebook is given for a report (``Report._repr_mimebundle_``): each MIME type with
+#: the renderer's module and function that writes it (fragments, not whole documents).
+MIME_TYPES: dict[str, tuple[str, str]] = {
+    "text/html": ("html", "render"),
+    "text/markdown": ("markdown", "render"),
+    "text/latex": ("latex", "render_fragment"),
+}
+
+
+def mimebundle(report: Report, include=None, exclude=None) -> dict[str, str]:
+    """The report in every MIME type of `MIME_TYPES` (only those in `include`, if given,
+    and none in `exclude`), each renderer imported when first asked for."""
+    from importlib import import_module
+
+    out = {}
+    for mime, (module, function) in MIME_TYPES.items():
+        if (include is None or mime in include) and not (exclude and mime in exclude):
+            renderer = import_module(f"derive.report.render.{module}")
+            out[mime] = getattr(renderer, function)(report)
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Shared wording helpers (formatting only; no maths).
 
