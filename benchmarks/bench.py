@@ -368,9 +368,8 @@ def bench_warm(runs: int, folder: Path) -> None:
                if line.startswith("import time:") and line.count("|") == 2}
     sympy_free = "sympy" not in modules
     direct = [sys.executable, "-c",
-              "from derive.app.api import read_source; "
-              "from derive.app.cache import cached_check_text; "
-              f"print(cached_check_text(read_source({str(POST)!r}), {str(POST)!r}).to_json())"]
+              "from derive.app.api import check_text, read_source; "
+              f"print(check_text(read_source({str(POST)!r}), {str(POST)!r}, cache=True).to_json())"]
     t = alternate({"floor": FLOOR, "warm": warm, "direct": direct}, runs, env)
     r = median_ratio(t["warm"], t["floor"])
     add("f", "warm cache: derive check POST --format json / floor",
@@ -378,7 +377,7 @@ def bench_warm(runs: int, folder: Path) -> None:
         f"{'not imported' if sympy_free else 'IMPORTED'})", "≤ 0.35, no sympy",
         mark(r <= 0.35 and sympy_free))
     r = median_ratio(t["direct"], t["floor"])
-    add("f", "warm cache via derive.app.cache.cached_check_text / floor",
+    add("f", "warm cache via derive.app.api.check_text(cache=True) / floor",
         f"{r:.2f}×  ({ms(statistics.median(t['direct']))})", "≤ 0.35", mark(r <= 0.35))
 
 
