@@ -95,7 +95,6 @@ IN_FILE = [
     ("unknown-macro", "$$x = 1 + \\foo{2}$$", 5, 11, ["\\foo"]),
     ("unknown-macro-2", "$$\\alpha = \\vec{v}$$", 5, 12, ["\\vec"]),
     ("dangling", "$$x = $$", 5, 7, ["empty"]),
-    ("dangling-left", "$$= y$$", 5, 3, ["empty"]),
     ("double-equals", "$$a = = b$$", 5, 7, ["empty"]),
     ("empty", "$$ $$", 5, None, ["empty"]),
     ("nested", "$$" + "(" * 5000 + "x" + ")" * 5000 + " = x$$", 5, None, ["nest"]),
@@ -137,6 +136,19 @@ def test_a_bad_equation_is_one_located_message(cli, name, bad, line, col, words)
     errs = [e for e in report["equations"] if e["kind"] == "error"]
     assert len(errs) == 1 and errs[0]["error"]["line"] == line, errs
     assert report["exit_code"] == 2
+
+
+def test_a_display_that_begins_with_equals_continues_the_chain_before_it():
+    import derive
+
+    report = derive.check_text("$$= y$$\n\n$$a + b = b + a$$\n\n$$= a + b$$\n\n$$= 2 a$$\n",
+                               "cont.md", jobs=1)
+    first, chain, cont, wrong = report.equations
+    assert first.kind == "error" and "begins with '='" in first.error.message
+    assert (first.error.line, first.error.column) == (1, 3)
+    assert [lk.verdict.value for lk in cont.links] == ["proved"]  # b + a = a + b
+    assert cont.links[0].lhs == "b + a"
+    assert [lk.verdict.value for lk in wrong.links] == ["refuted"]  # a + b = 2a
 
 
 def test_several_bad_equations_each_get_their_message(cli):

@@ -31,8 +31,9 @@ from derive.reading.scope import (
     definition_head,
     resolve,
     same_definition,
+    written_ranges,
 )
-from derive.reading.syntax import Node, Num, Sym, name_text, to_latex, to_text
+from derive.reading.syntax import Case, Node, Num, Sym, name_text, to_latex, to_text
 from derive.records import frozen
 from derive.report.model import SourceError
 
@@ -135,7 +136,10 @@ def read_document(text: str, source: str = "<string>",
                                       _line(text, exc.line + 1), source))
     raws = find_equations(_blank_front_matter(text, body_line))
     parsed: list[tuple[RawEquation, list | None, SourceError | None]] = []
-    for raw in raws:
+    previous_last = None  # the last side of the display read before: '= …' continues it
+    side_cases: dict[int, Case] = {}  # display offset -> the case written beside it
+    opens = [_begins_with_equals(r.text) for r in raws[1:]] + [False]
+    for raw, next_continues in zip(raws, opens):
         if raw.delimiter.startswith("error:"):  # math the Markdown reader could not reach
             parsed.append((raw, None, _error(source, text, raw.offset, raw.delimiter[6:])))
             continue
@@ -146,13 +150,27 @@ def read_document(text: str, source: str = "<string>",
                                              "closed")))
             continue
         try:
-            chain = parse_chain(raw.text)
+            src, continues = _continuation(raw.text, next_continues)
+            src, stated = _side_condition(src)
+            chain = parse_chain(src)
             if len(chain) < 2 and not raw.text.strip():
                 raise ParseError("empty equation", 0)
+            if continues:
+                if previous_last is None:
+                    raise ParseError("this display begins with '=', but no display read before "
+                                     "it ends in a side to continue from", continues - 1)
+                tree, latex, where = previous_last
+                chain = [(tree, latex, where - raw.offset), *chain]
             parsed.append((raw, chain, None))
+            if stated is not None:
+                side_cases[raw.offset] = stated
+            last_tree, last_latex, last_off = chain[-1]
+            previous_last = (last_tree, last_latex, raw.offset + last_off)
         except ParseError as exc:
+            previous_last = None
             parsed.append((raw, None, _error(source, text, raw.offset + exc.pos, exc.message)))
         except RecursionError:
+            previous_last = None
             parsed.append((raw, None, _error(source, text, raw.offset, "nesting too deep")))
 
     trees = [t for _, chain, _ in parsed if chain for t, _, _ in chain]
@@ -171,7 +189,9 @@ def read_document(text: str, source: str = "<string>",
     indices -= sizes
     for c in decl.constants:
         indices.discard(c)
+    families_written, letters_written = written_ranges(trees)
     env = Env(sizes=frozenset(sizes), indices=frozenset(indices),
+              written_ranges=families_written, letter_ranges=letters_written,
               families=frozenset(collect_families(trees)),
               declared_ranges=declared_ranges,
               functions=frozenset(_latex_name(f) for f in decl.functions),
@@ -211,6 +231,7 @@ def read_document(text: str, source: str = "<string>",
             continue
         sides = tuple(t for t, _, _ in chain)
         side_latex = tuple(s for _, s, _ in chain)
+        stated = (side_cases[raw.offset],) if raw.offset in side_cases else ()
         offsets = [raw.offset + o for _, _, o in chain]
         try:
             if len(sides) < 2:
@@ -237,16 +258,19 @@ def read_document(text: str, source: str = "<string>",
                              f"replaces the definition of equation {old.equation} (line "
                              f"{old.line}) from here on",)
                 body_reading = resolve([sides[1]], env)
+                # the body's scope: with the sizes its sums were given (Σ_k e^{o_k}: |o|)
+                env = body_reading.env
+                notes = notes + body_reading.notes
                 d = Definition(name, kind, params, body_reading.sides[0], n, line, sides[0], env,
                                {k: v for k, v in body_reading.ranges.items() if k not in params})
                 reading = None
                 if len(sides) > 2:
-                    reading = resolve(list(sides[1:]), env)
+                    reading = resolve(list(sides[1:]), env, stated)
                 env = env.define(d)
                 out.append(ReadEquation(n, line, latex, "definition", raw.offset, sides,
                                         side_latex, reading, d, env, notes, rules=rules))
                 continue
-            reading = resolve(list(sides), env)
+            reading = resolve(list(sides), env, stated)
             out.append(ReadEquation(n, line, latex, "claim", raw.offset, sides, side_latex,
                                     reading, None, env, reading.notes, rules=rules))
         except ReadError as exc:
@@ -261,6 +285,54 @@ def read_document(text: str, source: str = "<string>",
 
 
 _CONSTANTS = frozenset({"\\pi", "e"})
+
+_BREAK_BEFORE_EQUALS = re.compile(r"\\\\(\[[^\]]*\])?(?=\s*&?\s*=)")
+
+
+_SIDE_CONDITION = re.compile(
+    r"(?:\\q?quad|,)(?:\s|\\[,;:! ]|~)*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}"
+    r"(?:\s|\\[,;:! ]|~)*)?([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
+    r"\s*[.,;]?\s*$")
+
+
+def _side_condition(text: str) -> tuple[str, Case | None]:
+    """A case written beside the equation (``… \\quad i = j``, ``…, \\; i \\ne j``,
+    ``… \\quad \\text{if } i \\neq j``): the text without it (offsets kept) and the case,
+    which the equation is then read under, as a stated case."""
+    m = _SIDE_CONDITION.search(text)
+    if m is None:
+        return text, None
+    left, op, right = m.groups()
+    case = Case(left, right, op == "=", "=" if op == "=" else r"\neq", pos=m.start(1))
+    return text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():], case
+
+
+def _begins_with_equals(text: str) -> bool:
+    body = text.lstrip()
+    return body.startswith("=") and not body.startswith("==")
+
+
+def _continuation(text: str, next_continues: bool = False) -> tuple[str, int]:
+    """The display's text prepared for the chain reader, and whether it continues the chain
+    of the display before it (a display that begins with '=', as people break a long chain
+    across displays): 0, or 1 + the offset of that '='.
+
+    A line break ``\\\\`` right before an '=' (the MathJax way of breaking a chain) is blanked,
+    and so is a trailing '=' when the next display begins with '=' (the chain goes on
+    there); offsets are kept."""
+    src = _BREAK_BEFORE_EQUALS.sub(lambda m: " " * len(m.group(0)), text)
+    body = src.lstrip()
+    lead = len(src) - len(body)
+    continues = 0
+    if _begins_with_equals(body):
+        src = src[:lead] + " " + src[lead + 1:]
+        continues = lead + 1
+    tail = src.rstrip()
+    if next_continues and tail.endswith("=") and not tail.endswith("==") and \
+            not tail.endswith(":=") and len(tail) > 1 and \
+            not tail[:-1].rstrip().endswith("\\not"):
+        src = tail[:-1] + " " + src[len(tail):]
+    return src, continues
 
 
 def _head_of(text: str) -> Node | None:
