@@ -10,6 +10,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations only: neither is imported unless output needs it
+    from rich.console import Console
+
+    from derive.report.render import JsonStream
 
 
 def _use_color(args, stream) -> bool | None:
@@ -47,8 +53,8 @@ class Output:
                 args.color == "never" or os.environ.get("NO_COLOR")):
             fmt = "plain"
         self.fmt = fmt
-        self.console = None
-        self.json = None
+        self.console: Console | None = None
+        self.json: JsonStream | None = None
         self.progress = _progress(args, n)
 
     # -- writing, with a closed pipe seen at once (the rest of stdout goes nowhere)
