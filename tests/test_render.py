@@ -429,3 +429,18 @@ def test_reading_errors_are_printed_once_on_a_terminal() -> None:
     assert r"\frac{a}{b $$" not in out and f"{SOURCE}:21:9" not in out
     # Captured (no stderr beside it), the error is shown whole.
     assert f"{SOURCE}:21:9" in terminal.render_rich(REPORT, width=100, color=False)
+
+
+def test_plain_output_of_the_command_honours_columns() -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "COLUMNS": "70", "DERIVE_NO_CACHE": "1", "NO_COLOR": "1",
+           "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-m", "derive", "check", "softmax-cross-entropy",
+                          "--format", "plain", "-j", "1"], env=env, capture_output=True,
+                         text=True, timeout=300).stdout
+    widest = max(len(line) for line in out.splitlines())
+    assert 60 < widest <= 70, widest  # and --width still wins over $COLUMNS

@@ -130,7 +130,7 @@ class Output:
         else:
             from derive.report.render import render
 
-            text = render(report, fmt, width=self.args.width)
+            text = render(report, fmt, width=self.args.width or columns_from_environment())
             text = text if text.endswith("\n") else text + "\n"
             self._write(("\n" if not first and fmt != "github" else "") + text)
         lines = [e.located for e in report.errors]  # located reading errors go to stderr
@@ -269,3 +269,15 @@ def _silence(stream) -> None:
             os.close(null)
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def columns_from_environment() -> int | None:
+    """$COLUMNS, as text output honours it when no --width is given (None: the renderer's
+    own default); out-of-range values are clamped to what --width accepts."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        return None
+    from derive.app.cli import MAX_WIDTH, MIN_WIDTH
+
+    return min(max(columns, MIN_WIDTH), MAX_WIDTH) if columns > 0 else None
