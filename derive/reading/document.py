@@ -21,6 +21,7 @@ from derive.reading.frontmatter import (
 )
 from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.parser import ParseError, parse_chain, parse_expression, split_top_level
+from derive.reading.restate import same_definition
 from derive.reading.scope import (
     Definition,
     Env,
@@ -30,7 +31,6 @@ from derive.reading.scope import (
     collect_sizes_and_indices,
     definition_head,
     resolve,
-    same_definition,
     written_ranges,
 )
 from derive.reading.syntax import Case, Node, Num, Sym, name_text, to_latex, to_text
