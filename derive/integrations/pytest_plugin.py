@@ -116,16 +116,22 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """Under ``--dist load`` (what ``-n`` does by default), a scheduler that sends all the
     items of one Markdown file to one worker, and every other item as ``load`` would
     (``loadgroup``'s scheduling, with each derive file as a group)."""
-    if config.getvalue("dist") != "load" or not config.stash.get(_FILES, frozenset()):
+    dist = config.getvalue("dist")
+    if dist not in ("load", "loadgroup") or not config.stash.get(_FILES, frozenset()):
         return None
-    from xdist.scheduler import LoadScopeScheduling
+    from xdist.scheduler import LoadGroupScheduling, LoadScopeScheduling
 
-    class ByDeriveFile(LoadScopeScheduling):
+    # Under loadgroup too: the xdist_group mark each item carries is not honoured by every
+    # pytest and xdist pair (pytest 9.2 with xdist 3.8 checks a file's items on both
+    # workers), so derive's files are grouped here, and other items as loadgroup would.
+    base = LoadGroupScheduling if dist == "loadgroup" else LoadScopeScheduling
+
+    class ByDeriveFile(base):  # type: ignore[valid-type, misc]
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
             if "::" in nodeid and path.lower().endswith((".md", ".markdown")):
                 return path
-            return nodeid
+            return super()._split_scope(nodeid) if dist == "loadgroup" else nodeid
 
     return ByDeriveFile(config, log)
 
