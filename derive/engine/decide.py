@@ -277,81 +277,66 @@ class EquationChecker:
 
     def _nonzero_denominators(self, lhs: Node, rhs: Node,
                               ground: Translator | None = None) -> Assumption | None:
-        """a b / b = a holds only where b ≠ 0: a written denominator that one side has and
-        the other has not, and that is not known to be non-zero (exponentials, sums of
-        them, sizes and positive names are)."""
-        memo = self.symbols.memo
-        symbols = ground.symbols if ground is not None else self.symbols
-
-        def dens(side: Node) -> set:
+        """a b / b = a holds only where b ≠ 0: a divisor that one side has and the other has
+        not, and that is not known to be non-zero (exponentials, sums of them, sizes and
+        positive names are)."""
+        def nonzero(den_g: sp.Expr) -> set:
             out = set()
-            for den, d in _divisors(side, self.env):
-                key = ("denominator", id(self.env), ground is None, id(d), R.key(den))
-                if key not in memo:
-                    try:
-                        if d is None:
-                            g = (ground or self.ground)(den)
-                        else:  # a divisor inside a definition's body, read in its scope
-                            g = _ground_in_definition(d, den, symbols)
-                        memo[key] = canonical(g)
-                    except (ReadError, *ENGINE_FAILURES):
-                        memo[key] = None
-                den_g = memo[key]
-                if den_g is None:
-                    continue
-                for f in sp.Mul.make_args(den_g):
-                    base = f.base if f.is_Pow and f.exp.is_positive else f
-                    if base.free_symbols and not is_positive(base) and \
-                            base.is_nonzero is not True:
-                        out.add(base)
+            for f in sp.Mul.make_args(den_g):
+                base = f.base if f.is_Pow and f.exp.is_positive else f
+                if base.free_symbols and not is_positive(base) and base.is_nonzero is not True:
+                    out.add(base)
             return out
 
-        def written(side: Node) -> set:
-            return {(id(d), R.key(den)) for den, d in _divisors(side, self.env)}
-
-        if written(lhs) == written(rhs):
-            return None  # the same denominators, so the same grounded ones: none one-sided
-        one_sided = dens(lhs) ^ dens(rhs)
-        if not one_sided:
-            return None
-        items = sorted(one_sided, key=sp.default_sort_key)
-        latex = ", ".join(f"{printing.latex(b)} \\neq 0" for b in items)
-        text = ", ".join(f"{printing.text(b)} ≠ 0" for b in items)
-        return Assumption(latex, text)
+        return self._one_sided(lhs, rhs, _divisor, nonzero, ("\\neq 0", "≠ 0"), ground)
 
     def _positive_arguments(self, lhs: Node, rhs: Node) -> Assumption | None:
         """e^{\\log x} = x holds only where x > 0: the argument of a log (or a square root)
         that one side has and the other has not, and that is not known to be positive."""
-        memo = self.symbols.memo
+        def positive(arg_g: sp.Expr) -> set:
+            if not arg_g.free_symbols or is_positive(arg_g) or is_positive(
+                    sp.cancel(sp.together(arg_g))):
+                return set()
+            return {arg_g}
 
-        def args(side: Node) -> set:
-            out = set()
-            for arg, d in _log_arguments(side, self.env):
-                key = ("log argument", id(self.env), id(d), R.key(arg))
+        return self._one_sided(lhs, rhs, _log_argument, positive, ("> 0", "> 0"))
+
+    def _one_sided(self, lhs: Node, rhs: Node, pick, required, relation: tuple[str, str],
+                   ground: Translator | None = None) -> Assumption | None:
+        """What one side of a link requires of a part (``pick``: a divisor, a log's argument)
+        that the other side has not: the grounded parts ``required`` keeps, as an assumption
+        ``part relation``; None where both sides restrict alike."""
+        memo = self.symbols.memo
+        symbols = ground.symbols if ground is not None else self.symbols
+
+        def parts(side: Node) -> set:
+            out: set = set()
+            for part, d in _restricted(side, self.env, pick):
+                key = ("restricted", pick.__name__, id(self.env), ground is None, id(d),
+                       R.key(part))
                 if key not in memo:
                     try:
-                        g = self.ground(arg) if d is None else _ground_in_definition(
-                            d, arg, self.symbols)
-                        g = canonical(g)
-                        memo[key] = None if is_positive(g) or is_positive(
-                            sp.cancel(sp.together(g))) else g
+                        if d is None:
+                            g = (ground or self.ground)(part)
+                        else:  # a part inside a definition's body, read in its scope
+                            g = _ground_in_definition(d, part, symbols)
+                        memo[key] = required(canonical(g))
                     except (ReadError, *ENGINE_FAILURES):
-                        memo[key] = None
-                if memo[key] is not None and memo[key].free_symbols:
-                    out.add(memo[key])
+                        memo[key] = set()
+                out |= memo[key]
             return out
 
         def written(side: Node) -> set:
-            return {(id(d), R.key(a)) for a, d in _log_arguments(side, self.env)}
+            return {(id(d), R.key(p)) for p, d in _restricted(side, self.env, pick)}
 
         if written(lhs) == written(rhs):
-            return None
-        one_sided = args(lhs) ^ args(rhs)
+            return None  # the same parts written, so the same grounded ones: none one-sided
+        one_sided = parts(lhs) ^ parts(rhs)
         if not one_sided:
             return None
         items = sorted(one_sided, key=sp.default_sort_key)
-        latex = ", ".join(f"{printing.latex(b)} > 0" for b in items)
-        text = ", ".join(f"{printing.text(b)} > 0" for b in items)
+        latex = ", ".join(f"{printing.latex(b)} {relation[0]}" for b in items)
+        text = ", ".join(f"{printing.text(b)} {relation[1]}" for b in items)
         return Assumption(latex, text)
 
     def _target_sums(self):
@@ -479,19 +464,21 @@ class EquationChecker:
                               numeric.as_float(found.rhs), mode)
 
 
-def _log_arguments(side: Node, env) -> list:
-    """What a side takes the log or the square root of, in the side itself and in the bodies
-    of the definitions it uses, each with the definition it was found in (None for the side):
-    sympy writes e^{\\log x} as x, true only where x > 0."""
-    from derive.reading.syntax import Apply, Func, Log
+def _restricted(side: Node, env, pick) -> list:
+    """The parts of a side that restrict its domain, as ``pick`` finds them in a node (a
+    divisor, the argument of a log), in the side itself and in the bodies of the definitions
+    it uses (r b = a with r = a/b divides by b), each with the definition it was found in
+    (None for the side itself)."""
+    from derive.reading.syntax import Apply
 
     out: list = []
     seen: set = set()
 
     def visit(node: Node, scope, where) -> None:
         for n in walk(node):
-            if isinstance(n, Log) or (isinstance(n, Func) and n.name == "sqrt"):
-                out.append((n.arg, where))
+            part = pick(n)
+            if part is not None:
+                out.append((part, where))
             name = n.name if isinstance(n, Sym) else n.func.name if isinstance(n, Apply) else None
             d = scope.definitions.get(name) if name is not None else None
             if d is not None and id(d) not in seen:
@@ -502,30 +489,26 @@ def _log_arguments(side: Node, env) -> list:
     return out
 
 
-def _divisors(side: Node, env) -> list:
-    """What a side divides by: written denominators and bases of negative powers, in the
-    side itself and in the bodies of the definitions it uses (r b = a with r = a/b divides
-    by b), each with the definition it was found in (None for the side itself)."""
-    from derive.reading.syntax import Apply, Frac, Neg, Num, Pow
+def _divisor(n: Node) -> Node | None:
+    """What ``n`` divides by: a written denominator, or the base of a negative power."""
+    from derive.reading.syntax import Frac, Neg, Num, Pow
 
-    out: list = []
-    seen: set = set()
+    if isinstance(n, Frac):
+        return n.den
+    if isinstance(n, Pow) and (isinstance(n.exp, Neg) or (
+            isinstance(n.exp, Num) and n.exp.text.startswith("-"))):
+        return n.base
+    return None
 
-    def visit(node: Node, scope, where) -> None:
-        for n in walk(node):
-            if isinstance(n, Frac):
-                out.append((n.den, where))
-            elif isinstance(n, Pow) and (isinstance(n.exp, Neg) or (
-                    isinstance(n.exp, Num) and n.exp.text.startswith("-"))):
-                out.append((n.base, where))
-            name = n.name if isinstance(n, Sym) else n.func.name if isinstance(n, Apply) else None
-            d = scope.definitions.get(name) if name is not None else None
-            if d is not None and id(d) not in seen:
-                seen.add(id(d))
-                visit(d.body, d.env, d)
 
-    visit(side, env, None)
-    return out
+def _log_argument(n: Node) -> Node | None:
+    """What ``n`` takes the log or the square root of (sympy writes e^{log x} as x, true
+    only where x > 0)."""
+    from derive.reading.syntax import Func, Log
+
+    if isinstance(n, Log) or (isinstance(n, Func) and n.name == "sqrt"):
+        return n.arg
+    return None
 
 
 def _ground_in_definition(d, node: Node, symbols: Symbols) -> sp.Expr:
