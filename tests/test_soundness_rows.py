@@ -173,3 +173,15 @@ def test_the_same_verdicts_and_counterexamples_under_every_hash_seed_and_process
         for jobs in (1, 2):
             if (seed, jobs) != (0, 1):
                 assert _probe(seed, jobs) == first, (seed, jobs)
+
+
+def test_an_inner_limit_that_names_an_outer_index_stays_bound():
+    # Σ_k Σ_{j=1}^{k} 1 = K(K+1)/2 is true (sympy merges the sums into one with two limits,
+    # and renaming the outer index once left the inner limit's k free: a refutation at
+    # "_k = 1"); K² is false (K = 2: 3 against 4)
+    report = derive.check_text(r"$$\sum_{k=1}^{K} \sum_{j=1}^{k} 1 = \frac{K(K+1)}{2}$$"
+                               "\n\n" r"$$\sum_{k=1}^{K} \sum_{j=1}^{k} 1 = K^2$$", jobs=1)
+    true, false = report.links
+    assert true.verdict.value in ("proved", "unknown"), true.counterexample
+    assert false.verdict.value == "refuted"
+    assert set(false.counterexample.indices) == set()  # no bound index leaks out as free

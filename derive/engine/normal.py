@@ -265,7 +265,9 @@ def _canon(e: sp.Expr, depth: int = 0) -> sp.Expr:
         if any(body.has(x) for x in names.values()):
             body = _fresh(body)
         body = _canon(body.xreplace(names), depth + n)
-        return _rebuilt(e, body, [(names[v], lo, hi) for v, lo, hi in e.limits])
+        # an inner limit may name an outer index (Σ_k Σ_{j=1}^{k}): rename it there too
+        return _rebuilt(e, body, [(names[v], lo.xreplace(names), hi.xreplace(names))
+                                  for v, lo, hi in e.limits])
     if isinstance(e, (sp.Sum, sp.Product)) and len(e.limits) == 1:
         v, lo, hi = e.limits[0]
         new = _name(depth)
