@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
 
 def expectations(path: Path) -> dict:
@@ -41,20 +42,22 @@ def agrees(expected: str, verdict: str | None) -> bool:
 
 
 def score(path: Path) -> dict:
+    from corpus_scoring import display_links, display_read
+
     import derive
 
     want = expectations(path)
     report = derive.check(str(path), jobs=1, cache=False)
-    by_index = {e.index: e for e in report.equations}
+    by_index, by_display = display_links(report)
     displays = read = 0
     links = good = false_proofs = 0
     rows = []
     for d in want["displays"]:
         displays += 1
-        e = by_index.get(d["index"])
-        if e is not None and e.kind != "error":
-            read += 1
-        verdicts = {lk.position: lk.verdict.value for lk in e.links} if e is not None else {}
+        eqs = by_index.get(d["index"], [])
+        read += display_read(eqs)
+        e = next((q for q in eqs if q.kind == "error"), eqs[0] if eqs else None)
+        verdicts = {p: lk.verdict.value for p, lk in by_display.get(d["index"], {}).items()}
         for lk in d.get("links", []):
             links += 1
             got = verdicts.get(lk["position"])

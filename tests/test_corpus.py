@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from corpus_scoring import display_links
 
 import derive
 
@@ -24,10 +25,9 @@ SOURCES = sorted(p for p in [*CORPUS.glob("*.md"), *(CORPUS / "injected").glob("
 def _links(path: Path):
     want = json.loads(path.with_suffix(".expect.json").read_text(encoding="utf-8"))
     report = derive.check(str(path), jobs=1)
-    by_index = {e.index: e for e in report.equations}
+    _, by_display = display_links(report)
     for d in want["displays"]:
-        e = by_index.get(d["index"])
-        got = {lk.position: lk for lk in e.links} if e is not None else {}
+        got = by_display.get(d["index"], {})
         for lk in d.get("links", []):
             yield d["index"], lk, got.get(lk["position"])
 

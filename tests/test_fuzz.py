@@ -46,7 +46,7 @@ def budget(n: int):
 
 READ = budget(200)
 CHECK = budget(25)
-KINDS = {"definition", "claim", "error"}
+KINDS = {"definition", "claim", "error", "skipped"}
 VERDICTS = {"proved", "refuted", "conditional", "unknown"}
 
 

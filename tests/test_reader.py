@@ -161,7 +161,8 @@ def test_split_skips_equals_inside_groups_and_not_equal():
     ("a + ", "expected"), (r"x^23", "ambiguous superscript"), (r"\partial C", r"\partial"),
     ("(" * 500 + "a" + ")" * 500, "nesting"), (r"\log_2 x", "base"),
     (r"f' x", "argument list after the prime"),
-    (r"x^{(i)} y", "ambiguous"), ("log x", r"write \log"), ("softmax(z)", "run together"),
+    (r"f^{(n)}(x)", "derivative of order n"), ("log x", r"write \log"),
+    ("softmax(z)", "run together"),
     ("a/b c", "ambiguous"), (r"a \le b", "relation"), (r"a < b", "relation"),
     (r"\text{if } x", "words inside math"),
 ])

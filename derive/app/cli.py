@@ -202,6 +202,10 @@ def _parser() -> argparse.ArgumentParser:
                         "there are two files or more)")
     c.add_argument("--no-config", action="store_true",
                    help="ignore [tool.derive] in pyproject.toml")
+    c.add_argument("--strict", action="store_true",
+                   help="fail (exit 3) when a display is not checked for a stated reason (a "
+                        "relation other than '=', such as \\approx or \\in): by default such "
+                        "a display is reported and skipped")
     sub.add_parser("list", help="list the built-in derivations",
                    description="List the built-in derivations.", formatter_class=_Help)
     k = sub.add_parser(
@@ -344,7 +348,8 @@ def _check(args, collector: _Collector) -> int:
         code = EXIT_ERROR
     elif EXIT_FALSE in codes:
         code = EXIT_FALSE
-    elif EXIT_UNKNOWN in codes:
+    elif EXIT_UNKNOWN in codes or (args.strict and any(
+            eq.kind == "skipped" for r in reports for eq in r.equations)):
         code = EXIT_UNKNOWN
     else:
         code = EXIT_OK

@@ -38,7 +38,7 @@ from derive.engine.translate import Symbols, Translator
 from derive.reading.document import Document, ReadEquation
 from derive.reading.scope import ReadError, Undetermined
 from derive.reading.syntax import name_text, to_latex, to_text
-from derive.report.model import Assumption, Chain, Equation, Link, Report, Verdict
+from derive.report.model import Assumption, Chain, Equation, Link, Report, Verdict, equation_label
 from derive.report.summary import summarise
 
 # the names other modules and tests have always taken from here
@@ -55,9 +55,17 @@ def _side(eq: ReadEquation, k: int) -> tuple[str, str]:
 def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
                    timeout: float | None) -> Equation:
     """Check one equation of a read document."""
+    checked = _check_equation(doc, eq, symbols, seed, timeout)
+    return replace(checked, row=eq.row) if eq.row else checked
+
+
+def _check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
+                    timeout: float | None) -> Equation:
     text = " = ".join(to_text(s) for s in eq.sides) if eq.sides else eq.latex
     if eq.kind == "error":
         return Equation(eq.index, eq.line, "error", eq.latex, eq.latex, error=eq.error)
+    if eq.kind == "skipped":  # not checkable for a stated reason (a relation other than '=')
+        return Equation(eq.index, eq.line, "skipped", eq.latex, eq.latex, notes=eq.notes)
     if eq.kind == "definition" and len(eq.sides) <= 2:
         return Equation(eq.index, eq.line, "definition", eq.latex, text,
                         defines=name_text(eq.definition.name), notes=eq.notes)
@@ -75,7 +83,7 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
     for p in range(len(eq.reading.sides) - 1):
         position = p + 1 + offset
         t0 = time.perf_counter()
-        label = f"{eq.index}.{position}"
+        label = f"{equation_label(eq.index, eq.row)}.{position}"
         try:
             with time_limit(timeout):
                 link = _check_link(ck, ex, eq, grounded, p, position, label, offset)
@@ -296,7 +304,8 @@ def _fold_back(ck: EquationChecker, residual: sp.Expr) -> sp.Expr:
 def _check_chain(ck, eq, grounded, offset=0, links=()) -> Chain:
     n = len(eq.reading.sides) - 1
     d = ck.decide(_grounded(ck, eq, grounded, 0), _grounded(ck, eq, grounded, n),
-                  f"{eq.index}.chain", (eq.reading.sides[0], eq.reading.sides[n]))
+                  f"{equation_label(eq.index, eq.row)}.chain",
+                  (eq.reading.sides[0], eq.reading.sides[n]))
     conditional = [lk for lk in links if lk.verdict is Verdict.CONDITIONAL]
     if d.verdict is Verdict.PROVED and conditional:
         # a chain is never stronger than its weakest link: what a link needs, it needs

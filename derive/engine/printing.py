@@ -76,7 +76,9 @@ class _Text(StrPrinter):
         return f"e^({self._print(expr.args[0])})"
 
     def _print_Mul(self, expr):
-        return super()._print_Mul(expr).replace("*", "·")
+        # (a power inside the product prints as **: keep it whole for text() to turn into ^)
+        return super()._print_Mul(expr).replace("**", "\0").replace("*", "·").replace(
+            "\0", "**")
 
 
 def latex(e: sp.Expr, indicator: str = "1{}") -> str:
@@ -89,6 +91,13 @@ def text(e: sp.Expr) -> str:
     names = {}
     for x in e.atoms(sp.Indexed):
         idx = "".join(str(i) for i in x.indices)
+        label = str(x.base.label)
+        if label.endswith("^()"):  # sample i of x: x^(i), then any other index
+            rest = "".join(str(i) for i in x.indices[1:])
+            shown = f"{label[:-3]}^({x.indices[0]})" + (f"_{rest}" if len(rest) == 1 else
+                                                        f"_{{{rest}}}" if rest else "")
+            names[x] = sp.Symbol(shown, **x.assumptions0)
+            continue
         names[x] = sp.Symbol(f"{x.base.label}_{idx}" if len(idx) == 1 else
                              f"{x.base.label}_{{{idx}}}", **x.assumptions0)
     if names:

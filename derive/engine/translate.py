@@ -49,7 +49,9 @@ MAX_DIGITS = 10_000  # refuse integer powers with more digits than this before s
 
 
 def pyname(name: str) -> str:
-    """A sympy name for a LaTeX name: \\sigma → sigma, \\hat{y} → hat(y)."""
+    """A sympy name for a LaTeX name: \\sigma → sigma, \\hat{y} → hat(y), x^{()} → x^()."""
+    if name.endswith("^{()}"):  # the family of samples x^{(i)}
+        return pyname(name[:-5]) + "^()"
     return name.lstrip("\\").replace("{\\", "(").replace("{", "(").replace("}", ")")
 
 

@@ -195,8 +195,11 @@ class DeriveFile(pytest.File):
                                             line=errors[0].line)
         for eq in doc.equations:
             if eq.kind == "claim" or (eq.kind == "definition" and len(eq.sides) > 2):
-                yield DeriveItem.from_parent(self, name=f"eq{eq.index}", index=eq.index,
-                                             line=eq.line, kind=eq.kind)
+                from derive.report.model import equation_label
+
+                yield DeriveItem.from_parent(self, name=f"eq{equation_label(eq.index, eq.row)}",
+                                             index=eq.index, row=eq.row, line=eq.line,
+                                             kind=eq.kind)
 
     def report(self):
         """The file's report, checked on first use (and the check's failure, if any)."""
@@ -236,15 +239,16 @@ class _DeriveNode(pytest.Item):
 class DeriveItem(_DeriveNode):
     """One equation: passes when every link of it, and its chain, is proved."""
 
-    def __init__(self, *, index: int, line: int, kind: str, **kwargs) -> None:
+    def __init__(self, *, index: int, row: int = 0, line: int, kind: str, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.index, self.line, self.kind = index, line, kind
+        self.index, self.row, self.line, self.kind = index, row, line, kind
 
     def runtest(self) -> None:
         report = self.parent.report()
-        eq = next((e for e in report.equations if e.index == self.index), None)
+        eq = next((e for e in report.equations
+                   if (e.index, e.row) == (self.index, self.row)), None)
         if eq is None:
-            raise DeriveFailure(f"{report.source}:{self.line}: equation {self.index} "
+            raise DeriveFailure(f"{report.source}:{self.line}: equation {self.name[2:]} "
                                 "was not checked")
         if not eq.ok:
             from derive.integrations.testing import explain_equation

@@ -85,13 +85,13 @@ def explain_equation(eq: Equation, source: str = "") -> str:
     where = f"{source}:{eq.line}: " if source else f"line {eq.line}: "
     if eq.kind == "error" or eq.error is not None:
         located = eq.error.located if eq.error else f"{where}cannot be read"
-        return f"{where}equation {eq.index} cannot be read\n  {located}"
-    out = [f"{where}equation {eq.index} ({eq.kind}) is not proved", f"  {eq.latex}"]
+        return f"{where}equation {eq.label} cannot be read\n  {located}"
+    out = [f"{where}equation {eq.label} ({eq.kind}) is not proved", f"  {eq.latex}"]
     for case in eq.cases:
         out.append(f"  case: {case.text or case.latex}")
     for link in eq.links:
         if not link.ok:
-            out += _item_lines(link, f"link {eq.index}.{link.position}")
+            out += _item_lines(link, f"link {eq.label}.{link.position}")
     if eq.chain is not None and eq.chain.verdict.value != "proved":
         out += _item_lines(eq.chain, "chain, first side vs last")
     return "\n".join(out)
@@ -129,7 +129,7 @@ def assert_refuted(markdown_or_latex: str, *, assumptions: Iterable[str] = (),
     if report.has_errors:
         raise AssertionError("derivation cannot be read\n" + explain_report(report))
     if not any(link.verdict.value == "refuted" for link in report.links):
-        verdicts = ", ".join(f"{eq.index}.{link.position} {link.verdict.value}"
+        verdicts = ", ".join(f"{eq.label}.{link.position} {link.verdict.value}"
                              for eq in report.equations for link in eq.links)
         raise AssertionError(f"expected a refuted link, got: {verdicts or 'no links'}")
     return report

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from derive.reading.syntax import Deriv, Frac, Node, Num, Sym
+from derive.reading.syntax import Deriv, Frac, Mul, Node, Num, Sym
 from derive.reading.tokenizer import ParseError, Token, TokenCursor
 from derive.records import frozen
 
@@ -144,7 +144,14 @@ class DerivativeReading(TokenCursor):
         return _DerivDen(tuple(wrt), style or "partial", pos=start)
 
     def make_fraction(self, num: Node, den: Node, style: str, start: int) -> Node:
+        if _delta_times(num) and _delta_times(den):
+            raise ParseError("\\frac{\\delta …}{\\delta …} reads like a derivative written "
+                             "with δ: write \\partial (or d) for a derivative; for a product "
+                             "with the letter δ, write \\delta \\cdot …", start)
         if isinstance(num, _DerivHead) or isinstance(den, _DerivDen):
+            if isinstance(num, _DerivHead) and not isinstance(den, _DerivDen):
+                raise ParseError("a derivative needs a differential above and below the line: "
+                                 "the denominator has none (write \\partial x, or dx)", start)
             if not (isinstance(num, _DerivHead) and isinstance(den, _DerivDen)):
                 raise ParseError("a derivative needs a differential above and below the line",
                                  start)
@@ -158,6 +165,13 @@ class DerivativeReading(TokenCursor):
                 return Deriv(None, den.wrt, num.style, frac, True, pos=start)  # type: ignore[arg-type]
             return Deriv(num.expr, den.wrt, num.style, frac, False, pos=start)
         return Frac(num, den, style, pos=start)
+
+
+def _delta_times(node: Node) -> bool:
+    """δ L, δ z_i: the letter δ written in front of a name, as a differential would be."""
+    return (isinstance(node, Mul) and len(node.factors) == 2 and node.ops == ("",)
+            and isinstance(node.factors[0], Sym) and node.factors[0].name == "\\delta"
+            and not node.factors[0].sub and isinstance(node.factors[1], Sym))
 
 
 @frozen

@@ -10,6 +10,7 @@ the other equations are still read. No sympy here.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import field, replace
 
 from derive.reading.frontmatter import (
@@ -21,6 +22,7 @@ from derive.reading.frontmatter import (
 )
 from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.parser import ParseError, parse_chain, parse_expression, split_top_level
+from derive.reading.relations import Split, split_display
 from derive.reading.restate import same_definition
 from derive.reading.scope import (
     Definition,
@@ -40,10 +42,10 @@ from derive.report.model import SourceError
 
 @frozen
 class ReadEquation:
-    index: int
+    index: int  # the display's place among the document's displays
     line: int
     latex: str
-    kind: str  # definition | claim | error
+    kind: str  # definition | claim | error | skipped (not checkable, with its reason)
     offset: int = 0  # file offset of the equation text (for locating later errors)
     sides: tuple[Node, ...] = ()  # as written
     side_latex: tuple[str, ...] = ()
@@ -54,6 +56,7 @@ class ReadEquation:
     error: SourceError | None = None
     # link rules given by a built-in derivation, position -> rule name
     rules: dict[int, str] = field(default_factory=dict)
+    row: int = 0  # its row when the display holds several equations (aligned rows), else 0
 
 
 @frozen
@@ -68,6 +71,31 @@ class Document:
     env: Env | None = None
     sidecar: tuple[str, str] | None = None  # (path, text) of a declarations file, if any
     conditions: tuple[str, ...] = ()  # declared inequalities (b \neq 0, x > 0), as LaTeX
+
+
+@frozen
+class _Parsed:
+    """A display (or one part of it) as the chain reader left it."""
+
+    raw: RawEquation
+    chain: list | None  # the sides, (tree, latex, offset), when read
+    error: SourceError | None = None
+    notes: tuple[str, ...] = ()
+    skipped: str = ""  # why the display is not checked (a relation other than '=', …)
+    text: str | None = None  # the part's text when the display was cut into parts
+
+
+def _not_checked(split: Split, display: str) -> str:
+    """The note on a display cut at relations or prose that derive does not check."""
+    shown = ", ".join(dict.fromkeys(s for s, _ in split.separators))
+    if not any(part.has_equals for part in split.parts):
+        return (f"not checked: it relates its parts by {shown}, and derive checks only "
+                "chains of '='")
+    left = [" ".join(part.text.split()) for part in split.parts if not part.has_equals]
+    left = [t if len(t) <= 40 else t[:39] + "…" for t in left]
+    return (f"read in parts at {shown}: each chain of '=' is checked; {shown} "
+            + ("is" if len(split.separators) == 1 else "are") + " not"
+            + (f", nor {', '.join(left)}" if left else ""))
 
 
 def _error(file: str, text: str, offset: int, message: str) -> SourceError:
@@ -135,45 +163,63 @@ def read_document(text: str, source: str = "<string>",
             errors.append(SourceError(exc.message, exc.line + 1, exc.column,
                                       _line(text, exc.line + 1), source))
     raws = find_equations(_blank_front_matter(text, body_line))
-    parsed: list[tuple[RawEquation, list | None, SourceError | None]] = []
+    parsed: list[_Parsed] = []
     previous_last = None  # the last side of the display read before: '= …' continues it
     side_cases: dict[int, Case] = {}  # display offset -> the case written beside it
     opens = [_begins_with_equals(r.text) for r in raws[1:]] + [False]
     for raw, next_continues in zip(raws, opens):
         if raw.delimiter.startswith("error:"):  # math the Markdown reader could not reach
-            parsed.append((raw, None, _error(source, text, raw.offset, raw.delimiter[6:])))
+            parsed.append(_Parsed(raw, None, _error(source, text, raw.offset, raw.delimiter[6:])))
             continue
         if raw.delimiter.startswith("unclosed:"):
             opener = raw.delimiter[len("unclosed:"):]
-            parsed.append((raw, None, _error(source, text, raw.offset - len(opener),
-                                             f"display math opened with {opener} is never "
-                                             "closed")))
+            parsed.append(_Parsed(raw, None, _error(source, text, raw.offset - len(opener),
+                                                    f"display math opened with {opener} is "
+                                                    "never closed")))
             continue
         try:
             src, continues = _continuation(raw.text, next_continues)
             src, stated = _side_condition(src)
-            chain = parse_chain(src)
-            if len(chain) < 2 and not raw.text.strip():
-                raise ParseError("empty equation", 0)
-            if continues:
-                if previous_last is None:
-                    raise ParseError("this display begins with '=', but no display read before "
-                                     "it ends in a side to continue from", continues - 1)
-                tree, latex, where = previous_last
-                chain = [(tree, latex, where - raw.offset), *chain]
-            parsed.append((raw, chain, None))
-            if stated is not None:
-                side_cases[raw.offset] = stated
-            last_tree, last_latex, last_off = chain[-1]
-            previous_last = (last_tree, last_latex, raw.offset + last_off)
+            split = split_display(src)
         except ParseError as exc:
             previous_last = None
-            parsed.append((raw, None, _error(source, text, raw.offset + exc.pos, exc.message)))
-        except RecursionError:
+            parsed.append(_Parsed(raw, None, _error(source, text, raw.offset + exc.pos,
+                                                    exc.message)))
+            continue
+        if stated is not None:
+            side_cases[raw.offset] = stated
+        pieces = [part.text for part in split.parts if part.has_equals] if split.cut else [src]
+        if split.cut and not pieces:
             previous_last = None
-            parsed.append((raw, None, _error(source, text, raw.offset, "nesting too deep")))
+            parsed.append(_Parsed(raw, None, None, skipped=_not_checked(split, raw.text)))
+            continue
+        notes = (_not_checked(split, raw.text),) if split.cut else ()
+        for k, piece in enumerate(pieces):
+            try:
+                chain = parse_chain(piece)
+                if len(chain) < 2 and not raw.text.strip():
+                    raise ParseError("empty equation", 0)
+                if continues and k == 0:
+                    if previous_last is None:
+                        raise ParseError("this display begins with '=', but no display read "
+                                         "before it ends in a side to continue from",
+                                         continues - 1)
+                    tree, latex, where = previous_last
+                    chain = [(tree, latex, where - raw.offset), *chain]
+                parsed.append(_Parsed(raw, chain, None, notes if k == 0 else (),
+                                      text=piece if split.cut else None))
+                last_tree, last_latex, last_off = chain[-1]
+                previous_last = (last_tree, last_latex, raw.offset + last_off)
+            except ParseError as exc:
+                previous_last = None
+                parsed.append(_Parsed(raw, None, _error(source, text, raw.offset + exc.pos,
+                                                        exc.message)))
+            except RecursionError:
+                previous_last = None
+                parsed.append(_Parsed(raw, None, _error(source, text, raw.offset,
+                                                        "nesting too deep")))
 
-    trees = [t for _, chain, _ in parsed if chain for t, _, _ in chain]
+    trees = [t for entry in parsed if entry.chain for t, _, _ in entry.chain]
     sizes, indices = collect_sizes_and_indices(trees)
     declared_ranges = {}
     for letter, rng in decl.indices.items():
@@ -221,15 +267,26 @@ def read_document(text: str, source: str = "<string>",
         errors.append(SourceError(f"derive.builtin.lines: {len(decl.lines)} line number(s) "
                                   f"for {len(parsed)} equation(s)", 1, 1, "", source))
     out: list[ReadEquation] = []
-    for n, (raw, chain, err) in enumerate(parsed, start=1):
-        line = decl.lines[n - 1] if n <= len(decl.lines) else raw.line
-        latex = raw.text.strip()
-        rules = decl.rules.get(n, {})
+    per_display = Counter(entry.raw.display for entry in parsed)
+    rows_seen: Counter[int] = Counter()
+    for seq, entry in enumerate(parsed, start=1):
+        raw, chain, err = entry.raw, entry.chain, entry.error
+        line = decl.lines[seq - 1] if seq <= len(decl.lines) else raw.line
+        latex = (entry.text if entry.text is not None else raw.text).strip()
+        rules = decl.rules.get(seq, {})
+        n = raw.display or seq
+        rows_seen[n] += 1
+        row = rows_seen[n] if per_display[n] > 1 else 0
+        if entry.skipped:
+            out.append(ReadEquation(n, line, latex, "skipped", raw.offset,
+                                    notes=(entry.skipped,), row=row))
+            continue
         if err is not None:
-            out.append(ReadEquation(n, line, latex, "error", raw.offset, error=err))
+            out.append(ReadEquation(n, line, latex, "error", raw.offset, error=err, row=row))
             env = _failed_definition(env, _head_of(raw.text), line)
             continue
         sides = tuple(t for t, _, _ in chain)
+        piece_notes = entry.notes
         side_latex = tuple(s for _, s, _ in chain)
         stated = (side_cases[raw.offset],) if raw.offset in side_cases else ()
         offsets = [raw.offset + o for _, _, o in chain]
@@ -237,7 +294,8 @@ def read_document(text: str, source: str = "<string>",
             if len(sides) < 2:
                 raise ReadError("an equation needs an '='", 0)
             head = definition_head(sides[0], env)
-            if head is not None and head[0] in _CONSTANTS:
+            _no_name_or_product(sides[0], env)
+            if head is not None and head[0] in _CONSTANTS and head[1] != "family":
                 raise ReadError(f"{name_text(head[0])} is a constant: it cannot be defined",
                                 sides[0].pos)
             is_def = head is not None and (head[0] not in env.definitions or len(sides) == 2)
@@ -251,7 +309,7 @@ def read_document(text: str, source: str = "<string>",
             if is_def:
                 name, kind, params = head
                 _no_self_reference(name, kind, sides[1])
-                notes = ()
+                notes = piece_notes
                 old = env.definitions.get(name)
                 if old is not None:
                     notes = (f"{_show(name, kind, params)} is redefined here (line {line}); it "
@@ -268,17 +326,19 @@ def read_document(text: str, source: str = "<string>",
                     reading = resolve(list(sides[1:]), env, stated)
                 env = env.define(d)
                 out.append(ReadEquation(n, line, latex, "definition", raw.offset, sides,
-                                        side_latex, reading, d, env, notes, rules=rules))
+                                        side_latex, reading, d, env, notes, rules=rules,
+                                        row=row))
                 continue
             reading = resolve(list(sides), env, stated)
             out.append(ReadEquation(n, line, latex, "claim", raw.offset, sides, side_latex,
-                                    reading, None, env, reading.notes, rules=rules))
+                                    reading, None, env, piece_notes + reading.notes,
+                                    rules=rules, row=row))
         except ReadError as exc:
             pos = exc.pos
             # locate errors inside a side: positions are offsets within the equation text
             off = raw.offset + pos if pos else offsets[0]
             out.append(ReadEquation(n, line, latex, "error", raw.offset,
-                                    error=_error(source, text, off, exc.message)))
+                                    error=_error(source, text, off, exc.message), row=row))
             env = _failed_definition(env, sides[0] if len(sides) >= 2 else None, line)
     return Document(source, text, tuple(out), decl, tuple(assumptions), tuple(errors),
                     decl.title, env, sidecar, tuple(conditions))
@@ -320,7 +380,7 @@ def _continuation(text: str, next_continues: bool = False) -> tuple[str, int]:
     A line break ``\\\\`` right before an '=' (the MathJax way of breaking a chain) is blanked,
     and so is a trailing '=' when the next display begins with '=' (the chain goes on
     there); offsets are kept."""
-    src = _BREAK_BEFORE_EQUALS.sub(lambda m: " " * len(m.group(0)), text)
+    src = _unboxed(_BREAK_BEFORE_EQUALS.sub(lambda m: " " * len(m.group(0)), text))
     body = src.lstrip()
     lead = len(src) - len(body)
     continues = 0
@@ -333,6 +393,28 @@ def _continuation(text: str, next_continues: bool = False) -> tuple[str, int]:
             not tail[:-1].rstrip().endswith("\\not"):
         src = tail[:-1] + " " + src[len(tail):]
     return src, continues
+
+
+_BOX = re.compile(r"\\(?:boxed|fbox|framebox|colorbox\s*\{[A-Za-z]*\}|color\s*\{[A-Za-z]*\})"
+                  r"\s*\{")
+
+
+def _unboxed(text: str) -> str:
+    """``\\boxed{…}`` (and a colour around a part) only decorates: the box and its braces are
+    blanked, offsets kept, so ``\\boxed{a = b}`` is the chain a = b."""
+    while (m := _BOX.search(text)) is not None:
+        depth, k = 1, m.end()
+        while k < len(text) and depth:
+            if text[k] == "\\":
+                k += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(text[k], 0)
+            k += 1
+        if depth:  # never closed: left for the reader to report
+            return text
+        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():k - 1] + " " + \
+            text[k:]
+    return text
 
 
 def _head_of(text: str) -> Node | None:
@@ -356,6 +438,23 @@ def _failed_definition(env: Env, lhs: Node | None, line: int) -> Env:
 def _explicit(latex: str) -> bool:
     """Was the equation written as a definition, a := b?"""
     return re.match(r"^[^=]*:\s*=", latex) is not None
+
+
+def _no_name_or_product(lhs: Node, env: Env) -> None:
+    """``dw = …`` with neither d nor w defined: the name dw, or the product d·w? Written on
+    the left of an equation, as people name a gradient, it is refused rather than guessed."""
+    from derive.reading.syntax import Mul
+
+    if not (isinstance(lhs, Mul) and all(op == "" for op in lhs.ops)):
+        return
+    letters = lhs.factors
+    if all(isinstance(f, Sym) and not f.sub and f.case is None and len(f.name) == 1
+           and f.name not in env.definitions for f in letters):
+        word = "".join(f.name for f in letters if isinstance(f, Sym))
+        spaced = " \\cdot ".join(word)
+        raise ReadError(f"'{word}' on the left of '=' could be one name or the product "
+                        f"{spaced}: write \\mathit{{{word}}} (or \\text{{{word}}}) for a name, "
+                        f"or {spaced} for a product", lhs.pos)
 
 
 def _no_self_reference(name: str, kind: str, body: Node) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 from typing import Any
 
 from derive.records import frozen
@@ -38,10 +39,14 @@ class RawEquation:
     offset: int  # file offset of text[0]
     line: int  # 1-based line of the opening delimiter
     delimiter: str  # $$ | \[ | \\[ | ```math | equation | align | … | unclosed:<opener>
+    display: int = 0  # 1-based place of its display among the document's displays
+    row: int = 0  # 1-based row when the display holds several equations (aligned rows), else 0
 
 
 _BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
-_ALIGNED = re.compile(r"\\begin\{(aligned|split|gathered)\}|\\end\{(aligned|split|gathered)\}")
+# environments of rows that people nest inside $$ or \[ (MathJax renders align* there too)
+_ALIGNED = re.compile(r"\\(?:begin|end)\{(?:aligned|split|gathered|align\*?|eqnarray\*?|"
+                      r"gather\*?|flalign\*?|multline\*?)\}")
 _AMS_OPEN = re.compile(r"\\begin\{([A-Za-z]+\*?)\}")
 _ALIGNAT_ARG = re.compile(r"[ \t]*\{[^{}\n]*\}")
 # inline content worth an inline parse: anything else cannot hold display math
@@ -343,7 +348,7 @@ def find_equations(text: str) -> list[RawEquation]:
     try:
         tokens = _parser().parse(src, env)
     except RecursionError:  # only a pathological text; refused, never passed over
-        return [RawEquation("", 0, 1, "error:Markdown nested too deeply to read")]
+        return [RawEquation("", 0, 1, "error:Markdown nested too deeply to read", 1)]
     spans: list[tuple[int, str, int, int, list]] = []
     for token in tokens:
         meta = token.meta
@@ -355,18 +360,21 @@ def find_equations(text: str) -> list[RawEquation]:
             _inline_spans(token, src, starts, spans)
     spans.sort(key=lambda s: s[0])
     found: list[RawEquation] = []
-    line_no, counted = 1, 0
+    line_no, counted, display = 1, 0, 0
     for opener, kind, body_start, body_end, blanks in spans:
         line_no += text.count("\n", counted, opener)
         counted = opener
+        display += 1
         if kind.startswith(("unclosed:", "error:")):
-            found.append(RawEquation("", body_start, line_no, kind))
+            found.append(RawEquation("", body_start, line_no, kind, display))
             continue
         body = text[body_start:body_end]
         if blanks:
             body = _blank_spans(body, body_start, blanks)
         body_line = line_no + text.count("\n", opener, body_start)  # a fence's is the next
-        found.extend(_rows(body, body_start, body_line, kind, line_no))
+        rows = _rows(body, body_start, body_line, kind, line_no)
+        found.extend(replace(r, display=display, row=k if len(rows) > 1 else 0)
+                     for k, r in enumerate(rows, start=1))
     return found
 
 

@@ -29,7 +29,9 @@ import re
 
 from derive.reading.bigops import BigOpReading
 from derive.reading.derivatives import DerivativeReading
+from derive.reading.ellipsis import fold_dots
 from derive.reading.syntax import (
+    SAMPLE,
     Add,
     Apply,
     Case,
@@ -95,8 +97,26 @@ class Parser(DerivativeReading, BigOpReading):
             terms.append(self.term())
         while self.at_op("+", "-"):
             op = self.advance().value
+            if self.at_op("dots"):  # x_1 + x_2 + \cdots + x_n: a written-out sum
+                dots = self.advance()
+                if self.at_op("+", "-"):
+                    if self.tok.value != op:
+                        raise self.error("the signs before and after the dots differ: write "
+                                         "the sum as \\sum_{k=1}^{n} …", dots)
+                    self.advance()
+                t = self.term()
+                folded = fold_dots(terms, Neg(t, pos=t.pos) if op == "-" else t, dots.pos)
+                if folded is None:
+                    raise self.error("cannot tell what the dots stand for: the terms around "
+                                     "them must differ only in a number that counts up (x_1 + "
+                                     "x_2 + \\cdots + x_n); or write \\sum_{k=1}^{n} …", dots)
+                terms = folded
+                continue
             t = self.term()
             terms.append(Neg(t, pos=t.pos) if op == "-" else t)
+        if self.at_op("dots"):
+            raise self.error("dots are read between the terms of a sum (x_1 + \\cdots + x_n); "
+                             "in a product or a list they are not: write \\prod_{k=1}^{n} …")
         self.leave()
         return terms[0] if len(terms) == 1 else Add(tuple(terms), pos=start)
 
@@ -189,11 +209,27 @@ class Parser(DerivativeReading, BigOpReading):
                     self.peek().value == "(" and self.peek(2).kind in ("letter", "num") and \
                     self.peek(3).kind == "op" and self.peek(3).value == ")" and \
                     self.peek(4).kind == "op" and self.peek(4).value == "}":
-                # x^{(i)} is a sample index in ML notes, a derivative order elsewhere, and a
-                # power only rarely: refuse rather than guess
-                raise self.error("a superscript in parentheses like x^{(i)} is ambiguous (an "
-                                 "index? a derivative? a power?): write x_{i} for an index, or "
-                                 "x^{i} for a power", caret)
+                # x^{(i)} is a sample index in ML notes (a family of its own, x^{(·)}, apart
+                # from x_j); the scope checks that i is an index. f^{(n)}(x) is a derivative
+                # order: refused
+                self.advance()
+                self.advance()
+                t = self.advance()
+                self.advance()
+                self.advance()
+                inner: Node = (Sym(t.value, pos=self.offset + t.pos) if t.kind == "letter"
+                               else Num(t.value, pos=self.offset + t.pos))
+                sample = Sym(base.name + SAMPLE, (inner, *base.sub), pos=base.pos)
+                if self.at_op("_") and not base.sub:
+                    extra = self.subscript(Sym(base.name, pos=base.pos))
+                    sample = Sym(sample.name, (inner, *extra.sub), pos=base.pos)
+                if self.at_op("(", "'"):
+                    raise self.error("f^{(n)}(x) is a derivative of order n, which derive does "
+                                     "not read: write \\frac{d^n f}{dx^n}", caret)
+                if self.at_op("^"):
+                    raise self.error("double superscript: use braces, e.g. (x^{(i)})^2")
+                self.leave()
+                return sample
             if isinstance(base, Sym) and base.name == "e" and not base.sub:
                 node: Node = Exp(self.script(), "e", pos=base.pos)
             else:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import field, replace
 
 from derive.reading.syntax import (
+    SAMPLE,
     Apply,
     BigOp,
     Case,
@@ -319,6 +320,8 @@ def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = ()) -> Readi
     """Fill in bare sums, find free index ranges and case conditions for one equation
     (``stated``: a case written beside the equation, as in ``… \\quad i \\neq j``)."""
     cases = _cases(sides, stated)
+    for s in sides:
+        _check_samples(s, env, frozenset())
     free: set[str] = set()
     for s in sides:
         free |= free_letters(s, env)
@@ -329,6 +332,10 @@ def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = ()) -> Readi
     if implicit:
         env = replace(env, sizes=env.sizes | frozenset(n for n in implicit if n[0] != "#"))
         notes = tuple(implicit[name] for name in sorted(implicit))
+    written_out = [n for s in sides for n in walk(s) if isinstance(n, BigOp) and
+                   n.written == "dots"]
+    notes += tuple(dict.fromkeys(
+        f"the terms written out with dots are read as {to_text(n)}" for n in written_out))
     fam = family_ranges(env, list(resolved))
     ranges: dict[str, Range | None] = {}
     for letter in sorted(free):
@@ -338,6 +345,26 @@ def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = ()) -> Readi
             if ranges.get(a) is None and ranges.get(b) is not None:
                 ranges[a] = ranges[b]
     return Reading(resolved, cases, ranges, env, notes)
+
+
+def _check_samples(node: Node, env: Env, bound: frozenset[str]) -> None:
+    """x^{(i)} is sample i of x only where i is an index: bound by a sum around it, summed
+    over elsewhere in the document, or declared; otherwise it is refused as ambiguous."""
+    if isinstance(node, BigOp) and node.index:
+        bound = bound | {node.index}
+    if isinstance(node, Sym) and node.name.endswith(SAMPLE) and node.sub and \
+            isinstance(node.sub[0], Sym):
+        letter = node.sub[0].name
+        if letter not in bound and letter not in env.letter_ranges and \
+                letter not in env.declared_ranges:
+            base = name_text(node.name[:-len(SAMPLE)])
+            raise ReadError(f"{base}^{{({letter})}} is ambiguous here ({letter} is no sum's "
+                            f"index: a sample index? a derivative order? a power?): sum over "
+                            f"{letter} somewhere, or declare it (derive: indices: {letter}: "
+                            f"\"[1, m]\"), or write {base}_{{{letter}}} or {base}^{{{letter}}}",
+                            node.pos)
+    for child in children(node):
+        _check_samples(child, env, bound)
 
 
 def _cases(sides: list[Node], stated: tuple[Case, ...] = ()) -> tuple[Case, ...]:

@@ -173,7 +173,14 @@ def case_latex(case: Case) -> str:
     return f"{case.left}{sep}{op}{sep}{case.right}" if op != "=" else f"{case.left} = {case.right}"
 
 
+#: the mark on a family of samples: x^{(i)} is Sym("x" + SAMPLE, (i,)), apart from x_i
+SAMPLE = "^{()}"
+
+
 def _sub_latex(sym: Sym) -> str:
+    if sym.name.endswith(SAMPLE) and sym.sub:
+        rest = Sym(sym.name[:-len(SAMPLE)], sym.sub[1:], braced=True)
+        return "^{(" + to_latex(sym.sub[0]) + ")}" + _sub_latex(rest)
     if sym.case is not None:
         c = sym.case
         op = "=" if c.equal else (r"\not=" if c.style == r"\not=" else c.style or r"\neq")
@@ -205,7 +212,8 @@ def _latex(node: Node) -> str:  # noqa: C901 - one case per node type
     if isinstance(node, Num):
         return node.text
     if isinstance(node, Sym):
-        return node.name + _sub_latex(node)
+        base = node.name[:-len(SAMPLE)] if node.name.endswith(SAMPLE) and node.sub else node.name
+        return base + _sub_latex(node)
     if isinstance(node, Apply):
         return _latex(node.func) + "'" * node.primes + "(" + ", ".join(
             _latex(a) for a in node.args) + ")"
@@ -342,6 +350,8 @@ _ACCENT_MARKS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "check": "
 
 
 def name_text(name: str) -> str:
+    if name.endswith(SAMPLE):
+        return name_text(name[:-len(SAMPLE)]) + "^(·)"
     if not name.startswith("\\"):
         return name
     bare = name[1:]
@@ -365,6 +375,8 @@ def _twrap(node: Node, min_prec: int) -> str:
 
 
 def _sub_text(sym: Sym) -> str:
+    if sym.name.endswith(SAMPLE) and sym.sub:
+        return "^(" + _text(sym.sub[0]) + ")" + _sub_text(Sym(sym.name[:-len(SAMPLE)], sym.sub[1:]))
     if sym.case is not None:
         c = sym.case
         return "_{" + c.left + ("=" if c.equal else "≠") + c.right + "}"
@@ -378,6 +390,8 @@ def _text(node: Node) -> str:  # noqa: C901
     if isinstance(node, Num):
         return node.text
     if isinstance(node, Sym):
+        if node.name.endswith(SAMPLE) and node.sub:
+            return name_text(node.name[:-len(SAMPLE)]) + _sub_text(node)
         return name_text(node.name) + _sub_text(node)
     if isinstance(node, Apply):
         return _text(node.func) + "′" * node.primes + "(" + ", ".join(
@@ -554,5 +568,5 @@ def children(node: Node) -> tuple[Node, ...]:
 __all__ = [
     "Node", "Num", "Case", "Sym", "Apply", "Neg", "Add", "Mul", "Frac", "Pow", "Exp", "Log",
     "Paren", "BigOp", "Indicator", "Deriv", "Func", "to_latex", "to_text", "walk", "children",
-    "replace", "key", "meaning_fields", "node_classes", "notation",
+    "replace", "key", "meaning_fields", "node_classes", "notation", "SAMPLE",
 ]

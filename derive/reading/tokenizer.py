@@ -42,6 +42,8 @@ IGNORED = frozenset(
 )
 SPACING = frozenset(",;:! ")
 SKIP_GROUP = frozenset({"label", "tag"})
+#: the dots of a written-out sum (x_1 + \cdots + x_n); ... and … are read the same way
+DOTS = frozenset("cdots ldots dots dotsb dotsc dotsm dotsi".split())
 FUNCTIONS = frozenset("sin cos tan tanh sinh cosh sqrt".split())
 ACCENTS = frozenset("hat bar tilde check mathcal".split())  # \hat{y} is a name of its own
 RELATIONS = {"le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "approx": "≈", "propto": "∝",
@@ -53,7 +55,7 @@ KNOWN = frozenset(
 ) | GREEK | IGNORED | SKIP_GROUP | FUNCTIONS | ACCENTS
 
 #: macros whose braced word is a name: \text{MSE}, \mathrm{softmax}, \operatorname{sigmoid}
-WORD_MACROS = frozenset("text textrm textit textbf mbox operatorname mathrm".split())
+WORD_MACROS = frozenset("text textrm textit textbf mbox operatorname mathrm mathit".split())
 #: words that are prose, never names (\text{if}, \text{ where })
 PROSE = frozenset("if for where and or otherwise when with then since so else all is are "
                   "s.t. iff".split())
@@ -137,6 +139,10 @@ def tokenize(src: str) -> list[Token]:
                     toks.append(Token("op", "neq", p))
                     p = q
                     continue
+                if name in DOTS:
+                    toks.append(Token("op", "dots", p))
+                    p = q
+                    continue
                 if name in RELATIONS:
                     raise ParseError(f"the relation \\{name} ({RELATIONS[name]}) is not checked: "
                                      "derive checks chains of '='", p)
@@ -204,6 +210,14 @@ def tokenize(src: str) -> list[Token]:
             continue
         if c in "<>≤≥≈":
             raise ParseError(f"the relation {c!r} is not checked: derive checks chains of '='", p)
+        if src.startswith("...", p):
+            toks.append(Token("op", "dots", p))
+            p += 3
+            continue
+        if c == "…":
+            toks.append(Token("op", "dots", p))
+            p += 1
+            continue
         if c in "+-*/=()[]{}_^,'|.!":
             toks.append(Token("op", c, p))
             p += 1

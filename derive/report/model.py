@@ -205,13 +205,20 @@ class SourceError:
                 "snippet": self.snippet}
 
 
+def equation_label(index: int, row: int) -> str:
+    """Display 3 is "3"; its rows are "3a", "3b", … ("3.r27" past the alphabet)."""
+    if not row:
+        return str(index)
+    return f"{index}{chr(ord('a') + row - 1)}" if row <= 26 else f"{index}.r{row}"
+
+
 @frozen
 class Equation(_Shown):
     """A display equation: a definition, a claim (a chain of links) or a reading error."""
 
     index: int  # 1-based place among all display equations of the source
     line: int  # 1-based source line where it starts
-    kind: str  # "definition" | "claim" | "error"
+    kind: str  # "definition" | "claim" | "error" | "skipped" (not checkable: notes say why)
     latex: str
     text: str = ""  # plain-text pretty form of the whole equation
     links: tuple[Link, ...] = ()
@@ -220,6 +227,12 @@ class Equation(_Shown):
     cases: tuple[Assumption, ...] = ()  # case conditions read from the equation
     notes: tuple[str, ...] = ()
     error: SourceError | None = None
+    row: int = 0  # 1-based row when its display holds several equations (aligned rows), else 0
+
+    @property
+    def label(self) -> str:
+        """How reports name it: its display's number, with a letter for a row ("3b")."""
+        return equation_label(self.index, self.row)
 
     @property
     def ok(self) -> bool:
@@ -228,11 +241,12 @@ class Equation(_Shown):
 
     def as_report(self) -> Report:
         """This equation alone, as a report (for display in a notebook)."""
-        return Report(f"equation {self.index}", (self,))
+        return Report(f"equation {self.label}", (self,))
 
     def to_json(self) -> dict[str, Any]:
         return {
             "index": self.index,
+            "row": self.row,
             "line": self.line,
             "kind": self.kind,
             "latex": self.latex,

@@ -20,7 +20,7 @@ def summarise(equations: list[Equation], source_errors: int = 0) -> tuple[str, .
             if e.chain.verdict is Verdict.PROVED and not bad:
                 pass
             elif e.chain.verdict is Verdict.PROVED:
-                out.append(f"{lhs} = {rhs} holds, although some steps of equation {e.index} "
+                out.append(f"{lhs} = {rhs} holds, although some steps of equation {e.label} "
                            "do not")
             elif e.chain.verdict is Verdict.CONDITIONAL:
                 conds = " and ".join(
@@ -32,15 +32,15 @@ def summarise(equations: list[Equation], source_errors: int = 0) -> tuple[str, .
             out.append(f"{e.chain.lhs_text} = {e.chain.rhs_text} is false")
         if bad:
             where = ", ".join(f"its {_ordinal(b.position)} `=` "
-                              f"(link {e.index}.{b.position})" for b in bad)
-            out.append(f"equation {e.index} as published has an error at {where}")
+                              f"(link {e.label}.{b.position})" for b in bad)
+            out.append(f"equation {e.label} as published has an error at {where}")
         for link in e.links:
             if link.verdict is Verdict.CONDITIONAL:
                 conds = " and ".join(f"{a.text}" + ("" if a.stated else " (not stated)")
                                      for a in link.needs)
-                out.append(f"link {e.index}.{link.position} holds only if {conds}")
+                out.append(f"link {e.label}.{link.position} holds only if {conds}")
             if link.verdict is Verdict.UNKNOWN:
-                out.append(f"link {e.index}.{link.position} is undecided: {link.reason}")
+                out.append(f"link {e.label}.{link.position} is undecided: {link.reason}")
     errors = sum(e.kind == "error" for e in equations)
     total = sum(len(e.links) for e in equations)
     if errors:
@@ -52,6 +52,10 @@ def summarise(equations: list[Equation], source_errors: int = 0) -> tuple[str, .
                    "every size)")
     elif not out:
         out.append("nothing to check: no claims")  # (a note says why when there is no math)
+    skipped = sum(e.kind == "skipped" for e in equations)
+    if skipped:
+        out.append(f"{skipped} display{'s are' if skipped > 1 else ' is'} not checked: "
+                   "relations other than '=' (see the notes)")
     return tuple(out)
 
 

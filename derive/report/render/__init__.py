@@ -340,7 +340,9 @@ def details(item: Any) -> list[Detail]:
         out.append(Detail("the rule gives", text, derived, key="derived"))
     cex = item.counterexample
     if cex is not None and not proved:
-        text = f"{cex.text}{family_note(cex)}, where {values_text(cex)}"
+        point = f"{cex.text}{family_note(cex)}"
+        # (a claim with no variables, e = 3, has no point: only the two values)
+        text = f"{point}, where {values_text(cex)}" if point else values_text(cex)
         out.append(Detail("counterexample", text, None, key="counterexample"))
     if item.residual and not proved:
         text = getattr(item, "residual_text", None) or item.residual

@@ -62,7 +62,7 @@ def _line(file: str, line: int, column: int, word: str, what: str, color: bool) 
 def _link(link: Link, eq: Equation, file: str, color: bool) -> str | None:
     if link.ok:
         return None
-    what = (f"link {eq.index}.{link.position} {one_line(link.lhs_text, link.lhs)} = "
+    what = (f"link {eq.label}.{link.position} {one_line(link.lhs_text, link.lhs)} = "
             f"{one_line(link.rhs_text, link.rhs)}")
     if link.rule:
         what += f" (by {link.rule})"
@@ -79,7 +79,7 @@ def _chain(chain: Chain, eq: Equation, file: str, color: bool) -> str | None:
     # with that verdict; a conditional chain is always listed (its assumptions are its own)
     if word != "conditional" and any(k.verdict is chain.verdict for k in eq.links):
         return None
-    what = (f"chain {eq.index} {one_line(chain.lhs_text, chain.lhs)} = "
+    what = (f"chain {eq.label} {one_line(chain.lhs_text, chain.lhs)} = "
             f"{one_line(chain.rhs_text, chain.rhs)}")
     evidence = _evidence(chain)
     return _line(file, eq.line, 1, word, what + (f"; {evidence}" if evidence else ""), color)

@@ -74,7 +74,7 @@ def _link(link: Link, eq: Equation, file: str | None) -> str | None:
         stmt += f" (by {link.rule})"
     kind = "warning" if verdict == "conditional" else "error"
     return command(kind, _message(stmt, verdict, details(link)), file=file, line=eq.line,
-                   title=f"derive: equation {eq.index} link {link.position} {verdict}")
+                   title=f"derive: equation {eq.label} link {link.position} {verdict}")
 
 
 def _chain(chain: Chain, eq: Equation, file: str | None) -> str | None:
@@ -89,7 +89,7 @@ def _chain(chain: Chain, eq: Equation, file: str | None) -> str | None:
             f"{one_line(chain.rhs_text, chain.rhs)}")
     kind = "warning" if verdict == "conditional" else "error"
     return command(kind, _message(stmt, verdict, details(chain)), file=file, line=eq.line,
-                   title=f"derive: equation {eq.index} chain {verdict}")
+                   title=f"derive: equation {eq.label} chain {verdict}")
 
 
 def sentence(text: str) -> str:
@@ -120,7 +120,7 @@ def render(report: Report, file: str | None = None) -> str:
             if line:
                 out.append(line)
         if eq.error is not None:
-            out.append(_reading(eq.error, path, f"derive: reading error in equation {eq.index}"))
+            out.append(_reading(eq.error, path, f"derive: reading error in equation {eq.label}"))
     for err in report.errors:
         # A source-level error names its own file when the report has none.
         out.append(_reading(err, path or err.file, "derive: reading error"))

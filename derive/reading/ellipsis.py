@@ -1,0 +1,117 @@
+"""Written-out sums: ``e^{z_1} + e^{z_2} + \\cdots + e^{z_K}`` read as Σ_{k=1}^{K} e^{z_k}.
+
+Owns :func:`fold_dots`, which the expression reader calls when it meets dots between the
+terms of a sum. The first term of the run and the term after the dots must be the same tree
+except where the first has a whole number a and the last has some b (the same a and b at
+every such place); the terms written between them must then be that tree at a+1, a+2, ….
+Anything else is refused: derive never guesses what dots stand for. No sympy here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from derive.reading.syntax import BigOp, Neg, Node, Num, Sym, key, meaning_fields, walk
+
+_LETTERS = "kjlmnpqrsuvw"
+
+
+class _Mismatch(Exception):
+    pass
+
+
+def _template(first: Node, last: Node, holes: list[tuple[str, Node]], index: str) -> Node:
+    """``first`` with every place where it has a number and ``last`` differs replaced by the
+    index; the (number, last's node) pairs are collected in ``holes``."""
+    if isinstance(first, Num) and key(first) != key(last):
+        if not first.text.isdigit():
+            raise _Mismatch
+        holes.append((first.text, last))
+        return Sym(index, pos=first.pos)
+    if type(first) is not type(last):
+        raise _Mismatch
+    changes: dict[str, object] = {}
+    for name in meaning_fields(type(first)):
+        a, b = getattr(first, name), getattr(last, name)
+        new: object
+        if isinstance(a, Node) and isinstance(b, Node):
+            new = _template(a, b, holes, index)
+        elif isinstance(a, tuple) and isinstance(b, tuple):
+            if len(a) != len(b):
+                raise _Mismatch
+            new = tuple(_template(x, y, holes, index) if isinstance(x, Node) and isinstance(
+                y, Node) else _same(x, y) for x, y in zip(a, b))
+        else:
+            new = _same(a, b)
+        if new is not a:
+            changes[name] = new
+    return dataclasses.replace(first, **changes) if changes else first  # type: ignore[arg-type]
+
+
+def _same(a: object, b: object) -> object:
+    if isinstance(a, Node) or isinstance(b, Node) or a != b:
+        raise _Mismatch
+    return a
+
+
+def _letters(*nodes: Node) -> set[str]:
+    out: set[str] = set()
+    for node in nodes:
+        for n in walk(node):
+            if isinstance(n, Sym):
+                out.add(n.name)
+            elif isinstance(n, BigOp) and n.index:
+                out.add(n.index)
+    return out
+
+
+def _instance(first: Node, term: Node, start: int, step: int, where: int) -> bool:
+    """Is ``term`` the run's template at start + step (its holes at the same places)?"""
+    holes: list[tuple[str, Node]] = []
+    try:
+        _template(first, term, holes, "·")
+    except _Mismatch:
+        return False
+    want = str(start + step)
+    return len(holes) == where and all(
+        a == str(start) and isinstance(b, Num) and b.text == want for a, b in holes)
+
+
+def _matches_somewhere(first: Node, term: Node, where: int) -> bool:
+    holes: list[tuple[str, Node]] = []
+    try:
+        _template(first, term, holes, "·")
+    except _Mismatch:
+        return False
+    return len(holes) == where and all(isinstance(b, Num) for _, b in holes)
+
+
+def fold_dots(terms: list[Node], last: Node, pos: int) -> list[Node] | None:
+    """The terms with the run that ends in the dots and ``last`` folded into one sum, or None
+    when no run of terms before the dots matches ``last``."""
+    used = _letters(*terms, last)
+    index = next((c for c in _LETTERS if c not in used), None)
+    if index is None:
+        return None
+    for s in range(len(terms)):  # the earliest start whose run is consecutive
+        first = terms[s]
+        holes: list[tuple[str, Node]] = []
+        try:
+            body = _template(first, last, holes, index)
+        except _Mismatch:
+            continue
+        if not holes or len({a for a, _ in holes}) != 1 or \
+                len({key(b) for _, b in holes}) != 1:
+            continue
+        start = int(holes[0][0])
+        if not all(_instance(first, terms[s + j], start, j, len(holes))
+                   for j in range(1, len(terms) - s)):
+            continue
+        if s > 0 and _matches_somewhere(first, terms[s - 1], len(holes)):
+            return None  # x_1 + x_3 + ⋯ + x_n: a step other than 1 is not guessed
+        sign = isinstance(body, Neg)
+        inner = body.arg if isinstance(body, Neg) else body
+        total: Node = BigOp("sum", inner, index, Num(str(start)), holes[0][1], "dots",
+                            pos=first.pos)
+        return [*terms[:s], Neg(total, pos=first.pos) if sign else total]
+    return None

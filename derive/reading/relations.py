@@ -1,0 +1,144 @@
+"""Splitting a display at what derive does not check: relations other than '=' and prose.
+
+People write ``A = B \\approx C = D``, ``e_i = … \\quad \\Rightarrow \\quad \\frac{∂e_i}{∂w} =
+X_i``, ``X \\in \\mathbb{R}^{M \\times N}`` or ``… \\quad \\text{where} \\quad …`` inside one
+display. derive checks chains of '=': this module finds, at the top level of a display (not
+inside braces, brackets or ``\\left…\\right``), the relations it does not check and the words
+of prose between parts, and cuts the display there. Each part keeps its offsets (everything
+outside it is blanked), so errors in a part are still located in the file. The parts that hold
+an '=' are read and checked as chains; the others, and the relations themselves, are reported
+as not checked. No sympy here.
+"""
+
+from __future__ import annotations
+
+import re
+
+from derive.records import frozen
+
+#: relations and arrows that separate the parts of a display, as macros, with their symbols
+SEPARATING_MACROS = {
+    "approx": "≈", "simeq": "≃", "cong": "≅", "propto": "∝", "sim": "∼",
+    "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "lt": "<", "gt": ">", "ll": "≪", "gg": "≫",
+    "leqslant": "≤", "geqslant": "≥", "in": "∈", "notin": "∉", "subset": "⊂",
+    "subseteq": "⊆",
+    "to": "→", "rightarrow": "→", "longrightarrow": "⟶", "Rightarrow": "⇒",
+    "Longrightarrow": "⟹", "implies": "⇒", "iff": "⇔", "Leftrightarrow": "⇔",
+    "Longleftrightarrow": "⟺", "impliedby": "⇐", "Leftarrow": "⇐", "mapsto": "↦",
+    "downarrow": "↓", "Downarrow": "⇓", "therefore": "∴", "because": "∵",
+}
+SEPARATING_CHARS = {"<": "<", ">": ">", "≈": "≈", "≤": "≤", "≥": "≥", "⇒": "⇒", "→": "→",
+                    "∈": "∈", "∝": "∝"}
+#: words that join the parts of a display: \text{where}, \textrm{ and }, \mbox{for}
+PROSE_WORDS = frozenset("where and or with for since so then thus hence because".split())
+_PROSE = re.compile(r"\\(?:text|textrm|mbox|textit|mathrm)\s*\{\s*([A-Za-z ,.;]+?)\s*\}")
+_MACRO = re.compile(r"\\([A-Za-z]+)")
+
+
+@frozen
+class Part:
+    """A part of a display: the display's text with everything outside the part blanked."""
+
+    text: str
+    has_equals: bool
+
+
+@frozen
+class Split:
+    """A display cut at its separators: its parts in order and what separated them."""
+
+    parts: tuple[Part, ...]
+    separators: tuple[tuple[str, int], ...]  # (how it is shown, offset in the display)
+
+    @property
+    def cut(self) -> bool:
+        return bool(self.separators)
+
+
+def _blank_outside(text: str, a: int, b: int) -> str:
+    return "".join(ch if a <= k < b or ch == "\n" else " " for k, ch in enumerate(text))
+
+
+def _has_top_level_equals(text: str) -> bool:
+    depth = 0
+    for k, ch in enumerate(text):
+        if ch in "{[(":
+            depth += 1
+        elif ch in "}])":
+            depth = max(depth - 1, 0)
+        elif ch == "=" and depth == 0 and (k == 0 or text[k - 1] not in "!<>:\\"):
+            return True
+    return False
+
+
+def split_display(text: str) -> Split:
+    """Cut ``text`` at its top-level separators (relations other than '=', and prose)."""
+    seps: list[tuple[int, int, str]] = []  # start, end, shown
+    depth = 0
+    k, n = 0, len(text)
+    while k < n:
+        ch = text[k]
+        if ch == "\\":
+            m = _MACRO.match(text, k)
+            if m is None:  # \{ \} \, \\ …: a brace written out is a bracket too
+                if k + 1 < n and text[k + 1] == "{":
+                    depth += 1
+                elif k + 1 < n and text[k + 1] == "}":
+                    depth = max(depth - 1, 0)
+                k += 2
+                continue
+            name = m.group(1)
+            if name in ("left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl",
+                        "Bigr", "biggl", "biggr", "Biggl", "Biggr"):
+                end = m.end()
+                while end < n and text[end] == " ":
+                    end += 1
+                if end < n and text[end] in "<>|.":  # \left< \right> \left. : a delimiter
+                    end += 1
+                k = end
+                continue
+            if depth == 0 and name in SEPARATING_MACROS:
+                seps.append((k, m.end(), SEPARATING_MACROS[name]))
+            elif depth == 0 and name in ("text", "textrm", "mbox", "textit", "mathrm"):
+                p = _PROSE.match(text, k)
+                if p is not None and p.group(1).strip(" ,.;").lower() in PROSE_WORDS:
+                    seps.append((k, p.end(), f"‘{p.group(1).strip()}’"))
+                    k = p.end()
+                    continue
+            k = m.end()
+            continue
+        if ch in "{[(":
+            depth += 1
+        elif ch in "}])":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and ch in SEPARATING_CHARS:
+            end = k + 1
+            if ch in "<>" and end < n and text[end] == "=":
+                end += 1
+            seps.append((k, end, SEPARATING_CHARS[ch] + ("=" if end - k == 2 else "")))
+            k = end
+            continue
+        k += 1
+    if not seps:
+        return Split((Part(text, _has_top_level_equals(text)),), ())
+    parts = []
+    start = 0
+    for a, b, _ in seps:
+        parts.append((start, a))
+        start = b
+    parts.append((start, n))
+    out = []
+    for a, b in parts:
+        if text[a:b].strip(" \t\n,.;") == "" or _only_spacing(text[a:b]):
+            continue
+        piece = _blank_outside(text, a, b)
+        out.append(Part(piece, _has_top_level_equals(piece)))
+    return Split(tuple(out), tuple((shown, a) for a, _, shown in seps))
+
+
+_SPACING = re.compile(r"(\\q?quad|\\[,;:! ]|~|\\hspace\s*\{[^}]*\}|\\,|\s|[.,;])*")
+
+
+def _only_spacing(text: str) -> bool:
+    m = _SPACING.fullmatch(text)
+    return m is not None

@@ -1,0 +1,40 @@
+"""How the corpus's expectations (tests/corpus/*.expect.json) name derive's links.
+
+An expectation names a link by its display (the display's place among the document's
+displays, derive's ``Equation.index``) and its position: the p-th '=' written in that
+display. derive reads a display of aligned rows (or one cut at a relation it does not
+check) as several equations of one index, each with links numbered from 1; this maps them
+back onto the display's '=' signs, counting those written in the rows before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+_EQUALS = re.compile(r"(?<![:!<>\\])=(?!=)")
+
+
+def _written_equals(latex: str) -> int:
+    return len(_EQUALS.findall(latex.replace(r"\neq", "").replace(r"\not=", "")))
+
+
+def display_links(report) -> tuple[dict, dict]:
+    """(index -> the report's equations of that display, index -> {position: link})."""
+    equations: dict[int, list] = defaultdict(list)
+    for eq in report.equations:
+        equations[eq.index].append(eq)
+    links: dict[int, dict] = {}
+    for index, rows in equations.items():
+        found, before = {}, 0
+        for eq in rows:
+            for link in eq.links:
+                found[before + link.position] = link
+            before += _written_equals(eq.latex)
+        links[index] = found
+    return dict(equations), links
+
+
+def display_read(rows: list) -> bool:
+    """A display counts as read when none of its equations is a reading error."""
+    return bool(rows) and all(eq.kind != "error" for eq in rows)

@@ -1,0 +1,167 @@
+"""Displays as people write them (issue #17): rows, relations other than '=', boxes, dots,
+sample superscripts and δ. Each is read as meant, reported as not checked with its reason,
+or refused with a message that says how to write it, and the equation numbers stay the
+displays' places."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import derive
+from derive.reading.parser import ParseError, parse_expression
+from derive.reading.relations import split_display
+from derive.reading.syntax import to_latex
+
+SOFTMAX = r"$$p_i = \frac{e^{a_i}}{\sum_{k=1}^{N} e^{a_k}}$$" "\n\n"
+
+
+def _equations(text: str):
+    return derive.check_text(text, jobs=1).equations
+
+
+# -- the equation number is the display's place, rows are lettered
+
+def test_rows_of_one_display_share_its_number_and_are_lettered():
+    text = ("$$ y = x^2 $$\n\n$$\n\\begin{align*}\nu &= x + x \\\\\n  &= 2 x \\\\\nv &= 3 x\n"
+            "\\end{align*}\n$$\n\n$$ w = x \\cdot x $$\n")
+    eqs = _equations(text)
+    assert [(e.index, e.row, e.label) for e in eqs] == [
+        (1, 0, "1"), (2, 1, "2a"), (2, 2, "2b"), (3, 0, "3")]
+    assert eqs[1].links[0].verdict.value == "proved"  # u's chain x + x = 2x
+    assert derive.check_text(text, jobs=1).to_dict()["equations"][2]["row"] == 2
+
+
+@pytest.mark.parametrize("env", ["align", "align*", "aligned", "split", "eqnarray*", "gather*"])
+def test_environments_of_rows_are_read_inside_display_delimiters(env):
+    text = f"$$\\begin{{{env}}} a &= x + x \\\\ &= 2x \\end{{{env}}}$$\n"
+    (eq,) = _equations(text)
+    assert eq.kind == "definition" and [lk.verdict.value for lk in eq.links] == ["proved"]
+
+
+def test_a_false_row_is_refuted_under_its_own_letter():
+    text = SOFTMAX + ("$$\\begin{aligned} s &= p_1 + 0 \\\\ &= p_1 \\\\ "
+                      "t &= 2 p_1 \\\\ &= p_1 \\end{aligned}$$\n")
+    eqs = _equations(text)
+    assert [(e.label, [lk.verdict.value for lk in e.links]) for e in eqs[1:]] == [
+        ("2a", ["proved"]), ("2b", ["refuted"])]
+
+
+# -- relations other than '=': checked around them, not themselves
+
+def test_the_equals_chains_beside_another_relation_are_checked_and_it_is_said():
+    (eq,) = _equations(r"$$ y \approx x^2 + 0 = x \cdot x $$")
+    assert [lk.verdict.value for lk in eq.links] == ["proved"]
+    assert any("≈" in n and "not" in n for n in eq.notes)
+
+
+def test_a_false_step_beside_an_implication_is_still_refuted():
+    eqs = _equations(r"$$ a_i = x_i + 1 \quad \Rightarrow \quad "
+                     r"\frac{\partial a_i}{\partial x_i} = 2 $$")
+    assert [e.label for e in eqs] == ["1a", "1b"]
+    assert eqs[0].kind == "definition"
+    assert [lk.verdict.value for lk in eqs[1].links] == ["refuted"]
+
+
+@pytest.mark.parametrize("display", [r"X \in \mathbb{R}^{M \times N}",
+                                     r"C \approx \frac{1}{2} \sum_i (z_i - v_i)^2",
+                                     r"a \le b", r"\downarrow", r"x < 1"])
+def test_a_display_with_no_equals_is_skipped_with_its_reason(display):
+    report = derive.check_text(f"$$ {display} $$\n", jobs=1)
+    (eq,) = report.equations
+    assert eq.kind == "skipped" and "not checked" in eq.notes[0]
+    assert report.exit_code == 0 and not report.has_errors
+
+
+def test_strict_makes_a_skipped_display_fail(tmp_path):
+    doc = tmp_path / "d.md"
+    doc.write_text("$$ y = x + x $$\n\n$$ y \\le 3 x $$\n", encoding="utf-8")
+    run = [sys.executable, "-m", "derive", "check", str(doc), "--no-cache", "-f", "concise"]
+    assert subprocess.run(run, capture_output=True).returncode == 0
+    assert subprocess.run([*run, "--strict"], capture_output=True).returncode == 3
+
+
+def test_a_relation_inside_braces_is_not_a_separator():
+    split = split_display(r"\sum_{k \le K} x_k = y \left< a \right> = b")
+    assert not split.cut
+
+
+def test_prose_between_two_equations_cuts_the_display():
+    split = split_display(r"a = b \quad \text{where} \quad c = d")
+    assert [p.has_equals for p in split.parts] == [True, True]
+    assert split.separators[0][0] == "‘where’"
+
+
+# -- \boxed, dots, samples, δ
+
+def test_a_box_only_decorates():
+    (eq,) = _equations(r"$$ \boxed{q = x + x} = 2 x $$")
+    assert [lk.verdict.value for lk in eq.links] == ["proved"]
+
+
+@pytest.mark.parametrize("src,read", [
+    (r"e^{z_1} + e^{z_2} + \cdots + e^{z_K}", r"\sum_{k=1}^K e^{z_k}"),
+    (r"x_1 + \dots + x_n", r"\sum_{k=1}^n x_k"),
+    (r"\theta_0 x_0 + ... + \theta_n x_n - y", r"\sum_{k=0}^n \theta_k x_k - y"),
+    (r"\theta_0+\theta_1x_1+...\theta_nx_n", r"\theta_0 + \sum_{k=1}^n \theta_k x_k"),
+    (r"-x_1 - \cdots - x_n", r"-\sum_{k=1}^n x_k"),
+    (r"x + x^2 + \cdots + x^n", r"x + \sum_{k=2}^n x^{k}"),
+])
+def test_a_written_out_sum_is_read_as_the_sum(src, read):
+    assert to_latex(parse_expression(src)) == read
+
+
+@pytest.mark.parametrize("src", [
+    r"x_1 + x_3 + \cdots + x_n",  # a step of 2? never guessed
+    r"x_1 + \cdots + y_n",  # nothing counts up
+    r"x_1 + \cdots - x_n",  # the signs differ
+    r"x_1 x_2 \cdots x_n",  # a product
+])
+def test_dots_that_are_not_a_plain_sum_are_refused(src):
+    with pytest.raises(ParseError):
+        parse_expression(src)
+
+
+def test_a_written_out_sum_is_checked_for_every_size():
+    eqs = _equations("$$ x_1 + \\dots + x_n = \\sum_{j=1}^{n} x_j $$\n\n"
+                     "$$ x_1 + \\dots + x_n = n x_1 $$\n")
+    assert [[lk.verdict.value for lk in e.links] for e in eqs] == [["proved"], ["refuted"]]
+    assert any("written out with dots" in n for n in eqs[0].notes)
+
+
+def test_a_sample_superscript_is_its_own_family_where_it_is_summed_over():
+    text = ("$$ h(u) = \\theta u $$\n\n$$ J = \\frac{1}{2m} \\sum_{i=1}^{m} "
+            "(h(x^{(i)}) - y^{(i)})^2 $$\n\n"
+            "$$ \\frac{\\partial J}{\\partial \\theta} = \\frac{1}{m} \\sum_{i=1}^{m} "
+            "(h(x^{(i)}) - y^{(i)}) x^{(i)} $$\n\n"
+            "$$ \\frac{\\partial J}{\\partial \\theta} = \\frac{1}{m} \\sum_{i=1}^{m} "
+            "(h(x^{(i)}) - y^{(i)}) x_i $$\n\n$$ q = x^{(n)} $$\n")
+    eqs = _equations(text)
+    assert [lk.verdict.value for lk in eqs[2].links] == ["proved"]
+    assert [lk.verdict.value for lk in eqs[3].links] == ["refuted"]  # x_i is not x^{(i)}
+    assert eqs[4].kind == "error" and "ambiguous" in eqs[4].error.message
+
+
+def test_a_derivative_order_in_parentheses_is_refused():
+    with pytest.raises(ParseError, match="derivative of order"):
+        parse_expression(r"f^{(n)}(x)")
+
+
+def test_delta_over_delta_is_refused_not_read_as_a_product():
+    eqs = _equations("$$ L = z^2 $$\n\n$$ \\frac{\\delta L}{\\delta z} = z $$\n")
+    assert eqs[1].kind == "error" and "\\partial" in eqs[1].error.message
+
+
+def test_two_letters_on_the_left_are_refused_as_name_or_product():
+    eqs = _equations("$$ dw = 2 w $$\n\n$$ \\mathit{dw} = 2 w $$\n")
+    assert eqs[0].kind == "error" and "one name or the product" in eqs[0].error.message
+    assert eqs[1].kind == "definition"
+
+
+def test_a_subscripted_e_is_a_family_not_the_constant():
+    eqs = _equations("$$ e_i = x_i + 1 $$\n\n$$ \\frac{\\partial e_i}{\\partial x_i} = 1 $$\n"
+                     "\n$$ e = 3 $$\n")
+    assert eqs[0].kind == "definition" and eqs[1].links[0].verdict.value == "proved"
+    assert eqs[2].links[0].verdict.value == "refuted"  # bare e is still Euler's number
