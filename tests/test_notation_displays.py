@@ -58,11 +58,12 @@ def test_the_equals_chains_beside_another_relation_are_checked_and_it_is_said():
 
 
 def test_a_false_step_beside_an_implication_is_still_refuted():
-    eqs = _equations(r"$$ a_i = x_i + 1 \quad \Rightarrow \quad "
+    eqs = _equations("$$ a_i = x_i + 1 $$\n\n"
+                     r"$$ a_i = x_i + 1 \quad \Rightarrow \quad "
                      r"\frac{\partial a_i}{\partial x_i} = 2 $$")
-    assert [e.label for e in eqs] == ["1a", "1b"]
-    assert eqs[0].kind == "definition"
-    assert [lk.verdict.value for lk in eqs[1].links] == ["refuted"]
+    assert [e.label for e in eqs] == ["1", "2a", "2b"]
+    assert [lk.verdict.value for lk in eqs[1].links] == ["proved"]  # a restatement
+    assert [lk.verdict.value for lk in eqs[2].links] == ["refuted"]
 
 
 @pytest.mark.parametrize("display", [r"X \in \mathbb{R}^{M \times N}",
@@ -165,3 +166,21 @@ def test_a_subscripted_e_is_a_family_not_the_constant():
                      "\n$$ e = 3 $$\n")
     assert eqs[0].kind == "definition" and eqs[1].links[0].verdict.value == "proved"
     assert eqs[2].links[0].verdict.value == "refuted"  # bare e is still Euler's number
+
+
+def test_a_part_cut_at_a_relation_never_gives_a_name_a_value():
+    # x = 0 here is a condition, not a definition: x · y = 0 must not follow from it
+    eqs = _equations("$$ x^2 = 0 \\iff x = 0 $$\n\n$$ x \\cdot y = 0 $$\n\n"
+                     "$$ a \\le b = 2 $$\n\n$$ b \\cdot c = 2 c $$\n\n"
+                     "$$ x = 1 \\Rightarrow x^2 = 1 $$\n\n$$ x = 1 $$\n")
+    assert all(e.kind != "definition" for e in eqs[:-1])
+    assert eqs[1].links[0].verdict.value == "refuted"
+    assert eqs[3].links[0].verdict.value == "refuted"
+    assert eqs[-1].kind == "definition"  # written alone, x = 1 defines x
+
+
+def test_the_first_part_before_a_relation_of_a_chain_may_define():
+    eqs = _equations("$$ E = \\frac{1}{2} z^2 \\approx 0 $$\n\n"
+                     "$$ \\frac{\\partial E}{\\partial z} = z $$\n")
+    assert eqs[0].kind == "definition"
+    assert eqs[1].links[0].verdict.value == "proved"

@@ -83,6 +83,7 @@ class _Parsed:
     notes: tuple[str, ...] = ()
     skipped: str = ""  # why the display is not checked (a relation other than '=', …)
     text: str | None = None  # the part's text when the display was cut into parts
+    may_define: bool = True  # False for a part after a separator, or before an arrow
 
 
 def _not_checked(split: Split, display: str) -> str:
@@ -206,8 +207,10 @@ def read_document(text: str, source: str = "<string>",
                                          continues - 1)
                     tree, latex, where = previous_last
                     chain = [(tree, latex, where - raw.offset), *chain]
+                defines = not split.cut or (k == 0 and split.first_may_define and
+                                            split.parts[0].has_equals)
                 parsed.append(_Parsed(raw, chain, None, notes if k == 0 else (),
-                                      text=piece if split.cut else None))
+                                      text=piece if split.cut else None, may_define=defines))
                 last_tree, last_latex, last_off = chain[-1]
                 previous_last = (last_tree, last_latex, raw.offset + last_off)
             except ParseError as exc:
@@ -298,7 +301,8 @@ def read_document(text: str, source: str = "<string>",
             if head is not None and head[0] in _CONSTANTS and head[1] != "family":
                 raise ReadError(f"{name_text(head[0])} is a constant: it cannot be defined",
                                 sides[0].pos)
-            is_def = head is not None and (head[0] not in env.definitions or len(sides) == 2)
+            is_def = entry.may_define and head is not None and (
+                head[0] not in env.definitions or len(sides) == 2)
             if is_def and not rules.get(1, "").startswith("def") and rules:
                 is_def = False
             if is_def and head[0] in env.definitions and not _explicit(latex) and \

@@ -27,6 +27,8 @@ SEPARATING_MACROS = {
     "Longleftrightarrow": "⟺", "impliedby": "⇐", "Leftarrow": "⇐", "mapsto": "↦",
     "downarrow": "↓", "Downarrow": "⇓", "therefore": "∴", "because": "∵",
 }
+#: the relations of a chain (A = B ≈ C): the parts around them are sides of one derivation
+CHAIN_SYMBOLS = frozenset("≈ ≃ ≅ ∝ ≤ ≥ < > ≪ ≫ <= >=".split())
 SEPARATING_CHARS = {"<": "<", ">": ">", "≈": "≈", "≤": "≤", "≥": "≥", "⇒": "⇒", "→": "→",
                     "∈": "∈", "∝": "∝"}
 #: words that join the parts of a display: \text{where}, \textrm{ and }, \mbox{for}
@@ -53,6 +55,13 @@ class Split:
     @property
     def cut(self) -> bool:
         return bool(self.separators)
+
+    @property
+    def first_may_define(self) -> bool:
+        """Can the first part define a name (``E = … \\approx 0``)? Only before a relation of
+        a chain; before an arrow (``x = 0 \\Rightarrow …``) or ∈ it is a condition, and no part
+        after a separator ever defines: a name is never given a value by a condition."""
+        return bool(self.separators) and self.separators[0][0] in CHAIN_SYMBOLS
 
 
 def _blank_outside(text: str, a: int, b: int) -> str:
