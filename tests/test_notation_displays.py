@@ -184,3 +184,19 @@ def test_the_first_part_before_a_relation_of_a_chain_may_define():
                      "$$ \\frac{\\partial E}{\\partial z} = z $$\n")
     assert eqs[0].kind == "definition"
     assert eqs[1].links[0].verdict.value == "proved"
+
+
+def test_a_function_of_a_family_is_read_entry_by_entry():
+    text = ("$$ s(\\mathbf x)_i = \\frac{e^{x_i}}{\\sum e^{x_j}} $$\n\n"
+            "$$ \\frac{\\partial s(\\mathbf x)_i}{\\partial x_j} = - s(\\mathbf x)_i "
+            "s(\\mathbf x)_j \\quad i \\neq j $$\n\n"
+            "$$ \\frac{\\partial s(\\mathbf x)_i}{\\partial x_j} = s(\\mathbf x)_i "
+            "s(\\mathbf x)_j \\quad i \\neq j $$\n\n"
+            "$$ \\frac{\\partial s(\\mathbf y)_i}{\\partial x_j} = 0 $$\n\n"
+            "$$ s(\\mathbf x + c)_i = s(\\mathbf x)_i $$\n\n$$ \\mathbf{x} = 1 $$\n")
+    eqs = _equations(text)
+    assert eqs[0].kind == "definition" and eqs[0].defines == "s(x)"
+    assert [e.links[0].verdict.value for e in eqs[1:4]] == ["proved", "refuted", "unknown"]
+    assert "s(y) is not defined" in eqs[3].links[0].reason  # another argument, another family
+    assert eqs[4].kind == "error" and eqs[5].kind == "error"  # vectors are not read yet
+    assert "vector" in eqs[5].error.message

@@ -92,14 +92,17 @@ def text(e: sp.Expr) -> str:
     for x in e.atoms(sp.Indexed):
         idx = "".join(str(i) for i in x.indices)
         label = str(x.base.label)
+        if "@" in label:  # s(x)_i: entry i of a function of the family x
+            func, arg = label.split("@", 1)
+            label = f"{func}({arg})"
         if label.endswith("^()"):  # sample i of x: x^(i), then any other index
             rest = "".join(str(i) for i in x.indices[1:])
             shown = f"{label[:-3]}^({x.indices[0]})" + (f"_{rest}" if len(rest) == 1 else
                                                         f"_{{{rest}}}" if rest else "")
             names[x] = sp.Symbol(shown, **x.assumptions0)
             continue
-        names[x] = sp.Symbol(f"{x.base.label}_{idx}" if len(idx) == 1 else
-                             f"{x.base.label}_{{{idx}}}", **x.assumptions0)
+        names[x] = sp.Symbol(f"{label}_{idx}" if len(idx) == 1 else
+                             f"{label}_{{{idx}}}", **x.assumptions0)
     if names:
         e = e.xreplace(names)
     return _Text().doprint(e).replace("-", "−").replace("**", "^")

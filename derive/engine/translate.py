@@ -39,6 +39,8 @@ from derive.reading.syntax import (
     Paren,
     Pow,
     Sym,
+    applied_parts,
+    name_text,
     walk,
 )
 
@@ -391,9 +393,15 @@ class Translator:
         else:
             return
         self._unread(name)  # its definition was written but could not be read: say that
+        shown = name_text(name)
+        if applied_parts(name) is not None:  # s(y)_i with only s(x)_i defined
+            raise Undetermined(f"{shown} is not defined (a function of a family is defined "
+                               "for the family it is written with), so what it depends on is "
+                               "unknown")
+        declared = f"'{name}'" if "\\" in name else name  # (single quotes: YAML keeps \)
         raise Undetermined(
-            f"{pyname(name)} is not defined, so what it depends on is unknown: define it, or "
-            f"declare it constant (front matter: derive: constants: [{pyname(name)}])")
+            f"{shown} is not defined, so what it depends on is unknown: define it, or "
+            f"declare it constant (front matter: derive: constants: [{declared}])")
 
 
 def _bound_in(tree: Node, letter: str) -> bool:

@@ -100,11 +100,16 @@ class BigOpReading(TokenCursor):
     def mathbb_indicator(self, name: str, start: int) -> Indicator:
         """\\mathbb{1} or \\mathbf{1} and its condition: \\{k = i\\}, _{k=i}, (k = i) or [k = i]."""
         self.advance()
-        self.expect_op("{", "'{'")
+        vector = (f"\\{name}{{…}} is only understood as the indicator \\{name}{{1}}" +
+                  ("; a bold name is a vector or matrix, which derive does not read yet: "
+                   "write its entries (x_i), or a function of it entry by entry, "
+                   "s(\\mathbf{x})_i" if name == "mathbf" else ""))
+        if not self.at_op("{"):
+            raise self.error(vector)
+        self.advance()
         one = self.tok
         if not (one.kind == "num" and one.value == "1"):
-            raise self.error(
-                f"\\{name}{{…}} is only understood as the indicator \\{name}{{1}}")
+            raise self.error(vector)
         self.advance()
         self.expect_op("}", "'}'")
         if self.at_op("\\{"):

@@ -452,8 +452,10 @@ def _no_name_or_product(lhs: Node, env: Env) -> None:
     if not (isinstance(lhs, Mul) and all(op == "" for op in lhs.ops)):
         return
     letters = lhs.factors
-    if all(isinstance(f, Sym) and not f.sub and f.case is None and len(f.name) == 1
-           and f.name not in env.definitions for f in letters):
+    # (only d and a letter: dw, dz, db name gradients in ML notes; ab = ba stays a product)
+    if len(letters) == 2 and isinstance(letters[0], Sym) and letters[0].name == "d" and all(
+            isinstance(f, Sym) and not f.sub and f.case is None and len(f.name) == 1
+            and f.name not in env.definitions for f in letters):
         word = "".join(f.name for f in letters if isinstance(f, Sym))
         spaced = " \\cdot ".join(word)
         raise ReadError(f"'{word}' on the left of '=' could be one name or the product "

@@ -31,6 +31,7 @@ from derive.reading.bigops import BigOpReading
 from derive.reading.derivatives import DerivativeReading
 from derive.reading.ellipsis import fold_dots
 from derive.reading.syntax import (
+    APPLIED,
     SAMPLE,
     Add,
     Apply,
@@ -64,6 +65,10 @@ from derive.reading.tokenizer import (  # re-exported: the reader's public names
 
 __all__ = ["MAX_DEPTH", "TOKEN_SAMPLES", "ParseError", "Parser", "Token", "check_balance",
            "parse_chain", "parse_expression", "split_top_level", "tokenize"]
+
+
+#: bold (vector) names: read only as the argument of a function taken entry by entry
+BOLD = ("mathbf", "boldsymbol", "vec", "bm")
 
 
 class Parser(DerivativeReading, BigOpReading):
@@ -283,8 +288,41 @@ class Parser(DerivativeReading, BigOpReading):
         if isinstance(node, Sym) and self.at_op("("):
             # kept as an application here; the scope turns it into a product when the name
             # is not a function (y_k (1 - y_i))
+            bold = self.bold_argument()
             node = self.call(node)
+            if self.at_op("_") and isinstance(node, Apply) and not node.func.sub and \
+                    len(node.args) == 1 and isinstance(node.args[0], Sym) and \
+                    not node.args[0].sub:
+                # s(x)_i, \sigma(\mathbf{z})_i: entry i of a function of the family x, a
+                # family named for the function and its argument (so s(y)_i is another)
+                family = Sym(node.func.name + APPLIED + node.args[0].name, pos=node.func.pos)
+                return self.subscript(family)
+            if bold:
+                raise self.error("a function of a vector (\\mathbf{x}) is read only entry "
+                                 "by entry, as s(\\mathbf{x})_i; vectors and matrices are "
+                                 "not read yet")
         return node
+
+    def bold_argument(self) -> bool:
+        """Is the argument list a bold family name, (\\mathbf{x}) or (\\mathbf x)? Its
+        tokens are then replaced by the bare letter."""
+        i, toks = self.i, self.toks
+
+        def at(k: int, kind: str, value: str | None = None) -> bool:
+            return i + k < len(toks) and toks[i + k].kind == kind and (
+                value is None or toks[i + k].value == value)
+
+        if not any(at(1, "cmd", m) for m in BOLD):
+            return False
+        if at(2, "letter") and at(3, "op", ")"):
+            del toks[i + 1]
+            return True
+        if at(2, "op", "{") and at(3, "letter") and at(4, "op", "}") and at(5, "op", ")"):
+            del toks[i + 4]
+            del toks[i + 2]
+            del toks[i + 1]
+            return True
+        return False
 
     def call(self, func: Sym) -> Apply:
         start = self.pos()
@@ -449,6 +487,10 @@ class Parser(DerivativeReading, BigOpReading):
                 raise self.error("\\infty is not supported as a value")
             if name in ("mathbb", "mathbf"):
                 return self.mathbb_indicator(name, start)
+            if name in BOLD:
+                raise self.error(f"\\{name}{{…}} is a vector or matrix, which derive does not "
+                                 "read yet: write its entries (x_i), or a function of it entry "
+                                 "by entry, s(\\mathbf{x})_i")
             if name == "mathrm":
                 self.advance()
                 self.expect_op("{", "'{'")

@@ -175,6 +175,16 @@ def case_latex(case: Case) -> str:
 
 #: the mark on a family of samples: x^{(i)} is Sym("x" + SAMPLE, (i,)), apart from x_i
 SAMPLE = "^{()}"
+#: the mark on a function of a family taken entry by entry: s(x)_i is Sym("s" + APPLIED + "x")
+APPLIED = "@"
+
+
+def applied_parts(name: str) -> tuple[str, str] | None:
+    """("s", "x") for the family s(x) of entries s(x)_i, else None."""
+    if APPLIED not in name:
+        return None
+    func, arg = name.split(APPLIED, 1)
+    return func, arg
 
 
 def _sub_latex(sym: Sym) -> str:
@@ -213,6 +223,9 @@ def _latex(node: Node) -> str:  # noqa: C901 - one case per node type
         return node.text
     if isinstance(node, Sym):
         base = node.name[:-len(SAMPLE)] if node.name.endswith(SAMPLE) and node.sub else node.name
+        applied = applied_parts(base)
+        if applied is not None:
+            base = f"{applied[0]}({applied[1]})"
         return base + _sub_latex(node)
     if isinstance(node, Apply):
         return _latex(node.func) + "'" * node.primes + "(" + ", ".join(
@@ -350,6 +363,9 @@ _ACCENT_MARKS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "check": "
 
 
 def name_text(name: str) -> str:
+    parts = applied_parts(name)
+    if parts is not None:
+        return f"{name_text(parts[0])}({name_text(parts[1])})"
     if name.endswith(SAMPLE):
         return name_text(name[:-len(SAMPLE)]) + "^(·)"
     if not name.startswith("\\"):
@@ -568,5 +584,6 @@ def children(node: Node) -> tuple[Node, ...]:
 __all__ = [
     "Node", "Num", "Case", "Sym", "Apply", "Neg", "Add", "Mul", "Frac", "Pow", "Exp", "Log",
     "Paren", "BigOp", "Indicator", "Deriv", "Func", "to_latex", "to_text", "walk", "children",
-    "replace", "key", "meaning_fields", "node_classes", "notation", "SAMPLE",
+    "replace", "key", "meaning_fields", "node_classes", "notation", "SAMPLE", "APPLIED",
+    "applied_parts",
 ]
