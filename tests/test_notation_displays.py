@@ -200,3 +200,41 @@ def test_a_function_of_a_family_is_read_entry_by_entry():
     assert "s(y) is not defined" in eqs[3].links[0].reason  # another argument, another family
     assert eqs[4].kind == "error" and eqs[5].kind == "error"  # vectors are not read yet
     assert "vector" in eqs[5].error.message
+
+
+# -- unknown functions, prose letters, brackets, full stops
+
+QUOTIENT = ("$$ h(x) = \\frac{f(x)}{g(x)} $$\n\n"
+            "$$ h'(x) = \\frac{g(x) f'(x) - f(x) g'(x)}{g(x)^2} $$\n\n"
+            "$$ h'(x) = \\frac{g(x) f'(x) + f(x) g'(x)}{g(x)^2} $$\n\n"
+            "$$ \\frac{d}{dx} f(g(x)) = f'(g(x)) g'(x) $$\n\n"
+            "$$ \\frac{d}{dx} f(g(x)) = f'(x) g'(x) $$\n")
+
+
+def test_names_written_only_applied_are_unknown_functions_and_rules_hold_for_every_one():
+    eqs = _equations(QUOTIENT)
+    verdicts = [[lk.verdict.value for lk in e.links] for e in eqs[1:]]
+    assert verdicts == [["proved"], ["refuted"], ["proved"], ["refuted"]]
+    assert any("unknown function" in n for n in eqs[1].notes)
+    wrong = eqs[2].links[0]  # refuted by one concrete choice, which the reason names
+    assert "f(u) = " in wrong.reason and "g(u) = " in wrong.reason
+    cx = wrong.counterexample
+    assert cx is not None and cx.lhs != pytest.approx(cx.rhs)
+
+
+def test_a_name_also_written_alone_stays_a_factor():
+    (eq,) = _equations("$$ a(b + c) = a b + a c $$")
+    assert [lk.verdict.value for lk in eq.links] == ["proved"]
+    assert not any("unknown function" in n for n in eq.notes)
+
+
+@pytest.mark.parametrize("src,message", [
+    (r"if\ h(x) = 1", "read like a word"),
+    (r"H[P] = 1", "an application or a product"),
+    (r"a = \frac{1}{b} . c", r"write \cdot"),
+    (r"\tanh'(z) = 1 - \tanh^2(z)", "prime on a built-in function"),
+    (r"Softmax(x) = 1", r"\operatorname{Softmax}"),
+])
+def test_refused_with_how_to_write_it(src, message):
+    (eq,) = _equations(f"$$ {src} $$")
+    assert eq.kind == "error" and message in eq.error.message

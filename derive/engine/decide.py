@@ -256,6 +256,16 @@ class EquationChecker:
                         "could not be proved symbolically")
             return Decision(Verdict.REFUTED, "numeric", (), self._counterexample(found["free"]),
                             residual, reason=note)
+        instance = _with_concrete_functions(lhs, rhs)
+        if instance is not None:
+            # unknown functions: the claim must hold for every one, so one concrete choice
+            # where the sides differ refutes it (the reason says which functions)
+            a, b, chosen = instance
+            found = self._search(a, b, label + "#functions")
+            hit = next((found[m] for m in ("one-hot", "simplex", "free") if found.get(m)), None)
+            if hit is not None:
+                return Decision(Verdict.REFUTED, "numeric", (), self._counterexample(hit),
+                                residual, reason=f"false for the unknown functions {chosen}")
         sizes = ", ".join(str(n) for n in sorted(numeric.SIZES + numeric.EXTRA_SIZES))
         reason = f"no symbolic proof, and no counterexample at K = {sizes}"
         skipped = self._skipped.get(label, [])
@@ -462,6 +472,51 @@ class EquationChecker:
         mode = p.mode if any(b in self._targets for b in p.families) else "free"
         return Counterexample(size, idx, values, numeric.as_float(found.lhs),
                               numeric.as_float(found.rhs), mode)
+
+
+#: concrete stand-ins for unknown functions, positive and nonlinear (so that a divisor g(x)
+#: is never zero and a rule that holds only for linear functions is still caught)
+_STAND_INS = ("1 + u^2/2", "2 + u/3 + u^2", "3/2 + u^2/3 - u/5", "5/4 + u/2 + u^2/4")
+
+
+def _with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
+    """(lhs, rhs, "f(u) = …, g(u) = …") with every unknown function of one argument replaced
+    by a fixed polynomial and derivatives taken, or None when there are none."""
+    from sympy.core.function import AppliedUndef
+
+    funcs = sorted({a.func for a in sp.Tuple(lhs, rhs).atoms(AppliedUndef) if len(a.args) == 1},
+                   key=lambda f: str(f))
+    if not funcs:
+        return None
+    u = sp.Dummy("u", real=True)
+    shapes = (1 + u**2 / 2, 2 + u / 3 + u**2, sp.Rational(3, 2) + u**2 / 3 - u / 5,
+              sp.Rational(5, 4) + u / 2 + u**2 / 4)
+    chosen, texts = {}, []
+    for k, f in enumerate(funcs):
+        chosen[f] = sp.Lambda(u, shapes[k % len(shapes)])
+        texts.append(f"{f}(u) = {_STAND_INS[k % len(_STAND_INS)]}")
+
+    def by_symbol(e):  # d f(g(x)) / d g(x) → f′ at g(x), a derivative by a plain variable
+        out = e.expr
+        for var, n in e.variable_count:
+            if var.is_Symbol:
+                out = sp.Derivative(out, (var, n))
+            else:
+                v = sp.Dummy("v", real=True)
+                out = sp.Subs(sp.Derivative(out.xreplace({var: v}), (v, n)), v, var)
+        return out
+
+    def concrete(side):
+        side = side.replace(lambda e: isinstance(e, sp.Derivative), by_symbol)
+        return side.replace(lambda e: e.func in chosen, lambda e: chosen[e.func](*e.args)).doit()
+
+    try:
+        a, b = concrete(lhs), concrete(rhs)
+    except Exception:  # noqa: BLE001 - a stand-in sympy cannot apply: no instance, no verdict
+        return None
+    if sp.Tuple(a, b).atoms(AppliedUndef):
+        return None
+    return a, b, ", ".join(texts)
 
 
 def _restricted(side: Node, env, pick) -> list:

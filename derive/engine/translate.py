@@ -305,6 +305,11 @@ class Translator:
         """f'(x): the derivative of a defined function of one argument, taken at x."""
         name = node.func.name
         d = self.definition(name)
+        if d is None and self.env.is_function(name) and len(node.args) == 1:
+            # f'(x) for an unknown (or declared) function f: its derivative, taken at x
+            u = sp.Dummy("u", real=True)
+            arg = self._tr(node.args[0], keep, bound)
+            return sp.Derivative(self.symbols.function(name)(u), (u, node.primes)).subs(u, arg)
         if d is None or d.kind != "function" or len(d.params) != 1 or len(node.args) != 1:
             raise ReadError(f"{pyname(name)}' needs {pyname(name)} to be a defined function of "
                             "one argument", node.pos)

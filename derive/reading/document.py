@@ -21,6 +21,13 @@ from derive.reading.frontmatter import (
     split_front_matter,
 )
 from derive.reading.markdown import RawEquation, find_equations, line_col
+from derive.reading.naming import (
+    CONSTANTS,
+    no_name_or_product,
+    no_self_reference,
+    unknown_function_notes,
+    unknown_functions,
+)
 from derive.reading.parser import ParseError, parse_chain, parse_expression, split_top_level
 from derive.reading.relations import Split, split_display
 from derive.reading.restate import same_definition
@@ -239,11 +246,15 @@ def read_document(text: str, source: str = "<string>",
     for c in decl.constants:
         indices.discard(c)
     families_written, letters_written = written_ranges(trees)
+    families = collect_families(trees)
+    heads = {entry.chain[0][0] for entry in parsed if entry.chain}
+    unknown = unknown_functions(trees, heads, families | sizes | indices |
+                                 set(decl.constants))
     env = Env(sizes=frozenset(sizes), indices=frozenset(indices),
               written_ranges=families_written, letter_ranges=letters_written,
-              families=frozenset(collect_families(trees)),
+              families=frozenset(families),
               declared_ranges=declared_ranges,
-              functions=frozenset(_latex_name(f) for f in decl.functions),
+              functions=frozenset(_latex_name(f) for f in decl.functions) | unknown,
               constants=frozenset(decl.constants))
 
     assumptions = []
@@ -289,7 +300,7 @@ def read_document(text: str, source: str = "<string>",
             env = _failed_definition(env, _head_of(raw.text), line)
             continue
         sides = tuple(t for t, _, _ in chain)
-        piece_notes = entry.notes
+        piece_notes = entry.notes + unknown_function_notes(sides, unknown)
         side_latex = tuple(s for _, s, _ in chain)
         stated = (side_cases[raw.offset],) if raw.offset in side_cases else ()
         offsets = [raw.offset + o for _, _, o in chain]
@@ -297,8 +308,8 @@ def read_document(text: str, source: str = "<string>",
             if len(sides) < 2:
                 raise ReadError("an equation needs an '='", 0)
             head = definition_head(sides[0], env)
-            _no_name_or_product(sides[0], env)
-            if head is not None and head[0] in _CONSTANTS and head[1] != "family":
+            no_name_or_product(sides[0], env)
+            if head is not None and head[0] in CONSTANTS and head[1] != "family":
                 raise ReadError(f"{name_text(head[0])} is a constant: it cannot be defined",
                                 sides[0].pos)
             is_def = entry.may_define and head is not None and (
@@ -312,7 +323,7 @@ def read_document(text: str, source: str = "<string>",
                 is_def = False
             if is_def:
                 name, kind, params = head
-                _no_self_reference(name, kind, sides[1])
+                no_self_reference(name, kind, sides[1])
                 notes = piece_notes
                 old = env.definitions.get(name)
                 if old is not None:
@@ -348,7 +359,6 @@ def read_document(text: str, source: str = "<string>",
                     decl.title, env, sidecar, tuple(conditions))
 
 
-_CONSTANTS = frozenset({"\\pi", "e"})
 
 _BREAK_BEFORE_EQUALS = re.compile(r"\\\\(\[[^\]]*\])?(?=\s*&?\s*=)")
 
@@ -442,37 +452,6 @@ def _failed_definition(env: Env, lhs: Node | None, line: int) -> Env:
 def _explicit(latex: str) -> bool:
     """Was the equation written as a definition, a := b?"""
     return re.match(r"^[^=]*:\s*=", latex) is not None
-
-
-def _no_name_or_product(lhs: Node, env: Env) -> None:
-    """``dw = …`` with neither d nor w defined: the name dw, or the product d·w? Written on
-    the left of an equation, as people name a gradient, it is refused rather than guessed."""
-    from derive.reading.syntax import Mul
-
-    if not (isinstance(lhs, Mul) and all(op == "" for op in lhs.ops)):
-        return
-    letters = lhs.factors
-    # (only d and a letter: dw, dz, db name gradients in ML notes; ab = ba stays a product)
-    if len(letters) == 2 and isinstance(letters[0], Sym) and letters[0].name == "d" and all(
-            isinstance(f, Sym) and not f.sub and f.case is None and len(f.name) == 1
-            and f.name not in env.definitions for f in letters):
-        word = "".join(f.name for f in letters if isinstance(f, Sym))
-        spaced = " \\cdot ".join(word)
-        raise ReadError(f"'{word}' on the left of '=' could be one name or the product "
-                        f"{spaced}: write \\mathit{{{word}}} (or \\text{{{word}}}) for a name, "
-                        f"or {spaced} for a product", lhs.pos)
-
-
-def _no_self_reference(name: str, kind: str, body: Node) -> None:
-    """D = D + 1 defines nothing: a definition cannot use its own name."""
-    from derive.reading.syntax import Apply, walk
-
-    for n in walk(body):
-        hit = (isinstance(n, Sym) and n.name == name and bool(n.sub) == (kind == "family")
-               and kind != "function") or (isinstance(n, Apply) and n.func.name == name)
-        if hit:
-            raise ReadError(f"the definition of {name_text(name)} uses {name_text(name)} "
-                            "itself: a definition cannot use its own name", n.pos)
 
 
 _INEQUALITY = re.compile(r"^.*(\\neq|\\ne\b|\\not\s*=|>|\\geq?|≠|≥)\s*[0-9]+\s*$")

@@ -25,9 +25,8 @@ tokens and the checks on raw text are in :mod:`derive.reading.tokenizer`.
 
 from __future__ import annotations
 
-import re
-
 from derive.reading.bigops import BigOpReading
+from derive.reading.cases import read_cases
 from derive.reading.derivatives import DerivativeReading
 from derive.reading.ellipsis import fold_dots
 from derive.reading.syntax import (
@@ -49,6 +48,7 @@ from derive.reading.syntax import (
     Paren,
     Pow,
     Sym,
+    to_text,
 )
 from derive.reading.tokenizer import (  # re-exported: the reader's public names live here
     ACCENTS,
@@ -80,7 +80,10 @@ class Parser(DerivativeReading, BigOpReading):
             raise self.error("empty side of '='")
         node = self.expr()
         while self.at_op(".", ","):  # sentence punctuation after a display equation
-            self.advance()
+            dot = self.advance()
+            if dot.value == "." and self.starts_factor():
+                raise self.error("a '.' between two factors: write \\cdot for a product (a "
+                                 "full stop belongs at the end)", dot)
         if not self.at("eof"):
             t = self.tok
             if t.kind == "op" and t.value == "neq":
@@ -169,6 +172,14 @@ class Parser(DerivativeReading, BigOpReading):
                 factors, ops = [Frac(num, den, "slash", pos=start)], []
                 continue
             if self.starts_factor():
+                last = factors[-1]
+                if self.at_op("[") and isinstance(last, Sym) and not last.sub and \
+                        self.tok.pos == self.toks[self.i - 1].pos + 1:
+                    # H[P], E[X], Dx[…]: an application in brackets, or a product? never guess
+                    name = to_text(last)
+                    raise self.error(f"{name}[…] could be an application or a product: write "
+                                     f"{name}(…) for an application of a function, or "
+                                     f"{name} \\cdot […] for a product")
                 ops.append("")
                 factors.append(self.factor())
                 continue
@@ -189,11 +200,17 @@ class Parser(DerivativeReading, BigOpReading):
                     not run or head.pos == run[-1].pos + 1) and not (run and run[-1].sub):
                 run.append(head)
                 continue
+            word = "".join(s.name for s in run)
+            if len(run) == 2 and word in ("if", "or", "so", "ln"):
+                raise ParseError(f"the letters '{word}' read like a word: "
+                                 + ("write \\ln" if word == "ln" else
+                                    "prose belongs outside the display (or write "
+                                    f"{word[0]} \\cdot {word[1]} for a product)"), run[0].pos)
             if len(run) >= 3:
-                word = "".join(s.name for s in run)
                 hint = (f"write \\{word}" if word in ("log", "ln", "exp", "sin", "cos", "tan",
                                                         "tanh", "sqrt") else
-                        "put spaces between the letters if you mean a product")
+                        f"write \\operatorname{{{word}}} for a name, or put spaces between "
+                        "the letters for a product")
                 raise ParseError(f"the letters '{word}' run together like a word: {hint}",
                                  run[0].pos)
             run = [head] if isinstance(head, Sym) and len(head.name) == 1 and \
@@ -409,7 +426,7 @@ class Parser(DerivativeReading, BigOpReading):
             return Sym(t.value, pos=start)
         if t.kind == "cases":
             self.advance()
-            return cases(t.value, self.offset + t.pos, start)
+            return read_cases(t.value, self.offset + t.pos, start, parse_expression)
         if t.kind == "word":  # \text{MSE}, \operatorname{softmax}: one name, one spelling
             self.advance()
             return Sym(f"\\operatorname{{{t.value}}}", pos=start)
@@ -537,85 +554,13 @@ class Parser(DerivativeReading, BigOpReading):
             return Paren(inner, pos=start)
         if self.at("cmd", "sum") or self.at("cmd", "prod"):
             return self.bigop(self.tok.value, self.pos())
+        if self.at_op("'"):
+            raise self.error("a prime on a built-in function (\\tanh'(z)) is not read: write "
+                             "the derivative as \\frac{d}{dz} \\tanh(z)")
         if not self.starts_factor():
             raise self.error("expected the argument of the function")
         return self.factor()
 
-
-
-_CONDITION = re.compile(r"^\s*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}|if|for)?"
-                        r"\s*([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
-                        r"\s*[.,;]?\s*$")
-_OTHERWISE = re.compile(r"^\s*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(otherwise|else)\s*\}|"
-                        r"otherwise|else)\s*[.,;]?\s*$")
-
-
-def cases(body: str, offset: int, start: int) -> Node:
-    """``\\begin{cases} A & i = j \\\\ B & i \\neq j \\end{cases}``: A where i = j, B elsewhere,
-    read as A·1{i = j} + B·1{i ≠ j}. Only two rows whose conditions are an index equality and
-    its negation (or "otherwise") are read, since only they are exhaustive and disjoint."""
-    rows = _rows(body)
-    if len(rows) != 2:
-        raise ParseError("cases are read with two rows, a = b and a ≠ b (or otherwise)",
-                         offset)
-    parsed: list[tuple[Node, Case | None]] = []  # None: otherwise
-    for text, cond, at, cond_at in rows:
-        value = parse_expression(text, offset + at)
-        m = _CONDITION.match(cond)
-        if m:
-            left, op, right = m.groups()
-            parsed.append((value, Case(left, right, op == "=", "=" if op == "=" else r"\neq",
-                                       pos=offset + cond_at)))
-        elif _OTHERWISE.match(cond):
-            parsed.append((value, None))
-        else:
-            raise ParseError("a case condition is read as a = b or a ≠ b (or otherwise)",
-                             offset + cond_at)
-    (a, first), (b, second) = parsed
-    if first is None and second is not None:
-        (a, first), (b, second) = (b, second), (a, first)
-    if first is None:
-        raise ParseError("only one case may be 'otherwise'", offset)
-    if second is None:
-        second = Case(first.left, first.right, not first.equal,
-                      r"\neq" if first.equal else "=", pos=first.pos)
-    if {first.left, first.right} != {second.left, second.right} or first.equal == second.equal:
-        raise ParseError("the two cases must be a = b and a ≠ b, for the same a and b", offset)
-    def term(v: Node, c: Case) -> Node:
-        if isinstance(v, Neg):  # -p_j p_i where i ≠ j: −(p_j p_i 1{i ≠ j})
-            return Neg(term(v.arg, c), pos=start)
-        return Mul((Paren(v) if isinstance(v, Add) else v, Indicator(c, "1{}")), pos=start)
-
-    terms = tuple(term(v, c) for v, c in ((a, first), (b, second)))
-    return Paren(Add(terms, pos=start), pos=start)
-
-
-def _rows(body: str) -> list[tuple[str, str, int, int]]:
-    """The rows of a cases body: (value, condition, value offset, condition offset)."""
-    out = []
-    depth, start, p = 0, 0, 0
-    cells: list[tuple[str, int]] = []
-    while p <= len(body):
-        c = body[p] if p < len(body) else None
-        if c is None or (c == "\\" and body.startswith("\\\\", p) and depth == 0):
-            cells.append((body[start:p], start))
-            if any(x.strip() for x, _ in cells):
-                if len(cells) != 2:
-                    raise ParseError("each row of cases is a value & a condition", start)
-                (v, vat), (k, kat) = cells
-                out.append((v, k, vat, kat))
-            cells, start = [], p + 2
-            p += 2
-            continue
-        if c in "{([":
-            depth += 1
-        elif c in "})]":
-            depth -= 1
-        elif c == "&" and depth == 0:
-            cells.append((body[start:p], start))
-            start = p + 1
-        p += 1
-    return out
 
 
 def parse_expression(src: str, offset: int = 0) -> Node:

@@ -1,0 +1,89 @@
+"""Reading ``\\begin{cases}…\\end{cases}``: two rows, a value and its condition each.
+
+Owns :func:`read_cases`, which the expression reader calls with the environment's body and
+itself (to read each row's value). No sympy here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from derive.reading.syntax import Add, Case, Indicator, Mul, Neg, Node, Paren
+from derive.reading.tokenizer import ParseError
+
+_CONDITION = re.compile(r"^\s*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}|if|for)?"
+                        r"\s*([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
+                        r"\s*[.,;]?\s*$")
+_OTHERWISE = re.compile(r"^\s*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(otherwise|else)\s*\}|"
+                        r"otherwise|else)\s*[.,;]?\s*$")
+
+
+def read_cases(body: str, offset: int, start: int,
+               parse_expression: Callable[[str, int], Node]) -> Node:
+    """``\\begin{cases} A & i = j \\\\ B & i \\neq j \\end{cases}``: A where i = j, B elsewhere,
+    read as A·1{i = j} + B·1{i ≠ j}. Only two rows whose conditions are an index equality and
+    its negation (or "otherwise") are read, since only they are exhaustive and disjoint."""
+    rows = _rows(body)
+    if len(rows) != 2:
+        raise ParseError("cases are read with two rows, a = b and a ≠ b (or otherwise)",
+                         offset)
+    parsed: list[tuple[Node, Case | None]] = []  # None: otherwise
+    for text, cond, at, cond_at in rows:
+        value = parse_expression(text, offset + at)
+        m = _CONDITION.match(cond)
+        if m:
+            left, op, right = m.groups()
+            parsed.append((value, Case(left, right, op == "=", "=" if op == "=" else r"\neq",
+                                       pos=offset + cond_at)))
+        elif _OTHERWISE.match(cond):
+            parsed.append((value, None))
+        else:
+            raise ParseError("a case condition is read as a = b or a ≠ b (or otherwise)",
+                             offset + cond_at)
+    (a, first), (b, second) = parsed
+    if first is None and second is not None:
+        (a, first), (b, second) = (b, second), (a, first)
+    if first is None:
+        raise ParseError("only one case may be 'otherwise'", offset)
+    if second is None:
+        second = Case(first.left, first.right, not first.equal,
+                      r"\neq" if first.equal else "=", pos=first.pos)
+    if {first.left, first.right} != {second.left, second.right} or first.equal == second.equal:
+        raise ParseError("the two cases must be a = b and a ≠ b, for the same a and b", offset)
+
+    def term(v: Node, c: Case) -> Node:
+        if isinstance(v, Neg):  # -p_j p_i where i ≠ j: −(p_j p_i 1{i ≠ j})
+            return Neg(term(v.arg, c), pos=start)
+        return Mul((Paren(v) if isinstance(v, Add) else v, Indicator(c, "1{}")), pos=start)
+
+    terms = tuple(term(v, c) for v, c in ((a, first), (b, second)))
+    return Paren(Add(terms, pos=start), pos=start)
+
+
+def _rows(body: str) -> list[tuple[str, str, int, int]]:
+    """The rows of a cases body: (value, condition, value offset, condition offset)."""
+    out = []
+    depth, start, p = 0, 0, 0
+    cells: list[tuple[str, int]] = []
+    while p <= len(body):
+        c = body[p] if p < len(body) else None
+        if c is None or (c == "\\" and body.startswith("\\\\", p) and depth == 0):
+            cells.append((body[start:p], start))
+            if any(x.strip() for x, _ in cells):
+                if len(cells) != 2:
+                    raise ParseError("each row of cases is a value & a condition", start)
+                (v, vat), (k, kat) = cells
+                out.append((v, k, vat, kat))
+            cells, start = [], p + 2
+            p += 2
+            continue
+        if c in "{([":
+            depth += 1
+        elif c in "})]":
+            depth -= 1
+        elif c == "&" and depth == 0:
+            cells.append((body[start:p], start))
+            start = p + 1
+        p += 1
+    return out

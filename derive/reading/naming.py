@@ -1,0 +1,92 @@
+"""What a name in a document is: a known function, an unknown one, or a refused guess.
+
+Owns the document-wide judgements about names that the reader makes before reading each
+equation: which names are unknown functions (written only applied, never defined), whether
+``dw`` on a left side is a name or a product, and that a definition does not use its own
+name. No sympy here.
+"""
+
+from __future__ import annotations
+
+from derive.reading.scope import Env, ReadError
+from derive.reading.syntax import Node, Sym, name_text
+from derive.reading.syntax import children as _children
+
+CONSTANTS = frozenset({"\\pi", "e"})
+
+
+def unknown_functions(trees: list[Node], heads: set[Node], taken: set[str]) -> frozenset[str]:
+    """Names only ever written applied, f(x) and f'(x), and never defined, subscripted,
+    declared or written alone: unknown functions of their arguments, so a claim about them
+    must hold for every such function. (A name also written alone, as a in a(b + c) = ab +
+    ac, stays a factor; and a proof for every function holds for u ↦ a·u too.)"""
+    from derive.reading.syntax import Apply
+
+    applied: set[str] = set()
+    alone: set[str] = set()
+
+    def visit(node: Node) -> None:
+        if isinstance(node, Apply):
+            if not node.func.sub and node.func.case is None:
+                applied.add(node.func.name)
+            for arg in node.args:
+                visit(arg)
+            return
+        if isinstance(node, Sym):
+            alone.add(node.name)
+        for child in _children(node):
+            visit(child)
+
+    defined: set[str] = set()
+    for head in heads:
+        if isinstance(head, Apply):
+            defined.add(head.func.name)
+        elif isinstance(head, Sym):
+            defined.add(head.name)
+    for tree in trees:
+        visit(tree)
+    return frozenset(n for n in applied - alone - defined - taken
+                     if n not in CONSTANTS and n != "d")
+
+def unknown_function_notes(sides: tuple[Node, ...], unknown: frozenset[str]) -> tuple[str, ...]:
+    from derive.reading.syntax import Apply, walk
+
+    used = sorted({n.func.name for s in sides for n in walk(s)
+                   if isinstance(n, Apply) and n.func.name in unknown})
+    if not used:
+        return ()
+    names = ", ".join(name_text(n) for n in used)
+    return (f"{names} {'is' if len(used) == 1 else 'are'} not defined: read as unknown "
+            f"function{'' if len(used) == 1 else 's'} of {'its' if len(used) == 1 else 'their'} "
+            f"argument{'' if len(used) == 1 else 's'}, so this must hold for every such "
+            "function (declare one under derive: functions, or write a \\cdot (…) for a "
+            "product)",)
+
+def no_name_or_product(lhs: Node, env: Env) -> None:
+    """``dw = …`` with neither d nor w defined: the name dw, or the product d·w? Written on
+    the left of an equation, as people name a gradient, it is refused rather than guessed."""
+    from derive.reading.syntax import Mul
+
+    if not (isinstance(lhs, Mul) and all(op == "" for op in lhs.ops)):
+        return
+    letters = lhs.factors
+    # (only d and a letter: dw, dz, db name gradients in ML notes; ab = ba stays a product)
+    if len(letters) == 2 and isinstance(letters[0], Sym) and letters[0].name == "d" and all(
+            isinstance(f, Sym) and not f.sub and f.case is None and len(f.name) == 1
+            and f.name not in env.definitions for f in letters):
+        word = "".join(f.name for f in letters if isinstance(f, Sym))
+        spaced = " \\cdot ".join(word)
+        raise ReadError(f"'{word}' on the left of '=' could be one name or the product "
+                        f"{spaced}: write \\mathit{{{word}}} (or \\text{{{word}}}) for a name, "
+                        f"or {spaced} for a product", lhs.pos)
+
+def no_self_reference(name: str, kind: str, body: Node) -> None:
+    """D = D + 1 defines nothing: a definition cannot use its own name."""
+    from derive.reading.syntax import Apply, walk
+
+    for n in walk(body):
+        hit = (isinstance(n, Sym) and n.name == name and bool(n.sub) == (kind == "family")
+               and kind != "function") or (isinstance(n, Apply) and n.func.name == name)
+        if hit:
+            raise ReadError(f"the definition of {name_text(name)} uses {name_text(name)} "
+                            "itself: a definition cannot use its own name", n.pos)
