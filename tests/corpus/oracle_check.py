@@ -525,6 +525,257 @@ link(s, 15, 1, C14, C15, **TL)
 link(s, 16, 1, C15, C16, **TL)
 link(s, 17, 1, C16, lambda e: dfL(e, ri(e)) * math.exp(Xm(e)[ri(e), e["j"]]) / Srow(e, ri(e)), **TL)
 
+
+# ---- leenashekhar-kl-gaussian: q = N(mu, sigma^2) with mu = b, sigma = 2 alpha; p = N(0, 1)
+def _links_leenashekhar_kl_gaussian():   # a function, so that its helper names stay local
+    s = "leenashekhar-kl-gaussian"
+    def _grid(mu, sd):
+        z = np.linspace(min(mu - 14 * sd, -14.0), max(mu + 14 * sd, 14.0), 40001)
+        return z, z[1] - z[0]
+    def _integral(f, mu, sd):
+        z, dz = _grid(mu, sd)
+        y = f(z)
+        return float((y.sum() - 0.5 * (y[0] + y[-1])) * dz)
+    npdf = lambda z, mu, sd: np.exp(-(z - mu) ** 2 / (2 * sd ** 2)) / np.sqrt(2 * np.pi * sd ** 2)
+    mu_ = lambda e: e["b"]
+    sd_ = lambda e: 2 * e["alpha"]
+    qz = lambda e: (lambda z: npdf(z, mu_(e), sd_(e)))
+    pz = lambda z: npdf(z, 0.0, 1.0)
+    Iq = lambda e, g: _integral(lambda z: qz(e)(z) * g(z), mu_(e), sd_(e))
+    KLq = lambda e: Iq(e, lambda z: np.log(qz(e)(z)) - np.log(pz(z)))
+    B1 = lambda e: -Iq(e, lambda z: np.log(pz(z))) - (-Iq(e, lambda z: np.log(qz(e)(z))))
+    B2 = lambda e: -Iq(e, lambda z: np.log(pz(z))) + Iq(e, lambda z: np.log(qz(e)(z)))
+    KLS = dict(K=(1,), families=("free",))
+    link(s, 1, 1, KLq, B1, **KLS)
+    link(s, 1, 2, B1, B2, **KLS)
+    link(s, 1, 3, B2, lambda e: Iq(e, lambda z: np.log(qz(e)(z) / pz(z))), **KLS)
+    L3 = lambda e: math.log(1 / math.sqrt(2 * math.pi * sd_(e) ** 2)) + (-(e["x"] - mu_(e)) ** 2 / (2 * sd_(e) ** 2))
+    link(s, 3, 1, lambda e: math.log(npdf(e["x"], mu_(e), sd_(e))), L3, **KLS)
+    link(s, 3, 2, L3, lambda e: -0.5 * math.log(2 * math.pi * sd_(e) ** 2) - (e["x"] - mu_(e)) ** 2 / (2 * sd_(e) ** 2), **KLS)
+    E0 = lambda e: -Iq(e, lambda z: np.log(qz(e)(z)))
+    E1 = lambda e: Iq(e, lambda z: 0.5 * np.log(2 * np.pi * sd_(e) ** 2) + (z - mu_(e)) ** 2 / (2 * sd_(e) ** 2))
+    E2 = lambda e: 0.5 * math.log(2 * math.pi * sd_(e) ** 2) * Iq(e, lambda z: 1.0 + 0 * z) + 1 / (2 * sd_(e) ** 2) * Iq(e, lambda z: (z - mu_(e)) ** 2)
+    E3 = lambda e: 0.5 * math.log(2 * math.pi * sd_(e) ** 2) + 0.5
+    link(s, 4, 1, E0, E1, **KLS)
+    link(s, 4, 2, E1, E2, **KLS)
+    link(s, 4, 3, E2, E3, **KLS)
+    link(s, 4, 4, E3, lambda e: 0.5 * math.log(2 * math.pi) + 0.5 * math.log(sd_(e) ** 2) + 0.5, **KLS)
+    C2 = lambda e: 0.5 * math.log(2 * math.pi) * Iq(e, lambda z: 1.0 + 0 * z) + 0.5 * Iq(e, lambda z: z ** 2)
+    link(s, 5, 1, E0, E1, **KLS)
+    link(s, 5, 2, E1, C2, **KLS)
+    link(s, 5, 3, C2, lambda e: 0.5 * math.log(2 * math.pi) + 0.5 * (mu_(e) ** 2 + sd_(e) ** 2), **KLS)
+    K1 = lambda e: (0.5 * math.log(2 * math.pi) + 0.5 * (mu_(e) ** 2 + sd_(e) ** 2) - 0.5 * math.log(2 * math.pi)
+                    - 0.5 * math.log(sd_(e) ** 2) - 0.5)
+    link(s, 6, 1, KLq, K1, **KLS)
+    link(s, 6, 2, K1, lambda e: -0.5 * (1 + math.log(sd_(e) ** 2) + - mu_(e) ** 2 - sd_(e) ** 2), **KLS)
+    link("injected/" + s, 6, 2, K1, lambda e: -0.5 * (1 + math.log(sd_(e) ** 2) + - mu_(e) ** 2 + sd_(e) ** 2), **KLS)
+    # D dimensions: mu = X (D = K), sigma = u + 0.5; the LHS integrates each dimension numerically
+    def _kl_diag(e):
+        return sum(_integral(lambda z, m=m, sd=sd: npdf(z, m, sd) * (np.log(npdf(z, m, sd)) - np.log(pz(z))), m, sd)
+                   for m, sd in zip(e["X"], e["u"] + 0.5))
+    def _kl_sum_printed(e):
+        m, sd = (e["X"], e["u"] + 0.5) if e.get("indexed") else (np.full(e["K"], e["X"][0]), np.full(e["K"], e["u"][0] + 0.5))
+        return -0.5 * float(np.sum(1 + np.log(sd ** 2) + - m ** 2 - sd ** 2))
+    def kl_indexed(e, rng):
+        e["indexed"] = True
+    link(s, 7, 1, _kl_diag, _kl_sum_printed, assume=kl_indexed, K=(1, 2, 3, 4, 5, 6), families=("free",))
+
+_links_leenashekhar_kl_gaussian()
+
+# ---- mshlis-focal-gradient: p = u_0, gamma; a = T is the factor that \propto leaves open
+def _links_mshlis_focal_gradient():   # a function, so that its helper names stay local
+    s = "mshlis-focal-gradient"
+    P1 = dict(K=(1,), families=("free",))
+    pp = lambda e: e["u"][0]
+    gg = lambda e: e["gamma"]
+    FLa = lambda e: (lambda p: -e["T"] * (1 - p) ** gg(e) * math.log(p))
+    FGLa = lambda e: (lambda p: -e["T"] * (1 - pp(e)) ** gg(e) * math.log(p))      # the factor held constant
+    CEdot = lambda e: d1(lambda p: -math.log(p), pp(e))
+    F1 = lambda e: -(1 - pp(e)) ** gg(e) / pp(e) + gg(e) * (1 - pp(e)) ** (gg(e) - 1) * math.log(pp(e))
+    F2 = lambda e: -(1 - pp(e)) ** gg(e) * CEdot(e) + gg(e) * (1 - pp(e)) ** (gg(e) - 1) * math.log(pp(e))
+    F3 = lambda e: -(1 - pp(e)) ** gg(e) * CEdot(e) + e.get("R", e["m"])
+    def unit_factor(e, rng):
+        e["T"] = 1.0
+    def r_is_residual(e, rng):
+        e["R"] = gg(e) * (1 - pp(e)) ** (gg(e) - 1) * math.log(pp(e))
+    link(s, 3, 1, lambda e: d1(FLa(e), pp(e)), F1, assume=unit_factor, **P1)
+    link(s, 3, 2, F1, F2, **P1)
+    link(s, 3, 3, F2, F3, assume=r_is_residual, **P1)
+    link(s, 3, 4, lambda e: d1(FGLa(e), pp(e)), lambda e: -(1 - pp(e)) ** gg(e) / pp(e), assume=unit_factor, **P1)
+    link(s, 3, 5, lambda e: -(1 - pp(e)) ** gg(e) / pp(e), lambda e: -(1 - pp(e)) ** gg(e) * CEdot(e), **P1)
+    ng = lambda e: 1 + int(2 * e["gamma"])                      # an integer exponent, 2..6
+    _gl = np.polynomial.legendre.leggauss(80)
+    def _int_1_to_p(f, p):
+        xg, wg = _gl
+        zz = (1 - p) / 2 * xg + (1 + p) / 2
+        return float(-(1 - p) / 2 * np.sum(wg * f(zz)))          # ∫_1^p = -∫_p^1
+    Lint = lambda e: _int_1_to_p(lambda z: -(1 - z) ** ng(e) / z, pp(e))
+    Lsum = lambda e, sgn=-1: sgn * math.log(pp(e)) - sum(math.comb(ng(e), i) * ((-pp(e)) ** i - (-1) ** i) / i for i in range(1, ng(e) + 1))
+    link(s, 4, 2, Lint, Lsum, **P1)
+    link("injected/" + s, 4, 2, Lint, lambda e: Lsum(e, +1), **P1)
+
+_links_mshlis_focal_gradient()
+
+# ---- mcv4u-quotient-rule: x > 0
+def _links_mcv4u_quotient_rule():   # a function, so that its helper names stay local
+    s = "mcv4u-quotient-rule"
+    xq = lambda e: 0.1 + abs(e["x"])
+    MQ = dict(K=(1,), families=("free",))
+    def dq(f):
+        return lambda e: d1(f, xq(e))
+    f1 = lambda x: (x ** 2 + 2 * x) / (x + 1)
+    f2 = lambda x: (x ** 3 - 4 * x) / (x ** 2 + 1)
+    f3 = lambda x: 5 / (x ** 2 + 1)
+    f4 = lambda x: math.sqrt(x) / (x + 2)
+    f5 = lambda x: 3 / (x ** -2 + 4)
+    MQR = {
+     2: (f1, lambda x: ((x + 1) * (2 * x + 2) - (x ** 2 + 2 * x) * (1)) / (x + 1) ** 2),
+     3: (f1, lambda x: ((x + 1) * (2 * x + 2) - (x ** 2 + 2 * x)) / (x + 1) ** 2),
+     4: (f1, lambda x: (2 * x ** 2 + 2 * x + 2 * x + 2 - x ** 2 - 2 * x) / (x + 1) ** 2),
+     5: (f1, lambda x: (x ** 2 + 2) / (x + 1) ** 2),
+     6: (f1, lambda x: (x ** 2 + 2) / (x + 1) ** 2),
+     8: (f2, lambda x: ((x ** 2 + 1) * (3 * x ** 2 - 4) - (x ** 3 - 4 * x) * (2 * x)) / (x ** 2 + 1) ** 2),
+     9: (f2, lambda x: ((x ** 2 + 1) * (3 * x ** 2 - 4) - 2 * x * (x ** 3 - 4 * x)) / (x ** 2 + 1) ** 2),
+     10: (f2, lambda x: (3 * x ** 4 - 4 * x ** 2 + 3 * x ** 2 - 4 - 2 * x ** 4 + 8 * x ** 2) / (x ** 2 + 1) ** 2),
+     11: (f2, lambda x: (x ** 4 + 7 * x ** 2 - 4) / (x ** 2 + 1) ** 2),
+     12: (f2, lambda x: (x ** 4 + 7 * x ** 2 - 4) / (x ** 2 + 1) ** 2),
+     14: (f3, lambda x: ((x ** 2 + 1) * (0) - (5) * (2 * x)) / (x ** 2 + 1) ** 2),
+     15: (f3, lambda x: (-10 * x) / (x ** 2 + 1) ** 2),
+     16: (f3, lambda x: (-10 * x) / (x ** 2 + 1) ** 2),
+     18: (f4, lambda x: ((x + 2) * (0.5 * x ** -0.5) - math.sqrt(x) * (1)) / (x + 2) ** 2),
+     19: (f4, lambda x: (0.5 * (x + 2) * x ** -0.5 - x ** 0.5) / (x + 2) ** 2),
+     20: (f4, lambda x: ((x + 2) / (2 * x ** 0.5) - x ** 0.5) / (x + 2) ** 2),
+     21: (f4, lambda x: ((x + 2) / (2 * math.sqrt(x)) - math.sqrt(x)) / (x + 2) ** 2),
+     23: (f5, lambda x: ((x ** -2 + 4) * (0) - (3) * (-2 * x ** -3)) / (x ** -2 + 4) ** 2),
+     24: (f5, lambda x: (6 * x ** -3) / (x ** -2 + 4) ** 2),
+     25: (f5, lambda x: (6 * x ** -3) / (x ** -2 + 4) ** 2),
+    }
+    for n, (fn, rhs) in MQR.items():
+        link(s, n, 1, dq(fn), (lambda r: (lambda e: r(xq(e))))(rhs), **MQ)
+    link("injected/" + s, 15, 1, dq(f3), lambda e: (10 * xq(e)) / (xq(e) ** 2 + 1) ** 2, **MQ)
+
+_links_mcv4u_quotient_rule()
+
+# ---- poscomp-chain-rule: concrete f(u) = sin(1.3u) + 0.5u, g(x) = 2 + cos(x) for the general rule
+def _links_poscomp_chain_rule():   # a function, so that its helper names stay local
+    s = "poscomp-chain-rule"
+    fo = lambda u: math.sin(1.3 * u) + 0.5 * u
+    gi = lambda x: 2.0 + math.cos(x)
+    comp = lambda x: fo(gi(x))
+    CR = lambda e: d1(fo, gi(e["x"])) * d1(gi, e["x"])
+    link(s, 2, 1, lambda e: d1(comp, e["x"]), CR, **SC)
+    link(s, 3, 1, lambda e: d1(comp, e["x"]), CR, **SC)
+    link(s, 4, 1, lambda e: d1(lambda x: math.sin(x ** 2), e["x"]), lambda e: math.cos(e["x"] ** 2) * 2 * e["x"], **SC)
+    link("injected/" + s, 4, 1, lambda e: d1(lambda x: math.sin(x ** 2), e["x"]), lambda e: math.cos(e["x"] ** 2) * e["x"], **SC)
+
+_links_poscomp_chain_rule()
+
+# ---- x35yao-logistic-regression: N = K examples x_i = rows of A[:, 1:], w = theta[1:], b, labels y = t
+def _links_x35yao_logistic_regression():   # a function, so that its helper names stay local
+    s = "x35yao-logistic-regression"
+    XL = lambda e: e["A"][:, 1:]
+    wl = lambda e: e["theta"][1:]
+    zl = lambda e, w=None, b=None: XL(e) @ (wl(e) if w is None else w) + (e["b"] if b is None else b)
+    Lp = lambda e: (lambda p: -float(np.sum(e["t"] * np.log(p) + (1 - e["t"]) * np.log(1 - p))))
+    pl = lambda e: sig(zl(e))
+    ii = lambda e: e["i"]
+    LR = dict(K=(1, 2, 3, 4, 5, 6))
+    def fd_p(f, pv, k):        # a step relative to the distance from 0 and 1
+        h = H * min(pv[k], 1 - pv[k])
+        a = np.array(pv, dtype=float); b = a.copy(); a[k] += h; b[k] -= h
+        return (f(a) - f(b)) / (2 * h)
+    link(s, 4, 1, lambda e: fd_p(Lp(e), pl(e), ii(e)),
+         lambda e: -e["t"][ii(e)] / pl(e)[ii(e)] + (1 - e["t"][ii(e)]) / (1 - pl(e)[ii(e)]), **LR)
+    link(s, 5, 1, lambda e: d1(sig, zl(e)[ii(e)]), lambda e: pl(e)[ii(e)] * (1 - pl(e)[ii(e)]), **LR)
+    X6 = lambda e: (-e["t"][ii(e)] / pl(e)[ii(e)] + (1 - e["t"][ii(e)]) / (1 - pl(e)[ii(e)])) * pl(e)[ii(e)] * (1 - pl(e)[ii(e)])
+    link(s, 6, 1, lambda e: fd(lambda zz: Lp(e)(sig(zz)), zl(e), ii(e)), X6, **LR)
+    link(s, 6, 2, X6, lambda e: pl(e)[ii(e)] - e["t"][ii(e)], **LR)
+    link("injected/" + s, 6, 2, X6, lambda e: e["t"][ii(e)] - pl(e)[ii(e)], **LR)
+    link(s, 7, 1, lambda e: grad(lambda w: Lp(e)(sig(zl(e, w=w))), wl(e)), lambda e: XL(e).T @ (pl(e) - e["t"]), **LR)
+    link(s, 8, 1, lambda e: d1(lambda b: Lp(e)(sig(zl(e, b=b))), e["b"]), lambda e: float(np.sum(pl(e) - e["t"])), **LR)
+
+_links_x35yao_logistic_regression()
+
+# ---- iceory-softmax-loss: x = z, y = softmax(z), one-hot label t (free/simplex/onehot sampled), C = K
+def _links_iceory_softmax_loss():   # a function, so that its helper names stay local
+    s = "iceory-softmax-loss"
+    yI = lambda e: sm(e["z"])[e["i"]]
+    yJ = lambda e: sm(e["z"])[e["j"]]
+    eX = lambda e, k: math.exp(e["z"][k])
+    SS = lambda e: S(e["z"])
+    SAMEK = dict(case="same", K=(1, 2, 3, 4, 5, 6))
+    I3 = lambda e: (eX(e, e["j"]) * SS(e) - eX(e, e["i"]) * eX(e, e["i"])) / SS(e) ** 2
+    I4 = lambda e: eX(e, e["i"]) / SS(e) * (SS(e) - eX(e, e["i"])) / SS(e)
+    link(s, 2, 2, lambda e: fd(lambda z: sm(z)[e["i"]], e["z"], e["j"]), lambda e: fd(lambda z: sm(z)[e["i"]], e["z"], e["i"]), **SAMEK)
+    link(s, 2, 3, lambda e: fd(lambda z: sm(z)[e["i"]], e["z"], e["i"]), I3, **SAMEK)
+    link(s, 2, 4, I3, I4, **SAMEK)
+    link(s, 2, 5, I4, lambda e: yI(e) * (1 - yI(e)), **SAMEK)
+    link("injected/" + s, 2, 5, I4, lambda e: yI(e) * (1 + yI(e)), **SAMEK)
+    Sk = lambda e: float(sum(math.e ** k for k in range(1, e["K"] + 1)))   # \sum e^k as printed
+    J1 = lambda e: fd(lambda z: math.exp(z[e["j"]]) / Sk(e), e["z"], e["j"])
+    J2 = lambda e: (0 * SS(e) - eX(e, e["i"]) * eX(e, e["j"])) / SS(e) ** 2
+    J3 = lambda e: -eX(e, e["i"]) / SS(e) * eX(e, e["j"]) / SS(e)
+    link(s, 3, 1, lambda e: fd(lambda z: sm(z)[e["i"]], e["z"], e["j"]), J1, **DJ)
+    link(s, 3, 2, J1, J2, **DJ)
+    link(s, 3, 3, J2, J3, **DJ)
+    link(s, 3, 4, J3, lambda e: -yI(e) * yJ(e), **DJ)
+    Lce = lambda e: (lambda z: -float(np.sum(e["t"] * np.log(sm(z)))))
+    yv = lambda e: sm(e["z"])
+    dyc = lambda e, c: fd(lambda z: sm(z)[c], e["z"], e["i"])
+    ot = lambda e: [j for j in range(e["K"]) if j != e["i"]]
+    Q1 = lambda e: -sum(fd(lambda z, c=c: e["t"][c] * math.log(sm(z)[c]), e["z"], e["i"]) for c in range(e["K"]))
+    Q2 = lambda e: -sum(e["t"][c] * fd(lambda z, c=c: math.log(sm(z)[c]), e["z"], e["i"]) for c in range(e["K"]))
+    Q3 = lambda e: -sum(e["t"][c] / yv(e)[c] * dyc(e, c) for c in range(e["K"]))
+    Q4 = lambda e: -e["t"][e["i"]] / yI(e) * dyc(e, e["i"]) - sum(e["t"][j] / yv(e)[j] * dyc(e, j) for j in ot(e))
+    Q5 = lambda e: -e["t"][e["i"]] / yI(e) * yI(e) * (1 - yI(e)) - sum(e["m"] * e["t"][j] / yv(e)[j] * (-yI(e) * yv(e)[j]) for j in ot(e))   # the stray \partial: a factor m
+    Q6 = lambda e: -e["t"][e["i"]] + e["t"][e["i"]] * yI(e) + sum(e["t"][j] * yI(e) for j in ot(e))
+    Q7 = lambda e: -e["t"][e["i"]] + yI(e) * float(np.sum(e["t"]))
+    CE1 = dict(K=(1, 2, 3, 4, 5, 6))
+    for p, (a, b_) in enumerate([(lambda e: fd(Lce(e), e["z"], e["i"]), Q1), (Q1, Q2), (Q2, Q3), (Q3, Q4), (Q4, Q5), (Q5, Q6), (Q6, Q7)], 1):
+        link(s, 6, p, a, b_, **CE1)
+    link(s, 6, 8, Q7, lambda e: yI(e) - e["t"][e["i"]], assume="simplex", **CE1)
+
+_links_iceory_softmax_loss()
+
+# ---- triton-mse: A = rows (z, v), B = rows (c, Y) (M = 2, N = K); entry (i mod 2, j); printed row k = bit
+def _links_triton_mse():   # a function, so that its helper names stay local
+    s = "triton-mse"
+    Am = lambda e: np.vstack([e["z"], e["v"]])
+    Bm = lambda e: np.vstack([e["c"], e["Y"]])
+    MN = lambda e: 2 * e["K"]
+    mse = lambda A, B: float(np.mean((A - B) ** 2))
+    TM = dict(K=(1, 2, 3, 4, 5, 6))
+    link(s, 3, 1, lambda e: d1(lambda x: (x - e["w"]) ** 2, e["x"]), lambda e: 2 * (e["x"] - e["w"]), **SC)
+    link(s, 4, 1, lambda e: d1(lambda y: (y - e["x"]) ** 2, e["w"]), lambda e: 2 * (e["w"] - e["x"]), **SC)
+    def _printed_sum(e, A, B):
+        k = rk(e)
+        return 1 / MN(e) * sum(sum((A[k, l] - B[k, l]) ** 2 for l in range(e["K"])) for p in range(2))
+    dA = lambda e, f: fdX(f, Am(e), ri(e), e["j"])
+    dB = lambda e, f: fdX(f, Bm(e), ri(e), e["j"])
+    M6 = lambda e: dA(e, lambda A: _printed_sum(e, A, Bm(e)))
+    M7 = lambda e: dA(e, lambda A: 1 / MN(e) * (A[ri(e), e["j"]] - Bm(e)[ri(e), e["j"]]) ** 2)
+    link(s, 6, 1, lambda e: dA(e, lambda A: mse(A, Bm(e))), M6, **TM)
+    link(s, 7, 1, M6, M7, **TM)
+    link(s, 8, 1, M7, lambda e: 1 / MN(e) * 2 * (Am(e)[ri(e), e["j"]] - Bm(e)[ri(e), e["j"]]), **TM)
+    N6 = lambda e: dB(e, lambda B: _printed_sum(e, Am(e), B))
+    N7 = lambda e: dB(e, lambda B: 1 / MN(e) * (Am(e)[ri(e), e["j"]] - B[ri(e), e["j"]]) ** 2)
+    link(s, 10, 1, lambda e: dB(e, lambda B: mse(Am(e), B)), N6, **TM)
+    link(s, 11, 1, N6, N7, **TM)
+    link(s, 12, 1, N7, lambda e: 1 / MN(e) * 2 * (Bm(e)[ri(e), e["j"]] - Am(e)[ri(e), e["j"]]), **TM)
+    link("injected/" + s, 12, 1, N7, lambda e: 1 / MN(e) * 2 * (Am(e)[ri(e), e["j"]] - Bm(e)[ri(e), e["j"]]), **TM)
+    fo_ = lambda m: math.sin(m) + m ** 2
+    dfo = lambda e: d1(fo_, mse(Am(e), Bm(e)))
+    dfv = lambda e: dfo(e) if e.get("df_named") else e["m"]
+    def df_is_derivative(e, rng):
+        e["df_named"] = True
+    link(s, 14, 1, lambda e: dA(e, lambda A: fo_(mse(A, Bm(e)))), lambda e: dfo(e) * dA(e, lambda A: mse(A, Bm(e))), **TM)
+    link(s, 15, 1, lambda e: dfo(e) * dA(e, lambda A: mse(A, Bm(e))),
+         lambda e: dfv(e) * 1 / MN(e) * 2 * (Am(e)[ri(e), e["j"]] - Bm(e)[ri(e), e["j"]]), assume=df_is_derivative, **TM)
+    link(s, 18, 1, lambda e: dB(e, lambda B: fo_(mse(Am(e), B))), lambda e: dfo(e) * dB(e, lambda B: mse(Am(e), B)), **TM)
+    link(s, 19, 1, lambda e: dfo(e) * dB(e, lambda B: mse(Am(e), B)),
+         lambda e: dfv(e) * 1 / MN(e) * 2 * (Bm(e)[ri(e), e["j"]] - Am(e)[ri(e), e["j"]]), assume=df_is_derivative, **TM)
+_links_triton_mse()
+
 # --------------------------------------------------------------- engine
 def rel_err(a, b):
     a = np.asarray(a, dtype=float); b = np.asarray(b, dtype=float)
