@@ -238,3 +238,21 @@ def test_a_name_also_written_alone_stays_a_factor():
 def test_refused_with_how_to_write_it(src, message):
     (eq,) = _equations(f"$$ {src} $$")
     assert eq.kind == "error" and message in eq.error.message
+
+
+def test_a_new_section_may_redefine_a_name():
+    text = ("## Example 1\n\n$$ f(x) = x^2 $$\n\n$$ f'(x) = 2x $$\n\n$$ f(x) = x^3 $$\n\n"
+            "## Example 2\n\n$$ f(x) = x^3 $$\n\n$$ f'(x) = 3x^2 $$\n")
+    eqs = _equations(text)
+    assert eqs[2].kind == "claim" and eqs[2].links[0].verdict.value == "refuted"  # same section
+    assert eqs[3].kind == "definition" and any("new section" in n for n in eqs[3].notes)
+    assert eqs[4].links[0].verdict.value == "proved"
+
+
+def test_a_number_after_a_factor_is_printed_with_its_dot():
+    from derive.reading.syntax import Mul, Num, Sym, to_text
+
+    assert to_latex(Mul((Sym("x"), Num("2"), Sym("x")), ("", ""))) == r"x \cdot 2 x"
+    assert to_text(Mul((Sym("x"), Num("2"), Sym("x")), ("", ""))) == "x · 2 x"
+    assert to_latex(parse_expression(to_latex(Mul((Sym("x"), Num("2")), ("",))))) == \
+        r"x \cdot 2"

@@ -282,6 +282,7 @@ def read_document(text: str, source: str = "<string>",
                                   f"for {len(parsed)} equation(s)", 1, 1, "", source))
     out: list[ReadEquation] = []
     per_display = Counter(entry.raw.display for entry in parsed)
+    sections: dict[str, int] = {}  # name -> the section its definition in force was read in
     rows_seen: Counter[int] = Counter()
     for seq, entry in enumerate(parsed, start=1):
         raw, chain, err = entry.raw, entry.chain, entry.error
@@ -316,7 +317,9 @@ def read_document(text: str, source: str = "<string>",
                 head[0] not in env.definitions or len(sides) == 2)
             if is_def and not rules.get(1, "").startswith("def") and rules:
                 is_def = False
+            new_section = head is not None and raw.section > sections.get(head[0], raw.section)
             if is_def and head[0] in env.definitions and not _explicit(latex) and \
+                    not new_section and \
                     not same_definition(env.definitions[head[0]], sides[1], head[2], env):
                 # a restatement of a defined name is a claim about it, checked against the
                 # definition in force (only := or the same body up to renaming redefines)
@@ -327,9 +330,11 @@ def read_document(text: str, source: str = "<string>",
                 notes = piece_notes
                 old = env.definitions.get(name)
                 if old is not None:
-                    notes = (f"{_show(name, kind, params)} is redefined here (line {line}); it "
-                             f"replaces the definition of equation {old.equation} (line "
-                             f"{old.line}) from here on",)
+                    where = " in a new section" if new_section else ""
+                    notes = piece_notes + (
+                        f"{_show(name, kind, params)} is redefined here{where} (line {line}); "
+                        f"it replaces the definition of equation {old.equation} (line "
+                        f"{old.line}) from here on",)
                 body_reading = resolve([sides[1]], env)
                 # the body's scope: with the sizes its sums were given (Σ_k e^{o_k}: |o|)
                 env = body_reading.env
@@ -340,6 +345,7 @@ def read_document(text: str, source: str = "<string>",
                 if len(sides) > 2:
                     reading = resolve(list(sides[1:]), env, stated)
                 env = env.define(d)
+                sections[name] = raw.section
                 out.append(ReadEquation(n, line, latex, "definition", raw.offset, sides,
                                         side_latex, reading, d, env, notes, rules=rules,
                                         row=row))

@@ -41,6 +41,7 @@ class RawEquation:
     delimiter: str  # $$ | \[ | \\[ | ```math | equation | align | … | unclosed:<opener>
     display: int = 0  # 1-based place of its display among the document's displays
     row: int = 0  # 1-based row when the display holds several equations (aligned rows), else 0
+    section: int = 0  # how many headings come before it (a new section may redefine a name)
 
 
 _BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
@@ -350,6 +351,8 @@ def find_equations(text: str) -> list[RawEquation]:
     except RecursionError:  # only a pathological text; refused, never passed over
         return [RawEquation("", 0, 1, "error:Markdown nested too deeply to read", 1)]
     spans: list[tuple[int, str, int, int, list]] = []
+    headings = [starts[token.map[0]] for token in tokens
+                if token.type == "heading_open" and token.map]
     for token in tokens:
         meta = token.meta
         if meta and "derive" in meta:
@@ -373,7 +376,8 @@ def find_equations(text: str) -> list[RawEquation]:
             body = _blank_spans(body, body_start, blanks)
         body_line = line_no + text.count("\n", opener, body_start)  # a fence's is the next
         rows = _rows(body, body_start, body_line, kind, line_no)
-        found.extend(replace(r, display=display, row=k if len(rows) > 1 else 0)
+        section = bisect_right(headings, opener)
+        found.extend(replace(r, display=display, row=k if len(rows) > 1 else 0, section=section)
                      for k, r in enumerate(rows, start=1))
     return found
 

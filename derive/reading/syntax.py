@@ -261,6 +261,8 @@ def _latex(node: Node) -> str:  # noqa: C901 - one case per node type
             else:
                 prev = parts[-1]
                 glue = "" if (prev.endswith("}") or prev.endswith(")")) and text[:1] in "(" else " "
+                if text[:1].isdigit() and not isinstance(f, Indicator):  # x 2 typesets as x2
+                    glue = " \\cdot "
                 parts.append(glue + text)
         return "".join(parts)
     if isinstance(node, Frac):
@@ -435,7 +437,12 @@ def _text(node: Node) -> str:  # noqa: C901
             if isinstance(f, Neg) and n:
                 t = f"({_text(f)})"
             parts.append(t)
-        return " · ".join(parts) if any(node.ops) else " ".join(parts)
+        if any(node.ops):
+            return " · ".join(parts)
+        # (x 2 x reads like x²x or 2 as a subscript: a number after the first factor gets a dot)
+        return parts[0] + "".join(
+            (" · " if t[:1].isdigit() and not isinstance(f, Indicator) else " ") + t
+            for t, f in zip(parts[1:], node.factors[1:]))
     if isinstance(node, Frac):
         return _twrap(node.num, _PREC_POW) + "/" + _twrap(node.den, _PREC_POW)
     if isinstance(node, Pow):
