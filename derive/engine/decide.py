@@ -28,7 +28,7 @@ from derive.engine.assumptions import AT_LEAST_TWO, CATALOGUE, Attempt, Decision
 from derive.engine.normal import canonical, is_positive, nonzero_offset, zero_or_residual
 from derive.engine.translate import Symbols, Translator
 from derive.reading.document import Document, ReadEquation
-from derive.reading.scope import ReadError, family_ranges
+from derive.reading.scope import ReadError, Reading, family_ranges
 from derive.reading.syntax import Node, Sym, to_text, walk
 from derive.report.model import Assumption, Counterexample, Verdict
 
@@ -99,6 +99,8 @@ class EquationChecker:
     def __init__(self, doc: Document, eq: ReadEquation, symbols: Symbols, seed: int):
         self.doc, self.eq, self.symbols, self.seed = doc, eq, symbols, seed
         reading = eq.reading
+        assert reading is not None, "only an equation that was read is checked"
+        self.reading: Reading = reading  # the equation's resolved sides, ranges and cases
         self.env = reading.env
         self.ground = Translator(self.env, symbols)
         self.surface = Translator(self.env, symbols, surface=True)
@@ -173,7 +175,7 @@ class EquationChecker:
         both are defined."""
         from derive.engine import oracle
 
-        v = oracle.judge(written[0], written[1], self.eq.reading,
+        v = oracle.judge(written[0], written[1], self.reading,
                          assumptions=self.doc.assumptions, seed=_mix(self.seed, label),
                          points=VETO_POINTS)
         if v.kind == "disagree":
@@ -352,7 +354,7 @@ class EquationChecker:
     @cached_property
     def _families(self) -> dict:
         """IndexedBase → its grounded range, for the families this equation uses."""
-        fam = family_ranges(self.env, list(self.eq.reading.sides))
+        fam = family_ranges(self.env, list(self.reading.sides))
         out = {}
         for name, (lo, hi) in fam.items():
             if name in self.env.definitions:
@@ -369,7 +371,7 @@ class EquationChecker:
         wrt = set()
         from derive.reading.syntax import Deriv
 
-        for side in self.eq.reading.sides:
+        for side in self.reading.sides:
             for n in walk(side):
                 if isinstance(n, Deriv):
                     for v in n.wrt:
@@ -380,7 +382,7 @@ class EquationChecker:
 
     def _family_names(self):
         names = set()
-        trees = list(self.eq.reading.sides) + [d.body for d in self.env.definitions.values()]
+        trees = list(self.reading.sides) + [d.body for d in self.env.definitions.values()]
         for t in trees:
             for n in walk(t):
                 if isinstance(n, Sym) and n.sub and n.name not in self.env.definitions:

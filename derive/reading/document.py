@@ -62,7 +62,8 @@ class Document:
     text: str
     equations: tuple[ReadEquation, ...]
     declarations: Declarations
-    assumptions: tuple[tuple[Node, str, int], ...] = ()  # parsed declared assumptions
+    # parsed declared assumptions: ((lhs, rhs), the LaTeX, its line)
+    assumptions: tuple[tuple[tuple[Node, Node], str, int], ...] = ()
     errors: tuple[SourceError, ...] = ()
     title: str = ""
     env: Env | None = None
@@ -135,7 +136,8 @@ def read_document(text: str, source: str = "<string>",
             errors.append(SourceError(exc.message, exc.line + 1, exc.column,
                                       _line(text, exc.line + 1), source))
     raws = find_equations(_blank_front_matter(text, body_line))
-    parsed: list[tuple[RawEquation, list | None, SourceError | None]] = []
+    parsed: list[tuple[RawEquation, list[tuple[Node, str, int]] | None,
+                      SourceError | None]] = []
     previous_last = None  # the last side of the display read before: '= …' continues it
     side_cases: dict[int, Case] = {}  # display offset -> the case written beside it
     opens = [_begins_with_equals(r.text) for r in raws[1:]] + [False]
@@ -197,9 +199,10 @@ def read_document(text: str, source: str = "<string>",
               functions=frozenset(_latex_name(f) for f in decl.functions),
               constants=frozenset(decl.constants))
 
-    assumptions = []
+    assumptions: list[tuple[tuple[Node, Node], str, int]] = []
     conditions = []
-    positive, nonzero = set(), set()
+    positive: set[str] = set()
+    nonzero: set[str] = set()
     for latex, line in decl.assumptions:
         if _INEQUALITY.match(latex):  # "b \neq 0", "x > 0": facts about names
             conditions.append(latex)
@@ -208,10 +211,10 @@ def read_document(text: str, source: str = "<string>",
                 (positive if fact[1] == ">" else nonzero).add(fact[0])
             continue
         try:
-            sides = parse_chain(latex)
-            if len(sides) != 2:
+            assumed = parse_chain(latex)
+            if len(assumed) != 2:
                 raise ParseError("an assumption must be one equation a = b", 0)
-            assumptions.append(((sides[0][0], sides[1][0]), latex, line))
+            assumptions.append(((assumed[0][0], assumed[1][0]), latex, line))
         except ParseError as exc:
             errors.append(SourceError(f"assumption {latex!r}: {exc.message}", line, 1,
                                       _line(text, line), source))
@@ -221,18 +224,18 @@ def read_document(text: str, source: str = "<string>",
         errors.append(SourceError(f"derive.builtin.lines: {len(decl.lines)} line number(s) "
                                   f"for {len(parsed)} equation(s)", 1, 1, "", source))
     out: list[ReadEquation] = []
-    for n, (raw, chain, err) in enumerate(parsed, start=1):
+    for n, (raw, read, err) in enumerate(parsed, start=1):
         line = decl.lines[n - 1] if n <= len(decl.lines) else raw.line
         latex = raw.text.strip()
         rules = decl.rules.get(n, {})
-        if err is not None:
+        if err is not None or read is None:  # (one of the two is None, never both)
             out.append(ReadEquation(n, line, latex, "error", raw.offset, error=err))
             env = _failed_definition(env, _head_of(raw.text), line)
             continue
-        sides = tuple(t for t, _, _ in chain)
-        side_latex = tuple(s for _, s, _ in chain)
-        stated = (side_cases[raw.offset],) if raw.offset in side_cases else ()
-        offsets = [raw.offset + o for _, _, o in chain]
+        sides = tuple(t for t, _, _ in read)
+        side_latex = tuple(s for _, s, _ in read)
+        beside = (side_cases[raw.offset],) if raw.offset in side_cases else ()
+        offsets = [raw.offset + o for _, _, o in read]
         try:
             if len(sides) < 2:
                 raise ReadError("an equation needs an '='", 0)
@@ -243,15 +246,16 @@ def read_document(text: str, source: str = "<string>",
             is_def = head is not None and (head[0] not in env.definitions or len(sides) == 2)
             if is_def and not rules.get(1, "").startswith("def") and rules:
                 is_def = False
-            if is_def and head[0] in env.definitions and not _explicit(latex) and \
+            if is_def and head is not None and head[0] in env.definitions and \
+                    not _explicit(latex) and \
                     not same_definition(env.definitions[head[0]], sides[1], head[2], env):
                 # a restatement of a defined name is a claim about it, checked against the
                 # definition in force (only := or the same body up to renaming redefines)
                 is_def = False
-            if is_def:
+            if is_def and head is not None:
                 name, kind, params = head
                 _no_self_reference(name, kind, sides[1])
-                notes = ()
+                notes: tuple[str, ...] = ()
                 old = env.definitions.get(name)
                 if old is not None:
                     notes = (f"{_show(name, kind, params)} is redefined here (line {line}); it "
@@ -263,14 +267,14 @@ def read_document(text: str, source: str = "<string>",
                 notes = notes + body_reading.notes
                 d = Definition(name, kind, params, body_reading.sides[0], n, line, sides[0], env,
                                {k: v for k, v in body_reading.ranges.items() if k not in params})
-                reading = None
+                reading: Reading | None = None
                 if len(sides) > 2:
-                    reading = resolve(list(sides[1:]), env, stated)
+                    reading = resolve(list(sides[1:]), env, beside)
                 env = env.define(d)
                 out.append(ReadEquation(n, line, latex, "definition", raw.offset, sides,
                                         side_latex, reading, d, env, notes, rules=rules))
                 continue
-            reading = resolve(list(sides), env, stated)
+            reading = resolve(list(sides), env, beside)
             out.append(ReadEquation(n, line, latex, "claim", raw.offset, sides, side_latex,
                                     reading, None, env, reading.notes, rules=rules))
         except ReadError as exc:
