@@ -133,6 +133,54 @@ def _mp(v: Fraction | Value) -> Value:
     return mpmath.mpf(v)
 
 
+#: (a number's text, or an int, and the working precision in bits) → its mpf, as _mp makes it
+#: at that precision (mpf values never change; mpmath.diff raises the precision as it works)
+_CONSTANTS: dict[tuple[str | int, int], Value] = {}
+_MAX_CONSTANTS = 100_000  # (emptied when full: a long-lived process reads many documents)
+
+
+def _number(text: str) -> Value:
+    """``_mp(Fraction(text))`` at the current precision, made once per precision."""
+    key = (text, mpmath.mp.prec)
+    v = _CONSTANTS.get(key)
+    if v is None:
+        if len(_CONSTANTS) > _MAX_CONSTANTS:
+            _CONSTANTS.clear()
+        v = _CONSTANTS[key] = _mp(Fraction(text))
+    return v
+
+
+#: (the function, a real argument's exact value, the precision) → the function's value:
+#: exp and log are pure functions of these, and a numerical derivative evaluates a side
+#: again with one variable moved, so most of the terms of its sums (e^{z_j}, j ≠ i) recur
+_CALLS: dict[tuple[Callable[[Value], Value], tuple, int], Value] = {}
+
+
+def _call(fn: Callable[[Value], Value], a: Value) -> Value:
+    """``fn(a)`` (mpmath.exp or mpmath.log), made once per argument and precision."""
+    raw = getattr(a, "_mpf_", None)  # the exact value of a real mpf (None: anything else)
+    if raw is None:
+        return fn(a)
+    key = (fn, raw, mpmath.mp.prec)
+    v = _CALLS.get(key)
+    if v is None:
+        if len(_CALLS) > _MAX_CONSTANTS:
+            _CALLS.clear()
+        v = _CALLS[key] = fn(a)
+    return v
+
+
+def _integer(n: int) -> Value:
+    """``mpmath.mpf(n)`` at the current precision, made once per precision."""
+    key = (n, mpmath.mp.prec)
+    v = _CONSTANTS.get(key)
+    if v is None:
+        if len(_CONSTANTS) > _MAX_CONSTANTS:
+            _CONSTANTS.clear()
+        v = _CONSTANTS[key] = mpmath.mpf(n)
+    return v
+
+
 def _letter_value(letter: str, local: dict[str, Value], point: Point, env: Env) -> int:
     if letter.isdigit():
         return int(letter)
@@ -167,6 +215,8 @@ class Evaluator:
         self.memo: dict[tuple, Value] = {}
         self.largest = mpmath.mpf(0)
         self.has_derivative = False
+        # (name, index tuple, precision) → the point's value as an mpf at that precision
+        self.values: dict[tuple[str, tuple[int, ...], int], Value] = {}
 
     # -- helpers
     def _term(self, v: Value) -> None:
@@ -175,8 +225,28 @@ class Evaluator:
             self.largest = a
 
     def _subscripts(self, sym: Sym, env: Env, local: dict[str, Value]) -> tuple[int, ...]:
-        return tuple(_as_int(self.ev(s, env, local), f"the subscript of {sym.name}")
-                     for s in sym.sub)
+        out = []
+        for s in sym.sub:
+            # the common subscripts, as ev and _as_int would give them: a summation index or
+            # a parameter bound to an integer, and a written natural number
+            if type(s) is Sym and not s.sub:
+                v = local.get(s.name)
+                if type(v) is int:
+                    out.append(v)
+                    continue
+            elif type(s) is Num and s.text.isascii() and s.text.isdigit():
+                out.append(int(s.text))
+                continue
+            out.append(_as_int(self.ev(s, env, local), f"the subscript of {sym.name}"))
+        return tuple(out)
+
+    def _value(self, name: str, idx: tuple[int, ...]) -> Value:
+        """``_mp(self.point.value(name, idx))``, converted once per precision."""
+        key = (name, idx, mpmath.mp.prec)
+        v = self.values.get(key)
+        if v is None:
+            v = self.values[key] = _mp(self.point.value(name, idx))
+        return v
 
     def _with_overrides(self, values: dict[Key, Value], thunk: Callable[[], Value]) -> Value:
         saved = {k: self.overrides[k] for k in values if k in self.overrides}
@@ -194,56 +264,62 @@ class Evaluator:
             self.memo = saved_memo
 
     # -- the evaluator proper
-    def ev(self, node: Node, env: Env, local: dict[str, Value]) -> Value:  # noqa: C901
-        if isinstance(node, Num):
-            return _mp(Fraction(node.text))
-        if isinstance(node, Sym):
-            return self._sym(node, env, local)
-        if isinstance(node, Paren):
-            return self.ev(node.inner, env, local)
-        if isinstance(node, Neg):
-            return -self.ev(node.arg, env, local)
-        if isinstance(node, Add):
-            total = mpmath.mpf(0)
-            for t in node.terms:
-                v = self.ev(t, env, local)
-                self._term(v)
-                total += v
-            return total
-        if isinstance(node, Mul):
-            prod = mpmath.mpf(1)
-            for f in node.factors:
-                prod *= self.ev(f, env, local)
-            return prod
-        if isinstance(node, Frac):
-            num = self.ev(node.num, env, local)
-            den = self.ev(node.den, env, local)
-            if den == 0:
-                raise DomainError("division by zero")
-            return num / den
-        if isinstance(node, Pow):
-            return self._pow(self.ev(node.base, env, local), self.ev(node.exp, env, local))
-        if isinstance(node, Exp):
-            return mpmath.exp(self.ev(node.arg, env, local))
-        if isinstance(node, Log):
-            a = self.ev(node.arg, env, local)
-            if a <= 0:
-                raise DomainError(f"log of a non-positive number ({mpmath.nstr(a, 6)})")
-            return mpmath.log(a)
-        if isinstance(node, Func):
-            return self._func(node.name, self.ev(node.arg, env, local))
-        if isinstance(node, BigOp):
-            return self._bigop(node, env, local)
-        if isinstance(node, Indicator):
-            c = node.case
-            same = (_letter_value(c.left, local, self.point, env)
-                    == _letter_value(c.right, local, self.point, env))
-            return mpmath.mpf(1 if same == c.equal else 0)
-        if isinstance(node, Apply):
-            return self._apply(node, env, local)
-        if isinstance(node, Deriv):
-            return self._deriv(node, env, local)
-        raise Cannot(f"unsupported node {type(node).__name__}")
+    def ev(self, node: Node, env: Env, local: dict[str, Value]) -> Value:
+        method = _EVALUATORS.get(type(node))
+        if method is None:
+            method = _evaluator_for(node)
+        return method(self, node, env, local)
+
+    def _num(self, node: Num, env: Env, local: dict[str, Value]) -> Value:
+        return _number(node.text)
+
+    def _paren(self, node: Paren, env: Env, local: dict[str, Value]) -> Value:
+        return self.ev(node.inner, env, local)
+
+    def _neg(self, node: Neg, env: Env, local: dict[str, Value]) -> Value:
+        return -self.ev(node.arg, env, local)
+
+    def _add(self, node: Add, env: Env, local: dict[str, Value]) -> Value:
+        total = mpmath.mpf(0)
+        for t in node.terms:
+            v = self.ev(t, env, local)
+            self._term(v)
+            total += v
+        return total
+
+    def _mul(self, node: Mul, env: Env, local: dict[str, Value]) -> Value:
+        prod = mpmath.mpf(1)
+        for f in node.factors:
+            prod *= self.ev(f, env, local)
+        return prod
+
+    def _frac(self, node: Frac, env: Env, local: dict[str, Value]) -> Value:
+        num = self.ev(node.num, env, local)
+        den = self.ev(node.den, env, local)
+        if den == 0:
+            raise DomainError("division by zero")
+        return num / den
+
+    def _power(self, node: Pow, env: Env, local: dict[str, Value]) -> Value:
+        return self._pow(self.ev(node.base, env, local), self.ev(node.exp, env, local))
+
+    def _exp(self, node: Exp, env: Env, local: dict[str, Value]) -> Value:
+        return _call(mpmath.exp, self.ev(node.arg, env, local))
+
+    def _log(self, node: Log, env: Env, local: dict[str, Value]) -> Value:
+        a = self.ev(node.arg, env, local)
+        if a <= 0:
+            raise DomainError(f"log of a non-positive number ({mpmath.nstr(a, 6)})")
+        return _call(mpmath.log, a)
+
+    def _function(self, node: Func, env: Env, local: dict[str, Value]) -> Value:
+        return self._func(node.name, self.ev(node.arg, env, local))
+
+    def _indicator(self, node: Indicator, env: Env, local: dict[str, Value]) -> Value:
+        c = node.case
+        same = (_letter_value(c.left, local, self.point, env)
+                == _letter_value(c.right, local, self.point, env))
+        return mpmath.mpf(1 if same == c.equal else 0)
 
     def _pow(self, base: Value, exp: Value) -> Value:
         integral = mpmath.floor(exp) == exp
@@ -285,9 +361,9 @@ class Evaluator:
                 if memo_key not in self.memo:
                     self.memo[memo_key] = self.ev(d.body, d.env, dict(zip(d.params, idx)))
                 return self.memo[memo_key]
-            return _mp(self.point.value(name, idx))
+            return self._value(name, idx)
         if name in local:
-            return mpmath.mpf(local[name]) if isinstance(local[name], int) else local[name]
+            return _integer(local[name]) if isinstance(local[name], int) else local[name]
         key = (name, ())
         if key in self.overrides:
             return self.overrides[key]
@@ -388,6 +464,24 @@ class Evaluator:
         if len(keys) == 1:
             return mpmath.diff(f, starts[0], orders[0])
         return mpmath.diff(f, tuple(starts), tuple(orders))
+
+
+#: the evaluation of each kind of node, in the order ``_evaluator_for`` tries them
+_EVALUATORS: dict[type, Callable[[Evaluator, Any, Env, dict[str, Value]], Value]] = {
+    Num: Evaluator._num, Sym: Evaluator._sym, Paren: Evaluator._paren, Neg: Evaluator._neg,
+    Add: Evaluator._add, Mul: Evaluator._mul, Frac: Evaluator._frac, Pow: Evaluator._power,
+    Exp: Evaluator._exp, Log: Evaluator._log, Func: Evaluator._function,
+    BigOp: Evaluator._bigop, Indicator: Evaluator._indicator, Apply: Evaluator._apply,
+    Deriv: Evaluator._deriv,
+}
+
+
+def _evaluator_for(node: Node) -> Callable[[Evaluator, Any, Env, dict[str, Value]], Value]:
+    """The evaluation of a node whose class is not a key of _EVALUATORS (a subclass)."""
+    for kind, method in _EVALUATORS.items():
+        if isinstance(node, kind):
+            return method
+    raise Cannot(f"unsupported node {type(node).__name__}")
 
 
 def _letters_used(node: Node) -> tuple[str, ...]:
