@@ -217,6 +217,8 @@ class Evaluator:
         self.has_derivative = False
         # (name, index tuple, precision) → the point's value as an mpf at that precision
         self.values: dict[tuple[str, tuple[int, ...], int], Value] = {}
+        # (every override in force, the precision) → the memo of the evaluations under them
+        self.memos: dict[tuple[frozenset, int], dict[tuple, Value]] = {}
 
     # -- helpers
     def _term(self, v: Value) -> None:
@@ -249,10 +251,18 @@ class Evaluator:
         return v
 
     def _with_overrides(self, values: dict[Key, Value], thunk: Callable[[], Value]) -> Value:
+        """``thunk()`` with ``values`` overriding the variables they name. What was memoised
+        outside does not hold here; what was memoised under the same overrides, at the same
+        precision, does (∂y_k/∂z_i for every k of a sum moves z_i to the same two places, and
+        Σ_j e^{z_j} there is computed once, not once per k)."""
         saved = {k: self.overrides[k] for k in values if k in self.overrides}
         saved_memo = self.memo
         self.overrides.update(values)
-        self.memo = {}
+        state = (frozenset(self.overrides.items()), mpmath.mp.prec)
+        memo = self.memos.get(state)
+        if memo is None:
+            memo = self.memos[state] = {}
+        self.memo = memo
         try:
             return thunk()
         finally:
