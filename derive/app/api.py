@@ -201,9 +201,9 @@ def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
 
     from derive.reading.document import read_document
 
-    # read, then import the engine, in this process: a reader forked to read while sympy is
+    # read, then import the engine, in this process: a reader forked to read while sympy was
     # imported saved nothing measurable on the post and lost time on a document ten times
-    # as long here (see the README's Performance)
+    # as long (see the README's Performance), and was removed
     doc = read_document(markdown, source, sidecar=sidecar)
     report = engine().check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
     if key is not None:

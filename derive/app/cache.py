@@ -294,7 +294,7 @@ def _settled(verdict: Verdict, method: str, reason: str | None, *texts: str | No
     if method == "timeout" or _failed(reason, *texts):
         return False
     if verdict is Verdict.UNKNOWN:
-        return bool(reason) and reason.startswith(DECIDED_UNKNOWN)
+        return bool(reason and reason.startswith(DECIDED_UNKNOWN))
     return True
 
 

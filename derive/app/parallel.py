@@ -1,8 +1,7 @@
 """Checking equations in worker processes (``-j N``).
 
 Owns the split of a document's equations over processes, and how many to use
-(``-j auto``); also the reading of a document in a second process while the first
-imports the engine (:func:`read_while_importing`).
+(``-j auto``).
 
 The parent checks the head of the document (up to its first link) itself, then forks:
 the workers start warm, with the engine imported and the head's groundings made. The
@@ -166,31 +165,6 @@ def map_equations(check, doc, seed: int, timeout: float | None, jobs: int,
 
 class WorkerDied(RuntimeError):
     """A worker ended without sending a result (killed, or out of memory)."""
-
-
-def read_while_importing(read, import_engine, jobs: int | str):
-    """``(import_engine(), read())``, the document read by a second process while this one
-    imports the engine (sympy), when more than one process may be used (``jobs`` is not 1)
-    and there is a second CPU: reading costs 10 ms for the post and 170 ms for a document
-    ten times as long, all of it hidden behind the import. The document comes back through
-    a pipe (pickled, 2 ms for the post) and equals what ``read()`` gives here; an exception
-    the reader raised is raised here, and a reader that died is replaced by reading here.
-    Otherwise the two run one after the other."""
-    if jobs == 1 or not _can_fork() or usable_cpus() < 2:
-        doc = read()
-        return import_engine(), doc
-    child = _fork_worker(read)
-    try:
-        engine = import_engine()
-    except BaseException:
-        _abandon([child])
-        raise
-    doc = _collect(*child)
-    if isinstance(doc, WorkerDied):
-        doc = read()
-    elif isinstance(doc, BaseException):
-        raise doc
-    return engine, doc
 
 
 def _fork_worker(work) -> tuple[int, int]:

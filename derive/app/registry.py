@@ -41,7 +41,7 @@ def _title(text: str, default: str) -> str:
 
 
 def builtins() -> list[Builtin]:
-    out = []
+    out: list[Builtin] = []
     try:
         folder = _library_folder()
         entries = [p for p in folder.iterdir() if p.name.endswith(".md")]

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -37,6 +38,9 @@ from derive.engine.normal import is_zero, nonzero_offset
 from derive.reading.syntax import Node, Sym, walk
 from derive.records import frozen
 from derive.report.model import Assumption, Counterexample, Verdict
+
+if TYPE_CHECKING:  # (decide imports this module)
+    from derive.engine.decide import EquationChecker
 
 
 @frozen
@@ -65,7 +69,7 @@ class Attempt:
     what the strategies share (the first point of the target modes, the families whose
     sum is the whole link)."""
 
-    ck: object  # the EquationChecker deciding the link
+    ck: EquationChecker  # deciding the link
     lhs: sp.Expr
     rhs: sp.Expr
     label: str
@@ -74,6 +78,14 @@ class Attempt:
     proved: bool
     residual: sp.Expr | None
     restated: set = field(default_factory=set)
+
+    @property
+    def rest(self) -> sp.Expr:
+        """The residual of a link that is not proved, which the strategies after the first
+        work on (``residual`` is None only for a proved link, and every proved link is
+        decided by NonZeroDenominators, first in the catalogue)."""
+        assert self.residual is not None, "a proved link reached a later strategy"
+        return self.residual
 
     @cached_property
     def probe(self) -> dict:
@@ -136,7 +148,7 @@ class Declared(Strategy):
     name = "declared"
 
     def try_(self, ck, t: Attempt) -> Decision | None:
-        residual = t.residual
+        residual = t.rest
         for a, b, latex, text in ck.declared:
             if residual.has(a) and ck._zero(residual.xreplace({a: b})):
                 return Decision(Verdict.PROVED, "symbolic",
@@ -153,7 +165,7 @@ class SumToOne(Strategy):
         probe = t.probe  # first: before any other search of this link
         on_simplex = probe.get("one-hot") is not None or probe.get("simplex") is not None
         targets, fams = ck._targets, ck._families
-        residual = t.residual
+        residual = t.rest
         for a, latex, text in self.sums(ck, residual):
             marker = sp.Dummy()
             if residual.xreplace({a: marker}).free_symbols <= {marker}:
@@ -246,9 +258,9 @@ class CaseCondition(Strategy):
     name = "case condition"
 
     def try_(self, ck, t: Attempt) -> Decision | None:
-        if ck.eq.reading.cases:
+        if ck.reading.cases:
             return None
-        residual = t.residual
+        residual = t.rest
         for cond, _latex, text in self.conditions(ck, residual):
             if ck._zero(residual.xreplace(cond)):
                 cx = t.free_counterexample()
@@ -350,7 +362,7 @@ def _letter_for(ck, family: str) -> str:
     """The index the document itself sums this family over (Σ_c l_c), else a free letter."""
     from derive.reading.syntax import BigOp
 
-    trees = list(ck.eq.reading.sides) + [d.body for d in ck.env.definitions.values()]
+    trees = list(ck.reading.sides) + [d.body for d in ck.env.definitions.values()]
     for tree in trees:
         for n in walk(tree):
             if isinstance(n, BigOp) and n.index and any(

@@ -66,13 +66,14 @@ def _check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int
         return Equation(eq.index, eq.line, "error", eq.latex, eq.latex, error=eq.error)
     if eq.kind == "skipped":  # not checkable for a stated reason (a relation other than '=')
         return Equation(eq.index, eq.line, "skipped", eq.latex, eq.latex, notes=eq.notes)
+    defines = name_text(eq.definition.name) if eq.definition else None
     if eq.kind == "definition" and len(eq.sides) <= 2:
-        return Equation(eq.index, eq.line, "definition", eq.latex, text,
-                        defines=name_text(eq.definition.name), notes=eq.notes)
+        return Equation(eq.index, eq.line, "definition", eq.latex, text, defines=defines,
+                        notes=eq.notes)
     try:
         ck = EquationChecker(doc, eq, symbols, seed)
         ex = Explainer(ck, doc, eq)
-        grounded = [None] * len(eq.reading.sides)
+        grounded = [None] * len(ck.reading.sides)
     except ReadError as exc:
         return _error_equation(doc, eq, exc.message, exc.pos)
     except Exception as exc:  # noqa: BLE001
@@ -80,7 +81,7 @@ def _check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int
         return _error_equation(doc, eq, reason.replace("on this link", "on this equation"))
     offset = 1 if eq.kind == "definition" else 0
     links = []
-    for p in range(len(eq.reading.sides) - 1):
+    for p in range(len(ck.reading.sides) - 1):
         position = p + 1 + offset
         t0 = time.perf_counter()
         label = f"{equation_label(eq.index, eq.row)}.{position}"
@@ -119,10 +120,9 @@ def _check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int
             method, reason = failure(exc)
             chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], method,
                           reason=reason)
-    cases = tuple(Assumption(_case_latex(c), _case_text(c), True) for c in eq.reading.cases)
+    cases = tuple(Assumption(_case_latex(c), _case_text(c), True) for c in ck.reading.cases)
     return Equation(eq.index, eq.line, eq.kind, eq.latex, text, tuple(links), chain,
-                    defines=name_text(eq.definition.name) if eq.definition else None,
-                    cases=cases, notes=eq.notes)
+                    defines=defines, cases=cases, notes=eq.notes)
 
 
 def _contradiction(doc: Document, symbols: Symbols):
@@ -206,16 +206,16 @@ def _grounded(ck: EquationChecker, eq: ReadEquation, cache: list, k: int) -> sp.
     if cache[k] is None:
         # the same side often recurs (∂C/∂z_i opens four equations): ground it once per scope
         memo = ck.symbols.memo
-        key = (id(ck.env), R.key(eq.reading.sides[k]))
+        key = (id(ck.env), R.key(ck.reading.sides[k]))
         if key not in memo:
             # bound indices renamed canonically once per side, not once per comparison
-            memo[key] = canonical(ck.ground(eq.reading.sides[k]))
+            memo[key] = canonical(ck.ground(ck.reading.sides[k]))
         cache[k] = memo[key]
     return cache[k]
 
 
 def _check_link(ck, ex, eq, grounded, p, position, label, offset=0) -> Link:
-    lhs_n, rhs_n = eq.reading.sides[p], eq.reading.sides[p + 1]
+    lhs_n, rhs_n = ck.reading.sides[p], ck.reading.sides[p + 1]
     lhs_g, rhs_g = _grounded(ck, eq, grounded, p), _grounded(ck, eq, grounded, p + 1)
     d = ck.decide(lhs_g, rhs_g, label, (lhs_n, rhs_n))
     named = eq.rules.get(position)
@@ -302,10 +302,10 @@ def _fold_back(ck: EquationChecker, residual: sp.Expr) -> sp.Expr:
 
 
 def _check_chain(ck, eq, grounded, offset=0, links=()) -> Chain:
-    n = len(eq.reading.sides) - 1
+    n = len(ck.reading.sides) - 1
     d = ck.decide(_grounded(ck, eq, grounded, 0), _grounded(ck, eq, grounded, n),
                   f"{equation_label(eq.index, eq.row)}.chain",
-                  (eq.reading.sides[0], eq.reading.sides[n]))
+                  (ck.reading.sides[0], ck.reading.sides[n]))
     conditional = [lk for lk in links if lk.verdict is Verdict.CONDITIONAL]
     if d.verdict is Verdict.PROVED and conditional:
         # a chain is never stronger than its weakest link: what a link needs, it needs
@@ -347,13 +347,15 @@ def check_document(doc: Document, *, seed: int = 0, timeout: float | None = 20.0
     contradiction = _contradiction(doc, symbols)
     if contradiction is not None:
         # anything follows from contradictory assumptions: check nothing, refuse the document
-        errors = (*doc.errors, contradiction)
-        return Report(doc.source, (), doc.title, seed, summarise([], len(errors)), (),
-                      (), ENGINE, time.perf_counter() - t0, errors)
+        refused = (*doc.errors, contradiction)
+        return Report(doc.source, (), doc.title, seed, summarise([], len(refused)), (),
+                      (), ENGINE, time.perf_counter() - t0, refused)
     if jobs == "auto":
         from derive.app.parallel import auto_jobs
 
         jobs = auto_jobs(doc)
+    if not isinstance(jobs, int):
+        raise TypeError(f"jobs must be a number of processes or 'auto', not {jobs!r}")
     if jobs > 1:
         from derive.app.parallel import map_equations
 

@@ -26,9 +26,10 @@ from derive import rules as R
 from derive.engine import numeric, printing
 from derive.engine.assumptions import AT_LEAST_TWO, CATALOGUE, Attempt, Decision, RangedZero
 from derive.engine.normal import canonical, is_positive, nonzero_offset, zero_or_residual
+from derive.engine.standins import with_concrete_functions
 from derive.engine.translate import Symbols, Translator
 from derive.reading.document import Document, ReadEquation
-from derive.reading.scope import ReadError, family_ranges
+from derive.reading.scope import ReadError, Reading, family_ranges
 from derive.reading.syntax import Node, Sym, to_text, walk
 from derive.report.model import Assumption, Counterexample, Verdict
 
@@ -99,6 +100,8 @@ class EquationChecker:
     def __init__(self, doc: Document, eq: ReadEquation, symbols: Symbols, seed: int):
         self.doc, self.eq, self.symbols, self.seed = doc, eq, symbols, seed
         reading = eq.reading
+        assert reading is not None, "only an equation that was read is checked"
+        self.reading: Reading = reading  # the equation's resolved sides, ranges and cases
         self.env = reading.env
         self.ground = Translator(self.env, symbols)
         self.surface = Translator(self.env, symbols, surface=True)
@@ -173,7 +176,7 @@ class EquationChecker:
         both are defined."""
         from derive.engine import oracle
 
-        v = oracle.judge(written[0], written[1], self.eq.reading,
+        v = oracle.judge(written[0], written[1], self.reading,
                          assumptions=self.doc.assumptions, seed=_mix(self.seed, label),
                          points=VETO_POINTS)
         if v.kind == "disagree":
@@ -256,7 +259,7 @@ class EquationChecker:
                         "could not be proved symbolically")
             return Decision(Verdict.REFUTED, "numeric", (), self._counterexample(found["free"]),
                             residual, reason=note)
-        instance = _with_concrete_functions(lhs, rhs)
+        instance = with_concrete_functions(lhs, rhs)
         if instance is not None:
             # unknown functions: the claim must hold for every one, so one concrete choice
             # where the sides differ refutes it (the reason says which functions)
@@ -362,7 +365,7 @@ class EquationChecker:
     @cached_property
     def _families(self) -> dict:
         """IndexedBase → its grounded range, for the families this equation uses."""
-        fam = family_ranges(self.env, list(self.eq.reading.sides))
+        fam = family_ranges(self.env, list(self.reading.sides))
         out = {}
         for name, (lo, hi) in fam.items():
             if name in self.env.definitions:
@@ -379,7 +382,7 @@ class EquationChecker:
         wrt = set()
         from derive.reading.syntax import Deriv
 
-        for side in self.eq.reading.sides:
+        for side in self.reading.sides:
             for n in walk(side):
                 if isinstance(n, Deriv):
                     for v in n.wrt:
@@ -390,7 +393,7 @@ class EquationChecker:
 
     def _family_names(self):
         names = set()
-        trees = list(self.eq.reading.sides) + [d.body for d in self.env.definitions.values()]
+        trees = list(self.reading.sides) + [d.body for d in self.env.definitions.values()]
         for t in trees:
             for n in walk(t):
                 if isinstance(n, Sym) and n.sub and n.name not in self.env.definitions:
@@ -472,51 +475,6 @@ class EquationChecker:
         mode = p.mode if any(b in self._targets for b in p.families) else "free"
         return Counterexample(size, idx, values, numeric.as_float(found.lhs),
                               numeric.as_float(found.rhs), mode)
-
-
-#: concrete stand-ins for unknown functions, positive and nonlinear (so that a divisor g(x)
-#: is never zero and a rule that holds only for linear functions is still caught)
-_STAND_INS = ("1 + u^2/2", "2 + u/3 + u^2", "3/2 + u^2/3 - u/5", "5/4 + u/2 + u^2/4")
-
-
-def _with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
-    """(lhs, rhs, "f(u) = …, g(u) = …") with every unknown function of one argument replaced
-    by a fixed polynomial and derivatives taken, or None when there are none."""
-    from sympy.core.function import AppliedUndef
-
-    funcs = sorted({a.func for a in sp.Tuple(lhs, rhs).atoms(AppliedUndef) if len(a.args) == 1},
-                   key=lambda f: str(f))
-    if not funcs:
-        return None
-    u = sp.Dummy("u", real=True)
-    shapes = (1 + u**2 / 2, 2 + u / 3 + u**2, sp.Rational(3, 2) + u**2 / 3 - u / 5,
-              sp.Rational(5, 4) + u / 2 + u**2 / 4)
-    chosen, texts = {}, []
-    for k, f in enumerate(funcs):
-        chosen[f] = sp.Lambda(u, shapes[k % len(shapes)])
-        texts.append(f"{f}(u) = {_STAND_INS[k % len(_STAND_INS)]}")
-
-    def by_symbol(e):  # d f(g(x)) / d g(x) → f′ at g(x), a derivative by a plain variable
-        out = e.expr
-        for var, n in e.variable_count:
-            if var.is_Symbol:
-                out = sp.Derivative(out, (var, n))
-            else:
-                v = sp.Dummy("v", real=True)
-                out = sp.Subs(sp.Derivative(out.xreplace({var: v}), (v, n)), v, var)
-        return out
-
-    def concrete(side):
-        side = side.replace(lambda e: isinstance(e, sp.Derivative), by_symbol)
-        return side.replace(lambda e: e.func in chosen, lambda e: chosen[e.func](*e.args)).doit()
-
-    try:
-        a, b = concrete(lhs), concrete(rhs)
-    except Exception:  # noqa: BLE001 - a stand-in sympy cannot apply: no instance, no verdict
-        return None
-    if sp.Tuple(a, b).atoms(AppliedUndef):
-        return None
-    return a, b, ", ".join(texts)
 
 
 def _restricted(side: Node, env, pick) -> list:

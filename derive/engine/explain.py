@@ -35,8 +35,9 @@ class Explainer:
         # index made once per document, so a document of n equations costs n lookups, not
         # n² records (10,000 equations took more than 600 s this way before).
         claims = _claims_index(doc, ck.symbols.memo)
+        reading = ck.reading  # (the equation's: only a read equation is checked)
         here: set = set()
-        for side in eq.reading.sides:
+        for side in reading.sides:
             here |= R.shapes(side) | R.shapes(R.bare(side))
         by_index = claims[None]
         picked: set = set()
@@ -45,10 +46,9 @@ class Explainer:
                        if c[0] != eq.index}
             for n in picked:
                 here |= R.shapes(by_index[n][0].last)
-        picked = sorted(picked)
-        others = [by_index[n][1] if n > eq.index else by_index[n][0] for n in picked]
+        others = [by_index[n][1] if n > eq.index else by_index[n][0] for n in sorted(picked)]
         self.earlier = [o for o in others if not o.later]
-        self.ctx = R.RuleContext(ck.env, eq.reading.ranges, eq.reading.cases,
+        self.ctx = R.RuleContext(ck.env, reading.ranges, reading.cases,
                                  tuple(self.earlier) + tuple(o for o in others if o.later))
         self.rules = R.catalogue(self.ctx)
 
@@ -62,7 +62,7 @@ class Explainer:
         return self.ck._zero(ea - eb)
 
     def starts(self, lhs: Node, position: int) -> list[tuple[Node, str | None]]:
-        out = [(lhs, None)]
+        out: list[tuple[Node, str | None]] = [(lhs, None)]
         if position == 1:
             for o in reversed(self.earlier):
                 if R.same(o.lhs, lhs):
@@ -77,11 +77,11 @@ class Explainer:
         side and brings the left side closer to what was written on the right.
         """
         # phase 1: a rule whose result is exactly what was written wins at once
-        tried: list[tuple[Node, list[tuple[str, Node, object]]]] = []
+        tried: list[tuple[Node, list[tuple[str, Node, R.Rule]]]] = []
         for start, via in self.starts(lhs, position):
             if via is not None and R.same(start, rhs):
                 return via, start, True
-            results: list[tuple[str, Node, object]] = []
+            results: list[tuple[str, Node, R.Rule]] = []
             for rule in self.rules:
                 if named is not None and not _named(rule, named):
                     continue
@@ -135,10 +135,10 @@ class Explainer:
                     if sound and self.surface_equal(derived, unfolded):
                         return f"{name}, with the definitions", derived, True
         # nothing fits: report what the rules of mathematics give (not another claim)
-        tried = [c for cs in per_start for c in cs if c[4]]
-        if not tried:
+        kept = [c for cs in per_start for c in cs if c[4]]
+        if not kept:
             return (named, None, False) if named is not None else (None, None, False)
-        _, _, name, derived, _ = max(tried, key=lambda c: (c[0], c[1]))
+        _, _, name, derived, _ = max(kept, key=lambda c: (c[0], c[1]))
         return (named if named is not None else name), derived, False
 
     def _two_steps(self, per_start, rhs: Node):

@@ -72,7 +72,8 @@ class Document:
     text: str
     equations: tuple[ReadEquation, ...]
     declarations: Declarations
-    assumptions: tuple[tuple[Node, str, int], ...] = ()  # parsed declared assumptions
+    # parsed declared assumptions: ((lhs, rhs), the LaTeX, its line)
+    assumptions: tuple[tuple[tuple[Node, Node], str, int], ...] = ()
     errors: tuple[SourceError, ...] = ()
     title: str = ""
     env: Env | None = None
@@ -85,7 +86,7 @@ class _Parsed:
     """A display (or one part of it) as the chain reader left it."""
 
     raw: RawEquation
-    chain: list | None  # the sides, (tree, latex, offset), when read
+    chain: list[tuple[Node, str, int]] | None  # the sides, (tree, latex, offset), when read
     error: SourceError | None = None
     notes: tuple[str, ...] = ()
     skipped: str = ""  # why the display is not checked (a relation other than '=', …)
@@ -201,7 +202,7 @@ def read_document(text: str, source: str = "<string>",
             previous_last = None
             parsed.append(_Parsed(raw, None, None, skipped=_not_checked(split, raw.text)))
             continue
-        notes = (_not_checked(split, raw.text),) if split.cut else ()
+        cut_notes = (_not_checked(split, raw.text),) if split.cut else ()
         for k, piece in enumerate(pieces):
             try:
                 chain = parse_chain(piece)
@@ -216,7 +217,7 @@ def read_document(text: str, source: str = "<string>",
                     chain = [(tree, latex, where - raw.offset), *chain]
                 defines = not split.cut or (k == 0 and split.first_may_define and
                                             split.parts[0].has_equals)
-                parsed.append(_Parsed(raw, chain, None, notes if k == 0 else (),
+                parsed.append(_Parsed(raw, chain, None, cut_notes if k == 0 else (),
                                       text=piece if split.cut else None, may_define=defines))
                 last_tree, last_latex, last_off = chain[-1]
                 previous_last = (last_tree, last_latex, raw.offset + last_off)
@@ -257,9 +258,10 @@ def read_document(text: str, source: str = "<string>",
               functions=frozenset(_latex_name(f) for f in decl.functions) | unknown,
               constants=frozenset(decl.constants))
 
-    assumptions = []
+    assumptions: list[tuple[tuple[Node, Node], str, int]] = []
     conditions = []
-    positive, nonzero = set(), set()
+    positive: set[str] = set()
+    nonzero: set[str] = set()
     for latex, line in decl.assumptions:
         if _INEQUALITY.match(latex):  # "b \neq 0", "x > 0": facts about names
             conditions.append(latex)
@@ -268,10 +270,10 @@ def read_document(text: str, source: str = "<string>",
                 (positive if fact[1] == ">" else nonzero).add(fact[0])
             continue
         try:
-            sides = parse_chain(latex)
-            if len(sides) != 2:
+            assumed = parse_chain(latex)
+            if len(assumed) != 2:
                 raise ParseError("an assumption must be one equation a = b", 0)
-            assumptions.append(((sides[0][0], sides[1][0]), latex, line))
+            assumptions.append(((assumed[0][0], assumed[1][0]), latex, line))
         except ParseError as exc:
             errors.append(SourceError(f"assumption {latex!r}: {exc.message}", line, 1,
                                       _line(text, line), source))
@@ -285,7 +287,7 @@ def read_document(text: str, source: str = "<string>",
     sections: dict[str, int] = {}  # name -> the section its definition in force was read in
     rows_seen: Counter[int] = Counter()
     for seq, entry in enumerate(parsed, start=1):
-        raw, chain, err = entry.raw, entry.chain, entry.error
+        raw, err = entry.raw, entry.error
         line = decl.lines[seq - 1] if seq <= len(decl.lines) else raw.line
         latex = (entry.text if entry.text is not None else raw.text).strip()
         rules = decl.rules.get(seq, {})
@@ -296,15 +298,16 @@ def read_document(text: str, source: str = "<string>",
             out.append(ReadEquation(n, line, latex, "skipped", raw.offset,
                                     notes=(entry.skipped,), row=row))
             continue
-        if err is not None:
+        sides_read = entry.chain
+        if err is not None or sides_read is None:  # (one of the two is None, never both)
             out.append(ReadEquation(n, line, latex, "error", raw.offset, error=err, row=row))
             env = _failed_definition(env, _head_of(raw.text), line)
             continue
-        sides = tuple(t for t, _, _ in chain)
+        sides = tuple(t for t, _, _ in sides_read)
         piece_notes = entry.notes + unknown_function_notes(sides, unknown)
-        side_latex = tuple(s for _, s, _ in chain)
-        stated = (side_cases[raw.offset],) if raw.offset in side_cases else ()
-        offsets = [raw.offset + o for _, _, o in chain]
+        side_latex = tuple(s for _, s, _ in sides_read)
+        beside = (side_cases[raw.offset],) if raw.offset in side_cases else ()
+        offsets = [raw.offset + o for _, _, o in sides_read]
         try:
             if len(sides) < 2:
                 raise ReadError("an equation needs an '='", 0)
@@ -318,21 +321,22 @@ def read_document(text: str, source: str = "<string>",
             if is_def and not rules.get(1, "").startswith("def") and rules:
                 is_def = False
             new_section = head is not None and raw.section > sections.get(head[0], raw.section)
-            if is_def and head[0] in env.definitions and not _explicit(latex) and \
+            if is_def and head is not None and head[0] in env.definitions and \
+                    not _explicit(latex) and \
                     not new_section and \
                     not same_definition(env.definitions[head[0]], sides[1], head[2], env):
                 # a restatement of a defined name is a claim about it, checked against the
                 # definition in force (only := or the same body up to renaming redefines)
                 is_def = False
-            if is_def:
+            if is_def and head is not None:
                 name, kind, params = head
                 no_self_reference(name, kind, sides[1])
-                notes = piece_notes
+                notes: tuple[str, ...] = piece_notes
                 old = env.definitions.get(name)
                 if old is not None:
-                    where = " in a new section" if new_section else ""
+                    fresh = " in a new section" if new_section else ""
                     notes = piece_notes + (
-                        f"{_show(name, kind, params)} is redefined here{where} (line {line}); "
+                        f"{_show(name, kind, params)} is redefined here{fresh} (line {line}); "
                         f"it replaces the definition of equation {old.equation} (line "
                         f"{old.line}) from here on",)
                 body_reading = resolve([sides[1]], env)
@@ -341,16 +345,16 @@ def read_document(text: str, source: str = "<string>",
                 notes = notes + body_reading.notes
                 d = Definition(name, kind, params, body_reading.sides[0], n, line, sides[0], env,
                                {k: v for k, v in body_reading.ranges.items() if k not in params})
-                reading = None
+                reading: Reading | None = None
                 if len(sides) > 2:
-                    reading = resolve(list(sides[1:]), env, stated)
+                    reading = resolve(list(sides[1:]), env, beside)
                 env = env.define(d)
                 sections[name] = raw.section
                 out.append(ReadEquation(n, line, latex, "definition", raw.offset, sides,
                                         side_latex, reading, d, env, notes, rules=rules,
                                         row=row))
                 continue
-            reading = resolve(list(sides), env, stated)
+            reading = resolve(list(sides), env, beside)
             out.append(ReadEquation(n, line, latex, "claim", raw.offset, sides, side_latex,
                                     reading, None, env, piece_notes + reading.notes,
                                     rules=rules, row=row))

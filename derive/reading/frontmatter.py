@@ -365,7 +365,7 @@ def declarations(data: dict, line_of: dict[str, int] | None = None) -> Declarati
     lines = [at] * len(assumptions)
     if isinstance(raw, list):
         lines = [x.line + 1 if getattr(x, "in_front_matter", False) else at for x in raw]
-    elif isinstance(raw, str) and getattr(raw, "in_front_matter", False):
+    elif isinstance(raw, _Str) and raw.in_front_matter:
         lines = [raw.line + 1]
     return Declarations(
         indices=ranges,

@@ -241,9 +241,9 @@ def json_head() -> dict[str, Any]:
 def json_tail(reports: list[Report], errors: Iterable[tuple[str, str]] = (),
               exit_code: int | None = None) -> dict[str, Any]:
     """The totals that follow the `reports` list in a `derive.report/2` document."""
-    errors = [{"target": target, "message": message} for target, message in errors]
+    listed = [{"target": target, "message": message} for target, message in errors]
     if exit_code is None:
-        exit_code = _exit_code([r.exit_code for r in reports], bool(errors))
+        exit_code = _exit_code([r.exit_code for r in reports], bool(listed))
     return {
         "ok": exit_code == 0,
         "exit_code": exit_code,
@@ -251,7 +251,7 @@ def json_tail(reports: list[Report], errors: Iterable[tuple[str, str]] = (),
         "counts": total_counts(reports),
         "problems": [{"source": r.source, "exit_code": r.exit_code, "text": problem_text(r)}
                      for r in reports if not r.ok],
-        "errors": errors,
+        "errors": listed,
         "seed": reports[0].seed if reports else None,
     }
 

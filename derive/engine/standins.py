@@ -1,0 +1,54 @@
+"""Concrete stand-ins for unknown functions: how a claim about every f is refuted.
+
+Owns :func:`with_concrete_functions`. A claim about an unknown function must hold for every
+function, so one concrete choice where the two sides differ refutes it; the checker's numeric
+search then looks for the point. Nothing here proves: a proof stays symbolic.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+#: concrete stand-ins for unknown functions, positive and nonlinear (so that a divisor g(x)
+#: is never zero and a rule that holds only for linear functions is still caught)
+_STAND_INS = ("1 + u^2/2", "2 + u/3 + u^2", "3/2 + u^2/3 - u/5", "5/4 + u/2 + u^2/4")
+
+
+def with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
+    """(lhs, rhs, "f(u) = …, g(u) = …") with every unknown function of one argument replaced
+    by a fixed polynomial and derivatives taken, or None when there are none."""
+    from sympy.core.function import AppliedUndef
+
+    funcs = sorted({a.func for a in sp.Tuple(lhs, rhs).atoms(AppliedUndef) if len(a.args) == 1},
+                   key=lambda f: str(f))
+    if not funcs:
+        return None
+    u = sp.Dummy("u", real=True)
+    shapes = (1 + u**2 / 2, 2 + u / 3 + u**2, sp.Rational(3, 2) + u**2 / 3 - u / 5,
+              sp.Rational(5, 4) + u / 2 + u**2 / 4)
+    chosen, texts = {}, []
+    for k, f in enumerate(funcs):
+        chosen[f] = sp.Lambda(u, shapes[k % len(shapes)])
+        texts.append(f"{f}(u) = {_STAND_INS[k % len(_STAND_INS)]}")
+
+    def by_symbol(e):  # d f(g(x)) / d g(x) → f′ at g(x), a derivative by a plain variable
+        out = e.expr
+        for var, n in e.variable_count:
+            if var.is_Symbol:
+                out = sp.Derivative(out, (var, n))
+            else:
+                v = sp.Dummy("v", real=True)
+                out = sp.Subs(sp.Derivative(out.xreplace({var: v}), (v, n)), v, var)
+        return out
+
+    def concrete(side):
+        side = side.replace(lambda e: isinstance(e, sp.Derivative), by_symbol)
+        return side.replace(lambda e: e.func in chosen, lambda e: chosen[e.func](*e.args)).doit()
+
+    try:
+        a, b = concrete(lhs), concrete(rhs)
+    except Exception:  # noqa: BLE001 - a stand-in sympy cannot apply: no instance, no verdict
+        return None
+    if sp.Tuple(a, b).atoms(AppliedUndef):
+        return None
+    return a, b, ", ".join(texts)
