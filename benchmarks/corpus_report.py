@@ -9,6 +9,11 @@ does not import derive) is compared with derive's verdict:
 * expected "false": derive must not prove it (refuted is the target);
 * expected "needs: …": conditional, or refuted where derive cannot name the assumption.
 
+A display counts as *read* when none of its equations is a reading error (a display skipped
+as not checkable, with its reason, is read). The issue also counts a refusal whose message
+says how to write the notation; such displays are counted apart ("refused, saying how"), by
+whether the message says "write" or "declare", and never added to "read".
+
     python benchmarks/corpus_report.py            # the table, and the totals
     python benchmarks/corpus_report.py --links    # and every link that differs
 """
@@ -49,13 +54,16 @@ def score(path: Path) -> dict:
     want = expectations(path)
     report = derive.check(str(path), jobs=1, cache=False)
     by_index, by_display = display_links(report)
-    displays = read = 0
+    displays = read = advised = 0
     links = good = false_proofs = 0
     rows = []
     for d in want["displays"]:
         displays += 1
         eqs = by_index.get(d["index"], [])
         read += display_read(eqs)
+        errs = [q.error.message for q in eqs if q.kind == "error" and q.error is not None]
+        if errs and all(("write " in m or "declare" in m) for m in errs):
+            advised += 1
         e = next((q for q in eqs if q.kind == "error"), eqs[0] if eqs else None)
         verdicts = {p: lk.verdict.value for p, lk in by_display.get(d["index"], {}).items()}
         for lk in d.get("links", []):
@@ -68,13 +76,13 @@ def score(path: Path) -> dict:
             if not ok:
                 why = e.error.message if e is not None and e.error else ""
                 rows.append((d["index"], lk["position"], lk["expected"], got, why[:90]))
-    return {"displays": displays, "read": read, "links": links, "agree": good,
+    return {"displays": displays, "read": read, "advised": advised, "links": links, "agree": good,
             "false proofs": false_proofs, "rows": rows, "exit": report.exit_code}
 
 
 def main(argv: list[str]) -> int:
     show = "--links" in argv
-    total = {"displays": 0, "read": 0, "links": 0, "agree": 0, "false proofs": 0}
+    total = {"displays": 0, "read": 0, "advised": 0, "links": 0, "agree": 0, "false proofs": 0}
     print(f"{'source':<44} {'read':>9} {'links as expected':>18} {'false proofs':>13}")
     for path in sorted(CORPUS.glob("*.md")):
         if path.name == "README.md":
@@ -89,8 +97,11 @@ def main(argv: list[str]) -> int:
                 print("      ", *row)
     d, r = total["displays"], total["read"]
     n, g = total["links"], total["agree"]
-    print(f"\ndisplays read: {r}/{d} ({100 * r / max(d, 1):.0f}%); links as expected: "
-          f"{g}/{n} ({100 * g / max(n, 1):.0f}%); false proofs: {total['false proofs']}")
+    a = total["advised"]
+    print(f"\ndisplays read: {r}/{d} ({100 * r / max(d, 1):.0f}%); refused, saying how to "
+          f"write them: {a} (read or so refused: {100 * (r + a) / max(d, 1):.0f}%); links as "
+          f"expected: {g}/{n} ({100 * g / max(n, 1):.0f}%); false proofs: "
+          f"{total['false proofs']}")
     return 0
 
 

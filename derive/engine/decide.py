@@ -261,14 +261,21 @@ class EquationChecker:
                             residual, reason=note)
         instance = with_concrete_functions(lhs, rhs)
         if instance is not None:
-            # unknown functions: the claim must hold for every one, so one concrete choice
-            # where the sides differ refutes it (the reason says which functions)
+            # unknown functions: one concrete choice where the sides differ shows the step
+            # does not hold for every function. That refutes it only if the function is
+            # arbitrary; it may be one the prose defines, so the link stays unknown (a name
+            # with no definition is never given a meaning) and the reason says what was found
             a, b, chosen = instance
             found = self._search(a, b, label + "#functions")
             hit = next((found[m] for m in ("one-hot", "simplex", "free") if found.get(m)), None)
             if hit is not None:
-                return Decision(Verdict.REFUTED, "numeric", (), self._counterexample(hit),
-                                residual, reason=f"false for the unknown functions {chosen}")
+                cx = self._counterexample(hit)
+                at = f" at {cx.text}" if cx is not None and cx.text else ""
+                return Decision(Verdict.UNKNOWN, "numeric", residual=residual, reason=(
+                    f"not true for every function: with {chosen} the sides differ{at} "
+                    f"({_short(hit.lhs)} against {_short(hit.rhs)}); false "
+                    "if the functions are arbitrary; if the prose defines them, define them "
+                    "in the document"))
         sizes = ", ".join(str(n) for n in sorted(numeric.SIZES + numeric.EXTRA_SIZES))
         reason = f"no symbolic proof, and no counterexample at K = {sizes}"
         skipped = self._skipped.get(label, [])
@@ -475,6 +482,11 @@ class EquationChecker:
         mode = p.mode if any(b in self._targets for b in p.families) else "free"
         return Counterexample(size, idx, values, numeric.as_float(found.lhs),
                               numeric.as_float(found.rhs), mode)
+
+
+def _short(value) -> str:
+    v = numeric.as_float(value)
+    return f"{v:.6g}" if isinstance(v, float) else str(v)
 
 
 def _restricted(side: Node, env, pick) -> list:
