@@ -257,3 +257,25 @@ def test_a_number_after_a_factor_is_printed_with_its_dot():
     assert to_text(Mul((Sym("x"), Num("2"), Sym("x")), ("", ""))) == "x · 2 x"
     assert to_latex(parse_expression(to_latex(Mul((Sym("x"), Num("2")), ("",))))) == \
         r"x \cdot 2"
+
+
+def test_a_list_of_equations_in_one_display_is_read_equation_by_equation():
+    eqs = _equations("$$ y_i = 2 z_i, \\quad q_i = y_i + 1 $$\n\n"
+                     "$$ \\frac{\\partial q_i}{\\partial z_i} = 2 $$\n\n"
+                     "$$ \\frac{\\partial q_i}{\\partial z_i} = 3 $$\n")
+    assert [(e.label, e.kind) for e in eqs[:2]] == [("1a", "definition"), ("1b", "definition")]
+    assert [e.links[0].verdict.value for e in eqs[2:]] == ["proved", "refuted"]
+
+
+def test_a_transpose_is_refused_never_a_power():
+    (eq,) = _equations("$$ z = w^T x $$")
+    assert eq.kind == "error" and "transpose" in eq.error.message
+    (eq,) = _equations("$$ q = e^{T} $$")  # e^T is exp(T)
+    assert eq.kind == "definition"
+
+
+def test_a_function_applied_before_its_definition_is_never_a_product():
+    eqs = _equations("$$ p_i = \\sigma(z_i), \\quad \\sigma(z) = \\frac{1}{1+e^{-z}} $$\n\n"
+                     "$$ \\frac{\\partial p_i}{\\partial z_i} = p_i (1 - p_i) $$\n")
+    assert eqs[0].kind == "error" and "before σ is defined" in eqs[0].error.message
+    assert eqs[2].links[0].verdict.value == "unknown"  # p's definition could not be read

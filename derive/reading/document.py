@@ -23,6 +23,7 @@ from derive.reading.frontmatter import (
 from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.naming import (
     CONSTANTS,
+    applied_only,
     no_name_or_product,
     no_self_reference,
     unknown_function_notes,
@@ -202,7 +203,7 @@ def read_document(text: str, source: str = "<string>",
             previous_last = None
             parsed.append(_Parsed(raw, None, None, skipped=_not_checked(split, raw.text)))
             continue
-        cut_notes = (_not_checked(split, raw.text),) if split.cut else ()
+        cut_notes = (_not_checked(split, raw.text),) if split.cut and not split.is_list else ()
         for k, piece in enumerate(pieces):
             try:
                 chain = parse_chain(piece)
@@ -215,8 +216,8 @@ def read_document(text: str, source: str = "<string>",
                                          continues - 1)
                     tree, latex, where = previous_last
                     chain = [(tree, latex, where - raw.offset), *chain]
-                defines = not split.cut or (k == 0 and split.first_may_define and
-                                            split.parts[0].has_equals)
+                defines = not split.cut or split.is_list or (
+                    k == 0 and split.first_may_define and split.parts[0].has_equals)
                 parsed.append(_Parsed(raw, chain, None, cut_notes if k == 0 else (),
                                       text=piece if split.cut else None, may_define=defines))
                 last_tree, last_latex, last_off = chain[-1]
@@ -256,7 +257,7 @@ def read_document(text: str, source: str = "<string>",
               families=frozenset(families),
               declared_ranges=declared_ranges,
               functions=frozenset(_latex_name(f) for f in decl.functions) | unknown,
-              constants=frozenset(decl.constants))
+              constants=frozenset(decl.constants), applied_only=applied_only(trees))
 
     assumptions: list[tuple[tuple[Node, Node], str, int]] = []
     conditions = []

@@ -48,6 +48,30 @@ def unknown_functions(trees: list[Node], heads: set[Node], taken: set[str]) -> f
     return frozenset(n for n in applied - alone - defined - taken
                      if n not in CONSTANTS and n != "d")
 
+
+def applied_only(trees: list[Node]) -> frozenset[str]:
+    """Names written applied somewhere and never alone nor with a subscript: never factors."""
+    from derive.reading.syntax import Apply
+
+    applied: set[str] = set()
+    alone: set[str] = set()
+
+    def visit(node: Node) -> None:
+        if isinstance(node, Apply):
+            if not node.func.sub and node.func.case is None:
+                applied.add(node.func.name)
+            for arg in node.args:
+                visit(arg)
+            return
+        if isinstance(node, Sym):
+            alone.add(node.name)
+        for child in _children(node):
+            visit(child)
+
+    for tree in trees:
+        visit(tree)
+    return frozenset(applied - alone)
+
 def unknown_function_notes(sides: tuple[Node, ...], unknown: frozenset[str]) -> tuple[str, ...]:
     from derive.reading.syntax import Apply, walk
 

@@ -62,16 +62,13 @@ from derive.reading.tokenizer import (  # re-exported: the reader's public names
     split_top_level,
     tokenize,
 )
+from derive.reading.vectors import BOLD, VectorReading
 
 __all__ = ["MAX_DEPTH", "TOKEN_SAMPLES", "ParseError", "Parser", "Token", "check_balance",
            "parse_chain", "parse_expression", "split_top_level", "tokenize"]
 
 
-#: bold (vector) names: read only as the argument of a function taken entry by entry
-BOLD = ("mathbf", "boldsymbol", "vec", "bm")
-
-
-class Parser(DerivativeReading, BigOpReading):
+class Parser(DerivativeReading, BigOpReading, VectorReading):
     """Recursive descent over one side of an equation; one method per construct."""
 
     # -- grammar
@@ -227,6 +224,11 @@ class Parser(DerivativeReading, BigOpReading):
         base = self.postfix()
         if self.at_op("^"):
             caret = self.advance()
+            if self.transpose_ahead() and not (isinstance(base, Sym) and base.name == "e"
+                                               and not base.sub):  # e^T is exp(T)
+                raise self.error("^T reads as a transpose, and vectors and matrices are not "
+                                 "read yet: write the entries (\\sum_j w_j x_j for w^T x); "
+                                 "if T is an exponent here, give it another name", caret)
             if isinstance(base, Sym) and self.at_op("{") and self.peek().kind == "op" and \
                     self.peek().value == "(" and self.peek(2).kind in ("letter", "num") and \
                     self.peek(3).kind == "op" and self.peek(3).value == ")" and \
@@ -319,27 +321,6 @@ class Parser(DerivativeReading, BigOpReading):
                                  "by entry, as s(\\mathbf{x})_i; vectors and matrices are "
                                  "not read yet")
         return node
-
-    def bold_argument(self) -> bool:
-        """Is the argument list a bold family name, (\\mathbf{x}) or (\\mathbf x)? Its
-        tokens are then replaced by the bare letter."""
-        i, toks = self.i, self.toks
-
-        def at(k: int, kind: str, value: str | None = None) -> bool:
-            return i + k < len(toks) and toks[i + k].kind == kind and (
-                value is None or toks[i + k].value == value)
-
-        if not any(at(1, "cmd", m) for m in BOLD):
-            return False
-        if at(2, "letter") and at(3, "op", ")"):
-            del toks[i + 1]
-            return True
-        if at(2, "op", "{") and at(3, "letter") and at(4, "op", "}") and at(5, "op", ")"):
-            del toks[i + 4]
-            del toks[i + 2]
-            del toks[i + 1]
-            return True
-        return False
 
     def call(self, func: Sym) -> Apply:
         start = self.pos()

@@ -35,6 +35,8 @@ SEPARATING_CHARS = {"<": "<", ">": ">", "≈": "≈", "≤": "≤", "≥": "≥"
 PROSE_WORDS = frozenset("where and or with for since so then thus hence because".split())
 _PROSE = re.compile(r"\\(?:text|textrm|mbox|textit|mathrm)\s*\{\s*([A-Za-z ,.;]+?)\s*\}")
 _MACRO = re.compile(r"\\([A-Za-z]+)")
+#: what follows a comma between two equations of a list: a wide space (\quad, \qquad, \;)
+_LIST_GAP = re.compile(r"\s*(?:\\q?quad\b|\\;|\\ \\ |~~)")
 
 
 @frozen
@@ -62,6 +64,11 @@ class Split:
         a chain; before an arrow (``x = 0 \\Rightarrow …``) or ∈ it is a condition, and no part
         after a separator ever defines: a name is never given a value by a condition."""
         return bool(self.separators) and self.separators[0][0] in CHAIN_SYMBOLS
+
+    @property
+    def is_list(self) -> bool:
+        """Only list commas: each part is an equation of its own (and may define a name)."""
+        return bool(self.separators) and all(s == "," for s, _ in self.separators)
 
 
 def _blank_outside(text: str, a: int, b: int) -> str:
@@ -120,6 +127,9 @@ def split_display(text: str) -> Split:
             depth += 1
         elif ch in "}])":
             depth = max(depth - 1, 0)
+        elif depth == 0 and ch == "," and _LIST_GAP.match(text, k + 1):
+            # p_i = σ(z_i), \quad z_i = w x_i + b: a list of equations, each read on its own
+            seps.append((k, k + 1, ","))
         elif depth == 0 and ch in SEPARATING_CHARS:
             end = k + 1
             if ch in "<>" and end < n and text[end] == "=":

@@ -88,6 +88,8 @@ class Env:
     # (for a sum that writes none: Σ_i e_i^2 beside Σ_{i=1}^n elsewhere means 1..n)
     written_ranges: dict[str, Range] = field(default_factory=dict)
     letter_ranges: dict[str, Range] = field(default_factory=dict)
+    # names written only applied, f(x), never alone: such an f is never a factor
+    applied_only: frozenset[str] = frozenset()
 
     def define(self, d: Definition) -> Env:
         defs = dict(self.definitions)
@@ -498,6 +500,14 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
         # d(u/v) is a differential more often than d times (u/v): never guess which
         raise ReadError("d(…) could be a differential or d times (…): write a derivative as "
                         "\\frac{d}{dx}(…), or a product as d \\cdot (…)", node.pos)
+    if isinstance(node, Apply) and not env.is_function(node.func.name) and \
+            node.func.name in env.applied_only and not node.func.sub and \
+            node.func.name not in env.definitions:
+        # σ(z_i) before σ(z) = … is defined: never σ times z_i
+        name = name_text(node.func.name)
+        raise ReadError(f"{name}(…) is applied before {name} is defined as a function: "
+                        f"define it first ({name}(u) = …), or declare it under derive: "
+                        "functions", node.pos)
     if isinstance(node, Apply) and not env.is_function(node.func.name) and len(node.args) == 1:
         # not a function: juxtaposition is multiplication, as in y_k (1 - y_i)
         return _juxtaposed(node.func, _fill_sums(node.args[0], env, free, fam, implicit),

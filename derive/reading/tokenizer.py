@@ -51,7 +51,7 @@ RELATIONS = {"le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "approx": "�
              "Rightarrow": "⇒", "iff": "⇔"}
 KNOWN = frozenset(
     "frac dfrac tfrac over cdot times exp log ln sum prod partial mathrm mathbb mathbf neq ne "
-    "not delta pi infty boldsymbol vec bm".split()
+    "not delta pi infty boldsymbol vec bm top intercal".split()
 ) | GREEK | IGNORED | SKIP_GROUP | FUNCTIONS | ACCENTS
 
 #: macros whose braced word is a name: \text{MSE}, \mathrm{softmax}, \operatorname{sigmoid}
