@@ -279,3 +279,11 @@ def test_a_function_applied_before_its_definition_is_never_a_product():
                      "$$ \\frac{\\partial p_i}{\\partial z_i} = p_i (1 - p_i) $$\n")
     assert eqs[0].kind == "error" and "before σ is defined" in eqs[0].error.message
     assert eqs[2].links[0].verdict.value == "unknown"  # p's definition could not be read
+
+
+def test_a_claim_about_an_unknown_function_on_the_left_keeps_it_unknown():
+    eqs = _equations("$$ f(x + y) = f(x) + f(y) $$\n\n"
+                     "$$ \\frac{d}{dx} f(x^2) = 2 x f'(x^2) $$\n\n"
+                     "$$ \\frac{d}{dx} f(x^2) = x f'(x^2) $$\n")
+    assert [e.links[0].verdict.value for e in eqs] == ["unknown", "proved", "unknown"]
+    assert "not true for every function" in eqs[0].links[0].reason

@@ -38,8 +38,9 @@ def unknown_functions(trees: list[Node], heads: set[Node], taken: set[str]) -> f
             visit(child)
 
     defined: set[str] = set()
-    for head in heads:
-        if isinstance(head, Apply):
+    for head in heads:  # definition-shaped left sides: f(x), σ(z) (not f(x + y) = …)
+        if isinstance(head, Apply) and all(isinstance(a, Sym) and not a.sub
+                                           for a in head.args):
             defined.add(head.func.name)
         elif isinstance(head, Sym):
             defined.add(head.name)
