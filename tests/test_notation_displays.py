@@ -287,3 +287,10 @@ def test_a_claim_about_an_unknown_function_on_the_left_keeps_it_unknown():
                      "$$ \\frac{d}{dx} f(x^2) = x f'(x^2) $$\n")
     assert [e.links[0].verdict.value for e in eqs] == ["unknown", "proved", "unknown"]
     assert "not true for every function" in eqs[0].links[0].reason
+
+
+def test_an_integral_is_skipped_and_what_it_defines_stays_unknown():
+    eqs = _equations("$$ D = \\int_{-\\infty}^{\\infty} p(x) \\log \\frac{p(x)}{q(x)} dx $$\n\n"
+                     "$$ \\frac{\\partial D}{\\partial x} = 0 $$\n")
+    assert eqs[0].kind == "skipped" and "integral" in eqs[0].notes[0]
+    assert eqs[1].links[0].verdict.value == "unknown"

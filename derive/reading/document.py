@@ -198,6 +198,12 @@ def read_document(text: str, source: str = "<string>",
             continue
         if stated is not None:
             side_cases[raw.offset] = stated
+        if _INTEGRAL.search(src):  # a continuous quantity: reported, never misread as a sum
+            previous_last = None
+            parsed.append(_Parsed(raw, None, None, skipped=(
+                "not checked: an integral (\\int), which derive does not evaluate; it checks "
+                "sums, products and derivatives")))
+            continue
         pieces = [part.text for part in split.parts if part.has_equals] if split.cut else [src]
         if split.cut and not pieces:
             previous_last = None
@@ -298,6 +304,8 @@ def read_document(text: str, source: str = "<string>",
         if entry.skipped:
             out.append(ReadEquation(n, line, latex, "skipped", raw.offset,
                                     notes=(entry.skipped,), row=row))
+            # D = \int …: later uses of D are unknown, with this line, never a free variable
+            env = _failed_definition(env, _head_of(raw.text), line)
             continue
         sides_read = entry.chain
         if err is not None or sides_read is None:  # (one of the two is None, never both)
@@ -371,6 +379,7 @@ def read_document(text: str, source: str = "<string>",
 
 
 
+_INTEGRAL = re.compile(r"\\(?:int|iint|iiint|oint)(?![A-Za-z])")
 _BREAK_BEFORE_EQUALS = re.compile(r"\\\\(\[[^\]]*\])?(?=\s*&?\s*=)")
 
 

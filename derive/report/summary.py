@@ -55,7 +55,7 @@ def summarise(equations: list[Equation], source_errors: int = 0) -> tuple[str, .
     skipped = sum(e.kind == "skipped" for e in equations)
     if skipped:
         out.append(f"{skipped} display{'s are' if skipped > 1 else ' is'} not checked: "
-                   "relations other than '=' (see the notes)")
+                   "relations other than '=' or integrals (see the notes)")
     return tuple(out)
 
 
