@@ -294,3 +294,12 @@ def test_an_integral_is_skipped_and_what_it_defines_stays_unknown():
                      "$$ \\frac{\\partial D}{\\partial x} = 0 $$\n")
     assert eqs[0].kind == "skipped" and "integral" in eqs[0].notes[0]
     assert eqs[1].links[0].verdict.value == "unknown"
+
+
+@pytest.mark.parametrize("defines", [r"\stackrel{\textrm{def}}{=}", r"\overset{\text{def}}{=}",
+                                     r"\coloneqq", r"\triangleq", ":="])
+def test_written_definitions_define(defines):
+    eqs = _equations(f"$$ y = x^2 $$\n\n$$ y {defines} x^3 $$\n\n"
+                     "$$ \\frac{d y}{d x} = 3 x^2 $$\n")
+    assert eqs[1].kind == "definition"
+    assert eqs[2].links[0].verdict.value == "proved"

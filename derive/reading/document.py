@@ -415,6 +415,7 @@ def _continuation(text: str, next_continues: bool = False) -> tuple[str, int]:
     and so is a trailing '=' when the next display begins with '=' (the chain goes on
     there); offsets are kept."""
     src = _unboxed(_BREAK_BEFORE_EQUALS.sub(lambda m: " " * len(m.group(0)), text))
+    src = _DEFINES.sub(lambda m: ":=" + " " * (len(m.group(0)) - 2), src)
     body = src.lstrip()
     lead = len(src) - len(body)
     continues = 0
@@ -469,8 +470,15 @@ def _failed_definition(env: Env, lhs: Node | None, line: int) -> Env:
     return replace(env, failed={**env.failed, head[0]: line})
 
 
+#: written definitions besides :=: \stackrel{\text{def}}{=}, \overset{def}{=}, \coloneqq, ≜, ≝
+_DEFINES = re.compile(
+    r"\\(?:stackrel|overset)\s*\{\s*(?:\\(?:text|textrm|mathrm|rm)\s*\{\s*def\s*\}|def|"
+    r"\\triangle|\\Delta)\s*\}\s*\{\s*=\s*\}|\\coloneqq|\\triangleq|\\doteq|≝|≜")
+
+
 def _explicit(latex: str) -> bool:
-    """Was the equation written as a definition, a := b?"""
+    """Was the equation written as a definition, a := b (or a \\stackrel{def}{=} b, …)?"""
+    latex = _DEFINES.sub(":=", latex)
     return re.match(r"^[^=]*:\s*=", latex) is not None
 
 
