@@ -473,7 +473,7 @@ def _failed_definition(env: Env, lhs: Node | None, line: int) -> Env:
 #: written definitions besides :=: \stackrel{\text{def}}{=}, \overset{def}{=}, \coloneqq, ≜, ≝
 _DEFINES = re.compile(
     r"\\(?:stackrel|overset)\s*\{\s*(?:\\(?:text|textrm|mathrm|rm)\s*\{\s*def\s*\}|def|"
-    r"\\triangle|\\Delta)\s*\}\s*\{\s*=\s*\}|\\coloneqq|\\triangleq|\\doteq|≝|≜")
+    r"\\triangle|\\Delta)\s*\}\s*\{\s*=\s*\}|\\coloneqq|\\triangleq|≝|≜")
 
 
 def _explicit(latex: str) -> bool:
