@@ -181,9 +181,34 @@ def sidecar_for(path: str) -> tuple[str, str] | None:
     return None
 
 
+FOLDER_DECLARATIONS = ("derive.yaml", "derive.yml")
+
+
+def folder_declarations(path: str) -> tuple[tuple[str, str], ...]:
+    """Book-wide declarations: a ``derive.yaml`` in the document's folder or any folder above
+    it, up to the project's root (the first with a pyproject.toml or .git), outermost first,
+    as (path, YAML text). A chapter's sidecar and front matter win over them."""
+    if path == "-":
+        return ()
+    found: list[tuple[str, str]] = []
+    folder = Path(path).resolve().parent
+    while True:
+        for name in FOLDER_DECLARATIONS:
+            candidate = folder / name
+            if candidate.is_file():
+                found.append((str(candidate), read_source(str(candidate))))
+                break
+        if (folder / "pyproject.toml").exists() or (folder / ".git").exists() or \
+                folder.parent == folder:
+            break
+        folder = folder.parent
+    return tuple(reversed(found))
+
+
 def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
                timeout: float | None = 20.0, jobs: int | str = 1, cache: bool = False,
-               sidecar: tuple[str, str] | None = None) -> Report:
+               sidecar: tuple[str, str] | None = None,
+               folders: tuple[tuple[str, str], ...] = ()) -> Report:
     """Check every display equation of a Markdown text (with the declarations file
     ``sidecar``, (path, YAML text), if any).
 
@@ -194,7 +219,8 @@ def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
     if cache:
         from derive.app import cache as store
 
-        key = store.key(markdown, source, seed=seed, timeout=timeout, sidecar=sidecar)
+        key = store.key(markdown, source, seed=seed, timeout=timeout, sidecar=sidecar,
+                        folders=folders)
         report = store.load(key)
         if report is not None:
             return report
@@ -204,7 +230,7 @@ def check_text(markdown: str, source: str = "<string>", *, seed: int = 0,
     # read, then import the engine, in this process: a reader forked to read while sympy was
     # imported saved nothing measurable on the post and lost time on a document ten times
     # as long (see the README's Performance), and was removed
-    doc = read_document(markdown, source, sidecar=sidecar)
+    doc = read_document(markdown, source, sidecar=sidecar, folders=folders)
     report = engine().check_document(doc, seed=seed, timeout=timeout, jobs=jobs)
     if key is not None:
         store.store(key, report)
@@ -242,7 +268,7 @@ def check(target: str | os.PathLike, *, seed: int = 0, timeout: float | None = 2
         return check_builtin(target, seed=seed, timeout=timeout, jobs=jobs, cache=cache)
     text, name, sidecar = read_target(target, source)
     return check_text(text, name, seed=seed, timeout=timeout, jobs=jobs, cache=cache,
-                      sidecar=sidecar)
+                      sidecar=sidecar, folders=folder_declarations(os.fspath(target)))
 
 
 def read_target(path: str | os.PathLike, source: str | None = None
@@ -262,4 +288,5 @@ def read(path: str | os.PathLike, source: str | None = None):
     from derive.reading.document import read_document
 
     text, name, sidecar = read_target(path, source)
-    return read_document(text, name, sidecar=sidecar)
+    return read_document(text, name, sidecar=sidecar,
+                         folders=folder_declarations(os.fspath(path)))

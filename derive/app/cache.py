@@ -192,19 +192,23 @@ def cache_key(text: str, source: str, seed: int, extra: str = "") -> str:
 
 
 def key(text: str, source: str, *, seed: int, timeout: float | None,
-        sidecar: tuple[str, str] | None = None) -> str:
+        sidecar: tuple[str, str] | None = None,
+        folders: tuple[tuple[str, str], ...] = ()) -> str:
     """The key of the report of a Markdown text: everything it depends on (the text with
     its front matter, the name it goes by, its sidecar's path and text, the seed, the time
     limit), and the engine fingerprint."""
     extra = f"timeout={float(timeout) if timeout else 0.0!r}"
     if sidecar:
         extra += ";sidecar=" + json.dumps(list(sidecar), ensure_ascii=False)
+    if folders:  # book-wide derive.yaml files
+        extra += ";folders=" + json.dumps([list(f) for f in folders], ensure_ascii=False)
     return cache_key(text, source, seed, extra)
 
 
 def document_key(doc: Document, *, seed: int, timeout: float | None) -> str:
     """:func:`key` of the text ``doc`` was read from."""
-    return key(doc.text, doc.source, seed=seed, timeout=timeout, sidecar=doc.sidecar)
+    return key(doc.text, doc.source, seed=seed, timeout=timeout, sidecar=doc.sidecar,
+               folders=doc.folders)
 
 
 # --------------------------------------------------------------------------- the store

@@ -80,6 +80,7 @@ class Document:
     env: Env | None = None
     sidecar: tuple[str, str] | None = None  # (path, text) of a declarations file, if any
     conditions: tuple[str, ...] = ()  # declared inequalities (b \neq 0, x > 0), as LaTeX
+    folders: tuple[tuple[str, str], ...] = ()  # book-wide derive.yaml files, outermost first
 
 
 @frozen
@@ -126,8 +127,22 @@ def _parse_range(text: str) -> tuple[Node, Node]:
     return parse_expression(lo.strip()), parse_expression(hi.strip())
 
 
+def _merge_derive(base: dict, block: dict) -> dict:
+    """``block`` over ``base``: lists joined (no repeats), mappings merged, the rest replaced."""
+    merged = dict(base)
+    for key, value in block.items():
+        if isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = merged[key] + [v for v in value if v not in merged[key]]
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
 def read_document(text: str, source: str = "<string>",
-                  sidecar: tuple[str, str] | None = None) -> Document:
+                  sidecar: tuple[str, str] | None = None,
+                  folders: tuple[tuple[str, str], ...] = ()) -> Document:
     """Read every display equation of a Markdown text, in order.
 
     ``sidecar`` is (path, YAML text) of a declarations file beside the document; its
@@ -138,12 +153,13 @@ def read_document(text: str, source: str = "<string>",
     errors: list[SourceError] = []
     fm_text, body_line = split_front_matter(text)
     data: dict = {}
-    if sidecar is not None:
-        path, side_text = sidecar
+    # book-wide derive.yaml files (outermost first), then the chapter's sidecar: each over
+    # the ones before it, and the front matter over all of them
+    for path, side_text in (*folders, *([sidecar] if sidecar is not None else [])):
         try:
             side = parse_yaml(side_text)
             side = side.get("derive", side) if isinstance(side.get("derive"), dict) else side
-            data["derive"] = side
+            data["derive"] = _merge_derive(data.get("derive", {}), side)
         except FrontMatterError as exc:
             errors.append(SourceError(exc.message, exc.line, exc.column,
                                       _line(side_text, exc.line), path))
@@ -152,15 +168,7 @@ def read_document(text: str, source: str = "<string>",
             own = parse_yaml(fm_text)
             block = own.get("derive")
             if isinstance(block, dict) and isinstance(data.get("derive"), dict):
-                merged = dict(data["derive"])
-                for key, value in block.items():
-                    if isinstance(value, list) and isinstance(merged.get(key), list):
-                        merged[key] = merged[key] + [v for v in value if v not in merged[key]]
-                    elif isinstance(value, dict) and isinstance(merged.get(key), dict):
-                        merged[key] = {**merged[key], **value}
-                    else:
-                        merged[key] = value
-                own["derive"] = merged
+                own["derive"] = _merge_derive(data["derive"], block)
             data = {**data, **own} if "derive" in own else {**own, **data}
         except FrontMatterError as exc:
             errors.append(SourceError(exc.message, exc.line + 1, exc.column,
@@ -375,7 +383,7 @@ def read_document(text: str, source: str = "<string>",
                                     error=_error(source, text, off, exc.message), row=row))
             env = _failed_definition(env, sides[0] if len(sides) >= 2 else None, line)
     return Document(source, text, tuple(out), decl, tuple(assumptions), tuple(errors),
-                    decl.title, env, sidecar, tuple(conditions))
+                    decl.title, env, sidecar, tuple(conditions), folders)
 
 
 
