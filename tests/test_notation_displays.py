@@ -303,3 +303,11 @@ def test_written_definitions_define(defines):
                      "$$ \\frac{d y}{d x} = 3 x^2 $$\n")
     assert eqs[1].kind == "definition"
     assert eqs[2].links[0].verdict.value == "proved"
+
+
+def test_a_term_left_outside_a_sum_that_uses_its_index_gets_a_note():
+    eqs = _equations("$$ S = \\sum_{i=1}^{n} a_i + b_i $$\n\n"
+                     "$$ T = \\sum_{i=1}^{n} (a_i + b_i) $$\n\n"
+                     "$$ U = \\sum_{i=1}^{n} a_i + \\sum_{i=1}^{n} b_i $$\n")
+    assert any("read outside the sum" in n for n in eqs[0].notes)
+    assert not any("outside the sum" in n for e in eqs[1:] for n in e.notes)
