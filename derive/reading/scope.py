@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import field, replace
 
+from derive.reading.remarks import reading_remarks
 from derive.reading.syntax import (
     SAMPLE,
     Apply,
@@ -334,11 +335,7 @@ def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = ()) -> Readi
     if implicit:
         env = replace(env, sizes=env.sizes | frozenset(n for n in implicit if n[0] != "#"))
         notes = tuple(implicit[name] for name in sorted(implicit))
-    written_out = [n for s in sides for n in walk(s) if isinstance(n, BigOp) and
-                   n.written == "dots"]
-    notes += tuple(dict.fromkeys(
-        f"the terms written out with dots are read as {to_text(n)}" for n in written_out))
-    notes += tuple(dict.fromkeys(note for s in sides for note in _left_outside(s)))
+    notes += reading_remarks(sides)
     fam = family_ranges(env, list(resolved))
     ranges: dict[str, Range | None] = {}
     for letter in sorted(free):
@@ -348,33 +345,6 @@ def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = ()) -> Readi
             if ranges.get(a) is None and ranges.get(b) is not None:
                 ranges[a] = ranges[b]
     return Reading(resolved, cases, ranges, env, notes)
-
-
-def _left_outside(side: Node) -> list[str]:
-    """``\\sum_i a_i + b_i``: a term after a sum that uses the sum's index although the
-    reading ends the sum before it. It is read as written (b_i outside), and said."""
-    from derive.reading.syntax import Add, Neg
-
-    out = []
-    for node in walk(side):
-        if not isinstance(node, Add):
-            continue
-        terms = list(node.terms)
-        for k, term in enumerate(terms):
-            inner = term.arg if isinstance(term, Neg) else term
-            if not (isinstance(inner, BigOp) and inner.index):
-                continue
-            letter = inner.index
-            for later in terms[k + 1:]:
-                uses = [n for n in walk(later) if isinstance(n, Sym) and any(
-                    isinstance(x, Sym) and x.name == letter for x in n.sub)]
-                bound = any(isinstance(n, BigOp) and n.index == letter for n in walk(later))
-                if uses and not bound:
-                    out.append(f"{to_text(uses[0])} comes after {to_text(inner)} and uses its "
-                               f"index {letter}, but the sum ends before it: it is read outside "
-                               f"the sum (write \\sum_{letter} (… + …) if it belongs inside)")
-                    break
-    return out
 
 
 def _check_samples(node: Node, env: Env, bound: frozenset[str]) -> None:
