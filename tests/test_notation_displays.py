@@ -311,3 +311,11 @@ def test_a_term_left_outside_a_sum_that_uses_its_index_gets_a_note():
                      "$$ U = \\sum_{i=1}^{n} a_i + \\sum_{i=1}^{n} b_i $$\n")
     assert any("read outside the sum" in n for n in eqs[0].notes)
     assert not any("outside the sum" in n for e in eqs[1:] for n in e.notes)
+
+
+def test_a_logarithm_with_a_base_is_read_with_it():
+    eqs = _equations("$$ \\log_2 8 = 3 $$\n\n$$ \\log_2 x = \\frac{\\ln x}{\\ln 2} $$\n\n"
+                     "$$ \\log_2 x = \\log_{10} x $$\n")
+    assert [e.links[0].verdict.value for e in eqs] == ["proved", "proved", "refuted"]
+    with pytest.raises(ParseError, match="base e"):
+        parse_expression(r"\ln_2 x")

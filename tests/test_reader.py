@@ -159,7 +159,7 @@ def test_split_skips_equals_inside_groups_and_not_equal():
 @pytest.mark.parametrize("src,message", [
     (r"\frac{a}{b", "unbalanced braces"), (r"a + \foo{b}", r"unknown macro \foo"),
     ("a + ", "expected"), (r"x^23", "ambiguous superscript"), (r"\partial C", r"\partial"),
-    ("(" * 500 + "a" + ")" * 500, "nesting"), (r"\log_2 x", "base"),
+    ("(" * 500 + "a" + ")" * 500, "nesting"), (r"\ln_2 x", "base e"),
     (r"f' x", "argument list after the prime"),
     (r"f^{(n)}(x)", "derivative of order n"), ("log x", r"write \log"),
     ("softmax(z)", "run together"),

@@ -463,10 +463,21 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                 return Pow(value, power, pos=start) if power is not None else value
             if name in ("log", "ln"):
                 self.advance()
-                if self.at_op("_"):
-                    raise self.error("a logarithm with a base is not supported: use \\log or \\ln")
+                base = None
+                if self.at_op("_"):  # \log_2 x is log x / log 2: the same number, exactly
+                    if name == "ln":
+                        raise self.error("\\ln has base e: write \\log_b for another base")
+                    self.advance()
+                    base = self.script()
+                    if not (isinstance(base, Num) and base.text.isdigit() and
+                            int(base.text) >= 2) and not isinstance(base, Sym):
+                        raise self.error("the base of a logarithm is read as a whole number "
+                                         "2, 3, … or a name", self.toks[self.i - 1])
                 power = self.function_power(name)
-                log = Log(self.function_argument(), name, pos=start)
+                log: Node = Log(self.function_argument(), name, pos=start)
+                if base is not None:
+                    log = Paren(Frac(log, Log(base, name, pos=start), "frac", pos=start),
+                                pos=start)
                 return Pow(log, power, pos=start) if power is not None else log
             if name in ("sum", "prod"):
                 return self.bigop(name, start)
