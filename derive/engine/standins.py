@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import sympy as sp
 
+_U = sp.Dummy("u", real=True)
 #: concrete stand-ins for unknown functions, positive and nonlinear (so that a divisor g(x)
-#: is never zero and a rule that holds only for linear functions is still caught)
-_STAND_INS = ("1 + u^2/2", "2 + u/3 + u^2", "3/2 + u^2/3 - u/5", "5/4 + u/2 + u^2/4")
+#: is never zero and a rule that holds only for linear functions is still caught), each with
+#: how the reason writes it
+_STAND_INS = (("1 + u^2/2", 1 + _U**2 / 2), ("2 + u/3 + u^2", 2 + _U / 3 + _U**2),
+              ("3/2 + u^2/3 - u/5", sp.Rational(3, 2) + _U**2 / 3 - _U / 5),
+              ("5/4 + u/2 + u^2/4", sp.Rational(5, 4) + _U / 2 + _U**2 / 4))
 
 
 def with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
@@ -23,13 +27,11 @@ def with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
                    key=lambda f: str(f))
     if not funcs:
         return None
-    u = sp.Dummy("u", real=True)
-    shapes = (1 + u**2 / 2, 2 + u / 3 + u**2, sp.Rational(3, 2) + u**2 / 3 - u / 5,
-              sp.Rational(5, 4) + u / 2 + u**2 / 4)
     chosen, texts = {}, []
     for k, f in enumerate(funcs):
-        chosen[f] = sp.Lambda(u, shapes[k % len(shapes)])
-        texts.append(f"{f}(u) = {_STAND_INS[k % len(_STAND_INS)]}")
+        shown, shape = _STAND_INS[k % len(_STAND_INS)]
+        chosen[f] = sp.Lambda(_U, shape)
+        texts.append(f"{f}(u) = {shown}")
 
     def by_symbol(e):  # d f(g(x)) / d g(x) → f′ at g(x), a derivative by a plain variable
         out = e.expr

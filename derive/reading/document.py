@@ -264,14 +264,15 @@ def read_document(text: str, source: str = "<string>",
     families_written, letters_written = written_ranges(trees)
     families = collect_families(trees)
     heads = {entry.chain[0][0] for entry in parsed if entry.chain}
-    unknown = unknown_functions(trees, heads, families | sizes | indices |
-                                 set(decl.constants))
+    only_applied = applied_only(trees)
+    unknown = unknown_functions(only_applied, heads, families | sizes | indices |
+                                set(decl.constants))
     env = Env(sizes=frozenset(sizes), indices=frozenset(indices),
               written_ranges=families_written, letter_ranges=letters_written,
               families=frozenset(families),
               declared_ranges=declared_ranges,
               functions=frozenset(_latex_name(f) for f in decl.functions) | unknown,
-              constants=frozenset(decl.constants), applied_only=applied_only(trees))
+              constants=frozenset(decl.constants), applied_only=only_applied)
 
     assumptions: list[tuple[tuple[Node, Node], str, int]] = []
     conditions = []

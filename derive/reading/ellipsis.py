@@ -65,25 +65,16 @@ def _letters(*nodes: Node) -> set[str]:
     return out
 
 
-def _instance(first: Node, term: Node, start: int, step: int, where: int) -> bool:
-    """Is ``term`` the run's template at start + step (its holes at the same places)?"""
+def _hole_numbers(first: Node, term: Node, where: int) -> list[str] | None:
+    """The numbers ``term`` has where the run's template ``first`` has its ``where`` holes,
+    or None when it has another shape or something else there."""
     holes: list[tuple[str, Node]] = []
     try:
         _template(first, term, holes, "·")
     except _Mismatch:
-        return False
-    want = str(start + step)
-    return len(holes) == where and all(
-        a == str(start) and isinstance(b, Num) and b.text == want for a, b in holes)
-
-
-def _matches_somewhere(first: Node, term: Node, where: int) -> bool:
-    holes: list[tuple[str, Node]] = []
-    try:
-        _template(first, term, holes, "·")
-    except _Mismatch:
-        return False
-    return len(holes) == where and all(isinstance(b, Num) for _, b in holes)
+        return None
+    numbers = [b.text for _, b in holes if isinstance(b, Num)]
+    return numbers if len(holes) == where and len(numbers) == where else None
 
 
 def fold_dots(terms: list[Node], last: Node, pos: int) -> list[Node] | None:
@@ -104,14 +95,14 @@ def fold_dots(terms: list[Node], last: Node, pos: int) -> list[Node] | None:
                 len({key(b) for _, b in holes}) != 1:
             continue
         start = int(holes[0][0])
-        if not all(_instance(first, terms[s + j], start, j, len(holes))
-                   for j in range(1, len(terms) - s)):
+        # the terms between are the template at start + 1, start + 2, …
+        if not all(_hole_numbers(first, terms[s + j], len(holes)) == [str(start + j)] *
+                   len(holes) for j in range(1, len(terms) - s)):
             continue
-        if s > 0 and _matches_somewhere(first, terms[s - 1], len(holes)):
+        if s > 0 and _hole_numbers(first, terms[s - 1], len(holes)) is not None:
             return None  # x_1 + x_3 + ⋯ + x_n: a step other than 1 is not guessed
-        sign = isinstance(body, Neg)
         inner = body.arg if isinstance(body, Neg) else body
         total: Node = BigOp("sum", inner, index, Num(str(start)), holes[0][1], "dots",
                             pos=first.pos)
-        return [*terms[:s], Neg(total, pos=first.pos) if sign else total]
+        return [*terms[:s], Neg(total, pos=first.pos) if isinstance(body, Neg) else total]
     return None

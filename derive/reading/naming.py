@@ -15,43 +15,9 @@ from derive.reading.syntax import children as _children
 CONSTANTS = frozenset({"\\pi", "e"})
 
 
-def unknown_functions(trees: list[Node], heads: set[Node], taken: set[str]) -> frozenset[str]:
-    """Names only ever written applied, f(x) and f'(x), and never defined, subscripted,
-    declared or written alone: unknown functions of their arguments, so a claim about them
-    must hold for every such function. (A name also written alone, as a in a(b + c) = ab +
-    ac, stays a factor; and a proof for every function holds for u ↦ a·u too.)"""
-    from derive.reading.syntax import Apply
-
-    applied: set[str] = set()
-    alone: set[str] = set()
-
-    def visit(node: Node) -> None:
-        if isinstance(node, Apply):
-            if not node.func.sub and node.func.case is None:
-                applied.add(node.func.name)
-            for arg in node.args:
-                visit(arg)
-            return
-        if isinstance(node, Sym):
-            alone.add(node.name)
-        for child in _children(node):
-            visit(child)
-
-    defined: set[str] = set()
-    for head in heads:  # definition-shaped left sides: f(x), σ(z) (not f(x + y) = …)
-        if isinstance(head, Apply) and all(isinstance(a, Sym) and not a.sub
-                                           for a in head.args):
-            defined.add(head.func.name)
-        elif isinstance(head, Sym):
-            defined.add(head.name)
-    for tree in trees:
-        visit(tree)
-    return frozenset(n for n in applied - alone - defined - taken
-                     if n not in CONSTANTS and n != "d")
-
-
 def applied_only(trees: list[Node]) -> frozenset[str]:
-    """Names written applied somewhere and never alone nor with a subscript: never factors."""
+    """Names written applied somewhere, f(x) and f'(x), and never alone nor with a subscript:
+    such a name is never a factor."""
     from derive.reading.syntax import Apply
 
     applied: set[str] = set()
@@ -72,6 +38,26 @@ def applied_only(trees: list[Node]) -> frozenset[str]:
     for tree in trees:
         visit(tree)
     return frozenset(applied - alone)
+
+
+def unknown_functions(only_applied: frozenset[str], heads: set[Node],
+                      taken: set[str]) -> frozenset[str]:
+    """Of the names only ever written applied (:func:`applied_only`), those never defined
+    or declared: unknown functions of their arguments, so a claim about them must hold for
+    every such function. (A name also written alone, as a in a(b + c) = ab + ac, stays a
+    factor; and a proof for every function holds for u ↦ a·u too.)"""
+    from derive.reading.syntax import Apply
+
+    defined: set[str] = set()
+    for head in heads:  # definition-shaped left sides: f(x), σ(z) (not f(x + y) = …)
+        if isinstance(head, Apply) and all(isinstance(a, Sym) and not a.sub
+                                           for a in head.args):
+            defined.add(head.func.name)
+        elif isinstance(head, Sym):
+            defined.add(head.name)
+    return frozenset(n for n in only_applied - defined - taken
+                     if n not in CONSTANTS and n != "d")
+
 
 def unknown_function_notes(sides: tuple[Node, ...], unknown: frozenset[str]) -> tuple[str, ...]:
     from derive.reading.syntax import Apply, walk
