@@ -319,3 +319,14 @@ def test_a_logarithm_with_a_base_is_read_with_it():
     assert [e.links[0].verdict.value for e in eqs] == ["proved", "proved", "refuted"]
     with pytest.raises(ParseError, match="base e"):
         parse_expression(r"\ln_2 x")
+
+
+def test_a_counterexample_that_reads_index_0_lists_it():
+    (eq,) = _equations("$$ x_0 + x_1 + \\cdots + x_{K-1} = \\sum_{k=1}^{K} x_k $$")
+    (link,) = eq.links
+    cx = link.counterexample
+    assert link.verdict.value == "refuted" and "x_0" in cx.values
+    # the listed values reproduce both sides
+    xs = [cx.values["x_0"], *cx.values["x"]]
+    size = cx.size["K"]
+    assert sum(xs[:size]) == pytest.approx(cx.lhs) and sum(xs[1:size + 1]) == pytest.approx(cx.rhs)

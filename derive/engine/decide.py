@@ -476,6 +476,8 @@ class EquationChecker:
             # every value a side read is listed (z_3 too when the range says 1..2)
             a, b = min([a, *used]), max([b, *used])
             values[str(base.label)] = [numeric.plain(v) for v in vals[max(a, 1):b + 1]]
+            if a < 1:  # x_0 read (x_0 + ⋯ + x_{K-1}): the 1-based list cannot hold it
+                values[f"{base.label}_0"] = numeric.plain(vals[0])
         for s, v in sorted(p.scalars.items(), key=lambda kv: kv[0].name):
             values[str(s)] = numeric.plain(v)
         # the target family only matters where the point has target values
