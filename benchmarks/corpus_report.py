@@ -47,7 +47,7 @@ def agrees(expected: str, verdict: str | None) -> bool:
 
 
 def score(path: Path) -> dict:
-    from corpus_scoring import display_links, display_read
+    from corpus_scoring import display_links, display_read, expected_link
 
     import derive
 
@@ -65,10 +65,11 @@ def score(path: Path) -> dict:
         if errs and all(("write " in m or "declare" in m) for m in errs):
             advised += 1
         e = next((q for q in eqs if q.kind == "error"), eqs[0] if eqs else None)
-        verdicts = {p: lk.verdict.value for p, lk in by_display.get(d["index"], {}).items()}
+        found = by_display.get(d["index"], {})
         for lk in d.get("links", []):
             links += 1
-            got = verdicts.get(lk["position"])
+            hit = expected_link(lk, found)
+            got = hit.verdict.value if hit is not None else None
             ok = agrees(lk["expected"], got)
             good += ok
             if got == "proved" and lk["expected"] != "true":

@@ -4,7 +4,9 @@ An expectation names a link by its display (the display's place among the docume
 displays, derive's ``Equation.index``) and its position: the p-th '=' written in that
 display. derive reads a display of aligned rows (or one cut at a relation it does not
 check) as several equations of one index, each with links numbered from 1; this maps them
-back onto the display's '=' signs, counting those written in the rows before.
+back onto the display's '=' signs, counting those written in the rows before. Where only
+some links of a display are read (its sides with an integral are not), a link is matched to
+its expectation by its two sides instead (:func:`expected_link`).
 """
 
 from __future__ import annotations
@@ -38,3 +40,20 @@ def display_links(report) -> tuple[dict, dict]:
 def display_read(rows: list) -> bool:
     """A display counts as read when none of its equations is a reading error."""
     return bool(rows) and all(eq.kind != "error" for eq in rows)
+
+
+_LAYOUT = re.compile(r"\\boxed|\\therefore|[\s&{}]")
+
+
+def _key(latex: str) -> str:
+    return _LAYOUT.sub("", latex)
+
+
+def expected_link(want: dict, links: dict):
+    """The report's link that the expectation ``want`` (position, lhs, rhs) names: the one
+    with the same two sides (up to layout), else the one at its position."""
+    lhs, rhs = _key(want.get("lhs", "")), _key(want.get("rhs", ""))
+    same = [lk for lk in links.values() if _key(lk.lhs) == lhs and _key(lk.rhs) == rhs]
+    if len(same) == 1 or (same and links.get(want["position"]) not in same):
+        return same[0]
+    return links.get(want["position"])

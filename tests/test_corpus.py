@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
-from corpus_scoring import display_links
+from corpus_scoring import display_links, expected_link
 
 import derive
 
@@ -29,7 +29,7 @@ def _links(path: Path):
     for d in want["displays"]:
         got = by_display.get(d["index"], {})
         for lk in d.get("links", []):
-            yield d["index"], lk, got.get(lk["position"])
+            yield d["index"], lk, expected_link(lk, got)
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=[str(p.relative_to(CORPUS)) for p in SOURCES])

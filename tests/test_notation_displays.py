@@ -274,11 +274,38 @@ def test_a_transpose_is_refused_never_a_power():
     assert eq.kind == "definition"
 
 
-def test_a_function_applied_before_its_definition_is_never_a_product():
+def test_a_list_display_is_read_definitions_first():
+    # p_i = σ(z_i), \quad σ(z) = …: one display of definitions, σ's read before p's
     eqs = _equations("$$ p_i = \\sigma(z_i), \\quad \\sigma(z) = \\frac{1}{1+e^{-z}} $$\n\n"
-                     "$$ \\frac{\\partial p_i}{\\partial z_i} = p_i (1 - p_i) $$\n")
-    assert eqs[0].kind == "error" and "before σ is defined" in eqs[0].error.message
-    assert eqs[2].links[0].verdict.value == "unknown"  # p's definition could not be read
+                     "$$ \\frac{\\partial p_i}{\\partial z_i} = p_i (1 - p_i) $$\n\n"
+                     "$$ \\frac{\\partial p_i}{\\partial z_i} = p_i (1 + p_i) $$\n")
+    assert [e.kind for e in eqs[:2]] == ["definition", "definition"]
+    assert [e.label for e in eqs[:2]] == ["1a", "1b"] and eqs[0].defines == "p"  # as written
+    assert [e.links[0].verdict.value for e in eqs[2:]] == ["proved", "refuted"]
+
+
+def test_a_function_used_before_a_later_display_defines_it_is_arbitrary_there():
+    eqs = _equations("$$ p_i = \\sigma(z_i) $$\n\n"
+                     "$$ \\frac{\\partial p_i}{\\partial z_i} = p_i (1 - p_i) $$\n\n"
+                     "$$ \\frac{\\partial p_i}{\\partial z_i} = \\sigma'(z_i) $$\n\n"
+                     "$$ \\sigma(z) = \\frac{1}{1+e^{-z}} $$\n")
+    assert eqs[0].kind == "definition" and "defined only further on" in " ".join(eqs[0].notes)
+    # true for the sigmoid, but not for every σ: never proved; what holds for every σ is
+    assert [e.links[0].verdict.value for e in eqs[1:3]] == ["unknown", "proved"]
+
+
+def test_a_name_defined_after_a_definition_that_reads_it_as_free_is_undetermined():
+    # L = z^2 read z as a free variable; once z = 3w is written, ∂L/∂w = 0 is not proved
+    for text in ("$$ L = z^2 $$\n\n$$ z = 3 w $$\n\n$$ \\frac{\\partial L}{\\partial w} = 0 $$\n",
+                 "$$ M = z^2 $$\n\n$$ L = 2 M $$\n\n$$ z = 3 w $$\n\n"
+                 "$$ \\frac{\\partial L}{\\partial w} = 0 $$\n",
+                 "$$ L = z^2, \\quad z = w^T x $$\n\n$$ \\frac{\\partial L}{\\partial w} = 0 $$\n"):
+        link = _equations(text)[-1].links[0]
+        assert link.verdict.value == "unknown", text
+    # in one list display the definition of z is read first, so this one is decided
+    eqs = _equations("$$ L = z^2, \\quad z = 3 w $$\n\n"
+                     "$$ \\frac{\\partial L}{\\partial w} = 0 $$\n")
+    assert eqs[-1].links[0].verdict.value == "refuted"
 
 
 def test_a_claim_about_an_unknown_function_on_the_left_keeps_it_unknown():
@@ -330,3 +357,32 @@ def test_a_counterexample_that_reads_index_0_lists_it():
     xs = [cx.values["x_0"], *cx.values["x"]]
     size = cx.size["K"]
     assert sum(xs[:size]) == pytest.approx(cx.lhs) and sum(xs[1:size + 1]) == pytest.approx(cx.rhs)
+
+
+def test_links_without_an_integral_are_checked_and_the_others_are_not():
+    eqs = _equations("$$ -\\int q \\log q \\, dz = \\int q c \\, dz = \\frac{1}{2} \\log(4) + 1 "
+                     "= \\log(2) + 1 = \\log(3) + 1 $$\n\n"
+                     "$$ D = \\int p \\, dx = a + a = 2 a $$\n\n"
+                     "$$ \\frac{\\partial D}{\\partial a} = 2 $$\n")
+    first = eqs[0]
+    assert first.kind == "claim" and "links not checked" in first.notes[0]
+    assert [lk.verdict.value for lk in first.links] == ["proved", "refuted"]
+    assert eqs[1].kind == "claim" and eqs[1].defines is None  # never a definition of D
+    assert eqs[2].links[0].verdict.value == "unknown"  # D = ∫…: undetermined, not 2a
+    only = _equations("$$ A = \\int f \\, dx = \\int g \\, dx $$\n")
+    assert only[0].kind == "skipped"
+
+
+def test_an_empty_group_after_a_factor_is_nothing():
+    eqs = _equations("$$ \\frac{a}{b}{} c = \\frac{a c}{b} $$\n\n$$ a{}b = a + b $$\n")
+    assert eqs[0].links[0].verdict.value == "proved"
+    assert eqs[1].links[0].verdict.value == "refuted"  # a{}b is a·b
+    assert _equations("$$ x^{} = 1 $$\n")[0].kind == "error"
+
+
+def test_an_update_rule_is_skipped_not_refused():
+    eqs = _equations("$$ \\theta_i := \\theta_i - \\alpha g_i $$\n\n$$ D := D + 1 $$\n"
+                     "\n$$ E = E + 1 $$\n")
+    assert eqs[0].kind == "skipped" and "update rule" in eqs[0].notes[0]
+    assert eqs[1].kind == "skipped"
+    assert eqs[2].kind == "error" and "uses E itself" in eqs[2].error.message

@@ -107,19 +107,20 @@ def _check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int
         chain = Chain(Verdict.PROVED, eq.side_latex[offset], eq.side_latex[-1], "transitivity",
                       lhs_text=to_text(eq.sides[offset]), rhs_text=to_text(eq.sides[-1]))
     elif len(links) >= 2:
+        first, last = to_text(eq.sides[offset]), to_text(eq.sides[-1])
         try:
             with time_limit(timeout):
                 chain = _check_chain(ck, eq, grounded, offset, links)
         except TimeLimit:
             chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], "timeout",
-                          reason=f"time limit ({timeout:g} s)")
+                          reason=f"time limit ({timeout:g} s)", lhs_text=first, rhs_text=last)
         except Undetermined as exc:
             chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], "none",
-                          reason=exc.message)
+                          reason=exc.message, lhs_text=first, rhs_text=last)
         except Exception as exc:  # noqa: BLE001
             method, reason = failure(exc)
             chain = Chain(Verdict.UNKNOWN, eq.side_latex[offset], eq.side_latex[-1], method,
-                          reason=reason)
+                          reason=reason, lhs_text=first, rhs_text=last)
     cases = tuple(Assumption(_case_latex(c), _case_text(c), True) for c in ck.reading.cases)
     return Equation(eq.index, eq.line, eq.kind, eq.latex, text, tuple(links), chain,
                     defines=defines, cases=cases, notes=eq.notes)

@@ -137,6 +137,14 @@ class Translator:
         return self.env.definitions.get(name)
 
     def grounded_body(self, d: Definition, keep: frozenset[str]) -> sp.Expr:
+        late = sorted(n for n in d.free if n in self.env.definitions or n in self.env.failed)
+        if late:  # checked here, before the cache: it depends on this equation's scope
+            shown = name_text(late[0])
+            where = (self.env.definitions[late[0]].line if late[0] in self.env.definitions
+                     else self.env.failed[late[0]])
+            raise Undetermined(f"the definition of {name_text(d.name)} (line {d.line}) reads "
+                               f"{shown} as a free variable, but {shown} has a definition after it "
+                               f"(line {where}): define {shown} first")
         key = (d.name, d.equation, keep)
         cache = self.symbols.bodies  # per document: never shared with another document
         if key not in cache:

@@ -20,17 +20,23 @@ from derive.reading.frontmatter import (
     parse_yaml,
     split_front_matter,
 )
+from derive.reading.layout import DEFINES, begins_with_equals, continuation, side_condition
 from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.naming import (
     CONSTANTS,
     applied_only,
+    definitions_first,
+    free_names,
+    functions_defined_later,
+    names_in,
     no_name_or_product,
     no_self_reference,
     unknown_function_notes,
     unknown_functions,
+    used_before_definition,
 )
 from derive.reading.parser import ParseError, parse_chain, parse_expression, split_top_level
-from derive.reading.relations import Split, split_display
+from derive.reading.relations import INTEGRAL, Part, Split, integral_free_chains, split_display
 from derive.reading.restate import same_definition
 from derive.reading.scope import (
     Definition,
@@ -94,6 +100,8 @@ class _Parsed:
     skipped: str = ""  # why the display is not checked (a relation other than '=', …)
     text: str | None = None  # the part's text when the display was cut into parts
     may_define: bool = True  # False for a part after a separator, or before an arrow
+    in_list: bool = False  # one equation of a list display (a, \quad b)
+    head_fails: bool = False  # D = \int … = a = b: D stays undetermined (only a = b is read)
 
 
 def _not_checked(split: Split, display: str) -> str:
@@ -184,7 +192,7 @@ def read_document(text: str, source: str = "<string>",
     parsed: list[_Parsed] = []
     previous_last = None  # the last side of the display read before: '= …' continues it
     side_cases: dict[int, Case] = {}  # display offset -> the case written beside it
-    opens = [_begins_with_equals(r.text) for r in raws[1:]] + [False]
+    opens = [begins_with_equals(r.text) for r in raws[1:]] + [False]
     for raw, next_continues in zip(raws, opens):
         if raw.delimiter.startswith("error:"):  # math the Markdown reader could not reach
             parsed.append(_Parsed(raw, None, _error(source, text, raw.offset, raw.delimiter[6:])))
@@ -196,8 +204,8 @@ def read_document(text: str, source: str = "<string>",
                                                     "never closed")))
             continue
         try:
-            src, continues = _continuation(raw.text, next_continues)
-            src, stated = _side_condition(src)
+            src, continues = continuation(raw.text, next_continues)
+            src, stated = side_condition(src)
             split = split_display(src)
         except ParseError as exc:
             previous_last = None
@@ -206,18 +214,22 @@ def read_document(text: str, source: str = "<string>",
             continue
         if stated is not None:
             side_cases[raw.offset] = stated
-        if _INTEGRAL.search(src):  # a continuous quantity: reported, never misread as a sum
+        integral_notes: tuple[str, ...] = ()
+        if INTEGRAL.search(src):  # a continuous quantity: reported, never misread as a sum
             previous_last = None
-            parsed.append(_Parsed(raw, None, None, skipped=(
-                "not checked: an integral (\\int), which derive does not evaluate; it checks "
-                "sums, products and derivatives")))
-            continue
+            runs = [] if split.cut else integral_free_chains(src)
+            if not runs:
+                parsed.append(_Parsed(raw, None, None, skipped=_INTEGRAL_NOTE))
+                continue
+            integral_notes = (_INTEGRAL_NOTE.replace("not checked:", "links not checked:"),)
+            split = Split(tuple(Part(r, True) for r in runs), (("∫", 0),))
         pieces = [part.text for part in split.parts if part.has_equals] if split.cut else [src]
         if split.cut and not pieces:
             previous_last = None
             parsed.append(_Parsed(raw, None, None, skipped=_not_checked(split, raw.text)))
             continue
-        cut_notes = (_not_checked(split, raw.text),) if split.cut and not split.is_list else ()
+        cut_notes = integral_notes or (
+            (_not_checked(split, raw.text),) if split.cut and not split.is_list else ())
         for k, piece in enumerate(pieces):
             try:
                 chain = parse_chain(piece)
@@ -233,17 +245,23 @@ def read_document(text: str, source: str = "<string>",
                 defines = not split.cut or split.is_list or (
                     k == 0 and split.first_may_define and split.parts[0].has_equals)
                 parsed.append(_Parsed(raw, chain, None, cut_notes if k == 0 else (),
-                                      text=piece if split.cut else None, may_define=defines))
+                                      text=piece if split.cut else None, may_define=defines,
+                                      head_fails=bool(integral_notes) and k == 0,
+                                      in_list=split.is_list))
                 last_tree, last_latex, last_off = chain[-1]
                 previous_last = (last_tree, last_latex, raw.offset + last_off)
             except ParseError as exc:
                 previous_last = None
                 parsed.append(_Parsed(raw, None, _error(source, text, raw.offset + exc.pos,
-                                                        exc.message)))
+                                                        exc.message),
+                                      text=piece if split.cut else None,
+                                      in_list=split.is_list))
             except RecursionError:
                 previous_last = None
                 parsed.append(_Parsed(raw, None, _error(source, text, raw.offset,
-                                                        "nesting too deep")))
+                                                        "nesting too deep"),
+                                      text=piece if split.cut else None,
+                                      in_list=split.is_list))
 
     trees = [t for entry in parsed if entry.chain for t, _, _ in entry.chain]
     sizes, indices = collect_sizes_and_indices(trees)
@@ -267,11 +285,13 @@ def read_document(text: str, source: str = "<string>",
     only_applied = applied_only(trees)
     unknown = unknown_functions(only_applied, heads, families | sizes | indices |
                                 set(decl.constants))
+    later = functions_defined_later(only_applied, heads, families | sizes | indices |
+                                    set(decl.constants))
     env = Env(sizes=frozenset(sizes), indices=frozenset(indices),
               written_ranges=families_written, letter_ranges=letters_written,
               families=frozenset(families),
               declared_ranges=declared_ranges,
-              functions=frozenset(_latex_name(f) for f in decl.functions) | unknown,
+              functions=frozenset(_latex_name(f) for f in decl.functions) | unknown | later,
               constants=frozenset(decl.constants), applied_only=only_applied)
 
     assumptions: list[tuple[tuple[Node, Node], str, int]] = []
@@ -302,27 +322,36 @@ def read_document(text: str, source: str = "<string>",
     per_display = Counter(entry.raw.display for entry in parsed)
     sections: dict[str, int] = {}  # name -> the section its definition in force was read in
     rows_seen: Counter[int] = Counter()
+    rows = []
     for seq, entry in enumerate(parsed, start=1):
+        n = entry.raw.display or seq
+        rows_seen[n] += 1
+        rows.append(rows_seen[n] if per_display[n] > 1 else 0)
+    for seq in _reading_order(parsed):
+        entry = parsed[seq - 1]
         raw, err = entry.raw, entry.error
         line = decl.lines[seq - 1] if seq <= len(decl.lines) else raw.line
         latex = (entry.text if entry.text is not None else raw.text).strip()
         rules = decl.rules.get(seq, {})
         n = raw.display or seq
-        rows_seen[n] += 1
-        row = rows_seen[n] if per_display[n] > 1 else 0
+        row = rows[seq - 1]
         if entry.skipped:
             out.append(ReadEquation(n, line, latex, "skipped", raw.offset,
                                     notes=(entry.skipped,), row=row))
             # D = \int …: later uses of D are unknown, with this line, never a free variable
             env = _failed_definition(env, _head_of(raw.text), line)
             continue
+        if entry.head_fails:
+            env = _failed_definition(env, _head_of(raw.text), line)
         sides_read = entry.chain
         if err is not None or sides_read is None:  # (one of the two is None, never both)
             out.append(ReadEquation(n, line, latex, "error", raw.offset, error=err, row=row))
-            env = _failed_definition(env, _head_of(raw.text), line)
+            # the part's own left side: p = σ(z), \quad z = w^T x + b leaves z undetermined
+            env = _failed_definition(env, _head_of(entry.text or raw.text), line)
             continue
         sides = tuple(t for t, _, _ in sides_read)
-        piece_notes = entry.notes + unknown_function_notes(sides, unknown)
+        piece_notes = entry.notes + unknown_function_notes(sides, unknown) + \
+            used_before_definition(sides, later, env.definitions)
         side_latex = tuple(s for _, s, _ in sides_read)
         beside = (side_cases[raw.offset],) if raw.offset in side_cases else ()
         offsets = [raw.offset + o for _, _, o in sides_read]
@@ -348,7 +377,17 @@ def read_document(text: str, source: str = "<string>",
                 is_def = False
             if is_def and head is not None:
                 name, kind, params = head
-                no_self_reference(name, kind, sides[1])
+                try:
+                    no_self_reference(name, kind, sides[1])
+                except ReadError:
+                    if ":=" not in latex:
+                        raise
+                    # θ_i := θ_i − α ∂J/∂θ_i: an update (a new value), not an equation
+                    out.append(ReadEquation(n, line, latex, "skipped", raw.offset, notes=(
+                        f"not checked: an update rule ({name_text(name)} := … "
+                        f"{name_text(name)} …) gives {name_text(name)} a new value; it is "
+                        "not an equation",), row=row))
+                    continue
                 notes: tuple[str, ...] = piece_notes
                 old = env.definitions.get(name)
                 if old is not None:
@@ -362,7 +401,8 @@ def read_document(text: str, source: str = "<string>",
                 env = body_reading.env
                 notes = notes + body_reading.notes
                 d = Definition(name, kind, params, body_reading.sides[0], n, line, sides[0], env,
-                               {k: v for k, v in body_reading.ranges.items() if k not in params})
+                               {k: v for k, v in body_reading.ranges.items() if k not in params},
+                               free=free_names(body_reading.sides[0], env, params))
                 reading: Reading | None = None
                 if len(sides) > 2:
                     reading = resolve(list(sides[1:]), env, beside)
@@ -383,82 +423,43 @@ def read_document(text: str, source: str = "<string>",
             out.append(ReadEquation(n, line, latex, "error", raw.offset,
                                     error=_error(source, text, off, exc.message), row=row))
             env = _failed_definition(env, sides[0] if len(sides) >= 2 else None, line)
+    out.sort(key=lambda eq: (eq.index, eq.row))  # read definitions first; report as written
     return Document(source, text, tuple(out), decl, tuple(assumptions), tuple(errors),
                     decl.title, env, sidecar, tuple(conditions), folders)
 
 
 
-_INTEGRAL = re.compile(r"\\(?:int|iint|iiint|oint)(?![A-Za-z])")
-_BREAK_BEFORE_EQUALS = re.compile(r"\\\\(\[[^\]]*\])?(?=\s*&?\s*=)")
+_INTEGRAL_NOTE = ("not checked: an integral (\\int), which derive does not evaluate; it "
+                  "checks sums, products and derivatives")
+
+def _reading_order(parsed: list[_Parsed]) -> list[int]:
+    """1-based places of ``parsed`` in the order to read them: as written, except that the
+    equations of one list display are read definitions first (naming.definitions_first)."""
+    out: list[int] = []
+    k = 0
+    while k < len(parsed):
+        group = [k]
+        while parsed[k].in_list and group[-1] + 1 < len(parsed) and \
+                parsed[group[-1] + 1].in_list and parsed[group[-1] + 1].raw is parsed[k].raw:
+            group.append(group[-1] + 1)
+        parts = []
+        for j in group:
+            chain = parsed[j].chain
+            head = _defined_name(chain[0][0]) if chain else _defined_name(
+                _head_of(parsed[j].text or parsed[j].raw.text))
+            used = frozenset(n for t, _, _ in (chain or [])[1:] for n in names_in(t))
+            parts.append((head, used))
+        out.extend(group[p] + 1 for p in definitions_first(parts))
+        k = group[-1] + 1
+    return out
 
 
-_SIDE_CONDITION = re.compile(
-    r"(?:\\q?quad|,)(?:\s|\\[,;:! ]|~)*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}"
-    r"(?:\s|\\[,;:! ]|~)*)?([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
-    r"\s*[.,;]?\s*$")
+def _defined_name(lhs: Node | None) -> str | None:
+    from derive.reading.syntax import Apply
 
-
-def _side_condition(text: str) -> tuple[str, Case | None]:
-    """A case written beside the equation (``… \\quad i = j``, ``…, \\; i \\ne j``,
-    ``… \\quad \\text{if } i \\neq j``): the text without it (offsets kept) and the case,
-    which the equation is then read under, as a stated case."""
-    m = _SIDE_CONDITION.search(text)
-    if m is None:
-        return text, None
-    left, op, right = m.groups()
-    case = Case(left, right, op == "=", "=" if op == "=" else r"\neq", pos=m.start(1))
-    return text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():], case
-
-
-def _begins_with_equals(text: str) -> bool:
-    body = text.lstrip()
-    return body.startswith("=") and not body.startswith("==")
-
-
-def _continuation(text: str, next_continues: bool = False) -> tuple[str, int]:
-    """The display's text prepared for the chain reader, and whether it continues the chain
-    of the display before it (a display that begins with '=', as people break a long chain
-    across displays): 0, or 1 + the offset of that '='.
-
-    A line break ``\\\\`` right before an '=' (the MathJax way of breaking a chain) is blanked,
-    and so is a trailing '=' when the next display begins with '=' (the chain goes on
-    there); offsets are kept."""
-    src = _unboxed(_BREAK_BEFORE_EQUALS.sub(lambda m: " " * len(m.group(0)), text))
-    src = _DEFINES.sub(lambda m: ":=" + " " * (len(m.group(0)) - 2), src)
-    body = src.lstrip()
-    lead = len(src) - len(body)
-    continues = 0
-    if _begins_with_equals(body):
-        src = src[:lead] + " " + src[lead + 1:]
-        continues = lead + 1
-    tail = src.rstrip()
-    if next_continues and tail.endswith("=") and not tail.endswith("==") and \
-            not tail.endswith(":=") and len(tail) > 1 and \
-            not tail[:-1].rstrip().endswith("\\not"):
-        src = tail[:-1] + " " + src[len(tail):]
-    return src, continues
-
-
-_BOX = re.compile(r"\\(?:boxed|fbox|framebox|colorbox\s*\{[A-Za-z]*\}|color\s*\{[A-Za-z]*\})"
-                  r"\s*\{")
-
-
-def _unboxed(text: str) -> str:
-    """``\\boxed{…}`` (and a colour around a part) only decorates: the box and its braces are
-    blanked, offsets kept, so ``\\boxed{a = b}`` is the chain a = b."""
-    while (m := _BOX.search(text)) is not None:
-        depth, k = 1, m.end()
-        while k < len(text) and depth:
-            if text[k] == "\\":
-                k += 2
-                continue
-            depth += {"{": 1, "}": -1}.get(text[k], 0)
-            k += 1
-        if depth:  # never closed: left for the reader to report
-            return text
-        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():k - 1] + " " + \
-            text[k:]
-    return text
+    if isinstance(lhs, Apply):
+        return lhs.func.name
+    return lhs.name if isinstance(lhs, Sym) else None
 
 
 def _head_of(text: str) -> Node | None:
@@ -479,15 +480,9 @@ def _failed_definition(env: Env, lhs: Node | None, line: int) -> Env:
     return replace(env, failed={**env.failed, head[0]: line})
 
 
-#: written definitions besides :=: \stackrel{\text{def}}{=}, \overset{def}{=}, \coloneqq, ≜, ≝
-_DEFINES = re.compile(
-    r"\\(?:stackrel|overset)\s*\{\s*(?:\\(?:text|textrm|mathrm|rm)\s*\{\s*def\s*\}|def|"
-    r"\\triangle|\\Delta)\s*\}\s*\{\s*=\s*\}|\\coloneqq|\\triangleq|≝|≜")
-
-
 def _explicit(latex: str) -> bool:
     """Was the equation written as a definition, a := b (or a \\stackrel{def}{=} b, …)?"""
-    latex = _DEFINES.sub(":=", latex)
+    latex = DEFINES.sub(":=", latex)
     return re.match(r"^[^=]*:\s*=", latex) is not None
 
 

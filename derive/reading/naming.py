@@ -46,17 +46,52 @@ def unknown_functions(only_applied: frozenset[str], heads: set[Node],
     or declared: unknown functions of their arguments, so a claim about them must hold for
     every such function. (A name also written alone, as a in a(b + c) = ab + ac, stays a
     factor; and a proof for every function holds for u ↦ a·u too.)"""
+    defined = _defined_names(heads)
+    return frozenset(n for n in only_applied - defined - taken
+                     if n not in CONSTANTS and n != "d")
+
+
+def _defined_names(heads: set[Node], primed: bool = True) -> set[str]:
     from derive.reading.syntax import Apply
 
     defined: set[str] = set()
     for head in heads:  # definition-shaped left sides: f(x), σ(z) (not f(x + y) = …)
-        if isinstance(head, Apply) and all(isinstance(a, Sym) and not a.sub
-                                           for a in head.args):
+        if isinstance(head, Apply) and (primed or not head.primes) and all(
+                isinstance(a, Sym) and not a.sub for a in head.args):
             defined.add(head.func.name)
         elif isinstance(head, Sym):
             defined.add(head.name)
-    return frozenset(n for n in only_applied - defined - taken
+    return defined
+
+
+def functions_defined_later(only_applied: frozenset[str], heads: set[Node],
+                            taken: set[str]) -> frozenset[str]:
+    """Names only written applied that the document defines somewhere (f(u) = \\sin u). Used
+    before that definition (the chain rule for a general f, then an example), such a name is
+    an arbitrary function there, never f times its argument: what is proved there holds for
+    every f, the later one included."""
+    return frozenset(n for n in only_applied & _defined_names(heads, primed=False) - taken
                      if n not in CONSTANTS and n != "d")
+
+
+def used_before_definition(sides: tuple[Node, ...], later: frozenset[str],
+                           defined: dict) -> tuple[str, ...]:
+    """The note on an equation that applies a function defined only further on."""
+    from derive.reading.syntax import Apply, walk
+
+    head = sides[0] if sides else None
+    if isinstance(head, Apply) and not head.primes and all(
+            isinstance(a, Sym) and not a.sub for a in head.args):
+        sides = sides[1:]  # f(u) = … is the definition itself
+    used = sorted({n.func.name for s in sides for n in walk(s)
+                   if isinstance(n, Apply) and n.func.name in later and
+                   n.func.name not in defined})
+    if not used:
+        return ()
+    names = ", ".join(name_text(n) for n in used)
+    return (f"{names} {'is' if len(used) == 1 else 'are'} defined only further on: here "
+            f"read as {'an arbitrary function' if len(used) == 1 else 'arbitrary functions'}"
+            ", so this must hold for every such function",)
 
 
 def unknown_function_notes(sides: tuple[Node, ...], unknown: frozenset[str]) -> tuple[str, ...]:
@@ -101,3 +136,70 @@ def no_self_reference(name: str, kind: str, body: Node) -> None:
         if hit:
             raise ReadError(f"the definition of {name_text(name)} uses {name_text(name)} "
                             "itself: a definition cannot use its own name", n.pos)
+
+
+def free_names(body: Node, env: Env, params: tuple[str, ...]) -> frozenset[str]:
+    """The names a definition's body reads as the document's free variables, its own and
+    those of the definitions it uses (at its point of the document). If one of them is
+    defined later (``L = z^2``, then ``z = 3w``), an expansion of the body past that point
+    is undetermined: z was free in L, but the document now says what z is."""
+    from derive.reading.syntax import Apply, BigOp
+
+    out: set[str] = set()
+    bound: set[str] = set(params)
+
+    def visit(node: Node) -> None:
+        if isinstance(node, BigOp) and node.index:
+            bound.add(node.index)
+        if isinstance(node, Apply):
+            d = env.definitions.get(node.func.name)
+            if d is not None:
+                out.update(d.free)
+            for kid in _children(node)[1:]:
+                visit(kid)
+            return
+        if isinstance(node, Sym):
+            d = env.definitions.get(node.name)
+            if d is not None:
+                out.update(d.free)
+            elif node.name not in CONSTANTS and node.name not in env.constants:
+                out.add(node.name)
+        for kid in _children(node):
+            visit(kid)
+
+    visit(body)
+    return frozenset(out - bound - env.indices - env.sizes - set(env.failed))
+
+
+def definitions_first(parts: list[tuple[str | None, frozenset[str]]]) -> list[int]:
+    """The order to read the equations of one list display in (``p_i = σ(z_i), \\quad
+    σ(z) = \\frac{1}{1 + e^{-z}}``): each given as (the name its left side defines, the
+    names its other sides use), a part that defines a name before the parts that use it,
+    otherwise as written. A cycle keeps the written order."""
+    order: list[int] = []
+    placed: set[int] = set()
+    visiting: set[int] = set()
+    heads = {head: k for k, (head, _) in enumerate(parts) if head is not None}
+
+    def place(k: int) -> None:
+        if k in placed or k in visiting:
+            return
+        visiting.add(k)
+        for name in sorted(parts[k][1]):
+            j = heads.get(name)
+            if j is not None and j != k:
+                place(j)
+        visiting.discard(k)
+        placed.add(k)
+        order.append(k)
+
+    for k in range(len(parts)):
+        place(k)
+    return order
+
+
+def names_in(tree: Node) -> set[str]:
+    """Every name written in ``tree``, alone, with a subscript or applied."""
+    from derive.reading.syntax import walk
+
+    return {n.name for n in walk(tree) if isinstance(n, Sym)}

@@ -150,6 +150,10 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                 d = factors.pop()
                 factors.append(Deriv(rest, d.wrt, d.style, d.frac, True, pos=d.pos))
                 break
+            if self.at_op("{") and self.peek().kind == "op" and self.peek().value == "}":
+                self.advance()  # a{}b: TeX's empty group after a factor sets nothing
+                self.advance()
+                continue
             if self.at("cmd", "cdot") or self.at("cmd", "times") or self.at_op("*"):
                 t = self.advance()
                 ops.append({"cdot": "\\cdot", "times": "\\times"}.get(t.value, "*"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from derive.reading.tokenizer import ParseError, split_top_level
 from derive.records import frozen
 
 #: relations and arrows that separate the parts of a display, as macros, with their symbols
@@ -161,3 +162,31 @@ _SPACING = re.compile(r"(\\q?quad|\\[,;:! ]|~|\\hspace\s*\{[^}]*\}|\\,|\s|[.,;])
 def _only_spacing(text: str) -> bool:
     m = _SPACING.fullmatch(text)
     return m is not None
+
+
+#: an integral sign, which derive does not evaluate
+INTEGRAL = re.compile(r"\\(?:int|iint|iiint|oint)(?![A-Za-z])")
+
+
+def integral_free_chains(text: str) -> list[str]:
+    """The runs of two or more consecutive sides without an integral in a chain such as
+    ``\\int q\\,dz = \\log(2\\pi\\sigma^2)/2 + 1/2 = \\log(2\\pi)/2 + …``:
+    each run is the display's text with everything outside it blanked (offsets kept), so
+    that the '=' links between sides without an integral are still checked; a link with
+    an integral on either side is not. Returns [] when the chain cannot be split."""
+    try:
+        sides = split_top_level(text)
+    except ParseError:
+        return []
+    runs: list[list[tuple[str, int]]] = [[]]
+    for side, offset in sides:
+        if INTEGRAL.search(side):
+            runs.append([])
+        else:
+            runs[-1].append((side, offset))
+    out = []
+    for run in runs:
+        if len(run) >= 2:
+            first, last = run[0], run[-1]
+            out.append(_blank_outside(text, first[1], last[1] + len(last[0])))
+    return out

@@ -68,6 +68,7 @@ class Definition:
     lhs: Node
     env: Env  # the scope the body is read in (definitions visible at that point)
     ranges: dict = field(default_factory=dict)  # free index -> range, read in the body
+    free: frozenset[str] = frozenset()  # free variables of its expansion (naming.free_names)
 
 
 @frozen

@@ -1,0 +1,88 @@
+"""How a display's text is prepared for the chain reader, before it is parsed.
+
+Owns the layout people give a chain across displays and beside it: a display that begins
+with '=' and continues the chain of the display before it (with MathJax line breaks before
+an '='), a case written beside an equation (``… \\quad \\text{if } i \\neq j``), and boxes
+(``\\boxed{…}``) that frame a result. Offsets are kept: what is removed is blanked. No sympy.
+"""
+
+from __future__ import annotations
+
+import re
+
+from derive.reading.syntax import Case
+
+#: written definitions besides :=: \stackrel{\text{def}}{=}, \overset{def}{=}, \coloneqq, ≜, ≝
+DEFINES = re.compile(
+    r"\\(?:stackrel|overset)\s*\{\s*(?:\\(?:text|textrm|mathrm|rm)\s*\{\s*def\s*\}|def|"
+    r"\\triangle|\\Delta)\s*\}\s*\{\s*=\s*\}|\\coloneqq|\\triangleq|≝|≜")
+_BREAK_BEFORE_EQUALS = re.compile(r"\\\\(\[[^\]]*\])?(?=\s*&?\s*=)")
+
+
+_SIDE_CONDITION = re.compile(
+    r"(?:\\q?quad|,)(?:\s|\\[,;:! ]|~)*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}"
+    r"(?:\s|\\[,;:! ]|~)*)?([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
+    r"\s*[.,;]?\s*$")
+
+
+def side_condition(text: str) -> tuple[str, Case | None]:
+    """A case written beside the equation (``… \\quad i = j``, ``…, \\; i \\ne j``,
+    ``… \\quad \\text{if } i \\neq j``): the text without it (offsets kept) and the case,
+    which the equation is then read under, as a stated case."""
+    m = _SIDE_CONDITION.search(text)
+    if m is None:
+        return text, None
+    left, op, right = m.groups()
+    case = Case(left, right, op == "=", "=" if op == "=" else r"\neq", pos=m.start(1))
+    return text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():], case
+
+
+def begins_with_equals(text: str) -> bool:
+    body = text.lstrip()
+    return body.startswith("=") and not body.startswith("==")
+
+
+def continuation(text: str, next_continues: bool = False) -> tuple[str, int]:
+    """The display's text prepared for the chain reader, and whether it continues the chain
+    of the display before it (a display that begins with '=', as people break a long chain
+    across displays): 0, or 1 + the offset of that '='.
+
+    A line break ``\\\\`` right before an '=' (the MathJax way of breaking a chain) is blanked,
+    and so is a trailing '=' when the next display begins with '=' (the chain goes on
+    there); offsets are kept."""
+    src = _unboxed(_BREAK_BEFORE_EQUALS.sub(lambda m: " " * len(m.group(0)), text))
+    src = DEFINES.sub(lambda m: ":=" + " " * (len(m.group(0)) - 2), src)
+    body = src.lstrip()
+    lead = len(src) - len(body)
+    continues = 0
+    if begins_with_equals(body):
+        src = src[:lead] + " " + src[lead + 1:]
+        continues = lead + 1
+    tail = src.rstrip()
+    if next_continues and tail.endswith("=") and not tail.endswith("==") and \
+            not tail.endswith(":=") and len(tail) > 1 and \
+            not tail[:-1].rstrip().endswith("\\not"):
+        src = tail[:-1] + " " + src[len(tail):]
+    return src, continues
+
+
+_BOX = re.compile(r"\\(?:boxed|fbox|framebox|colorbox\s*\{[A-Za-z]*\}|color\s*\{[A-Za-z]*\})"
+                  r"\s*\{")
+
+
+def _unboxed(text: str) -> str:
+    """``\\boxed{…}`` (and a colour around a part) only decorates: the box and its braces are
+    blanked, offsets kept, so ``\\boxed{a = b}`` is the chain a = b."""
+    while (m := _BOX.search(text)) is not None:
+        depth, k = 1, m.end()
+        while k < len(text) and depth:
+            if text[k] == "\\":
+                k += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(text[k], 0)
+            k += 1
+        if depth:  # never closed: left for the reader to report
+            return text
+        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():k - 1] + " " + \
+            text[k:]
+    return text
