@@ -386,3 +386,22 @@ def test_an_update_rule_is_skipped_not_refused():
     assert eqs[0].kind == "skipped" and "update rule" in eqs[0].notes[0]
     assert eqs[1].kind == "skipped"
     assert eqs[2].kind == "error" and "uses E itself" in eqs[2].error.message
+
+
+def test_a_derivative_has_the_domain_its_differentiation_gives():
+    # d√x/dx divides by √x: both sides are undefined at x = 0, so the link is proved
+    eqs = _equations("$$ f(x) = \\frac{\\sqrt{x}}{x + 2} $$\n\n"
+                     "$$ f'(x) = \\frac{(x + 2) \\frac{1}{2} x^{-1/2} - \\sqrt{x}}{(x + 2)^2} $$\n\n"
+                     "$$ f'(x) = \\frac{(x + 2) \\frac{1}{2} x^{-1/2} + \\sqrt{x}}{(x + 2)^2} $$\n")
+    first, wrong = eqs[1].links[0], eqs[2].links[0]
+    assert first.verdict.value == "proved" and not first.needs
+    assert wrong.verdict.value == "refuted"
+    assert (wrong.derived_text or "").startswith("d(")  # the rule gives f', not f itself
+    assert "f'" not in (wrong.residual_text or "")  # no opaque f'(x) in the residual
+
+
+def test_a_fractional_power_is_a_root():
+    eqs = _equations("$$ x^{1/2} x^{1/2} = x $$\n\n$$ x^{1/2} = \\sqrt{x} $$\n")
+    assert eqs[0].links[0].verdict.value == "conditional"  # undefined for x < 0
+    assert "x > 0" in eqs[0].links[0].needs[0].latex
+    assert eqs[1].links[0].verdict.value == "proved"

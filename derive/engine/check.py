@@ -261,11 +261,14 @@ def _surface_residual(ck: EquationChecker, lhs_n, rhs_n) -> sp.Expr | None:
     """lhs − rhs reduced in the document's names (y_i, not e^{z_i}/Σ…), or None where the
     surface cannot show it (a derivative left unevaluated there, or nothing left)."""
     try:
+        from sympy.core.function import AppliedUndef
+
         from derive.engine.translate import SurfaceDerivative
 
         raw = (ck.surface(lhs_n) - ck.surface(rhs_n)).xreplace(ck.equal_subs)
-        if raw.has(SurfaceDerivative):
-            return None
+        if raw.has(SurfaceDerivative) or any(
+                str(a.func).endswith("'") for a in raw.atoms(AppliedUndef)):
+            return None  # f'(x) of a defined f stands for a derivative the surface keeps
         surf = reduce(raw, ck.ranges)
     except (ReadError, TypeError, ValueError):
         return None

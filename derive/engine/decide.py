@@ -496,24 +496,38 @@ def _restricted(side: Node, env, pick) -> list:
     divisor, the argument of a log), in the side itself and in the bodies of the definitions
     it uses (r b = a with r = a/b divides by b), each with the definition it was found in
     (None for the side itself)."""
-    from derive.reading.syntax import Apply
+    from derive.reading.syntax import Apply, Deriv
 
     out: list = []
     seen: set = set()
 
-    def visit(node: Node, scope, where) -> None:
+    def visit(node: Node, scope, where, differentiated: bool = False) -> None:
         for n in walk(node):
             part = pick(n)
             if part is not None:
                 out.append((part, where))
+            if pick is _divisor and differentiated:
+                part = _singular_when_differentiated(n)
+                if part is not None:
+                    out.append((part, where))
             name = n.name if isinstance(n, Sym) else n.func.name if isinstance(n, Apply) else None
             d = scope.definitions.get(name) if name is not None else None
-            if d is not None and id(d) not in seen:
-                seen.add(id(d))
-                visit(d.body, d.env, d)
+            inner = differentiated or (isinstance(n, Apply) and bool(n.primes))
+            if isinstance(n, Deriv) and pick is _divisor and not differentiated:
+                visit(n.expr, scope, where, True)  # (its parts were seen above)
+            if d is not None and (id(d), inner) not in seen:
+                seen.add((id(d), inner))
+                visit(d.body, d.env, d, inner)
 
     visit(side, env, None)
     return out
+
+
+def _singular_when_differentiated(n: Node) -> Node | None:
+    """What a derivative of ``n`` divides by although ``n`` does not: d√u = du / (2√u),
+    d log u = du / u, d u^{1/2} = du / (2 u^{1/2}): the argument, or the base of a power that
+    is not a whole number."""
+    return _log_argument(n)
 
 
 def _divisor(n: Node) -> Node | None:
@@ -530,12 +544,24 @@ def _divisor(n: Node) -> Node | None:
 
 def _log_argument(n: Node) -> Node | None:
     """What ``n`` takes the log or the square root of (sympy writes e^{log x} as x, true
-    only where x > 0)."""
-    from derive.reading.syntax import Func, Log
+    only where x > 0), or the base of a power that is not a whole number (x^{1/2} is √x)."""
+    from derive.reading.syntax import Func, Log, Pow
 
     if isinstance(n, Log) or (isinstance(n, Func) and n.name == "sqrt"):
         return n.arg
+    if isinstance(n, Pow) and _fractional(n.exp):
+        return n.base
     return None
+
+
+def _fractional(exp: Node) -> bool:
+    """Is a written exponent a fraction or a decimal (1/2, -\frac{1}{2}, 0.5)?"""
+    from derive.reading.syntax import Frac, Neg, Num, Paren
+
+    while isinstance(exp, (Neg, Paren)):
+        exp = exp.inner if isinstance(exp, Paren) else exp.arg
+    return isinstance(exp, Frac) and all(isinstance(x, Num) for x in (exp.num, exp.den)) or (
+        isinstance(exp, Num) and "." in exp.text)
 
 
 def _ground_in_definition(d, node: Node, symbols: Symbols) -> sp.Expr:

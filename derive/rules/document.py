@@ -16,6 +16,7 @@ from derive.reading.syntax import (
     Apply,
     BigOp,
     Case,
+    Deriv,
     Exp,
     Frac,
     Indicator,
@@ -70,6 +71,11 @@ def unfold_once(node: Node, ctx: RuleContext, names: set[str] | None = None) -> 
                 return wrap(out)
         if isinstance(n, Apply) and n.func.name in ctx.env.definitions:
             d = ctx.env.definitions[n.func.name]
+            if d.kind == "function" and len(n.args) == len(d.params) and n.primes:
+                # f'(x) for f(x) = …: the derivative of the body, never the body itself
+                if len(d.params) != 1 or key(n.args[0]) != key(Sym(d.params[0])):
+                    return None
+                return Deriv(d.body, (Sym(d.params[0]),) * n.primes, "d")
             if d.kind == "function" and len(n.args) == len(d.params):
                 return Paren(_subst_params(d.body, dict(zip(d.params, n.args))))
         return None
