@@ -63,7 +63,8 @@ def _pdf(v, mean, s):
 
 
 def define_mlbook(link):  # noqa: C901  (one small function per link)
-    LM, LK, LG = "mlbook/loss-minimization", "mlbook/likelihood-maximization", "mlbook/logistic-regression"
+    LM, LK = "mlbook/loss-minimization", "mlbook/likelihood-maximization"
+    LG = "mlbook/logistic-regression"
 
     def rss(b0, b1, x, y):
         return 0.5 * np.sum((y - (b0 + b1 * x)) ** 2)
@@ -298,7 +299,8 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
     def _lg7c(r, a):
         X, beta, y = logit_env(r)
         p, s = pn(r, a, X, beta), _sig(X @ beta)
-        return math.log(np.prod(p**y * (1 - p) ** (1 - y))), np.sum(y * np.log(s) + (1 - y) * np.log(1 - s))
+        lhs = math.log(np.prod(p**y * (1 - p) ** (1 - y)))
+        return lhs, np.sum(y * np.log(s) + (1 - y) * np.log(1 - s))
 
     def loglik(r, a, X, y):
         p_fixed = r.uniform(0.02, 0.98, len(X))
@@ -309,7 +311,8 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
         return f
 
     def dsig(X, beta):
-        return np.array([_grad(lambda b: _sig(b @ xn), beta) for xn in X])  # row n: ∂σ(β^T x_n)/∂β
+        # row n: ∂σ(β^T x_n)/∂β
+        return np.array([_grad(lambda b, xn=xn: _sig(b @ xn), beta) for xn in X])
 
     @link(LG, 8, 1)
     def _lg8a(r, a):
@@ -357,6 +360,9 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
         j = int(r.integers(k))
         return X, B, A, Inds, j
 
+    def with_col(B, j, bj):
+        return np.column_stack([B[:, :j], bj, B[:, j + 1:]])
+
     def Z(X, B, A):
         return X @ B @ A
 
@@ -384,14 +390,16 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
     def _lg15c(r, a):
         X, B, A, Inds, j = multi(r)
         z = Z(X, B, A)
-        P = np.array([_smax(row) for row in z]) if a else np.array([r.dirichlet(np.ones(z.shape[1])) for _ in z])
+        k = z.shape[1]
+        P = np.array([_smax(row) if a else r.dirichlet(np.ones(k)) for row in z])
         return float(np.sum(Inds * np.log(P))), float(np.sum(Inds * np.log(named(r, a, z))))
 
     @link(LG, 15, 4)
     def _lg15d(r, a):
         X, B, A, Inds, j = multi(r)
         z = Z(X, B, A)
-        rhs = sum(Inds[i, kk] * (z[i, kk] - _lse(z[i])) for i in range(len(z)) for kk in range(z.shape[1]))
+        rhs = sum(Inds[i, kk] * (z[i, kk] - _lse(z[i]))
+                  for i in range(len(z)) for kk in range(z.shape[1]))
         return float(np.sum(Inds * np.log(named(r, a, z)))), float(rhs)
 
     @link(LG, 16, 1)
@@ -411,18 +419,15 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
     def _lg17a(r, a):
         X, B, A, Inds, j = multi(r, a_z=a)
         k = j
-        g = _grad(lambda bj: Z(X[:1], np.column_stack([B[:, :j], bj, B[:, j + 1:]]), A)[0, k], B[:, j])
+        g = _grad(lambda bj: Z(X[:1], with_col(B, j, bj), A)[0, k], B[:, j])
         return g, X[0]
 
     @link(LG, 17, 3)
     def _lg17c(r, a):
         X, B, A, Inds, j = multi(r, a_z=a)
         k = (j + 1) % B.shape[1]
-        g = _grad(lambda bj: Z(X[:1], np.column_stack([B[:, :j], bj, B[:, j + 1:]]), A)[0, k], B[:, j])
+        g = _grad(lambda bj: Z(X[:1], with_col(B, j, bj), A)[0, k], B[:, j])
         return g, np.zeros(B.shape[0])
-
-    def with_col(B, j, bj):
-        return np.column_stack([B[:, :j], bj, B[:, j + 1:]])
 
     @link(LG, 18, 1)
     def _lg18(r, a):

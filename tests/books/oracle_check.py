@@ -275,7 +275,8 @@ def _it1b(r, a):
 def _it1c(r, a):
     pi, _ = bern(r)
     y = r.normal(0.5, 1.0, len(pi))  # the identity holds for real y too
-    return math.log(np.prod(pi**y * (1 - pi)**(1 - y))), float(np.sum(y * np.log(pi) + (1 - y) * np.log(1 - pi)))
+    lhs = math.log(np.prod(pi**y * (1 - pi)**(1 - y)))
+    return lhs, float(np.sum(y * np.log(pi) + (1 - y) * np.log(1 - pi)))
 
 
 @link(IT, 3, 1)
@@ -334,7 +335,8 @@ def _lr5(r, a):
     res = y - X @ w - b
     dens = np.exp(-res**2 / (2 * s**2)) / np.sqrt(2 * np.pi * s**2)
     p = dens if a else r.uniform(0.01, 1.0, n)
-    return -math.log(np.prod(p)), float(np.sum(0.5 * np.log(2 * np.pi * s**2) + res**2 / (2 * s**2)))
+    rhs = np.sum(0.5 * np.log(2 * np.pi * s**2) + res**2 / (2 * s**2))
+    return -math.log(np.prod(p)), float(rhs)
 
 
 # ---------------------------------------------- cs231n: backprop intuitions
@@ -360,7 +362,8 @@ def _bp1c(r, a):
 @link(BP, 2, 1)
 def _bp2(r, a):
     x = float(r.normal(0, 1.5))
-    f, df = [(np.sin, np.cos), (np.exp, np.exp), (lambda t: t**3 - 2 * t, lambda t: 3 * t**2 - 2)][int(r.integers(3))]
+    cubic = (lambda t: t**3 - 2 * t, lambda t: 3 * t**2 - 2)
+    f, df = [(np.sin, np.cos), (np.exp, np.exp), cubic][int(r.integers(3))]
     h = 1e-8  # the quotient at a small h stands for the limit
     return df(x), (f(x + h) - f(x)) / h
 
