@@ -470,6 +470,258 @@ def _cs4(r, a):
     return grad(Li, f)[k], smax(f)[k] - float(yi == k)
 
 
+# ------------------------------------- d2l: single variable calculus, rules
+SV = "d2l/single-variable-calculus-rules"
+
+
+def smooth(r):
+    """a random smooth, non-affine function of one variable"""
+    a, b, c, d = r.normal(0, 1, 4)
+    return lambda t: a * np.sin(b * t + d) + c * t**2
+
+
+def rules(r, a, combine):
+    g, h = smooth(r), smooth(r)
+    f = combine(g, h) if a else smooth(r)
+    return f, g, h, float(r.normal(0, 1.5)), float(r.normal(0, 1.0))
+
+
+def plus(g, h):
+    return lambda t: g(t) + h(t)
+
+
+def times(g, h):
+    return lambda t: g(t) * h(t)
+
+
+def compose(g, h):
+    return lambda t: g(h(t))
+
+
+@link(SV, 1, 1)
+def _sv1a(r, a):
+    f, g, h, x, e = rules(r, a, plus)
+    return f(x + e), g(x + e) + h(x + e)
+
+
+@link(SV, 1, 2)
+def _sv1b(r, a):
+    f, g, h, x, e = rules(r, a, plus)
+    dg, dh = d1(g, x), d1(h, x)
+    return g(x) + e * dg + h(x) + e * dh, g(x) + h(x) + e * (dg + dh)
+
+
+@link(SV, 1, 3)
+def _sv1c(r, a):
+    f, g, h, x, e = rules(r, a, plus)
+    dg, dh = d1(g, x), d1(h, x)
+    return g(x) + h(x) + e * (dg + dh), f(x) + e * (dg + dh)
+
+
+@link(SV, 2, 1)
+def _sv2a(r, a):
+    f, g, h, x, e = rules(r, a, times)
+    return f(x + e), g(x + e) * h(x + e)
+
+
+@link(SV, 2, 2)
+def _sv2b(r, a):
+    f, g, h, x, e = rules(r, a, times)
+    dg, dh = d1(g, x), d1(h, x)
+    rhs = g(x) * h(x) + e * (g(x) * dh + dg * h(x)) + e**2 * dg * dh
+    return (g(x) + e * dg) * (h(x) + e * dh), rhs
+
+
+@link(SV, 2, 3)
+def _sv2c(r, a):
+    f, g, h, x, e = rules(r, a, times)
+    dg, dh = d1(g, x), d1(h, x)
+    tail = e * (g(x) * dh + dg * h(x)) + e**2 * dg * dh
+    return g(x) * h(x) + tail, f(x) + tail
+
+
+@link(SV, 3, 1)
+def _sv3(r, a):
+    f, g, h, x, e = rules(r, a, times)
+    dg, dh = d1(g, x), d1(h, x)
+    return (f(x + e) - f(x)) / e, g(x) * dh + dg * h(x) + e * dg * dh
+
+
+@link(SV, 4, 1)
+def _sv4a(r, a):
+    f, g, h, x, e = rules(r, a, compose)
+    return f(x + e), g(h(x + e))
+
+
+@link(SV, 4, 2)
+def _sv4b(r, a):
+    f, g, h, x, e = rules(r, a, compose)
+    dh, dg_at_h = d1(h, x), d1(g, h(x))
+    return g(h(x)) + e * dh * dg_at_h, f(x) + e * dg_at_h * dh
+
+
+def sv5_sides(x):
+    u = 1 + (x - 1)**10
+    return [d1(lambda t: np.log(1 + (t - 1)**10), x),
+            u**-1 * d1(lambda t: 1 + (t - 1)**10, x),
+            u**-1 * (d1(lambda t: 1.0 + 0 * t, x) + d1(lambda t: (t - 1)**10, x)),
+            u**-1 * (0 + 10 * (x - 1)**9 * d1(lambda t: t - 1, x)),
+            10 * u**-1 * (x - 1)**9,
+            10 * (x - 1)**9 / u]
+
+
+for _p in range(1, 6):
+    link(SV, 5, _p)(lambda r, a, p=_p: tuple(sv5_sides(float(r.uniform(-0.6, 2.6))))[p - 1:p + 1])
+
+
+# ------------------------------------------------ d2l: backpropagation
+BK = "d2l/backprop"
+
+
+def mlp(r):
+    d, hh, q = (int(v) for v in r.integers(1, 5, 3))
+    x, y = r.normal(0, 1, d), r.normal(0, 1, q)
+    W1, W2, lam = r.normal(0, 1, (hh, d)), r.normal(0, 1, (q, hh)), float(r.uniform(0.1, 2.0))
+    cross = bool(r.integers(2))  # l: squared error or softmax cross-entropy against y
+    loss = (lambda o: lse(o) - smax(y) @ o) if cross else (lambda o: 0.5 * np.sum((o - y)**2))
+    s = lambda A, B: lam / 2 * (np.sum(A**2) + np.sum(B**2))  # noqa: E731
+    J = lambda A, B: loss(B @ np.tanh(A @ x)) + s(A, B)  # noqa: E731
+    return dict(x=x, W1=W1, W2=W2, lam=lam, loss=loss, s=s, J=J)
+
+
+def contract(up, jac):
+    """prod as the prose defines it: Σ_i up_i · ∂(out_i)/∂(in), jac indexed [in..., out_i]."""
+    return np.tensordot(jac, up, axes=([jac.ndim - 1], [0]))
+
+
+def prod_or_random(r, a, value):
+    return value if a else r.normal(0, 1, np.shape(value))
+
+
+@link(BK, 8, 1)
+def _bk8a(r, a):
+    L, s = r.normal(0, 2, 2)
+    return d1(lambda v: v + s, L), 1.0
+
+
+@link(BK, 8, 2)
+def _bk8b(r, a):
+    L, s = r.normal(0, 2, 2)
+    return d1(lambda v: L + v, s), 1.0
+
+
+def bk_o(r):
+    m = mlp(r)
+    o = m["W2"] @ np.tanh(m["W1"] @ m["x"])
+    return m, o, grad(m["loss"], o)  # ∂L/∂o
+
+
+@link(BK, 9, 1)
+def _bk9a(r, a):
+    m, o, dLdo = bk_o(r)
+    sv = m["s"](m["W1"], m["W2"])
+    dJdo = grad(lambda v: m["loss"](v) + sv, o)
+    return dJdo, prod_or_random(r, a, 1.0 * dLdo)
+
+
+@link(BK, 9, 2)
+def _bk9b(r, a):
+    m, o, dLdo = bk_o(r)
+    return prod_or_random(r, a, 1.0 * dLdo), dLdo
+
+
+@link(BK, 10, 1)
+def _bk10a(r, a):
+    m = mlp(r)
+    return grad(lambda A: m["s"](A, m["W2"]), m["W1"]), m["lam"] * m["W1"]
+
+
+@link(BK, 10, 2)
+def _bk10b(r, a):
+    m = mlp(r)
+    return grad(lambda B: m["s"](m["W1"], B), m["W2"]), m["lam"] * m["W2"]
+
+
+def bk_w2(r, a):
+    m, o, dJdo = bk_o(r)
+    hv = np.tanh(m["W1"] @ m["x"])
+    chain = contract(dJdo, grad(lambda B: B @ hv, m["W2"])) + \
+        1.0 * grad(lambda B: m["s"](m["W1"], B), m["W2"])
+    return m, hv, dJdo, prod_or_random(r, a, chain)
+
+
+@link(BK, 11, 1)
+def _bk11a(r, a):
+    m, hv, dJdo, prods = bk_w2(r, a)
+    return grad(lambda B: m["J"](m["W1"], B), m["W2"]), prods
+
+
+@link(BK, 11, 2)
+def _bk11b(r, a):
+    m, hv, dJdo, prods = bk_w2(r, a)
+    return prods, np.outer(dJdo, hv) + m["lam"] * m["W2"]
+
+
+def bk_h(r, a):
+    m, o, dJdo = bk_o(r)
+    hv = np.tanh(m["W1"] @ m["x"])
+    chain = contract(dJdo, grad(lambda v: m["W2"] @ v, hv))
+    return m, hv, dJdo, prod_or_random(r, a, chain)
+
+
+@link(BK, 12, 1)
+def _bk12a(r, a):
+    m, hv, dJdo, prods = bk_h(r, a)
+    return grad(lambda v: m["loss"](m["W2"] @ v), hv), prods
+
+
+@link(BK, 12, 2)
+def _bk12b(r, a):
+    m, hv, dJdo, prods = bk_h(r, a)
+    return prods, m["W2"].T @ dJdo
+
+
+def bk_z(r, a):
+    m = mlp(r)
+    z = m["W1"] @ m["x"]
+    dJdh = grad(lambda v: m["loss"](m["W2"] @ v), np.tanh(z))
+    chain = contract(dJdh, grad(np.tanh, z))
+    return m, z, dJdh, prod_or_random(r, a, chain)
+
+
+@link(BK, 13, 1)
+def _bk13a(r, a):
+    m, z, dJdh, prods = bk_z(r, a)
+    return grad(lambda v: m["loss"](m["W2"] @ np.tanh(v)), z), prods
+
+
+@link(BK, 13, 2)
+def _bk13b(r, a):
+    m, z, dJdh, prods = bk_z(r, a)
+    return prods, dJdh * (1 - np.tanh(z)**2)
+
+
+def bk_w1(r, a):
+    m = mlp(r)
+    z = m["W1"] @ m["x"]
+    dJdz = grad(lambda v: m["loss"](m["W2"] @ np.tanh(v)), z)
+    chain = contract(dJdz, grad(lambda A: A @ m["x"], m["W1"])) + \
+        1.0 * grad(lambda A: m["s"](A, m["W2"]), m["W1"])
+    return m, dJdz, prod_or_random(r, a, chain)
+
+
+@link(BK, 14, 1)
+def _bk14a(r, a):
+    m, dJdz, prods = bk_w1(r, a)
+    return grad(lambda A: m["J"](A, m["W2"]), m["W1"]), prods
+
+
+@link(BK, 14, 2)
+def _bk14b(r, a):
+    m, dJdz, prods = bk_w1(r, a)
+    return prods, np.outer(dJdz, m["x"]) + m["lam"] * m["W1"]
+
+
 sys.path.insert(0, str(HERE))
 from book_links import define_mlbook  # noqa: E402  (the mlbook links, in their own file)
 
