@@ -391,7 +391,8 @@ def test_an_update_rule_is_skipped_not_refused():
 def test_a_derivative_has_the_domain_its_differentiation_gives():
     # d√x/dx divides by √x: both sides are undefined at x = 0, so the link is proved
     eqs = _equations("$$ f(x) = \\frac{\\sqrt{x}}{x + 2} $$\n\n"
-                     "$$ f'(x) = \\frac{(x + 2) \\frac{1}{2} x^{-1/2} - \\sqrt{x}}{(x + 2)^2} $$\n\n"
+                     "$$ f'(x) = \\frac{(x + 2) \\frac{1}{2} x^{-1/2} - \\sqrt{x}}{(x + 2)^2} $$"
+                     "\n\n"
                      "$$ f'(x) = \\frac{(x + 2) \\frac{1}{2} x^{-1/2} + \\sqrt{x}}{(x + 2)^2} $$\n")
     first, wrong = eqs[1].links[0], eqs[2].links[0]
     assert first.verdict.value == "proved" and not first.needs
@@ -405,3 +406,35 @@ def test_a_fractional_power_is_a_root():
     assert eqs[0].links[0].verdict.value == "conditional"  # undefined for x < 0
     assert "x > 0" in eqs[0].links[0].needs[0].latex
     assert eqs[1].links[0].verdict.value == "proved"
+
+
+def test_two_definitions_of_one_name_in_one_display_are_two_definitions():
+    # both rows are equation 1: the body cache must tell 1a from 1c (it once did not, and
+    # only the oracle's veto kept the second f'(x) = 2x from being proved)
+    eqs = _equations("$$ f(x) = x^2, \\quad f'(x) = 2 x, \\quad f(x) := x^3, "
+                     "\\quad f'(x) = 2 x $$\n")
+    assert [e.kind for e in eqs] == ["definition", "claim", "definition", "claim"]
+    assert [e.links[0].verdict.value for e in eqs if e.links] == ["proved", "refuted"]
+    assert "1a" in eqs[2].notes[-1]  # "it replaces the definition of equation 1a"
+
+
+def test_a_list_part_without_an_equals_sign_is_noted_never_dropped():
+    eqs = _equations("$$ a = b, \\quad c $$\n")
+    assert "not checked" in " ".join(eqs[0].notes) and "c" in eqs[0].notes[0]
+
+
+def test_wide_spaces_between_equations_separate_them():
+    eqs = _equations("$$ f(x,y) = x y \\hspace{0.5in} \\rightarrow \\hspace{0.5in} "
+                     "\\frac{\\partial f}{\\partial x} = y \\hspace{0.5in} "
+                     "\\frac{\\partial f}{\\partial y} = y $$\n")
+    assert eqs[0].kind == "definition"  # f(x, y) = … before an arrow defines f
+    assert [e.links[0].verdict.value for e in eqs[1:]] == ["proved", "refuted"]
+    one = _equations("$$ a \\qquad b = a b $$\n")  # a space inside one side separates nothing
+    assert len(one) == 1 and one[0].links[0].verdict.value == "proved"
+
+
+def test_line_breaks_inside_dollars_give_one_equation_a_row():
+    eqs = _equations("$$\nf(x) = \\frac{1}{x} \\\\\n\\frac{df}{dx} = -1/x^2 \\\\\n"
+                     "= -x^{-2}\n$$\n")
+    assert [e.label for e in eqs] == ["1a", "1b"]
+    assert [lk.verdict.value for lk in eqs[1].links] == ["proved", "proved"]

@@ -145,7 +145,7 @@ class Translator:
             raise Undetermined(f"the definition of {name_text(d.name)} (line {d.line}) reads "
                                f"{shown} as a free variable, but {shown} has a definition after it "
                                f"(line {where}): define {shown} first")
-        key = (d.name, d.equation, keep)
+        key = (d.name, d.equation, d.row, keep)
         cache = self.symbols.bodies  # per document: never shared with another document
         if key not in cache:
             function = d.kind == "function"
@@ -156,7 +156,7 @@ class Translator:
 
     def instantiate(self, d: Definition, args: list[sp.Expr], keep: frozenset[str]) -> sp.Expr:
         memo = self.symbols.memo
-        key = ("instance", d.name, d.equation, tuple(args), keep)
+        key = ("instance", d.name, d.equation, d.row, tuple(args), keep)
         if key not in memo:
             memo[key] = self._instantiate(d, args, keep)
         return memo[key]

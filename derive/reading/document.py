@@ -100,6 +100,7 @@ class _Parsed:
     skipped: str = ""  # why the display is not checked (a relation other than '=', …)
     text: str | None = None  # the part's text when the display was cut into parts
     may_define: bool = True  # False for a part after a separator, or before an arrow
+    premise: bool = False  # f(x, y) = … before an arrow: defines f anew, as an example does
     in_list: bool = False  # one equation of a list display (a, \quad b)
     head_fails: bool = False  # D = \int … = a = b: D stays undetermined (only a = b is read)
 
@@ -228,8 +229,11 @@ def read_document(text: str, source: str = "<string>",
             previous_last = None
             parsed.append(_Parsed(raw, None, None, skipped=_not_checked(split, raw.text)))
             continue
+        unlisted = [" ".join(part.text.split()) for part in split.parts
+                    if split.is_list and not part.has_equals]
         cut_notes = integral_notes or (
-            (_not_checked(split, raw.text),) if split.cut and not split.is_list else ())
+            (_not_checked(split, raw.text),) if split.cut and not split.is_list else
+            (f"not checked: {', '.join(unlisted)} (no '=')",) if unlisted else ())
         for k, piece in enumerate(pieces):
             try:
                 chain = parse_chain(piece)
@@ -242,10 +246,14 @@ def read_document(text: str, source: str = "<string>",
                                          continues - 1)
                     tree, latex, where = previous_last
                     chain = [(tree, latex, where - raw.offset), *chain]
-                defines = not split.cut or split.is_list or (
+                premise = k == 0 and split.cut and split.parts[0].has_equals and \
+                    not split.first_may_define and not split.is_list and \
+                    _function_head(chain[0][0])
+                defines = not split.cut or split.is_list or premise or (
                     k == 0 and split.first_may_define and split.parts[0].has_equals)
                 parsed.append(_Parsed(raw, chain, None, cut_notes if k == 0 else (),
                                       text=piece if split.cut else None, may_define=defines,
+                                      premise=premise,
                                       head_fails=bool(integral_notes) and k == 0,
                                       in_list=split.is_list))
                 last_tree, last_latex, last_off = chain[-1]
@@ -369,7 +377,7 @@ def read_document(text: str, source: str = "<string>",
                 is_def = False
             new_section = head is not None and raw.section > sections.get(head[0], raw.section)
             if is_def and head is not None and head[0] in env.definitions and \
-                    not _explicit(latex) and \
+                    not _explicit(latex) and not entry.premise and \
                     not new_section and \
                     not same_definition(env.definitions[head[0]], sides[1], head[2], env):
                 # a restatement of a defined name is a claim about it, checked against the
@@ -394,7 +402,7 @@ def read_document(text: str, source: str = "<string>",
                     fresh = " in a new section" if new_section else ""
                     notes = piece_notes + (
                         f"{_show(name, kind, params)} is redefined here{fresh} (line {line}); "
-                        f"it replaces the definition of equation {old.equation} (line "
+                        f"it replaces the definition of equation {old.label} (line "
                         f"{old.line}) from here on",)
                 body_reading = resolve([sides[1]], env)
                 # the body's scope: with the sizes its sums were given (Σ_k e^{o_k}: |o|)
@@ -402,7 +410,7 @@ def read_document(text: str, source: str = "<string>",
                 notes = notes + body_reading.notes
                 d = Definition(name, kind, params, body_reading.sides[0], n, line, sides[0], env,
                                {k: v for k, v in body_reading.ranges.items() if k not in params},
-                               free=free_names(body_reading.sides[0], env, params))
+                               free=free_names(body_reading.sides[0], env, params), row=row)
                 reading: Reading | None = None
                 if len(sides) > 2:
                     reading = resolve(list(sides[1:]), env, beside)
@@ -452,6 +460,15 @@ def _reading_order(parsed: list[_Parsed]) -> list[int]:
         out.extend(group[p] + 1 for p in definitions_first(parts))
         k = group[-1] + 1
     return out
+
+
+def _function_head(lhs: Node) -> bool:
+    """f(x, y) = … before an arrow defines f (a condition is never written on a function's
+    parameters): ``f(x,y) = x y \\rightarrow \\frac{\\partial f}{\\partial x} = y``."""
+    from derive.reading.syntax import Apply
+
+    return isinstance(lhs, Apply) and not lhs.primes and all(
+        isinstance(a, Sym) and not a.sub for a in lhs.args)
 
 
 def _defined_name(lhs: Node | None) -> str | None:

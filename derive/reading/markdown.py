@@ -463,6 +463,27 @@ class _InlineMap:
                 if a <= ls and base > ls and ls < b]
 
 
+def _top_level_break(body: str) -> bool:
+    """Is there a line break ``\\\\`` outside braces, not just before an '=' (which continues
+    the chain: layout.continuation)? MathJax breaks a display there: one equation a row."""
+    depth = 0
+    k = 0
+    while k < len(body):
+        ch = body[k]
+        if ch == "\\" and body.startswith("\\\\", k):
+            if depth == 0 and not re.match(r"\\\\(\[[^\]]*\])?\s*(\\\\\s*)*&?\s*=",
+                                           body[k:]):
+                return True
+            k += 2
+            continue
+        if ch == "\\":
+            k += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        k += 1
+    return False
+
+
 def _rows(body: str, offset: int, line: int, kind: str, head: int) -> list[RawEquation]:
     """Split an aligned body into equations: rows that start with '&=' continue the chain.
 
@@ -470,7 +491,8 @@ def _rows(body: str, offset: int, line: int, kind: str, head: int) -> list[RawEq
     equation that is not split into rows is reported at."""
     aligned = kind.startswith(("align", "eqnarray", "gather", "multline", "flalign")) or (
         _ALIGNED.search(body))
-    if not aligned:
+    broken = not aligned and "\\begin" not in body and _top_level_break(body)
+    if not aligned and not broken:
         return [RawEquation(body, offset, head, kind)]
     chars = list(body)
 
@@ -497,7 +519,7 @@ def _rows(body: str, offset: int, line: int, kind: str, head: int) -> list[RawEq
             continue
         first = row.split("&", 1)[0] if "&" in row else None
         continues = first is not None and not first.strip() and row.split("&", 1)[1].lstrip(
-        ).startswith("=")
+        ).startswith("=") or (broken and row.lstrip().startswith("="))
         if continues and groups:
             groups[-1].append((a, b))
         else:

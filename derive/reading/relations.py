@@ -83,7 +83,7 @@ def _has_top_level_equals(text: str) -> bool:
             depth += 1
         elif ch in "}])":
             depth = max(depth - 1, 0)
-        elif ch == "=" and depth == 0 and (k == 0 or text[k - 1] not in "!<>:\\"):
+        elif ch == "=" and depth == 0 and (k == 0 or text[k - 1] not in "!<>\\"):  # := too
             return True
     return False
 
@@ -91,6 +91,7 @@ def _has_top_level_equals(text: str) -> bool:
 def split_display(text: str) -> Split:
     """Cut ``text`` at its top-level separators (relations other than '=', and prose)."""
     seps: list[tuple[int, int, str]] = []  # start, end, shown
+    gaps: list[tuple[int, int]] = []  # wide spaces: between two equations, a list separator
     depth = 0
     k, n = 0, len(text)
     while k < n:
@@ -116,6 +117,11 @@ def split_display(text: str) -> Split:
                 continue
             if depth == 0 and name in SEPARATING_MACROS:
                 seps.append((k, m.end(), SEPARATING_MACROS[name]))
+            elif depth == 0 and name in ("hspace", "qquad"):
+                wide = _WIDE_SPACE.match(text, k)
+                gaps.append((k, wide.end() if wide is not None else m.end()))
+                k = gaps[-1][1]
+                continue
             elif depth == 0 and name in ("text", "textrm", "mbox", "textit", "mathrm"):
                 p = _PROSE.match(text, k)
                 if p is not None and p.group(1).strip(" ,.;").lower() in PROSE_WORDS:
@@ -139,6 +145,7 @@ def split_display(text: str) -> Split:
             k = end
             continue
         k += 1
+    seps = sorted(seps + _between_equations(text, seps, gaps))
     if not seps:
         return Split((Part(text, _has_top_level_equals(text)),), ())
     parts = []
@@ -154,6 +161,29 @@ def split_display(text: str) -> Split:
         piece = _blank_outside(text, a, b)
         out.append(Part(piece, _has_top_level_equals(piece)))
     return Split(tuple(out), tuple((shown, a) for a, _, shown in seps))
+
+
+_WIDE_SPACE = re.compile(r"\\(?:hspace\*?\s*\{[^{}]*\}|qquad)")
+
+
+def _between_equations(text: str, seps: list[tuple[int, int, str]],
+                       gaps: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """The wide spaces (``\\hspace{0.5in}``, ``\\qquad``) that stand between two equations,
+    as in ``f = x y \\hspace{1em} \\frac{\\partial f}{\\partial x} = y``: list separators.
+    A wide space inside one expression (``a \\qquad b = c``) separates nothing."""
+    cuts = sorted([(a, b) for a, b, _ in seps] + gaps)
+    bounds = [0] + [x for cut in cuts for x in cut] + [len(text)]
+    segments = [text[bounds[k]:bounds[k + 1]] for k in range(0, len(bounds), 2)]
+    filled = [bool(seg.strip()) and not _only_spacing(seg) for seg in segments]
+    out = []
+    for g, cut in enumerate(cuts):
+        if cut not in gaps:
+            continue
+        left = next((segments[k] for k in range(g, -1, -1) if filled[k]), "")
+        right = next((segments[k] for k in range(g + 1, len(segments)) if filled[k]), "")
+        if _has_top_level_equals(left) and _has_top_level_equals(right):
+            out.append((cut[0], cut[1], ","))
+    return out
 
 
 _SPACING = re.compile(r"(\\q?quad|\\[,;:! ]|~|\\hspace\s*\{[^}]*\}|\\,|\s|[.,;])*")

@@ -69,6 +69,12 @@ class Definition:
     env: Env  # the scope the body is read in (definitions visible at that point)
     ranges: dict = field(default_factory=dict)  # free index -> range, read in the body
     free: frozenset[str] = frozenset()  # free variables of its expansion (naming.free_names)
+    row: int = 0  # its row in the display (equation, row) names it: rows share a display
+
+    @property
+    def label(self) -> str:
+        """Its equation as reports name it: 6, or 6e for a row."""
+        return f"{self.equation}{chr(96 + self.row) if self.row else ''}"
 
 
 @frozen
@@ -472,7 +478,14 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
                                 node.pos)
             return BigOp(node.kind, body, node.index, r[0], r[1], "index", pos=node.pos)
         return replace(node, body=body)
-    if isinstance(node, Deriv) and isinstance(node.expr, Sym) and not node.expr.sub and \
+    fd = env.definitions.get(node.expr.name) if isinstance(node, Deriv) and isinstance(
+        node.expr, Sym) and not node.expr.sub else None
+    if isinstance(node, Deriv) and fd is not None and fd.kind == "function" and \
+            len(fd.params) > 1 and all(not v.sub and v.name in fd.params for v in node.wrt):
+        # ∂f/∂x for f(x, y) = …: the derivative of f(x, y), at its own parameters
+        head = Sym(fd.name, pos=node.expr.pos)
+        node = replace(node, expr=Apply(head, tuple(Sym(p) for p in fd.params), pos=head.pos))
+    elif isinstance(node, Deriv) and isinstance(node.expr, Sym) and not node.expr.sub and \
             env.is_function(node.expr.name) and len({key_of(v) for v in node.wrt}) == 1 and \
             not node.wrt[0].sub:
         # dσ/du for a function σ of one argument means dσ(u)/du

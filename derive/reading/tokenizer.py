@@ -41,7 +41,8 @@ IGNORED = frozenset(
     "Bigr biggl biggr Biggl Biggr middle nonumber notag limits nolimits".split()
 )
 SPACING = frozenset(",;:! ")
-SKIP_GROUP = frozenset({"label", "tag"})
+#: macros whose braced argument is not maths: labels, tags and horizontal or vertical space
+SKIP_GROUP = frozenset({"label", "tag", "hspace", "vspace", "phantom", "hphantom", "vphantom"})
 #: the dots of a written-out sum (x_1 + \cdots + x_n); ... and … are read the same way
 DOTS = frozenset("cdots ldots dots dotsb dotsc dotsm dotsi".split())
 FUNCTIONS = frozenset("sin cos tan tanh sinh cosh sqrt".split())
@@ -124,7 +125,9 @@ def tokenize(src: str) -> list[Token]:
                     p = q
                     continue
                 if name in SKIP_GROUP:
-                    p = _skip_group(src, q, p)
+                    if name in ("hspace", "vspace") and q < n and src[q] == "*":
+                        q += 1  # \hspace*{…}
+                    p = _skip_group(src, q, p, name)
                     continue
                 if name == "not":
                     r = q
@@ -235,11 +238,11 @@ def _digit(c: str) -> bool:
     return "0" <= c <= "9"
 
 
-def _skip_group(src: str, q: int, start: int) -> int:
+def _skip_group(src: str, q: int, start: int, name: str) -> int:
     while q < len(src) and src[q].isspace():
         q += 1
     if q >= len(src) or src[q] != "{":
-        raise ParseError("expected '{' after \\label or \\tag", start)
+        raise ParseError(f"expected '{{' after \\{name}", start)
     depth = 0
     while q < len(src):
         if src[q] == "{":

@@ -157,7 +157,7 @@ class FoldDefinition(Rule):
 
     def __init__(self, d: Definition, unfold: bool = False):
         what = name_text(d.name)
-        object.__setattr__(self, "name", f"definition of {what} ({d.equation})")
+        object.__setattr__(self, "name", f"definition of {what} ({d.label})")
         object.__setattr__(self, "d", d)
         object.__setattr__(self, "unfold", unfold)
 
