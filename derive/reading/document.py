@@ -20,6 +20,7 @@ from derive.reading.frontmatter import (
     parse_yaml,
     split_front_matter,
 )
+from derive.reading.linalg import lower_chains
 from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.naming import (
     CONSTANTS,
@@ -245,9 +246,22 @@ def read_document(text: str, source: str = "<string>",
                 parsed.append(_Parsed(raw, None, _error(source, text, raw.offset,
                                                         "nesting too deep")))
 
+    lowered, vector_ranges = lower_chains(
+        [entry.chain for entry in parsed], decl.shapes, decl.layout,
+        frozenset(decl.constants) | frozenset(decl.indices) | frozenset(decl.functions))
+    for k, (vector_chain, vector_notes, problem) in enumerate(lowered):  # in index form
+        entry = parsed[k]
+        if problem is not None:
+            where = entry.raw.offset + (problem.pos or 0)
+            parsed[k] = replace(entry, chain=None, error=_error(source, text, where,
+                                                                problem.message))
+        elif vector_chain is not entry.chain:
+            parsed[k] = replace(entry, chain=vector_chain, notes=entry.notes + vector_notes)
     trees = [t for entry in parsed if entry.chain for t, _, _ in entry.chain]
     sizes, indices = collect_sizes_and_indices(trees)
-    declared_ranges = {}
+    declared_ranges = dict(vector_ranges)
+    indices |= set(vector_ranges)
+    sizes |= {r[1].name for r in vector_ranges.values() if isinstance(r[1], Sym)}
     for letter, rng in decl.indices.items():
         try:
             lo, hi = _parse_range(rng)

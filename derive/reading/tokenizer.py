@@ -51,7 +51,7 @@ RELATIONS = {"le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "approx": "�
              "Rightarrow": "⇒", "iff": "⇔"}
 KNOWN = frozenset(
     "frac dfrac tfrac over cdot times exp log ln sum prod partial mathrm mathbb mathbf neq ne "
-    "not delta pi infty boldsymbol vec bm top intercal".split()
+    "not delta pi infty boldsymbol vec bm top intercal odot nabla".split()
 ) | GREEK | IGNORED | SKIP_GROUP | FUNCTIONS | ACCENTS
 
 #: macros whose braced word is a name: \text{MSE}, \mathrm{softmax}, \operatorname{sigmoid}
@@ -139,6 +139,10 @@ def tokenize(src: str) -> list[Token]:
                     toks.append(Token("op", "neq", p))
                     p = q
                     continue
+                if name in ("Vert", "lVert", "rVert"):  # \|x\|, a norm
+                    toks.append(Token("op", "norm", p))
+                    p = q
+                    continue
                 if name in DOTS:
                     toks.append(Token("op", "dots", p))
                     p = q
@@ -179,6 +183,10 @@ def tokenize(src: str) -> list[Token]:
                 p = q
                 continue
             if d in SPACING:
+                p += 2
+                continue
+            if d == "|":
+                toks.append(Token("op", "norm", p))
                 p += 2
                 continue
             if d in "{}":
