@@ -20,7 +20,7 @@ from derive.reading.frontmatter import (
     parse_yaml,
     split_front_matter,
 )
-from derive.reading.linalg import lower_chains
+from derive.reading.linalg import lower_chains, uses_vectors
 from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.naming import (
     CONSTANTS,
@@ -303,6 +303,9 @@ def read_document(text: str, source: str = "<string>",
             assumed = parse_chain(latex)
             if len(assumed) != 2:
                 raise ParseError("an assumption must be one equation a = b", 0)
+            if any(uses_vectors(t, frozenset(decl.shapes)) for t, _, _ in assumed):
+                raise ParseError("an assumption is read in index form: write its entries "
+                                 "(\\sum_k t_k = 1 for \\mathbf{1}^\\top \\mathbf{t} = 1)", 0)
             assumptions.append(((assumed[0][0], assumed[1][0]), latex, line))
         except ParseError as exc:
             errors.append(SourceError(f"assumption {latex!r}: {exc.message}", line, 1,

@@ -42,7 +42,15 @@ from derive.reading.syntax import (
     name_text,
 )
 from derive.reading.tokenizer import ParseError
-from derive.reading.vectors import VECTOR_NODES, Grad, Norm, Ones, Transpose, bold_letter
+from derive.reading.vectors import (
+    VECTOR_NODES,
+    Grad,
+    Norm,
+    Ones,
+    Transpose,
+    bold_letter,
+    is_bold,
+)
 
 Range = tuple[Node, Node]
 Axis = int | None  # a size variable, or None for a singleton axis
@@ -68,7 +76,7 @@ def all_nodes(node: Node):
 
 def uses_vectors(node: Node, shaped: frozenset[str]) -> bool:
     return any(isinstance(n, VECTOR_NODES) or (isinstance(n, Sym) and (
-        bold_letter(n.name) is not None or (n.name in shaped and not n.sub)))
+        is_bold(n.name) or (n.name in shaped and not n.sub)))
         or (isinstance(n, Mul) and "\\odot" in n.ops) for n in all_nodes(node))
 
 
@@ -93,6 +101,8 @@ class Lowering:
                           if isinstance(n, Sym) and len(n.sub) == 1}
         self.two_index = {n.name for t in trees for n in all_nodes(t)
                           if isinstance(n, Sym) and len(n.sub) >= 2}
+        self.bare = {n.name for t in trees for n in all_nodes(t)
+                     if isinstance(n, Sym) and not n.sub and n.case is None}
         self.t_name = "T" in used or "T" in names
         self.numbered: dict[str, set[int]] = {}  # θ_0, θ_1: entries written with a number
         for t in trees:
@@ -130,7 +140,7 @@ class Lowering:
         if a is None and b is None:
             return
         if a is None or b is None:
-            raise ParseError(what(), pos)
+            raise ParseError(what() + _PLAIN, pos)
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return
@@ -139,10 +149,12 @@ class Lowering:
         ka, kb = self.known.get(ra), self.known.get(rb)
         if ka is not None and kb is not None and _range_key(ka) != _range_key(kb):
             raise ParseError(what() + f" (sizes {self.size_text(ra)} and {self.size_text(rb)} "
-                             "are not known to be equal)", pos)
+                             "are not known to be equal; declare them under derive: shapes if they "
+                             "are)", pos)
         if self.claim and ra in self.touched and rb in self.touched and ka is None:
             raise ParseError(what() + f" (sizes {self.size_text(ra)} and {self.size_text(rb)} "
-                             "are not known to be equal)", pos)
+                             "are not known to be equal; declare them under derive: shapes if they "
+                             "are)", pos)
         self.parent[rb] = ra
         if rb in self.touched:
             self.touched.add(ra)
@@ -176,12 +188,20 @@ class Lowering:
         """The entries' name and the shape of a vector or matrix name, or None."""
         letter = bold_letter(sym.name)
         plain = sym.name
+        if letter is None and is_bold(plain):
+            raise ParseError("a bold name with a sample index (\\mathbf{x}^{(i)}) is not read: "
+                             "write its entries, x^{(i)}_j", sym.pos)
         if letter is None and sym.sub:
             return None  # x_i: an entry of x, a scalar
         if letter is None and not (plain in self.shapes or (
                 self.implicit and plain in self.one_index and plain not in self.two_index)):
             return None
         base = letter if letter is not None else plain
+        if letter is not None and letter in self.bare:
+            raise ParseError(f"both {name_text(letter)} and the bold {name_text(letter)} are "
+                             f"written: the entries of the vector are {name_text(letter)}_i, so "
+                             f"{name_text(letter)} alone is ambiguous: rename one of them",
+                             sym.pos)
         if sym.sub:
             raise ParseError(f"{name_text(base)} is a vector or matrix here, and an index on "
                              f"it is not read: write its entry as {name_text(base)}_i (a bold "
@@ -228,7 +248,7 @@ class Lowering:
 
     def fresh_sum(self) -> str:
         k = len(self.pool) - 1 - self.sums
-        if k < 0 or k < len(self.free) // 2:
+        if k < 0:
             raise ParseError("no letter is left for a fresh summation index", 0)
         self.sums += 1
         return self.pool[k]
@@ -325,9 +345,9 @@ class Lowering:
         lowered = [self.low(k) for k in kids]
         for (s, _), k in zip(lowered, kids):
             if s != SCALAR:
-                raise ParseError(f"{self.shape_text(s)} where a scalar is needed (a function "
-                                 "of a vector is read only entry by entry, as "
-                                 "s(\\mathbf{x})_i)", k.pos)
+                raise ParseError(f"{self.shape_text(s)} where a scalar is needed: write a "
+                                 "function of a vector entry by entry, as s(\\mathbf{x})_i",
+                                 k.pos)
         if not kids:
             return SCALAR, lambda i, j: node
         from derive.reading.scope import rebuild
@@ -472,6 +492,8 @@ class Lowering:
 
 
 Chain = list[tuple[Node, str, int]]
+_PLAIN = (": a name written plain is a scalar; write a vector or matrix bold (\\mathbf{X}), "
+          "or declare its shape (derive: shapes: {X: [m, n]})")
 
 
 def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]], layout: str,

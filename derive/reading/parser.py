@@ -320,6 +320,9 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                 # family named for the function and its argument (so s(y)_i is another)
                 family = Sym(node.func.name + APPLIED + node.args[0].name, pos=node.func.pos)
                 return self.subscript(family)
+            if self.at_op("_"):
+                raise self.error("an index on a function's value is read as s(\\mathbf{x})_i, "
+                                 "on a function of one name: write the entry itself")
             if bold:
                 raise self.error("a function of a vector (\\mathbf{x}) is read only entry "
                                  "by entry, as s(\\mathbf{x})_i; vectors and matrices are "
@@ -375,7 +378,8 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                     self.advance()
                     subs.append(Sym("\\" + s.value, pos=self.offset + s.pos))
                 else:
-                    raise self.error("this subscript is not an index")
+                    raise self.error("this subscript is not an index: write letters or "
+                                     "numbers, as x_i or W_{ij}")
             self.advance()
             if not subs:
                 raise self.error("empty subscript", t)

@@ -53,12 +53,19 @@ class Ones(Node):
 VECTOR_NODES = (Transpose, Norm, Grad, Ones)
 
 
+def is_bold(name: str) -> bool:
+    """Written with a bold macro: \\mathbf{x}, or a sample of one, \\mathbf{x}^{(i)}."""
+    return any(name.startswith("\\" + macro + "{") for macro in BOLD)
+
+
 def bold_letter(name: str) -> str | None:
     """'x' for the bold name \\mathbf{x} (or \\boldsymbol{x}, …), else None."""
     for macro in BOLD:
         head = "\\" + macro + "{"
-        if name.startswith(head) and name.endswith("}"):
-            return name[len(head):-1]
+        inner = name[len(head):-1]
+        if name.startswith(head) and name.endswith("}") and "{" not in inner and \
+                "}" not in inner:
+            return inner
     return None
 
 
