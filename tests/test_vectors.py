@@ -153,6 +153,10 @@ def test_a_family_written_bare_beside_a_transpose_is_a_vector():
     (r"$$a = w^T x$$", "no vector or matrix"),
     (r"$$a = \frac{1}{\mathbf{u}}$$", "division by"),
     (r"$$\nabla L = 0$$", "\\nabla needs the variable"),
+    (r"$$a = x + \mathbf{x}^\top\mathbf{x}$$", "both x and the bold x"),
+    (r"$$b = \mathbf{w}^T\mathbf{x}^{(i)}$$", "sample index"),
+    (r"$$\nabla_x \ell = J^T_x z$$", "a subscript after a transpose"),
+    (r"$$a = \|\mathbf{W}\|^2$$", "only a vector's norm"),
 ])
 def test_what_is_refused(text, words):
     (eq,) = _eqs(text)
@@ -202,3 +206,17 @@ def test_a_document_without_vectors_reads_as_before():
     doc = read_document(SOFTMAX)
     assert [e.kind for e in doc.equations] == ["definition", "definition"]
     assert not any("entry by entry" in n for e in doc.equations for n in e.notes)
+
+
+def test_a_vector_in_a_declared_assumption_is_refused_with_the_entries_to_write():
+    text = ("---\nderive:\n  assumptions:\n    - \"\\\\mathbf{1}^\\\\top \\\\mathbf{t} = 1\"\n"
+            "---\n$$a = \\mathbf{t}^\\top\\mathbf{1}$$\n")
+    doc = read_document(text)
+    assert any("index form" in e.message for e in doc.errors)
+
+
+def test_a_matrix_definition_gives_its_rows_and_columns_their_own_sizes():
+    doc = read_document(r"$$\mathbf{z} = \mathbf{W}\mathbf{x}$$" "\n\n"
+                        r"$$\frac{\partial z_i}{\partial x_j} = W_{ij}$$")
+    ranges = doc.equations[1].reading.ranges
+    assert ranges["i"][1].name == "|z|" and ranges["j"][1].name == "|W|_2"
