@@ -220,3 +220,15 @@ def test_a_matrix_definition_gives_its_rows_and_columns_their_own_sizes():
                         r"$$\frac{\partial z_i}{\partial x_j} = W_{ij}$$")
     ranges = doc.equations[1].reading.ranges
     assert ranges["i"][1].name == "|z|" and ranges["j"][1].name == "|W|_2"
+
+
+def test_a_derivative_by_a_vector_is_a_vector_inside_a_product():
+    text = LAYER + (
+        r"$$\frac{\partial L}{\partial \mathbf{x}} = \mathbf{W}^\top \frac{\partial L}"
+        r"{\partial \mathbf{z}}$$" "\n\n"
+        r"$$\frac{\partial L}{\partial \mathbf{x}} = \mathbf{W}^\top (\mathbf{z} - \mathbf{t})$$"
+        "\n\n" r"$$\frac{\partial \mathbf{z}}{\partial \mathbf{x}} = \mathbf{W}$$" "\n\n"
+        r"$$\frac{\partial \mathbf{z}}{\partial \mathbf{x}} = \mathbf{W}^\top$$")
+    eqs = _eqs(text)
+    assert [e.links[0].verdict.value for e in eqs[2:5]] == ["proved"] * 3
+    assert eqs[5].kind == "error" and "not known to be equal" in eqs[5].error.message

@@ -43,13 +43,14 @@ from derive.reading.syntax import (
 )
 from derive.reading.tokenizer import ParseError
 from derive.reading.vectors import (
-    VECTOR_NODES,
     Grad,
     Norm,
     Ones,
     Transpose,
+    all_nodes,
     bold_letter,
     is_bold,
+    uses_vectors,
 )
 
 Range = tuple[Node, Node]
@@ -60,24 +61,6 @@ SCALAR: Shape = (None, None)
 
 #: letters a fresh index may take, in order of preference (e is the constant)
 _POOL = "abcdfghijklmnopqrsuvwxyz"
-
-
-def all_nodes(node: Node):
-    """Every node below ``node``, the private vector nodes' insides included."""
-    yield node
-    if isinstance(node, (Transpose, Norm)):
-        yield from all_nodes(node.arg)
-    elif isinstance(node, Grad):
-        yield from all_nodes(node.wrt)
-        yield from all_nodes(node.expr)
-    for c in children(node):
-        yield from all_nodes(c)
-
-
-def uses_vectors(node: Node, shaped: frozenset[str]) -> bool:
-    return any(isinstance(n, VECTOR_NODES) or (isinstance(n, Sym) and (
-        is_bold(n.name) or (n.name in shaped and not n.sub)))
-        or (isinstance(n, Mul) and "\\odot" in n.ops) for n in all_nodes(node))
 
 
 class Lowering:
@@ -136,11 +119,12 @@ class Lowering:
             v = self.parent[v]
         return v
 
-    def unify(self, a: Axis, b: Axis, what: Callable[[], str], pos: int) -> None:
+    def unify(self, a: Axis, b: Axis, what: Callable[[], str], pos: int,
+              hint: str = "") -> None:
         if a is None and b is None:
             return
         if a is None or b is None:
-            raise ParseError(what() + _PLAIN, pos)
+            raise ParseError(what() + hint, pos)
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return
@@ -356,8 +340,9 @@ class Lowering:
     def same(self, a: Shape, b: Shape, verb: str, pos: int) -> None:
         def what() -> str:
             return f"cannot {verb} {self.shape_text(a)} and {self.shape_text(b)}"
-        self.unify(a[0], b[0], what, pos)
-        self.unify(a[1], b[1], what, pos)
+        hint = _PLAIN if SCALAR in (a, b) else ""
+        self.unify(a[0], b[0], what, pos, hint)
+        self.unify(a[1], b[1], what, pos, hint)
 
     def norm_squared(self, node: Norm) -> Build:
         (r, c), b = self.low(node.arg)

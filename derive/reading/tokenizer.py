@@ -85,7 +85,8 @@ TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
     "\\frac", "\\dfrac", "\\over", "\\cdot", "\\times", "\\exp", "\\log", "\\ln", "\\sum", "\\prod",
     "\\partial", "\\mathrm{d}", "\\mathbb{1}", "\\mathbf{1}", "\\neq", "\\not=", "\\delta",
     "\\sigma", "\\tanh", "\\sqrt", "'", "\\left(", "\\right)", "\\{", "\\}", "{", "}", "(",
-    ")", "[", "]", "_", "^",
+    ")", "[", "]", "_", "^", "^T", "^\\top", "\\mathbf{x}", "\\mathbf{W}", "\\|", "\\odot",
+    "\\nabla_{\\mathbf{x}}", "\\operatorname{diag}",
     "+", "-", "=", ",", "/", "1", "2", "0.5", "e", "k", "i", "j", "K", "z", "t", "y", "d", " ",
 )
 

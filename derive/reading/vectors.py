@@ -11,9 +11,10 @@ one of them to index form, or refuses it, right after the parse. No sympy here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from derive.reading.syntax import Node, Sym
+from derive.reading.syntax import Mul, Node, Sym, children
 from derive.reading.tokenizer import GREEK, Token, TokenCursor
 from derive.records import frozen
 
@@ -69,6 +70,25 @@ def bold_letter(name: str) -> str | None:
     return None
 
 
+def all_nodes(node: Node) -> Iterator[Node]:
+    """Every node below ``node``, the private vector nodes' insides included."""
+    yield node
+    if isinstance(node, (Transpose, Norm)):
+        yield from all_nodes(node.arg)
+    elif isinstance(node, Grad):
+        yield from all_nodes(node.wrt)
+        yield from all_nodes(node.expr)
+    for c in children(node):
+        yield from all_nodes(c)
+
+
+def uses_vectors(node: Node, shaped: frozenset[str]) -> bool:
+    """Does the tree use vector notation (``shaped``: the names declared under shapes)?"""
+    return any(isinstance(n, VECTOR_NODES) or (isinstance(n, Sym) and (
+        is_bold(n.name) or (n.name in shaped and not n.sub)))
+        or (isinstance(n, Mul) and "\\odot" in n.ops) for n in all_nodes(node))
+
+
 class VectorReading(TokenCursor):
     """Vector notation, for :class:`derive.reading.parser.Parser` (mixed in)."""
 
@@ -112,7 +132,7 @@ class VectorReading(TokenCursor):
         if self.at_op("_"):
             raise self.error("a subscript after a transpose: write it first (J_x^T)")
         if self.at_op("^"):
-            raise self.error("a power on a transpose: put the transpose in parentheses, "
+            raise self.error("a superscript after a transpose: use parentheses, (A^T)^T, "
                              "(x^T)^2")
         return Transpose(base, mark, pos=self.offset + caret.pos)
 
