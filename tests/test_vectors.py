@@ -232,3 +232,13 @@ def test_a_derivative_by_a_vector_is_a_vector_inside_a_product():
     eqs = _eqs(text)
     assert [e.links[0].verdict.value for e in eqs[2:5]] == ["proved"] * 3
     assert eqs[5].kind == "error" and "not known to be equal" in eqs[5].error.message
+
+
+def test_the_gradient_applies_to_the_rest_of_its_term():
+    text = (r"$$\nabla_{\mathbf{w}} \frac{1}{2}\|\mathbf{X}\mathbf{w} - \mathbf{y}\|^2 = "
+            r"\mathbf{X}^\top(\mathbf{X}\mathbf{w} - \mathbf{y})$$" "\n\n"
+            r"$$\frac{\partial}{\partial \mathbf{w}} \mathbf{w}^\top\mathbf{w} = 2\mathbf{w}$$"
+            "\n\n"
+            r"$$\nabla_{\mathbf{w}} \frac{1}{2}\|\mathbf{X}\mathbf{w} - \mathbf{y}\|^2 = 0 \cdot "
+            r"\mathbf{w}$$")
+    assert _verdicts(text) == ["proved", "proved", "unknown"]  # numbers take no matrices yet

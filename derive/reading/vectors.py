@@ -97,6 +97,8 @@ class VectorReading(TokenCursor):
     if TYPE_CHECKING:  # the grammar these methods call back into, defined by Parser
         def expr(self) -> Node: ...
         def factor(self) -> Node: ...
+        def term(self) -> Node: ...
+        def starts_factor(self) -> bool: ...
         def script(self) -> Node: ...
 
     def bold_one_ahead(self) -> bool:
@@ -153,7 +155,7 @@ class VectorReading(TokenCursor):
         return Norm(inner, pos=start)
 
     def gradient(self, start: int) -> Node:
-        """\\nabla_{\\mathbf{w}} L: the gradient of what follows (one factor) by w."""
+        """\\nabla_{\\mathbf{w}} L: the gradient by w of the rest of the term."""
         self.advance()
         if not self.at_op("_"):
             raise self.error("\\nabla needs the variable: write \\nabla_{\\mathbf{w}} L")
@@ -169,7 +171,9 @@ class VectorReading(TokenCursor):
         if not (isinstance(var, Sym) and not var.sub):
             raise self.error("\\nabla_{…} is read with one variable below it, "
                              "as \\nabla_{\\mathbf{w}} L")
-        return Grad(var, self.factor(), pos=start)
+        if not self.starts_factor():
+            raise self.error("expected what the gradient applies to")
+        return Grad(var, self.term(), pos=start)  # the rest of the term, as ∂/∂v applies
 
     def bold_argument(self) -> bool:
         """Is the argument list a bold family name, (\\mathbf{x}) or (\\mathbf x)? Its
