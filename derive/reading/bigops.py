@@ -101,10 +101,7 @@ class BigOpReading(TokenCursor):
     def mathbb_indicator(self, name: str, start: int) -> Node:
         """\\mathbb{1} or \\mathbf{1} and its condition: \\{k = i\\}, _{k=i}, (k = i) or [k = i]."""
         self.advance()
-        vector = (f"\\{name}{{…}} is only understood as the indicator \\{name}{{1}}" +
-                  ("; a bold name is a vector or matrix, which derive does not read yet: "
-                   "write its entries (x_i), or a function of it entry by entry, "
-                   "s(\\mathbf{x})_i" if name == "mathbf" else ""))
+        vector = f"\\{name}{{…}} is only understood as the indicator \\{name}{{1}}"
         if not self.at_op("{"):
             raise self.error(vector)
         self.advance()

@@ -325,8 +325,7 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                                  "on a function of one name: write the entry itself")
             if bold:
                 raise self.error("a function of a vector (\\mathbf{x}) is read only entry "
-                                 "by entry, as s(\\mathbf{x})_i; vectors and matrices are "
-                                 "not read yet")
+                                 "by entry: write s(\\mathbf{x})_i")
         return node
 
     def call(self, func: Sym) -> Apply:
