@@ -93,7 +93,7 @@ IN_FILE = [
     ("unbalanced", "$$\\frac{a}{b = 1$$", 5, 11, ["unbalanced", "never closed"]),
     ("unbalanced-close", "$$a = b}$$", 5, 8, ["unbalanced", "closes nothing"]),
     ("unknown-macro", "$$x = 1 + \\foo{2}$$", 5, 11, ["\\foo"]),
-    ("unknown-macro-2", "$$\\alpha = \\vec{v}$$", 5, 12, ["\\vec"]),
+    ("vector-equals-scalar", "$$\\alpha = \\vec{v}$$", 5, 12, ["a scalar and a vector"]),
     ("dangling", "$$x = $$", 5, 7, ["empty"]),
     ("double-equals", "$$a = = b$$", 5, 7, ["empty"]),
     ("empty", "$$ $$", 5, None, ["empty"]),

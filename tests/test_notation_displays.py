@@ -198,7 +198,7 @@ def test_a_function_of_a_family_is_read_entry_by_entry():
     assert eqs[0].kind == "definition" and eqs[0].defines == "s(x)"
     assert [e.links[0].verdict.value for e in eqs[1:4]] == ["proved", "refuted", "unknown"]
     assert "s(y) is not defined" in eqs[3].links[0].reason  # another argument, another family
-    assert eqs[4].kind == "error" and eqs[5].kind == "error"  # vectors are not read yet
+    assert eqs[4].kind == "error" and eqs[5].kind == "error"  # s(x + c)_i; vector = scalar
     assert "vector" in eqs[5].error.message
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from derive.reading.syntax import BigOp, Case, Indicator, Mul, Node, Num
 from derive.reading.tokenizer import ParseError, Token, TokenCursor
+from derive.reading.vectors import Ones
 
 
 class BigOpReading(TokenCursor):
@@ -97,13 +98,10 @@ class BigOpReading(TokenCursor):
                     pos=self.offset + idx.pos)
 
     # -- indicators and conditions
-    def mathbb_indicator(self, name: str, start: int) -> Indicator:
+    def mathbb_indicator(self, name: str, start: int) -> Node:
         """\\mathbb{1} or \\mathbf{1} and its condition: \\{k = i\\}, _{k=i}, (k = i) or [k = i]."""
         self.advance()
-        vector = (f"\\{name}{{…}} is only understood as the indicator \\{name}{{1}}" +
-                  ("; a bold name is a vector or matrix, which derive does not read yet: "
-                   "write its entries (x_i), or a function of it entry by entry, "
-                   "s(\\mathbf{x})_i" if name == "mathbf" else ""))
+        vector = f"\\{name}{{…}} is only understood as the indicator \\{name}{{1}}"
         if not self.at_op("{"):
             raise self.error(vector)
         self.advance()
@@ -127,6 +125,8 @@ class BigOpReading(TokenCursor):
             return Indicator(case, name, pos=start)
         if self.at_op("[") and self.paren_is_condition("]"):
             return self.bracket_condition(name + "[]", start)
+        if name == "mathbf":  # \mathbf{1} alone: the vector of ones
+            return Ones(pos=start)
         raise self.error(f"expected a condition after \\{name}{{1}}")
 
     def paren_is_condition(self, close: str = ")") -> bool:

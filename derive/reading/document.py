@@ -21,6 +21,7 @@ from derive.reading.frontmatter import (
     split_front_matter,
 )
 from derive.reading.layout import DEFINES, begins_with_equals, continuation, side_condition
+from derive.reading.linalg import lower_chains, uses_vectors
 from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.naming import (
     CONSTANTS,
@@ -271,9 +272,22 @@ def read_document(text: str, source: str = "<string>",
                                       text=piece if split.cut else None,
                                       in_list=split.is_list))
 
+    lowered, vector_ranges = lower_chains(
+        [entry.chain for entry in parsed], decl.shapes, decl.layout,
+        frozenset(decl.constants) | frozenset(decl.indices) | frozenset(decl.functions))
+    for k, (vector_chain, vector_notes, problem) in enumerate(lowered):  # in index form
+        entry = parsed[k]
+        if problem is not None:
+            where = entry.raw.offset + (problem.pos or 0)
+            parsed[k] = replace(entry, chain=None, error=_error(source, text, where,
+                                                                problem.message))
+        elif vector_chain is not entry.chain:
+            parsed[k] = replace(entry, chain=vector_chain, notes=entry.notes + vector_notes)
     trees = [t for entry in parsed if entry.chain for t, _, _ in entry.chain]
     sizes, indices = collect_sizes_and_indices(trees)
-    declared_ranges = {}
+    declared_ranges = dict(vector_ranges)
+    indices |= set(vector_ranges)
+    sizes |= {r[1].name for r in vector_ranges.values() if isinstance(r[1], Sym)}
     for letter, rng in decl.indices.items():
         try:
             lo, hi = _parse_range(rng)
@@ -317,6 +331,9 @@ def read_document(text: str, source: str = "<string>",
             assumed = parse_chain(latex)
             if len(assumed) != 2:
                 raise ParseError("an assumption must be one equation a = b", 0)
+            if any(uses_vectors(t, frozenset(decl.shapes)) for t, _, _ in assumed):
+                raise ParseError("an assumption is read in index form: write its entries "
+                                 "(\\sum_k t_k = 1 for \\mathbf{1}^\\top \\mathbf{t} = 1)", 0)
             assumptions.append(((assumed[0][0], assumed[1][0]), latex, line))
         except ParseError as exc:
             errors.append(SourceError(f"assumption {latex!r}: {exc.message}", line, 1,

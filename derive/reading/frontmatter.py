@@ -50,6 +50,10 @@ class Declarations:
     # of each equation in the original, and {equation: {link position: rule}}
     lines: tuple[int, ...] = ()
     rules: dict[int, dict[int, str]] = field(default_factory=dict)
+    # vectors and matrices: name -> its sizes (["K"] or ["K", "D"]), and the layout of a
+    # derivative of a vector by a vector (numerator, the Jacobian, unless declared)
+    shapes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    layout: str = "numerator"
 
 
 # --------------------------------------------------------------------------- values
@@ -301,7 +305,8 @@ def split_front_matter(text: str) -> tuple[str | None, int]:
 
 # --------------------------------------------------------------------------- validation
 
-_KEYS = ("indices", "functions", "families", "constants", "assumptions", "builtin")
+_KEYS = ("indices", "functions", "families", "constants", "assumptions", "builtin", "shapes",
+         "layout")
 
 
 def declarations(data: dict, line_of: dict[str, int] | None = None) -> Declarations:
@@ -367,7 +372,22 @@ def declarations(data: dict, line_of: dict[str, int] | None = None) -> Declarati
         lines = [x.line + 1 if getattr(x, "in_front_matter", False) else at for x in raw]
     elif isinstance(raw, _Str) and raw.in_front_matter:
         lines = [raw.line + 1]
+    shapes: dict[str, tuple[str, ...]] = {}
+    raw_shapes = block.get("shapes") or {}
+    if not isinstance(raw_shapes, dict):
+        _fail("'derive.shapes' must map each vector or matrix to its sizes, like x: [K]",
+              raw_shapes)
+    for name, dims in raw_shapes.items():
+        if not (isinstance(name, str) and isinstance(dims, list) and 1 <= len(dims) <= 2
+                and all(isinstance(d, (str, int)) and str(d).strip() for d in dims)):
+            _fail(f"'derive.shapes.{name}' must be a list of one size (a vector, [K]) or two "
+                  "(a matrix, [K, D])", name if hasattr(name, "in_front_matter") else raw_shapes)
+        shapes[str(name).strip()] = tuple(str(d).strip() for d in dims)
+    layout = block.get("layout") or "numerator"
+    if layout not in ("numerator", "denominator"):
+        _fail("'derive.layout' must be numerator or denominator", layout)
     return Declarations(
+        shapes=shapes, layout=str(layout),
         indices=ranges,
         functions=names("functions"), families=names("families"),
         constants=names("constants"),

@@ -62,7 +62,7 @@ from derive.reading.tokenizer import (  # re-exported: the reader's public names
     split_top_level,
     tokenize,
 )
-from derive.reading.vectors import BOLD, VectorReading
+from derive.reading.vectors import BOLD, VectorReading, bold_letter
 
 __all__ = ["MAX_DEPTH", "TOKEN_SAMPLES", "ParseError", "Parser", "Token", "check_balance",
            "parse_chain", "parse_expression", "split_top_level", "tokenize"]
@@ -130,8 +130,9 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
         if t.kind in ("letter", "num", "word"):
             return True
         if t.kind == "cmd":
-            return t.value not in ("over", "cdot", "times")
-        return t.kind == "op" and t.value in ("(", "[", "{")
+            return t.value not in ("over", "cdot", "times", "odot")
+        return t.kind == "op" and (t.value in ("(", "[", "{") or (
+            t.value == "norm" and not self.in_norm))
 
     def term(self) -> Node:
         self.enter()
@@ -154,9 +155,11 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                 self.advance()  # a{}b: TeX's empty group after a factor sets nothing
                 self.advance()
                 continue
-            if self.at("cmd", "cdot") or self.at("cmd", "times") or self.at_op("*"):
+            if self.at("cmd", "cdot") or self.at("cmd", "times") or self.at_op("*") or \
+                    self.at("cmd", "odot"):
                 t = self.advance()
-                ops.append({"cdot": "\\cdot", "times": "\\times"}.get(t.value, "*"))
+                ops.append({"cdot": "\\cdot", "times": "\\times", "odot": "\\odot"}.get(
+                    t.value, "*"))
                 if self.at_op("-"):
                     mstart = self.pos()
                     self.advance()
@@ -230,9 +233,8 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
             caret = self.advance()
             if self.transpose_ahead() and not (isinstance(base, Sym) and base.name == "e"
                                                and not base.sub):  # e^T is exp(T)
-                raise self.error("^T reads as a transpose, and vectors and matrices are not "
-                                 "read yet: write the entries (\\sum_j w_j x_j for w^T x); "
-                                 "if T is an exponent here, give it another name", caret)
+                self.leave()
+                return self.transposed(base, caret)  # checked against a name T by linalg
             if isinstance(base, Sym) and self.at_op("{") and self.peek().kind == "op" and \
                     self.peek().value == "(" and self.peek(2).kind in ("letter", "num") and \
                     self.peek(3).kind == "op" and self.peek(3).value == ")" and \
@@ -308,9 +310,11 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                 raise self.error("expected an argument list after the prime, as in f'(x)")
             call = self.call(node)
             return Apply(call.func, call.args, primes, pos=call.pos)
-        if isinstance(node, Sym) and self.at_op("("):
+        if isinstance(node, Sym) and self.at_op("(") and bold_letter(node.name) is None:
             # kept as an application here; the scope turns it into a product when the name
             # is not a function (y_k (1 - y_i))
+            if node.name == "\\operatorname{diag}":  # diag(\mathbf{y}): lowered by linalg
+                return self.call(node)
             bold = self.bold_argument()
             node = self.call(node)
             if self.at_op("_") and isinstance(node, Apply) and not node.func.sub and \
@@ -320,10 +324,12 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                 # family named for the function and its argument (so s(y)_i is another)
                 family = Sym(node.func.name + APPLIED + node.args[0].name, pos=node.func.pos)
                 return self.subscript(family)
+            if self.at_op("_"):
+                raise self.error("an index on a function's value is read as s(\\mathbf{x})_i, "
+                                 "on a function of one name: write the entry itself")
             if bold:
                 raise self.error("a function of a vector (\\mathbf{x}) is read only entry "
-                                 "by entry, as s(\\mathbf{x})_i; vectors and matrices are "
-                                 "not read yet")
+                                 "by entry: write s(\\mathbf{x})_i")
         return node
 
     def call(self, func: Sym) -> Apply:
@@ -375,7 +381,8 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                     self.advance()
                     subs.append(Sym("\\" + s.value, pos=self.offset + s.pos))
                 else:
-                    raise self.error("this subscript is not an index")
+                    raise self.error("this subscript is not an index: write letters or "
+                                     "numbers, as x_i or W_{ij}")
             self.advance()
             if not subs:
                 raise self.error("empty subscript", t)
@@ -430,6 +437,8 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                 return Paren(inner, "[", "]", pos=start)
             if t.value == "{":
                 return self.group()
+            if t.value == "norm":
+                return self.norm(start)
             if t.value == "\\{":
                 raise self.error("a set brace \\{ is only understood in an indicator 1\\{k = i\\}")
             raise self.error(f"unexpected {t.value!r}")
@@ -498,12 +507,12 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                 return Sym("\\pi", pos=start)
             if name == "infty":
                 raise self.error("\\infty is not supported as a value")
+            if name in BOLD and not (name == "mathbf" and self.bold_one_ahead()):
+                return self.bold_name(start)
             if name in ("mathbb", "mathbf"):
                 return self.mathbb_indicator(name, start)
-            if name in BOLD:
-                raise self.error(f"\\{name}{{…}} is a vector or matrix, which derive does not "
-                                 "read yet: write its entries (x_i), or a function of it entry "
-                                 "by entry, s(\\mathbf{x})_i")
+            if name == "nabla":
+                return self.gradient(start)
             if name == "mathrm":
                 self.advance()
                 self.expect_op("{", "'{'")

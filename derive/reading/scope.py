@@ -240,8 +240,8 @@ def family_ranges(env: Env, extra: Iterable[Node] = ()) -> dict[str, Range]:
         d = env.definitions[name]
         _scan_sums(d.body, ranges, {})
         if d.kind == "family":
-            for p in d.params:
-                r = _range_of_letter(p, d.body, ranges)
+            for p in d.params:  # a declared index's range first (z_a = Σ_j W_{aj} x_j)
+                r = d.env.declared_ranges.get(p) or _range_of_letter(p, d.body, ranges)
                 if r is not None:
                     ranges[d.name] = r
     # in the equation itself, the first sum over a family sets its range, and a definition

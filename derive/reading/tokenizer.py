@@ -52,7 +52,7 @@ RELATIONS = {"le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "approx": "�
              "Rightarrow": "⇒", "iff": "⇔"}
 KNOWN = frozenset(
     "frac dfrac tfrac over cdot times exp log ln sum prod partial mathrm mathbb mathbf neq ne "
-    "not delta pi infty boldsymbol vec bm top intercal".split()
+    "not delta pi infty boldsymbol vec bm top intercal odot nabla".split()
 ) | GREEK | IGNORED | SKIP_GROUP | FUNCTIONS | ACCENTS
 
 #: macros whose braced word is a name: \text{MSE}, \mathrm{softmax}, \operatorname{sigmoid}
@@ -86,7 +86,8 @@ TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
     "\\frac", "\\dfrac", "\\over", "\\cdot", "\\times", "\\exp", "\\log", "\\ln", "\\sum", "\\prod",
     "\\partial", "\\mathrm{d}", "\\mathbb{1}", "\\mathbf{1}", "\\neq", "\\not=", "\\delta",
     "\\sigma", "\\tanh", "\\sqrt", "'", "\\left(", "\\right)", "\\{", "\\}", "{", "}", "(",
-    ")", "[", "]", "_", "^",
+    ")", "[", "]", "_", "^", "^T", "^\\top", "\\mathbf{x}", "\\mathbf{W}", "\\|", "\\odot",
+    "\\nabla_{\\mathbf{x}}", "\\operatorname{diag}",
     "+", "-", "=", ",", "/", "1", "2", "0.5", "e", "k", "i", "j", "K", "z", "t", "y", "d", " ",
 )
 
@@ -142,6 +143,10 @@ def tokenize(src: str) -> list[Token]:
                     toks.append(Token("op", "neq", p))
                     p = q
                     continue
+                if name in ("Vert", "lVert", "rVert"):  # \|x\|, a norm
+                    toks.append(Token("op", "norm", p))
+                    p = q
+                    continue
                 if name in DOTS:
                     toks.append(Token("op", "dots", p))
                     p = q
@@ -182,6 +187,10 @@ def tokenize(src: str) -> list[Token]:
                 p = q
                 continue
             if d in SPACING:
+                p += 2
+                continue
+            if d == "|":
+                toks.append(Token("op", "norm", p))
                 p += 2
                 continue
             if d in "{}":

@@ -1,23 +1,179 @@
-"""What the reader knows of vector and matrix notation so far: how to spot it.
+"""Reading vector and matrix notation: the parser's part of it.
 
-Owns the :class:`VectorReading` mixin of the parser: a bold argument read entry by entry,
-``s(\\mathbf{x})_i``, and a transpose ``^T`` seen ahead (refused: vectors and matrices are
-not read yet, so ``w^T x`` is never the power w^T times x). No sympy here.
+Owns the :class:`VectorReading` mixin of the parser: a bold name (``\\mathbf{x}``,
+``\\boldsymbol{\\theta}``, ``\\vec x``, ``\\bm W``, kept as the name ``\\mathbf{x}``), a bold
+argument read entry by entry (``s(\\mathbf{x})_i``), a transpose (``^T``, ``^\\top``), a norm
+``\\|x\\|``, a gradient ``\\nabla_{\\mathbf{w}} L`` and the vector of ones ``\\mathbf{1}``, and
+the private nodes these become (:class:`Transpose`, :class:`Norm`, :class:`Grad`,
+:class:`Ones`). They never reach a finished tree: :mod:`derive.reading.linalg` lowers every
+one of them to index form, or refuses it, right after the parse. No sympy here.
 """
 
 from __future__ import annotations
 
-from derive.reading.tokenizer import Token
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from derive.reading.syntax import Mul, Node, Sym, children
+from derive.reading.tokenizer import GREEK, Token, TokenCursor
+from derive.records import frozen
 
 #: bold (vector) names: read only as the argument of a function taken entry by entry
 BOLD = ("mathbf", "boldsymbol", "vec", "bm")
 
 
-class VectorReading:
-    """Mixed into the parser: it provides ``toks`` and ``i``."""
+@frozen
+class Transpose(Node):
+    """``A^T``: lowered by :mod:`derive.reading.linalg`, never left in a tree."""
 
-    toks: list[Token]
-    i: int
+    arg: Node
+    mark: str = "T"  # T, or \\top / \\intercal (never a name)
+
+
+@frozen
+class Norm(Node):
+    """``\\|x\\|`` (the Euclidean norm)."""
+
+    arg: Node
+
+
+@frozen
+class Grad(Node):
+    """``\\nabla_{\\mathbf{w}} L``: the gradient of a scalar by a vector."""
+
+    wrt: Sym
+    expr: Node
+
+
+@frozen
+class Ones(Node):
+    """``\\mathbf{1}``, the vector of ones (its size is inferred where it is used)."""
+
+
+#: the private vector nodes, which the lowering removes
+VECTOR_NODES = (Transpose, Norm, Grad, Ones)
+
+
+def is_bold(name: str) -> bool:
+    """Written with a bold macro: \\mathbf{x}, or a sample of one, \\mathbf{x}^{(i)}."""
+    return any(name.startswith("\\" + macro + "{") for macro in BOLD)
+
+
+def bold_letter(name: str) -> str | None:
+    """'x' for the bold name \\mathbf{x} (or \\boldsymbol{x}, …), else None."""
+    for macro in BOLD:
+        head = "\\" + macro + "{"
+        inner = name[len(head):-1]
+        if name.startswith(head) and name.endswith("}") and "{" not in inner and \
+                "}" not in inner:
+            return inner
+    return None
+
+
+def all_nodes(node: Node) -> Iterator[Node]:
+    """Every node below ``node``, the private vector nodes' insides included."""
+    yield node
+    if isinstance(node, (Transpose, Norm)):
+        yield from all_nodes(node.arg)
+    elif isinstance(node, Grad):
+        yield from all_nodes(node.wrt)
+        yield from all_nodes(node.expr)
+    for c in children(node):
+        yield from all_nodes(c)
+
+
+def uses_vectors(node: Node, shaped: frozenset[str]) -> bool:
+    """Does the tree use vector notation (``shaped``: the names declared under shapes)?"""
+    return any(isinstance(n, VECTOR_NODES) or (isinstance(n, Sym) and (
+        is_bold(n.name) or (n.name in shaped and not n.sub)))
+        or (isinstance(n, Mul) and "\\odot" in n.ops) for n in all_nodes(node))
+
+
+class VectorReading(TokenCursor):
+    """Vector notation, for :class:`derive.reading.parser.Parser` (mixed in)."""
+
+    in_norm = 0  # inside \\|…\\|, where \\| closes the norm (it never opens a factor)
+
+    if TYPE_CHECKING:  # the grammar these methods call back into, defined by Parser
+        def expr(self) -> Node: ...
+        def factor(self) -> Node: ...
+        def term(self) -> Node: ...
+        def starts_factor(self) -> bool: ...
+        def script(self) -> Node: ...
+
+    def bold_one_ahead(self) -> bool:
+        """At \\mathbf: is it \\mathbf{1} (ones, or an indicator), not a bold name?"""
+        toks, i = self.toks, self.i
+        return i + 3 < len(toks) and toks[i + 1].value == "{" and toks[i + 2].kind == "num" \
+            and toks[i + 2].value == "1" and toks[i + 3].value == "}"
+
+    def bold_name(self, start: int) -> Sym:
+        """\\mathbf{x}, \\mathbf x, \\boldsymbol{\\theta}: one bold letter, a name of its own."""
+        macro = self.advance().value
+        braced = self.at_op("{")
+        if braced:
+            self.advance()
+        t = self.toks[self.i]
+        if not (t.kind == "letter" or (t.kind == "cmd" and t.value in GREEK)):
+            raise self.error(f"\\{macro}{{…}} is read on one letter (a vector \\mathbf{{x}} or "
+                             "a matrix \\mathbf{W}), or as \\mathbf{1}")
+        self.advance()
+        if braced:
+            self.expect_op("}", "'}' (a bold name is one letter)")
+        letter = t.value if t.kind == "letter" else "\\" + t.value
+        return Sym(f"\\{macro}{{{letter}}}", pos=start)
+
+    def transposed(self, base: Node, caret: Token) -> Node:
+        """After '^' and a transpose mark (T, {T}, \\top, …): the transpose of ``base``."""
+        if self.at_op("{"):
+            self.advance()
+            mark = self.advance().value
+            self.expect_op("}", "'}'")
+        else:
+            mark = self.advance().value
+        if self.at_op("_"):
+            raise self.error("a subscript after a transpose: write it first (J_x^T)")
+        if self.at_op("^"):
+            raise self.error("a superscript after a transpose: use parentheses, (A^T)^T, "
+                             "(x^T)^2")
+        return Transpose(base, mark, pos=self.offset + caret.pos)
+
+    def norm(self, start: int) -> Node:
+        """\\|x\\| (also \\lVert x \\rVert), and \\|x\\|_2 (the same norm)."""
+        self.advance()
+        if self.in_norm:
+            raise self.error("a norm inside a norm is not read")
+        self.in_norm += 1
+        inner = self.expr()
+        self.in_norm -= 1
+        self.expect_op("norm", "the closing \\| of the norm")
+        if self.at_op("_"):
+            self.advance()
+            sub = self.script()
+            if not (isinstance(sub, Node) and getattr(sub, "text", None) == "2"):
+                raise self.error("only the Euclidean norm \\|x\\| (or \\|x\\|_2) is read")
+        return Norm(inner, pos=start)
+
+    def gradient(self, start: int) -> Node:
+        """\\nabla_{\\mathbf{w}} L: the gradient by w of the rest of the term."""
+        self.advance()
+        if not self.at_op("_"):
+            raise self.error("\\nabla needs the variable: write \\nabla_{\\mathbf{w}} L")
+        self.advance()
+        if self.at_op("{"):
+            self.advance()
+            var = self.expr()
+            self.expect_op("}", "'}'")
+        elif self.toks[self.i].kind == "cmd" and self.toks[self.i].value in BOLD:
+            var = self.bold_name(self.offset + self.toks[self.i].pos)
+        else:
+            var = self.script()
+        if not (isinstance(var, Sym) and not var.sub):
+            raise self.error("\\nabla_{…} is read with one variable below it, "
+                             "as \\nabla_{\\mathbf{w}} L")
+        if not self.starts_factor():
+            raise self.error("expected what the gradient applies to")
+        return Grad(var, self.term(), pos=start)  # the rest of the term, as ∂/∂v applies
 
     def bold_argument(self) -> bool:
         """Is the argument list a bold family name, (\\mathbf{x}) or (\\mathbf x)? Its
