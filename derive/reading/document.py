@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import field, replace
 
+from derive.reading.cases import side_condition
 from derive.reading.frontmatter import (
     Declarations,
     FrontMatterError,
@@ -197,7 +198,7 @@ def read_document(text: str, source: str = "<string>",
             continue
         try:
             src, continues = _continuation(raw.text, next_continues)
-            src, stated = _side_condition(src)
+            src, stated = side_condition(src)
             split = split_display(src)
         except ParseError as exc:
             previous_last = None
@@ -206,11 +207,15 @@ def read_document(text: str, source: str = "<string>",
             continue
         if stated is not None:
             side_cases[raw.offset] = stated
-        if _INTEGRAL.search(src):  # a continuous quantity: reported, never misread as a sum
+        if _INTEGRAL.search(src) or _EXPECTATION.search(src):
+            # a continuous quantity, or an expectation under a distribution whose range is not
+            # written: reported, never misread as a sum
             previous_last = None
+            what = ("an integral (\\int), which derive does not evaluate" if _INTEGRAL.search(src)
+                    else "an expectation under a distribution (E_{x \\sim p}[…]), which "
+                    "derive does not evaluate: write the sum over x")
             parsed.append(_Parsed(raw, None, None, skipped=(
-                "not checked: an integral (\\int), which derive does not evaluate; it checks "
-                "sums, products and derivatives")))
+                f"not checked: {what}; it checks sums, products and derivatives")))
             continue
         pieces = [part.text for part in split.parts if part.has_equals] if split.cut else [src]
         if split.cut and not pieces:
@@ -389,25 +394,9 @@ def read_document(text: str, source: str = "<string>",
 
 
 _INTEGRAL = re.compile(r"\\(?:int|iint|iiint|oint)(?![A-Za-z])")
+_EXPECTATION = re.compile(  # E_{x \sim p}[…], \mathbb{E}_{x \sim P}[…]
+    r"(?:\\mathbb\s*\{\s*E\s*\}|(?<![A-Za-z\\])E)\s*_\s*\{[^{}]*\\sim(?![A-Za-z])")
 _BREAK_BEFORE_EQUALS = re.compile(r"\\\\(\[[^\]]*\])?(?=\s*&?\s*=)")
-
-
-_SIDE_CONDITION = re.compile(
-    r"(?:\\q?quad|,)(?:\s|\\[,;:! ]|~)*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}"
-    r"(?:\s|\\[,;:! ]|~)*)?([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
-    r"\s*[.,;]?\s*$")
-
-
-def _side_condition(text: str) -> tuple[str, Case | None]:
-    """A case written beside the equation (``… \\quad i = j``, ``…, \\; i \\ne j``,
-    ``… \\quad \\text{if } i \\neq j``): the text without it (offsets kept) and the case,
-    which the equation is then read under, as a stated case."""
-    m = _SIDE_CONDITION.search(text)
-    if m is None:
-        return text, None
-    left, op, right = m.groups()
-    case = Case(left, right, op == "=", "=" if op == "=" else r"\neq", pos=m.start(1))
-    return text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():], case
 
 
 def _begins_with_equals(text: str) -> bool:

@@ -9,7 +9,7 @@ name. No sympy here.
 from __future__ import annotations
 
 from derive.reading.scope import Env, ReadError
-from derive.reading.syntax import Node, Sym, name_text
+from derive.reading.syntax import DIVERGENCE, Node, Sym, name_text
 from derive.reading.syntax import children as _children
 
 CONSTANTS = frozenset({"\\pi", "e"})
@@ -28,6 +28,8 @@ def applied_only(trees: list[Node]) -> frozenset[str]:
             if not node.func.sub and node.func.case is None:
                 applied.add(node.func.name)
             for arg in node.args:
+                if DIVERGENCE in node.seps and isinstance(arg, Sym) and not arg.sub:
+                    continue  # KL(q ‖ p): q and p are distributions named, not factors
                 visit(arg)
             return
         if isinstance(node, Sym):
@@ -50,8 +52,8 @@ def unknown_functions(only_applied: frozenset[str], heads: set[Node],
 
     defined: set[str] = set()
     for head in heads:  # definition-shaped left sides: f(x), σ(z) (not f(x + y) = …)
-        if isinstance(head, Apply) and all(isinstance(a, Sym) and not a.sub
-                                           for a in head.args):
+        if isinstance(head, Apply) and not head.seps and all(
+                isinstance(a, Sym) and not a.sub for a in head.args):
             defined.add(head.func.name)
         elif isinstance(head, Sym):
             defined.add(head.name)
