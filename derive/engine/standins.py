@@ -36,7 +36,7 @@ def with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
         (n,) = arity[f]
         if n == 1:
             chosen[f] = sp.Lambda(_U, shape)
-            texts.append(f"{f}(u) = {shown}")
+            texts.append(f"{_shown_call(str(f), ['u'])} = {shown}")
             continue
         # several arguments (P(a | b), KL(P ‖ Q), H(X, Y)): a different weight on each, so
         # that swapping two arguments changes the value
@@ -75,8 +75,9 @@ def _shown_call(name: str, args: list[str]) -> str:
     writes it (see :func:`derive.engine.translate.applied_identity`)."""
     base, _, rest = name.split("/")[0].partition("[")
     seps = rest.rstrip("]") if rest else ""
-    if base.startswith("operatorname(") and base.endswith(")"):
-        base = base[len("operatorname("):-1]
+    for wrapper in ("operatorname(", "mathbb("):
+        if base.startswith(wrapper) and base.endswith(")"):
+            base = base[len(wrapper):-1]
     joiners = [f" {c} " if c in "|‖" else ", " for c in seps] if len(seps) == len(args) - 1 \
         else [", "] * (len(args) - 1)
     return base + "(" + args[0] + "".join(j + a for j, a in zip(joiners, args[1:])) + ")"

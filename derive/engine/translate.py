@@ -171,7 +171,10 @@ class Translator:
             mapping = {self.symbols.index(p): a for p, a in zip(d.params, args)}
         elif d.kind == "function":
             if len(args) != len(d.params):
-                raise ReadError(f"{pyname(d.name)} takes {len(d.params)} argument(s)", 0)
+                raise ReadError(f"{pyname(d.name)} is defined as a function of "
+                                f"{len(d.params)} argument(s), but is applied to {len(args)}: "
+                                "a function of another number of arguments needs a name of "
+                                "its own", 0)
             mapping = {self.symbols.scalar(p): a for p, a in zip(d.params, args)}
         else:
             mapping = {}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from derive.reading.syntax import CONDITION, DIVERGENCE, Apply, Node, Num, Sym
+from derive.reading.syntax import CONDITION, DIVERGENCE, Apply, Node, Pow, Sym
 from derive.reading.tokenizer import ParseError, TokenCursor
 
 _SIZING = re.compile(r"\\(?:left|bigl|Bigl|biggl|Biggl|big|Big|bigg|Bigg)$")
@@ -37,6 +37,7 @@ class ApplicationReading(TokenCursor):
     if TYPE_CHECKING:  # the grammar these methods call back into, defined by Parser
         def expr(self) -> Node: ...
         def paren_is_condition(self, close: str = ")") -> bool: ...
+        def script(self) -> Node: ...
 
     def call(self, func: Sym, close: str = ")") -> Apply:
         """``func(a, b; c | d)``: the arguments and what separates them."""
@@ -71,16 +72,15 @@ class ApplicationReading(TokenCursor):
     def _subscripted_name(self, func: Sym) -> Sym:
         """``D_{KL}(p || q)``, ``p_\\theta(y | x)``: the subscript is part of the name of a
         divergence or a conditional distribution, not an index."""
-        parts = []
-        for s in func.sub:
-            if isinstance(s, Sym) and not s.sub and s.case is None:
-                parts.append(s.name)
-            elif isinstance(s, Num):
-                parts.append(s.text)
-            else:
-                raise ParseError("the subscript of a conditional or a divergence is read as "
-                                 "part of its name, and this one is not letters", func.pos)
-        return Sym(f"{func.name}_{{{''.join(parts)}}}", pos=func.pos)
+        word = "".join(s.name for s in func.sub if isinstance(s, Sym) and not s.sub
+                       and s.case is None and len(s.name) == 1 and s.name.isalpha())
+        if len(word) < 2 or len(word) != len(func.sub):
+            # p_i(y | x), p_\theta(y | x): an index or a parameter, which the name would hide
+            # from a sum over it; never guess
+            raise ParseError("a subscript on a conditional or a divergence is read only as a "
+                             "word in its name (D_{KL}(P \\| Q)): write the index or parameter "
+                             "as an argument, p(y | x, \\theta)", func.pos)
+        return Sym(f"{func.name}_{{{word}}}", pos=func.pos)
 
     def touches(self) -> bool:
         """Is the current token written right after the one before, with nothing but a
@@ -89,7 +89,7 @@ class ApplicationReading(TokenCursor):
         before = m.start() if m is not None else self.tok.pos
         return before > 0 and not self.src[before - 1].isspace()
 
-    def bracket_application(self, func: Sym) -> Apply:
+    def bracket_application(self, func: Sym) -> Node:
         """``H[P]``, ``S[P(x)]``, ``\\mathbb{E}[X]``: an application in square brackets, read
         as ``H(P)`` would be (an unknown function when H is never defined, a factor when H
         is also written alone)."""
@@ -97,26 +97,33 @@ class ApplicationReading(TokenCursor):
             name = func.name
             raise self.error(f"{name}[…] could be an application or a product with an "
                              f"indicator: write {name}(…) or {name} \\cdot […]")
-        return self.call(func, "]")
+        app = self.call(func, "]")
+        if self.at_op("^"):  # \mathbb{E}[X]^2
+            self.advance()
+            return Pow(app, self.script(), pos=app.pos)
+        return app
 
     def expectation(self, start: int) -> Sym | None:
-        """``\\mathbb{E}``: the expectation, a name applied to what follows (``\\mathbb{E}[X]``)
+        """``\\mathbb{E}``, ``\\mathbb{P}``: the expectation and the probability, names applied
+        to what follows (``\\mathbb{E}[X]``, ``\\mathbb{P}(A \\mid B)``)
         (an expectation under a distribution, ``\\mathbb{E}_{x \\sim P}``, is skipped before
         reading: see :mod:`derive.reading.document`)."""
         t = self.toks
         if not (self.i + 3 < len(t) and t[self.i + 1].kind == "op" and t[self.i + 1].value == "{"
-                and t[self.i + 2].kind == "letter" and t[self.i + 2].value == "E"
+                and t[self.i + 2].kind == "letter" and t[self.i + 2].value in ("E", "P")
                 and t[self.i + 3].kind == "op" and t[self.i + 3].value == "}"):
             return None
+        letter = t[self.i + 2].value
         self.i += 4
-        return Sym("\\mathbb{E}", pos=start)
+        return Sym(f"\\mathbb{{{letter}}}", pos=start)
 
 
 def merge_divergence_names(factors: list[Node], ops: list[str]) -> None:
-    """``KL(q || p)``: bare letters written together right before a divergence are its name
-    (``\\operatorname{KL}``), since a double bar is read only as a divergence, never inside a
-    product; bare letters written together before a condition, ``xp(y | x)``, are refused (a
-    name, or x times p(y | x)?). Both lists are changed in place."""
+    """``KL(q || p)``: capital letters written together right before a divergence are its
+    name (``\\operatorname{KL}``), since a double bar is read only as a divergence, never
+    inside a product; other letters written together before a divergence (``aKL(…)``), a
+    condition (``xp(y | x)``) or brackets (``Dx[…]``) are refused (a name, or a product?).
+    Both lists are changed in place."""
     k = 1
     while k < len(factors):
         f = factors[k]
@@ -136,9 +143,10 @@ def merge_divergence_names(factors: list[Node], ops: list[str]) -> None:
             k += 1
             continue
         word = "".join(s.name for s in run)
-        if f.brackets == "[":
-            raise ParseError(f"the letters '{word}' run together before […]: write "
-                             f"\\operatorname{{{word}}}[…] for a name, or put a space or "
+        if f.brackets == "[" or (DIVERGENCE in f.seps and not word.isupper()):
+            shown = "[…]" if f.brackets == "[" else "(… \\| …)"
+            raise ParseError(f"the letters '{word}' run together before {shown}: write "
+                             f"\\operatorname{{{word}}}{shown} for a name, or put a space or "
                              "\\cdot between the factors", run[0].pos)
         if CONDITION in f.seps:
             raise ParseError(f"the letters '{word}' run together before a condition: write "

@@ -19,10 +19,10 @@ _RELATION = r"([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
 _SIDE_CONDITION = re.compile(
     r"(?:\\q?quad|,)" + _GAP + r"(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}"
     + _GAP + r")?" + _RELATION + r"\s*[.,;]?\s*$")
-#: in front: {\rm if}~i=j,~ …, \text{if } i \neq j, \quad …
+#: in front: {\rm if}~i=j,~ …, \text{if } i \neq j, \quad … (not "for i = 1, …", a range)
 _LEADING_CONDITION = re.compile(
-    r"^\s*(?:\{\s*\\rm\s+(?:if|for|when)\s*\}|(?:\\text|\\textrm|\\mbox|\\mathrm)\s*"
-    r"\{\s*(?:if|for|when)\s*\})" + _GAP + _RELATION + r"\s*(?:,|\\q?quad)" + _GAP)
+    r"^\s*(?:\{\s*\\rm\s+(?:if|when)\s*\}|(?:\\text|\\textrm|\\mbox|\\mathrm)\s*"
+    r"\{\s*(?:if|when)\s*\})" + _GAP + _RELATION + r"\s*(?:,|\\q?quad)" + _GAP)
 
 _CONDITION = re.compile(r"^\s*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}|if|for)?"
                         r"\s*([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
