@@ -132,6 +132,12 @@ def test_a_defined_function_is_never_given_a_condition_or_another_arity():
     assert last.kind == "error" and "needs a name of its own" in last.error.message
 
 
+def test_a_conditional_of_a_scalar_is_never_the_scalar_itself():
+    # C(z) after C = 3 names what C depends on; P(a | b) after P = 3 is not P
+    (_, eq) = _equations("$$P = 3$$\n\n$$P(a | b) = 3$$")
+    assert eq.kind == "error" and "several arguments" in eq.error.message
+
+
 def test_an_equation_about_a_conditional_defines_nothing():
     # P(a | b) = … is a claim about the unknown P, never a definition of P
     (eq,) = _equations(r"$$P(a \mid b) = \frac{P(a, b)}{P(b)}$$")

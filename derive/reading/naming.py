@@ -64,14 +64,16 @@ def unknown_functions(only_applied: frozenset[str], heads: set[Node],
 def unknown_function_notes(sides: tuple[Node, ...], unknown: frozenset[str]) -> tuple[str, ...]:
     from derive.reading.syntax import Apply, walk
 
-    used = sorted({n.func.name for s in sides for n in walk(s)
-                   if isinstance(n, Apply) and n.func.name in unknown})
+    apps = [n for s in sides for n in walk(s) if isinstance(n, Apply) and n.func.name in unknown]
+    used = sorted({n.func.name for n in apps})
     if not used:
         return ()
+    several = any(len(n.args) > 1 for n in apps)
     names = ", ".join(name_text(n) for n in used)
     return (f"{names} {'is' if len(used) == 1 else 'are'} not defined: read as unknown "
             f"function{'' if len(used) == 1 else 's'} of {'its' if len(used) == 1 else 'their'} "
-            f"argument{'' if len(used) == 1 else 's'}, so this must hold for every such "
+            f"argument{'' if len(used) == 1 and not several else 's'}, so this must hold for "
+            "every such "
             "function (declare one under derive: functions, or write a \\cdot (…) for a "
             "product)",)
 

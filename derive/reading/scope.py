@@ -478,7 +478,7 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
         func = node.expr
         node = replace(node, expr=Apply(func, (node.wrt[0],), pos=func.pos))
     d = env.definitions.get(node.func.name) if isinstance(node, Apply) else None
-    if isinstance(node, Apply) and d is not None and d.kind == "scalar" and \
+    if isinstance(node, Apply) and d is not None and d.kind == "scalar" and not node.seps and \
             not node.func.sub and not node.primes and all(isinstance(a, Sym) for a in node.args):
         # C(z) for a scalar C defined earlier names what C depends on: it is C itself
         return node.func
