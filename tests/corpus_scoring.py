@@ -4,7 +4,8 @@ An expectation names a link by its display (the display's place among the docume
 displays, derive's ``Equation.index``) and its position: the p-th '=' written in that
 display. derive reads a display of aligned rows (or one cut at a relation it does not
 check) as several equations of one index, each with links numbered from 1; this maps them
-back onto the display's '=' signs, counting those written in the rows before. Where only
+back onto the display's '=' signs, counting those written in the rows before (and those
+written in front of a chain, in a case such as ``{\\rm if}~i=j,~``). Where only
 some links of a display are read (its sides with an integral are not), a link is matched to
 its expectation by its two sides instead (:func:`expected_link`).
 """
@@ -30,8 +31,12 @@ def display_links(report) -> tuple[dict, dict]:
     for index, rows in equations.items():
         found, before = {}, 0
         for eq in rows:
+            # '=' written in front of the chain (a case, {\rm if}~i=j,~ …) comes before it
+            start = eq.latex.find(eq.links[0].lhs) if eq.links else -1
+            ahead = max(0, _written_equals(eq.latex[:start]) - eq.links[0].position + 1) \
+                if start > 0 else 0
             for link in eq.links:
-                found[before + link.position] = link
+                found[before + ahead + link.position] = link
             before += _written_equals(eq.latex)
         links[index] = found
     return dict(equations), links

@@ -231,7 +231,8 @@ def test_a_name_also_written_alone_stays_a_factor():
 
 @pytest.mark.parametrize("src,message", [
     (r"if\ h(x) = 1", "read like a word"),
-    (r"H[P] = 1", "an application or a product"),
+    (r"y = H[P] + H", "an application or a product"),  # H also written alone
+    (r"y = Dx[f]", r"\operatorname{Dx}[…]"),
     (r"a = \frac{1}{b} . c", r"write \cdot"),
     (r"\tanh'(z) = 1 - \tanh^2(z)", "prime on a built-in function"),
     (r"Softmax(x) = 1", r"\operatorname{Softmax}"),

@@ -202,7 +202,7 @@ class EquationChecker:
         if not facts:
             return ()
         from derive.engine.translate import pyname
-        from derive.reading.document import name_fact
+        from derive.reading.conditions import name_fact
 
         expr = sp.Tuple(lhs, rhs)
         present = {str(s) for s in expr.free_symbols} | {
@@ -287,7 +287,7 @@ class EquationChecker:
 
     # -- what the strategies of the catalogue ask of the checker
     def _stated(self, a: Assumption) -> bool:
-        from derive.reading.document import condition_key
+        from derive.reading.conditions import condition_key
 
         return condition_key(a.latex) in {condition_key(c) for c in self.doc.conditions}
 
@@ -585,7 +585,7 @@ def _point_text(point: dict | None) -> str:
 
 def _condition_text(latex: str) -> str:
     """A declared condition in plain text: b \\neq 0 → b ≠ 0."""
-    from derive.reading.document import condition_key
+    from derive.reading.conditions import condition_key
 
     text = condition_key(latex)
     return text.replace("≠", " ≠ ").replace("≥", " ≥ ").replace(">", " > ").replace("  ", " ")

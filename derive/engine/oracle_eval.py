@@ -431,7 +431,7 @@ class Evaluator:
     def _apply(self, node: Apply, env: Env, local: dict[str, Value]) -> Value:
         fname = node.func.name
         d = env.definitions.get(fname)
-        if d is None or d.kind != "function" or node.func.sub:
+        if d is None or d.kind != "function" or node.func.sub or node.seps:
             raise Cannot(f"the undefined function {fname}")
         if len(d.params) != len(node.args):
             raise Cannot(f"{fname} takes {len(d.params)} arguments, given {len(node.args)}")

@@ -23,15 +23,29 @@ def with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
     by a fixed polynomial and derivatives taken, or None when there are none."""
     from sympy.core.function import AppliedUndef
 
-    funcs = sorted({a.func for a in sp.Tuple(lhs, rhs).atoms(AppliedUndef) if len(a.args) == 1},
-                   key=lambda f: str(f))
+    applied = sp.Tuple(lhs, rhs).atoms(AppliedUndef)
+    arity: dict = {}
+    for a in applied:
+        arity.setdefault(a.func, set()).add(len(a.args))
+    funcs = sorted((f for f, n in arity.items() if len(n) == 1), key=lambda f: str(f))
     if not funcs:
         return None
     chosen, texts = {}, []
     for k, f in enumerate(funcs):
         shown, shape = _STAND_INS[k % len(_STAND_INS)]
-        chosen[f] = sp.Lambda(_U, shape)
-        texts.append(f"{f}(u) = {shown}")
+        (n,) = arity[f]
+        if n == 1:
+            chosen[f] = sp.Lambda(_U, shape)
+            texts.append(f"{_shown_call(str(f), ['u'])} = {shown}")
+            continue
+        # several arguments (P(a | b), KL(P ‖ Q), H(X, Y)): a different weight on each, so
+        # that swapping two arguments changes the value
+        us = sp.symbols(f"u1:{n + 1}", real=True)
+        extra = sum(us[j] ** 2 / (j + 2) + us[j] / (j + 3) for j in range(1, n))
+        chosen[f] = sp.Lambda(us, shape.xreplace({_U: us[0]}) + extra)
+        texts.append(f"{_shown_call(str(f), [str(u) for u in us])} = "
+                     f"{shown.replace('u', 'u1')} + "
+                     + " + ".join(f"u{j + 1}^2/{j + 2} + u{j + 1}/{j + 3}" for j in range(1, n)))
 
     def by_symbol(e):  # d f(g(x)) / d g(x) → f′ at g(x), a derivative by a plain variable
         out = e.expr
@@ -54,3 +68,16 @@ def with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
     if sp.Tuple(a, b).atoms(AppliedUndef):
         return None
     return a, b, ", ".join(texts)
+
+
+def _shown_call(name: str, args: list[str]) -> str:
+    """operatorname(KL)[‖]/2 and (u1, u2) → KL(u1 ‖ u2): the application as the document
+    writes it (see :func:`derive.engine.translate.applied_identity`)."""
+    base, _, rest = name.split("/")[0].partition("[")
+    seps = rest.rstrip("]") if rest else ""
+    for wrapper in ("operatorname(", "mathbb("):
+        if base.startswith(wrapper) and base.endswith(")"):
+            base = base[len(wrapper):-1]
+    joiners = [f" {c} " if c in "|‖" else ", " for c in seps] if len(seps) == len(args) - 1 \
+        else [", "] * (len(args) - 1)
+    return base + "(" + args[0] + "".join(j + a for j, a in zip(joiners, args[1:])) + ")"

@@ -57,6 +57,16 @@ def pyname(name: str) -> str:
     return name.lstrip("\\").replace("{\\", "(").replace("{", "(").replace("}", ")")
 
 
+def applied_identity(node: Apply) -> str:
+    """The name of the function an application applies: the name itself, with what sets a
+    condition or a divergence apart (P(a | b) is not P(a, b)), and, for a function that is
+    not defined, the number of its arguments (H(S) and H(X, Y) are two unknown functions)."""
+    name = node.func.name
+    if node.seps:
+        name += "[" + "".join(node.seps) + "]"
+    return name if len(node.args) == 1 else f"{name}/{len(node.args)}"
+
+
 class Symbols:
     """One sympy object per name of a document, so that every equation shares them."""
 
@@ -169,7 +179,10 @@ class Translator:
             mapping = {self.symbols.index(p): a for p, a in zip(d.params, args)}
         elif d.kind == "function":
             if len(args) != len(d.params):
-                raise ReadError(f"{pyname(d.name)} takes {len(d.params)} argument(s)", 0)
+                raise ReadError(f"{pyname(d.name)} is defined as a function of "
+                                f"{len(d.params)} argument(s), but is applied to {len(args)}: "
+                                "a function of another number of arguments needs a name of "
+                                "its own", 0)
             mapping = {self.symbols.scalar(p): a for p, a in zip(d.params, args)}
         else:
             mapping = {}
@@ -300,7 +313,13 @@ class Translator:
         if not func.sub and self.env.is_function(func.name):
             args = [self._tr(a, keep, bound) for a in node.args]
             d = self.definition(func.name)
-            if d is None or self.surface or func.name in keep:
+            if node.seps and d is not None:
+                raise ReadError(f"{pyname(func.name)} is defined as a function of its "
+                                "arguments: a condition or a divergence of it (a | b, a ‖ b) "
+                                "is not read; define it with the bar", node.pos)
+            if d is None:
+                return self.symbols.function(applied_identity(node))(*args)
+            if self.surface or func.name in keep:
                 return self.symbols.function(func.name)(*args)
             return self.instantiate(d, args, keep)
         if len(node.args) != 1:

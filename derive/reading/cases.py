@@ -1,7 +1,9 @@
 """Reading ``\\begin{cases}…\\end{cases}``: two rows, a value and its condition each.
 
 Owns :func:`read_cases`, which the expression reader calls with the environment's body and
-itself (to read each row's value). No sympy here.
+itself (to read each row's value), and :func:`side_condition`: a case written beside a whole
+equation, after it (``… \\quad \\text{if } i \\neq j``) or in front of it (``{\\rm if}~i=j,~
+…``). No sympy here.
 """
 
 from __future__ import annotations
@@ -11,6 +13,16 @@ from collections.abc import Callable
 
 from derive.reading.syntax import Add, Case, Indicator, Mul, Neg, Node, Paren
 from derive.reading.tokenizer import ParseError
+
+_GAP = r"(?:\s|\\[,;:! ]|~)*"
+_RELATION = r"([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
+_SIDE_CONDITION = re.compile(
+    r"(?:\\q?quad|,)" + _GAP + r"(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}"
+    + _GAP + r")?" + _RELATION + r"\s*[.,;]?\s*$")
+#: in front: {\rm if}~i=j,~ …, \text{if } i \neq j, \quad … (not "for i = 1, …", a range)
+_LEADING_CONDITION = re.compile(
+    r"^\s*(?:\{\s*\\rm\s+(?:if|when)\s*\}|(?:\\text|\\textrm|\\mbox|\\mathrm)\s*"
+    r"\{\s*(?:if|when)\s*\})" + _GAP + _RELATION + r"\s*(?:,|\\q?quad)" + _GAP)
 
 _CONDITION = re.compile(r"^\s*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}|if|for)?"
                         r"\s*([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
@@ -87,3 +99,22 @@ def _rows(body: str) -> list[tuple[str, str, int, int]]:
             start = p + 1
         p += 1
     return out
+
+
+def side_condition(text: str) -> tuple[str, Case | None]:
+    """A case written beside the equation, after it (``… \\quad i = j``, ``…, \\; i \\ne j``,
+    ``… \\quad \\text{if } i \\neq j``) or in front of it, followed by a comma (``{\\rm if}~
+    i=j,~ …``): the text without it (offsets kept) and the case, which the equation is then
+    read under, as a stated case."""
+    lead = _LEADING_CONDITION.match(text)
+    m = lead or _SIDE_CONDITION.search(text)
+    if m is None:
+        return text, None
+    left, op, right = m.groups()
+    case = Case(left, right, op == "=", "=" if op == "=" else r"\neq", pos=m.start(1))
+    rest = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    if lead is not None and _SIDE_CONDITION.search(rest):
+        raise ParseError("a case is written both in front of the equation and after it: "
+                         "write one", m.start(1))
+    return rest, case
+

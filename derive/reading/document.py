@@ -13,6 +13,8 @@ import re
 from collections import Counter
 from dataclasses import field, replace
 
+from derive.reading.cases import side_condition
+from derive.reading.conditions import INEQUALITY, name_fact
 from derive.reading.frontmatter import (
     Declarations,
     FrontMatterError,
@@ -20,7 +22,7 @@ from derive.reading.frontmatter import (
     parse_yaml,
     split_front_matter,
 )
-from derive.reading.layout import DEFINES, begins_with_equals, continuation, side_condition
+from derive.reading.layout import DEFINES, begins_with_equals, continuation
 from derive.reading.linalg import lower_chains, uses_vectors
 from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.naming import (
@@ -37,7 +39,14 @@ from derive.reading.naming import (
     used_before_definition,
 )
 from derive.reading.parser import ParseError, parse_chain, parse_expression, split_top_level
-from derive.reading.relations import INTEGRAL, Part, Split, integral_free_chains, split_display
+from derive.reading.relations import (
+    EXPECTATION,
+    INTEGRAL,
+    Part,
+    Split,
+    integral_free_chains,
+    split_display,
+)
 from derive.reading.restate import same_definition
 from derive.reading.scope import (
     Definition,
@@ -217,6 +226,15 @@ def read_document(text: str, source: str = "<string>",
         if stated is not None:
             side_cases[raw.offset] = stated
         integral_notes: tuple[str, ...] = ()
+        if EXPECTATION.search(src):
+            # an expectation under a distribution whose range is not written: reported,
+            # never misread as a sum
+            previous_last = None
+            parsed.append(_Parsed(raw, None, None, skipped=(
+                "not checked: an expectation under a distribution (E_{x \\sim p}[…]), which "
+                "derive does not evaluate: write the sum over x; it checks sums, products "
+                "and derivatives")))
+            continue
         if INTEGRAL.search(src):  # a continuous quantity: reported, never misread as a sum
             previous_last = None
             runs = [] if split.cut else integral_free_chains(src)
@@ -321,9 +339,9 @@ def read_document(text: str, source: str = "<string>",
     positive: set[str] = set()
     nonzero: set[str] = set()
     for latex, line in decl.assumptions:
-        if _INEQUALITY.match(latex):  # "b \neq 0", "x > 0": facts about names
+        if INEQUALITY.match(latex):  # "b \neq 0", "x > 0": facts about names
             conditions.append(latex)
-            fact = _name_fact(latex)
+            fact = name_fact(latex)
             if fact is not None:
                 (positive if fact[1] == ">" else nonzero).add(fact[0])
             continue
@@ -518,41 +536,6 @@ def _explicit(latex: str) -> bool:
     """Was the equation written as a definition, a := b (or a \\stackrel{def}{=} b, …)?"""
     latex = DEFINES.sub(":=", latex)
     return re.match(r"^[^=]*:\s*=", latex) is not None
-
-
-_INEQUALITY = re.compile(r"^.*(\\neq|\\ne\b|\\not\s*=|>|\\geq?|≠|≥)\s*[0-9]+\s*$")
-
-
-def _name_fact(latex: str) -> tuple[str, str] | None:
-    """'T > 0' → ('T', '>'); 'p_k > 0' → ('p', '>'); 'b \\neq 0' → ('b', '≠').
-
-    A fact applies to what it names: 'p_k > 0' (an index letter) is about every p_k, but
-    'x_1 > 0' is about x_1 alone, so it is no fact about the family x (None)."""
-    key = condition_key(latex)
-    for op in (">", "≠"):
-        if key.endswith(op + "0"):
-            try:
-                node = parse_expression(key[: -2])
-            except ParseError:
-                return None
-            if isinstance(node, Sym) and not node.sub and node.case is None:
-                return node.name, op
-            if isinstance(node, Sym) and node.case is None and len(node.sub) == 1 and \
-                    isinstance(node.sub[0], Sym) and not node.sub[0].sub:
-                return node.name, op  # every element: the subscript is an index letter
-    return None
-
-
-def name_fact(latex: str) -> tuple[str, str] | None:
-    """The name a declared condition is a fact about, and the fact ('>' or '≠'), if any."""
-    return _name_fact(latex)
-
-
-def condition_key(latex: str) -> str:
-    """A condition as written, compared without spaces or the spelling of ≠ and ≥."""
-    out = re.sub(r"\\not\s*=|\\neq|\\ne\b|≠", "≠", latex)
-    out = re.sub(r"\\geq?|≥", "≥", out)
-    return re.sub(r"\s+|[{}]", "", out)
 
 
 def _show(name: str, kind: str, params) -> str:

@@ -1,40 +1,20 @@
 """How a display's text is prepared for the chain reader, before it is parsed.
 
-Owns the layout people give a chain across displays and beside it: a display that begins
-with '=' and continues the chain of the display before it (with MathJax line breaks before
-an '='), a case written beside an equation (``… \\quad \\text{if } i \\neq j``), and boxes
-(``\\boxed{…}``) that frame a result. Offsets are kept: what is removed is blanked. No sympy.
+Owns the layout people give a chain across displays: a display that begins with '=' and
+continues the chain of the display before it (with MathJax line breaks before an '='), the
+written forms of := (``\\stackrel{def}{=}``, ``\\coloneqq``), and boxes (``\\boxed{…}``)
+that frame a result. Offsets are kept: what is removed is blanked. No sympy.
 """
 
 from __future__ import annotations
 
 import re
 
-from derive.reading.syntax import Case
-
 #: written definitions besides :=: \stackrel{\text{def}}{=}, \overset{def}{=}, \coloneqq, ≜, ≝
 DEFINES = re.compile(
     r"\\(?:stackrel|overset)\s*\{\s*(?:\\(?:text|textrm|mathrm|rm)\s*\{\s*def\s*\}|def|"
     r"\\triangle|\\Delta)\s*\}\s*\{\s*=\s*\}|\\coloneqq|\\triangleq|≝|≜")
 _BREAK_BEFORE_EQUALS = re.compile(r"\\\\(\[[^\]]*\])?(?=\s*&?\s*=)")
-
-
-_SIDE_CONDITION = re.compile(
-    r"(?:\\q?quad|,)(?:\s|\\[,;:! ]|~)*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}"
-    r"(?:\s|\\[,;:! ]|~)*)?([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
-    r"\s*[.,;]?\s*$")
-
-
-def side_condition(text: str) -> tuple[str, Case | None]:
-    """A case written beside the equation (``… \\quad i = j``, ``…, \\; i \\ne j``,
-    ``… \\quad \\text{if } i \\neq j``): the text without it (offsets kept) and the case,
-    which the equation is then read under, as a stated case."""
-    m = _SIDE_CONDITION.search(text)
-    if m is None:
-        return text, None
-    left, op, right = m.groups()
-    case = Case(left, right, op == "=", "=" if op == "=" else r"\neq", pos=m.start(1))
-    return text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():], case
 
 
 def begins_with_equals(text: str) -> bool:

@@ -9,7 +9,7 @@ name. No sympy here.
 from __future__ import annotations
 
 from derive.reading.scope import Env, ReadError
-from derive.reading.syntax import Node, Sym, name_text
+from derive.reading.syntax import DIVERGENCE, Node, Sym, name_text
 from derive.reading.syntax import children as _children
 
 CONSTANTS = frozenset({"\\pi", "e"})
@@ -28,6 +28,8 @@ def applied_only(trees: list[Node]) -> frozenset[str]:
             if not node.func.sub and node.func.case is None:
                 applied.add(node.func.name)
             for arg in node.args:
+                if DIVERGENCE in node.seps and isinstance(arg, Sym) and not arg.sub:
+                    continue  # KL(q ‖ p): q and p are distributions named, not factors
                 visit(arg)
             return
         if isinstance(node, Sym):
@@ -56,7 +58,7 @@ def _defined_names(heads: set[Node], primed: bool = True) -> set[str]:
 
     defined: set[str] = set()
     for head in heads:  # definition-shaped left sides: f(x), σ(z) (not f(x + y) = …)
-        if isinstance(head, Apply) and (primed or not head.primes) and all(
+        if isinstance(head, Apply) and (primed or not head.primes) and not head.seps and all(
                 isinstance(a, Sym) and not a.sub for a in head.args):
             defined.add(head.func.name)
         elif isinstance(head, Sym):
@@ -97,14 +99,16 @@ def used_before_definition(sides: tuple[Node, ...], later: frozenset[str],
 def unknown_function_notes(sides: tuple[Node, ...], unknown: frozenset[str]) -> tuple[str, ...]:
     from derive.reading.syntax import Apply, walk
 
-    used = sorted({n.func.name for s in sides for n in walk(s)
-                   if isinstance(n, Apply) and n.func.name in unknown})
+    apps = [n for s in sides for n in walk(s) if isinstance(n, Apply) and n.func.name in unknown]
+    used = sorted({n.func.name for n in apps})
     if not used:
         return ()
+    several = any(len(n.args) > 1 for n in apps)
     names = ", ".join(name_text(n) for n in used)
     return (f"{names} {'is' if len(used) == 1 else 'are'} not defined: read as unknown "
             f"function{'' if len(used) == 1 else 's'} of {'its' if len(used) == 1 else 'their'} "
-            f"argument{'' if len(used) == 1 else 's'}, so this must hold for every such "
+            f"argument{'' if len(used) == 1 and not several else 's'}, so this must hold for "
+            "every such "
             "function (declare one under derive: functions, or write a \\cdot (…) for a "
             "product)",)
 

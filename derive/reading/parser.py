@@ -25,6 +25,7 @@ tokens and the checks on raw text are in :mod:`derive.reading.tokenizer`.
 
 from __future__ import annotations
 
+from derive.reading.applications import ApplicationReading, merge_divergence_names
 from derive.reading.bigops import BigOpReading
 from derive.reading.cases import read_cases
 from derive.reading.derivatives import DerivativeReading
@@ -48,7 +49,6 @@ from derive.reading.syntax import (
     Paren,
     Pow,
     Sym,
-    to_text,
 )
 from derive.reading.tokenizer import (  # re-exported: the reader's public names live here
     ACCENTS,
@@ -68,7 +68,7 @@ __all__ = ["MAX_DEPTH", "TOKEN_SAMPLES", "ParseError", "Parser", "Token", "check
            "parse_chain", "parse_expression", "split_top_level", "tokenize"]
 
 
-class Parser(DerivativeReading, BigOpReading, VectorReading):
+class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading):
     """Recursive descent over one side of an equation; one method per construct."""
 
     # -- grammar
@@ -178,17 +178,16 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
             if self.starts_factor():
                 last = factors[-1]
                 if self.at_op("[") and isinstance(last, Sym) and not last.sub and \
-                        self.tok.pos == self.toks[self.i - 1].pos + 1:
-                    # H[P], E[X], Dx[…]: an application in brackets, or a product? never guess
-                    name = to_text(last)
-                    raise self.error(f"{name}[…] could be an application or a product: write "
-                                     f"{name}(…) for an application of a function, or "
-                                     f"{name} \\cdot […] for a product")
+                        self.touches():
+                    # H[P], E[X]: an application in brackets, read as H(P) would be
+                    factors[-1] = self.bracket_application(last)
+                    continue
                 ops.append("")
                 factors.append(self.factor())
                 continue
             break
         self.leave()
+        merge_divergence_names(factors, ops)
         if len(factors) == 1:
             return factors[0]
         self.refuse_words(factors)
@@ -309,6 +308,10 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
             if not self.at_op("("):
                 raise self.error("expected an argument list after the prime, as in f'(x)")
             call = self.call(node)
+            if call.seps or call.style:
+                raise self.error("a prime on a function of a condition, a divergence or "
+                                 "parameters is not read: write the derivative as a fraction",
+                                 self.toks[self.i - 1])
             return Apply(call.func, call.args, primes, pos=call.pos)
         if isinstance(node, Sym) and self.at_op("(") and bold_letter(node.name) is None:
             # kept as an application here; the scope turns it into a product when the name
@@ -331,16 +334,6 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                 raise self.error("a function of a vector (\\mathbf{x}) is read only entry "
                                  "by entry: write s(\\mathbf{x})_i")
         return node
-
-    def call(self, func: Sym) -> Apply:
-        start = self.pos()
-        self.advance()
-        args = [self.expr()]
-        while self.at_op(","):
-            self.advance()
-            args.append(self.expr())
-        self.expect_op(")", "')'")
-        return Apply(func, tuple(args), pos=start)
 
     def subscript(self, sym: Sym) -> Sym:
         self.advance()
@@ -507,6 +500,8 @@ class Parser(DerivativeReading, BigOpReading, VectorReading):
                 return Sym("\\pi", pos=start)
             if name == "infty":
                 raise self.error("\\infty is not supported as a value")
+            if name == "mathbb" and (e := self.expectation(start)) is not None:
+                return e
             if name in BOLD and not (name == "mathbf" and self.bold_one_ahead()):
                 return self.bold_name(start)
             if name in ("mathbb", "mathbf"):

@@ -196,6 +196,9 @@ def _only_spacing(text: str) -> bool:
 
 #: an integral sign, which derive does not evaluate
 INTEGRAL = re.compile(r"\\(?:int|iint|iiint|oint)(?![A-Za-z])")
+#: an expectation under a distribution: E_{x \sim p}[…], \mathbb{E}_{x \sim P}[…]
+EXPECTATION = re.compile(
+    r"(?:\\mathbb\s*\{\s*E\s*\}|(?<![A-Za-z\\])E)\s*_\s*\{[^{}]*\\sim(?![A-Za-z])")
 
 
 def integral_free_chains(text: str) -> list[str]:

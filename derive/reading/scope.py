@@ -208,8 +208,8 @@ def definition_head(lhs: Node, env: Env) -> tuple[str, str, tuple[str, ...]] | N
     sym = lhs.func if isinstance(lhs, Apply) else lhs
     if not isinstance(sym, Sym) or sym.case is not None:
         return None
-    if isinstance(lhs, Apply) and lhs.primes:
-        return None  # f'(x) = … is a claim about f
+    if isinstance(lhs, Apply) and (lhs.primes or lhs.seps):
+        return None  # f'(x) = …, P(a | b) = …, KL(P ‖ Q) = …: claims about f, P, KL
     if sym.name in env.sizes or (sym.name == "e" and not sym.sub) or (
             not sym.sub and sym.name in env.indices):
         return None
@@ -492,7 +492,7 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
         func = node.expr
         node = replace(node, expr=Apply(func, (node.wrt[0],), pos=func.pos))
     d = env.definitions.get(node.func.name) if isinstance(node, Apply) else None
-    if isinstance(node, Apply) and d is not None and d.kind == "scalar" and \
+    if isinstance(node, Apply) and d is not None and d.kind == "scalar" and not node.seps and \
             not node.func.sub and not node.primes and all(isinstance(a, Sym) for a in node.args):
         # C(z) for a scalar C defined earlier names what C depends on: it is C itself
         return node.func
@@ -520,6 +520,12 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
         raise ReadError(f"{name}(…) is applied before {name} is defined as a function: "
                         f"define it first ({name}(u) = …), or declare it under derive: "
                         "functions", node.pos)
+    if isinstance(node, Apply) and not env.is_function(node.func.name) and \
+            node.brackets == "[":  # x[…] with x written alone too: never guess
+        name = name_text(node.func.name)
+        raise ReadError(f"{name}[…] could be an application or a product: write {name}(…) for "
+                        f"an application of a function, or {name} \\cdot […] for a product",
+                        node.pos)
     if isinstance(node, Apply) and not env.is_function(node.func.name) and len(node.args) == 1:
         # not a function: juxtaposition is multiplication, as in y_k (1 - y_i)
         return _juxtaposed(node.func, _fill_sums(node.args[0], env, free, fam, implicit),

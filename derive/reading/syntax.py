@@ -13,6 +13,16 @@ import dataclasses
 from dataclasses import field, replace
 from typing import TypeVar
 
+from derive.reading.names import (  # noqa: F401 - re-exported
+    APPLIED,
+    CONDITION,
+    DIVERGENCE,
+    SAMPLE,
+    applied_parts,
+    name_text,
+    separators_latex,
+    separators_text,
+)
 from derive.records import frozen
 
 _T = TypeVar("_T")
@@ -56,9 +66,16 @@ class Sym(Node):
 
 @frozen
 class Apply(Node):
+    """``f(x)``, ``H[P]``, ``P(a \\mid b)``, ``KL(P \\| Q)``: a function applied to arguments."""
+
     func: Sym
     args: tuple[Node, ...]
     primes: int = 0  # f'(x) is the derivative of f at x
+    # what stands between the arguments, when it means more than a list: CONDITION in P(a|b),
+    # DIVERGENCE in KL(P‖Q), "," for the others; () when every separator is a comma (or ;)
+    seps: tuple[str, ...] = ()
+    style: tuple[str, ...] = notation(())  # the separators as written: "; ", " \\mid ", …
+    brackets: str = notation("(")  # ( or [, as in H[P]
 
 
 @frozen
@@ -173,20 +190,6 @@ def case_latex(case: Case) -> str:
     return f"{case.left}{sep}{op}{sep}{case.right}" if op != "=" else f"{case.left} = {case.right}"
 
 
-#: the mark on a family of samples: x^{(i)} is Sym("x" + SAMPLE, (i,)), apart from x_i
-SAMPLE = "^{()}"
-#: the mark on a function of a family taken entry by entry: s(x)_i is Sym("s" + APPLIED + "x")
-APPLIED = "@"
-
-
-def applied_parts(name: str) -> tuple[str, str] | None:
-    """("s", "x") for the family s(x) of entries s(x)_i, else None."""
-    if APPLIED not in name:
-        return None
-    func, arg = name.split(APPLIED, 1)
-    return func, arg
-
-
 def _sub_latex(sym: Sym) -> str:
     if sym.name.endswith(SAMPLE) and sym.sub:
         rest = Sym(sym.name[:-len(SAMPLE)], sym.sub[1:], braced=True)
@@ -228,8 +231,10 @@ def _latex(node: Node) -> str:  # noqa: C901 - one case per node type
             base = f"{applied[0]}({applied[1]})"
         return base + _sub_latex(node)
     if isinstance(node, Apply):
-        return _latex(node.func) + "'" * node.primes + "(" + ", ".join(
-            _latex(a) for a in node.args) + ")"
+        seps = separators_latex(node.seps, node.style, len(node.args))
+        inner = _latex(node.args[0]) + "".join(w + _latex(a) for w, a in zip(seps, node.args[1:]))
+        close = "]" if node.brackets == "[" else ")"
+        return _latex(node.func) + "'" * node.primes + node.brackets + inner + close
     if isinstance(node, Func):
         if node.name == "sqrt":
             return "\\sqrt{" + _latex(node.arg) + "}"
@@ -351,37 +356,6 @@ def _deriv_den(node: Deriv, d: str) -> str:
 
 # --------------------------------------------------------------------------- text printer
 
-_GREEK = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
-    "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ",
-    "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
-    "tau": "τ", "upsilon": "υ", "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ",
-    "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ",
-    "Pi": "Π", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω", "ell": "ℓ",
-}
-
-
-_ACCENT_MARKS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "check": "\u030c"}
-
-
-def name_text(name: str) -> str:
-    parts = applied_parts(name)
-    if parts is not None:
-        return f"{name_text(parts[0])}({name_text(parts[1])})"
-    if name.endswith(SAMPLE):
-        return name_text(name[:-len(SAMPLE)]) + "^(·)"
-    if not name.startswith("\\"):
-        return name
-    bare = name[1:]
-    if "{" in bare:  # an accented or calligraphic name: \hat{y} → ŷ, \mathcal{L} → 𝓛-like L
-        accent, letter = bare[:-1].split("{", 1)
-        letter = name_text(letter)
-        if accent == "mathcal":
-            return letter
-        return letter + _ACCENT_MARKS.get(accent, "")
-    return _GREEK.get(bare, bare)
-
-
 def to_text(node: Node) -> str:
     """Print a tree as readable plain text (Unicode, one line)."""
     return _text(node)
@@ -412,8 +386,10 @@ def _text(node: Node) -> str:  # noqa: C901
             return name_text(node.name[:-len(SAMPLE)]) + _sub_text(node)
         return name_text(node.name) + _sub_text(node)
     if isinstance(node, Apply):
-        return _text(node.func) + "′" * node.primes + "(" + ", ".join(
-            _text(a) for a in node.args) + ")"
+        seps = separators_text(node.seps, node.style, len(node.args))
+        inner = _text(node.args[0]) + "".join(w + _text(a) for w, a in zip(seps, node.args[1:]))
+        close = "]" if node.brackets == "[" else ")"
+        return _text(node.func) + "′" * node.primes + node.brackets + inner + close
     if isinstance(node, Func):
         inner = _text(node.arg)
         name = "√" if node.name == "sqrt" else node.name

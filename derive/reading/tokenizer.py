@@ -9,6 +9,8 @@ token list that the parser (:mod:`derive.reading.parser`) walks.
 
 from __future__ import annotations
 
+import re
+
 from derive.records import frozen
 
 MAX_DEPTH = 150  # nesting limit: deeper input is refused, not a RecursionError
@@ -56,7 +58,12 @@ KNOWN = frozenset(
 ) | GREEK | IGNORED | SKIP_GROUP | FUNCTIONS | ACCENTS
 
 #: macros whose braced word is a name: \text{MSE}, \mathrm{softmax}, \operatorname{sigmoid}
-WORD_MACROS = frozenset("text textrm textit textbf mbox operatorname mathrm mathit".split())
+WORD_MACROS = frozenset("text textrm textit textbf mbox operatorname mathrm mathit rm".split())
+#: the separators an argument list may hold besides ',': a condition's bar, a divergence's
+#: double bar, and ';' before parameters (read by :mod:`derive.reading.applications`)
+SEPARATOR_MACROS = {"mid": "\\mid", "vert": "\\vert", "parallel": "\\parallel"}
+_RM_OPEN = re.compile(r"\{\s*\\rm(?![A-Za-z])")
+_RM_GROUP = re.compile(r"\{\s*\\rm\s+([A-Za-z][A-Za-z0-9-]*)\s*\}")
 #: words that are prose, never names (\text{if}, \text{ where })
 PROSE = frozenset("if for where and or otherwise when with then since so else all is are "
                   "s.t. iff".split())
@@ -167,6 +174,10 @@ def tokenize(src: str) -> list[Token]:
                     raise ParseError(f"the environment {env or '…'} is not read inside an "
                                      "equation (cases and, around a chain, aligned and split "
                                      "are)", p)
+                if name in SEPARATOR_MACROS:
+                    toks.append(Token("op", SEPARATOR_MACROS[name], p))
+                    p = q
+                    continue
                 if name in WORD_MACROS:
                     word = _word_group(src, q)
                     if word is not None and not (name == "mathrm" and word[0] == "d"):
@@ -189,7 +200,7 @@ def tokenize(src: str) -> list[Token]:
             if d in SPACING:
                 p += 2
                 continue
-            if d == "|":
+            if d == "|":  # \| : a norm, or the double bar of a divergence (applications.py)
                 toks.append(Token("op", "norm", p))
                 p += 2
                 continue
@@ -230,7 +241,22 @@ def tokenize(src: str) -> list[Token]:
             toks.append(Token("op", "dots", p))
             p += 1
             continue
-        if c in "+-*/=()[]{}_^,'|.!":
+        if c == "{" and _RM_OPEN.match(src, p):
+            m = _RM_GROUP.match(src, p)  # {\rm softmax}: the old spelling of \mathrm{softmax}
+            if m is None or m.group(1) in PROSE or m.group(1) == "d":
+                raise ParseError("{\\rm …} is read only around one word that is a name "
+                                 "({\\rm softmax}); prose belongs outside the display, and "
+                                 "a differential is \\mathrm{d}", p)
+            rm_word = m.group(1)
+            known = rm_word in FUNCTIONS or rm_word in ("exp", "log", "ln")
+            toks.append(Token("cmd" if known else "word", rm_word, p))
+            p = m.end()
+            continue
+        if c == "|" and src.startswith("||", p):
+            toks.append(Token("op", "||", p))
+            p += 2
+            continue
+        if c in "+-*/=()[]{}_^,'|.!;":
             toks.append(Token("op", c, p))
             p += 1
             continue

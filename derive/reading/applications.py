@@ -1,0 +1,186 @@
+"""Applications of a function to arguments: ``f(x)``, ``H[P]``, ``P(a \\mid b)``,
+``\\mathrm{KL}(P \\| Q)``, ``q(z; \\mu, \\sigma)``, ``\\mathbb{E}[X]``.
+
+Owns the :class:`ApplicationReading` mixin of the parser (:mod:`derive.reading.parser`): the
+argument list and its separators, the name of a divergence written as bare letters
+(``KL(q || p)``, ``D_{KL}(p || q)``), an application written with brackets (``H[P]``) and the
+expectation ``\\mathbb{E}``. What a separator means:
+
+* ``,`` and ``;`` list arguments: ``q(z; \\mu, \\sigma)`` is q applied to three arguments;
+* ``|`` (``\\mid``, ``\\vert``) is a condition: ``P(a | b)`` is an application of its own,
+  never ``P(a, b)`` and never ``P(b | a)``;
+* ``||`` (``\\|``, ``\\parallel``) is a divergence between two arguments, in order.
+
+A condition or a divergence is part of the application's identity (``Apply.seps``); how it
+was written (``\\mid`` or ``|``, ``;``) is notation. No sympy here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from derive.reading.syntax import CONDITION, DIVERGENCE, Apply, Node, Pow, Sym
+from derive.reading.tokenizer import ParseError, TokenCursor
+
+_SIZING = re.compile(r"\\(?:left|bigl|Bigl|biggl|Biggl|big|Big|bigg|Bigg)$")
+#: the separators of an argument list, as tokens: how each is printed back, and its meaning
+SEPARATORS = {",": (", ", ","), ";": ("; ", ","), "|": (" | ", CONDITION),
+              "\\mid": (" \\mid ", CONDITION), "\\vert": (" \\vert ", CONDITION),
+              "||": (" || ", DIVERGENCE), "\\|": (" \\| ", DIVERGENCE),
+              "\\parallel": (" \\parallel ", DIVERGENCE)}
+
+
+class ApplicationReading(TokenCursor):
+    """Mixed into the parser, which provides ``expr`` and ``paren_is_condition``."""
+
+    if TYPE_CHECKING:  # the grammar these methods call back into, defined by Parser
+        def expr(self) -> Node: ...
+        def paren_is_condition(self, close: str = ")") -> bool: ...
+        def script(self) -> Node: ...
+
+    def call(self, func: Sym, close: str = ")") -> Apply:
+        """``func(a, b; c | d)``: the arguments and what separates them."""
+        start = self.pos()
+        self.advance()
+        self._divergence_bar(close)
+        args = [self.expr()]
+        style: list[str] = []
+        meaning: list[str] = []
+        while self.at_op(*SEPARATORS):
+            tok = self.advance()
+            shown, means = SEPARATORS[tok.value]
+            style.append(shown)
+            meaning.append(means)
+            args.append(self.expr())
+        self.expect_op(close, repr(close))
+        if (meaning.count(CONDITION) > 1 or meaning.count(DIVERGENCE) > 1
+                or (CONDITION in meaning and DIVERGENCE in meaning)
+                or (DIVERGENCE in meaning and len(args) != 2)):
+            raise ParseError("an argument list holds at most one condition bar (P(a \\mid b)), "
+                             "or one divergence bar between two arguments (KL(P \\| Q))", start)
+        if style.count("; ") > 1:
+            raise ParseError("one ';' separates the parameters of a function: write "
+                             "q(z; \\mu, \\sigma)", start)
+        special = CONDITION in meaning or DIVERGENCE in meaning
+        if special and func.sub:
+            func = self._subscripted_name(func)
+        plain = all(s == ", " for s in style)
+        return Apply(func, tuple(args), seps=tuple(meaning) if special else (),
+                     style=() if plain else tuple(style),
+                     brackets="[" if close == "]" else "(", pos=start)
+
+    def _divergence_bar(self, close: str) -> None:
+        """``\\|`` is a norm's bar (``\\|x\\|``) and a divergence's (``KL(P \\| Q)``): one bar
+        alone at the top level of this argument list is the divergence's."""
+        from derive.reading.tokenizer import Token
+
+        depth, bars = 0, []
+        for k in range(self.i, len(self.toks)):
+            t = self.toks[k]
+            if t.kind == "op" and t.value in ("(", "[", "{", "\\{"):
+                depth += 1
+            elif t.kind == "op" and t.value in (")", "]", "}", "\\}"):
+                if depth == 0:
+                    break
+                depth -= 1
+            elif depth == 0 and t.kind == "op" and t.value == "norm":
+                bars.append(k)
+        if len(bars) == 1:
+            self.toks[bars[0]] = Token("op", "\\|", self.toks[bars[0]].pos)
+
+    def _subscripted_name(self, func: Sym) -> Sym:
+        """``D_{KL}(p || q)``, ``p_\\theta(y | x)``: the subscript is part of the name of a
+        divergence or a conditional distribution, not an index."""
+        word = "".join(s.name for s in func.sub if isinstance(s, Sym) and not s.sub
+                       and s.case is None and len(s.name) == 1 and s.name.isalpha())
+        if len(word) < 2 or len(word) != len(func.sub):
+            # p_i(y | x), p_\theta(y | x): an index or a parameter, which the name would hide
+            # from a sum over it; never guess
+            raise ParseError("a subscript on a conditional or a divergence is read only as a "
+                             "word in its name (D_{KL}(P \\| Q)): write the index or parameter "
+                             "as an argument, p(y | x, \\theta)", func.pos)
+        return Sym(f"{func.name}_{{{word}}}", pos=func.pos)
+
+    def touches(self) -> bool:
+        """Is the current token written right after the one before, with nothing but a
+        sizing macro between (``H[P]``, ``S\\left[P\\right]``; not ``a [b + c]``)?"""
+        m = _SIZING.search(self.src, 0, self.tok.pos)
+        before = m.start() if m is not None else self.tok.pos
+        return before > 0 and not self.src[before - 1].isspace()
+
+    def bracket_application(self, func: Sym) -> Node:
+        """``H[P]``, ``S[P(x)]``, ``\\mathbb{E}[X]``: an application in square brackets, read
+        as ``H(P)`` would be (an unknown function when H is never defined, a factor when H
+        is also written alone)."""
+        if self.paren_is_condition("]"):
+            name = func.name
+            raise self.error(f"{name}[…] could be an application or a product with an "
+                             f"indicator: write {name}(…) or {name} \\cdot […]")
+        app = self.call(func, "]")
+        if self.at_op("^"):  # \mathbb{E}[X]^2
+            self.advance()
+            return Pow(app, self.script(), pos=app.pos)
+        return app
+
+    def expectation(self, start: int) -> Sym | None:
+        """``\\mathbb{E}``, ``\\mathbb{P}``: the expectation and the probability, names applied
+        to what follows (``\\mathbb{E}[X]``, ``\\mathbb{P}(A \\mid B)``)
+        (an expectation under a distribution, ``\\mathbb{E}_{x \\sim P}``, is skipped before
+        reading: see :mod:`derive.reading.document`)."""
+        t = self.toks
+        if not (self.i + 3 < len(t) and t[self.i + 1].kind == "op" and t[self.i + 1].value == "{"
+                and t[self.i + 2].kind == "letter" and t[self.i + 2].value in ("E", "P")
+                and t[self.i + 3].kind == "op" and t[self.i + 3].value == "}"):
+            return None
+        letter = t[self.i + 2].value
+        self.i += 4
+        return Sym(f"\\mathbb{{{letter}}}", pos=start)
+
+
+def merge_divergence_names(factors: list[Node], ops: list[str]) -> None:
+    """``KL(q || p)``: capital letters written together right before a divergence are its
+    name (``\\operatorname{KL}``), since a double bar is read only as a divergence, never
+    inside a product; other letters written together before a divergence (``aKL(…)``), a
+    condition (``xp(y | x)``) or brackets (``Dx[…]``) are refused (a name, or a product?).
+    Both lists are changed in place."""
+    k = 1
+    while k < len(factors):
+        f = factors[k]
+        if not (isinstance(f, Apply) and (f.seps or f.brackets == "[") and _letter(f.func)):
+            k += 1
+            continue
+        run: list[Sym] = [f.func]
+        j = k
+        while j > 0 and ops[j - 1] == "":
+            before = factors[j - 1]
+            if not (isinstance(before, Sym) and _letter(before) and
+                    before.pos + 1 == run[0].pos):
+                break
+            run.insert(0, before)
+            j -= 1
+        if j == k:
+            k += 1
+            continue
+        word = "".join(s.name for s in run)
+        if f.brackets == "[" or (DIVERGENCE in f.seps and not word.isupper()):
+            shown = "[…]" if f.brackets == "[" else "(… \\| …)"
+            raise ParseError(f"the letters '{word}' run together before {shown}: write "
+                             f"\\operatorname{{{word}}}{shown} for a name, or put a space or "
+                             "\\cdot between the factors", run[0].pos)
+        if CONDITION in f.seps:
+            raise ParseError(f"the letters '{word}' run together before a condition: write "
+                             f"\\operatorname{{{word}}}(…) for a name, or put a space or "
+                             "\\cdot between the factors", run[0].pos)
+        name = Sym(f"\\operatorname{{{word}}}", pos=run[0].pos)
+        factors[j:k + 1] = [Apply(name, f.args, f.primes, f.seps, f.style, f.brackets,
+                                  pos=run[0].pos)]
+        del ops[j:k]
+        k = j + 1
+
+
+def _letter(node: Sym) -> bool:
+    return len(node.name) == 1 and node.name.isalpha() and not node.sub and node.case is None
+
+
+__all__ = ["SEPARATORS", "ApplicationReading", "merge_divergence_names"]

@@ -1,0 +1,78 @@
+"""How a name is spelled in plain text, and the marks inside the names the reader makes.
+
+Owns the spelling of names (``\\sigma`` → σ, ``\\hat{y}`` → ŷ), the marks on a family of
+samples (``x^{(i)}``) and on a function of a family taken entry by entry (``s(x)_i``), and
+the separators written between the arguments of an application (``P(a \\mid b)``,
+``\\mathrm{KL}(P \\| Q)``, ``q(z; \\mu, \\sigma)``). Plain strings only: no tree, no sympy.
+"""
+
+from __future__ import annotations
+
+#: the mark on a family of samples: x^{(i)} is Sym("x" + SAMPLE, (i,)), apart from x_i
+SAMPLE = "^{()}"
+#: the mark on a function of a family taken entry by entry: s(x)_i is Sym("s" + APPLIED + "x")
+APPLIED = "@"
+
+
+def applied_parts(name: str) -> tuple[str, str] | None:
+    """("s", "x") for the family s(x) of entries s(x)_i, else None."""
+    if APPLIED not in name:
+        return None
+    func, arg = name.split(APPLIED, 1)
+    return func, arg
+
+
+
+#: separators between arguments that are part of an application's meaning: the bar of a
+#: condition, P(a | b), and the double bar of a divergence, KL(P ‖ Q) (a comma or a
+#: semicolon, q(z; μ, σ), only lists arguments)
+CONDITION, DIVERGENCE = "|", "‖"
+
+
+def separators_latex(seps: tuple[str, ...], style: tuple[str, ...], count: int) -> list[str]:
+    """The LaTeX written between ``count`` arguments: as the author wrote it (``style``),
+    else from the meaning (``seps``), else commas."""
+    if len(style) == count - 1:
+        return list(style)
+    if len(seps) == count - 1:
+        return [{CONDITION: " \\mid ", DIVERGENCE: " \\| "}.get(s, ", ") for s in seps]
+    return [", "] * (count - 1)
+
+
+def separators_text(seps: tuple[str, ...], style: tuple[str, ...], count: int) -> list[str]:
+    out = [{CONDITION: " | ", DIVERGENCE: " ‖ "}.get(s, ", ") for s in seps] \
+        if len(seps) == count - 1 else [", "] * (count - 1)
+    if len(style) == count - 1:  # a semicolon is kept as written
+        out = ["; " if w.strip() == ";" else o for w, o in zip(style, out)]
+    return out
+
+
+_GREEK = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "zeta": "ζ", "eta": "η", "theta": "θ", "vartheta": "ϑ", "iota": "ι", "kappa": "κ",
+    "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ", "pi": "π", "rho": "ρ", "sigma": "σ",
+    "tau": "τ", "upsilon": "υ", "phi": "φ", "varphi": "φ", "chi": "χ", "psi": "ψ",
+    "omega": "ω", "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Lambda": "Λ", "Xi": "Ξ",
+    "Pi": "Π", "Sigma": "Σ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω", "ell": "ℓ",
+}
+
+
+_ACCENT_MARKS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "check": "\u030c"}
+
+
+def name_text(name: str) -> str:
+    parts = applied_parts(name)
+    if parts is not None:
+        return f"{name_text(parts[0])}({name_text(parts[1])})"
+    if name.endswith(SAMPLE):
+        return name_text(name[:-len(SAMPLE)]) + "^(·)"
+    if not name.startswith("\\"):
+        return name
+    bare = name[1:]
+    if "{" in bare:  # an accented or calligraphic name: \hat{y} → ŷ, \mathcal{L} → 𝓛-like L
+        accent, letter = bare[:-1].split("{", 1)
+        letter = name_text(letter)
+        if accent == "mathcal":
+            return letter
+        return letter + _ACCENT_MARKS.get(accent, "")
+    return _GREEK.get(bare, bare)
