@@ -439,3 +439,11 @@ def test_line_breaks_inside_dollars_give_one_equation_a_row():
                      "= -x^{-2}\n$$\n")
     assert [e.label for e in eqs] == ["1a", "1b"]
     assert [lk.verdict.value for lk in eqs[1].links] == ["proved", "proved"]
+
+
+def test_only_a_power_below_one_divides_when_differentiated():
+    eqs = _equations("$$ f(u) = u^{3/2} $$\n\n$$ f'(u) = \\frac{3}{2} u^{1/2} $$\n\n"
+                     "$$ g(u) = u^{1/2} $$\n\n$$ g'(u) = \\frac{1}{2} u^{-1/2} $$\n\n"
+                     "$$ h(u) = u^{3/2} $$\n\n$$ h'(u) = \\frac{3 u}{2 u^{1/2}} $$\n")
+    assert [e.links[0].verdict.value for e in eqs[1::2]] == ["proved", "proved", "conditional"]
+    assert "u \\neq 0" in eqs[5].links[0].needs[0].latex  # h' is defined at 0, the right side not

@@ -25,6 +25,7 @@ import derive
 from derive import rules as R
 from derive.engine import numeric, printing
 from derive.engine.assumptions import AT_LEAST_TWO, CATALOGUE, Attempt, Decision, RangedZero
+from derive.engine.domain import divisor, log_argument, restricted_parts
 from derive.engine.normal import canonical, is_positive, nonzero_offset, zero_or_residual
 from derive.engine.standins import with_concrete_functions
 from derive.engine.translate import Symbols, Translator
@@ -308,7 +309,7 @@ class EquationChecker:
                     out.add(base)
             return out
 
-        return self._one_sided(lhs, rhs, _divisor, nonzero, ("\\neq 0", "≠ 0"), ground)
+        return self._one_sided(lhs, rhs, divisor, nonzero, ("\\neq 0", "≠ 0"), ground)
 
     def _positive_arguments(self, lhs: Node, rhs: Node) -> Assumption | None:
         """e^{\\log x} = x holds only where x > 0: the argument of a log (or a square root)
@@ -319,7 +320,7 @@ class EquationChecker:
                 return set()
             return {arg_g}
 
-        return self._one_sided(lhs, rhs, _log_argument, positive, ("> 0", "> 0"))
+        return self._one_sided(lhs, rhs, log_argument, positive, ("> 0", "> 0"))
 
     def _one_sided(self, lhs: Node, rhs: Node, pick, required, relation: tuple[str, str],
                    ground: Translator | None = None) -> Assumption | None:
@@ -331,7 +332,7 @@ class EquationChecker:
 
         def parts(side: Node) -> set:
             out: set = set()
-            for part, d in _restricted(side, self.env, pick):
+            for part, d in restricted_parts(side, self.env, pick):
                 key = ("restricted", pick.__name__, id(self.env), ground is None, id(d),
                        R.key(part))
                 if key not in memo:
@@ -347,7 +348,7 @@ class EquationChecker:
             return out
 
         def written(side: Node) -> set:
-            return {(id(d), R.key(p)) for p, d in _restricted(side, self.env, pick)}
+            return {(id(d), R.key(p)) for p, d in restricted_parts(side, self.env, pick)}
 
         if written(lhs) == written(rhs):
             return None  # the same parts written, so the same grounded ones: none one-sided
@@ -489,79 +490,6 @@ class EquationChecker:
 def _short(value) -> str:
     v = numeric.as_float(value)
     return f"{v:.6g}" if isinstance(v, float) else str(v)
-
-
-def _restricted(side: Node, env, pick) -> list:
-    """The parts of a side that restrict its domain, as ``pick`` finds them in a node (a
-    divisor, the argument of a log), in the side itself and in the bodies of the definitions
-    it uses (r b = a with r = a/b divides by b), each with the definition it was found in
-    (None for the side itself)."""
-    from derive.reading.syntax import Apply, Deriv
-
-    out: list = []
-    seen: set = set()
-
-    def visit(node: Node, scope, where, differentiated: bool = False) -> None:
-        for n in walk(node):
-            part = pick(n)
-            if part is not None:
-                out.append((part, where))
-            if pick is _divisor and differentiated:
-                part = _singular_when_differentiated(n)
-                if part is not None:
-                    out.append((part, where))
-            name = n.name if isinstance(n, Sym) else n.func.name if isinstance(n, Apply) else None
-            d = scope.definitions.get(name) if name is not None else None
-            inner = differentiated or (isinstance(n, Apply) and bool(n.primes))
-            if isinstance(n, Deriv) and pick is _divisor and not differentiated:
-                visit(n.expr, scope, where, True)  # (its parts were seen above)
-            if d is not None and (id(d), inner) not in seen:
-                seen.add((id(d), inner))
-                visit(d.body, d.env, d, inner)
-
-    visit(side, env, None)
-    return out
-
-
-def _singular_when_differentiated(n: Node) -> Node | None:
-    """What a derivative of ``n`` divides by although ``n`` does not: d√u = du / (2√u),
-    d log u = du / u, d u^{1/2} = du / (2 u^{1/2}): the argument, or the base of a power that
-    is not a whole number."""
-    return _log_argument(n)
-
-
-def _divisor(n: Node) -> Node | None:
-    """What ``n`` divides by: a written denominator, or the base of a negative power."""
-    from derive.reading.syntax import Frac, Neg, Num, Pow
-
-    if isinstance(n, Frac):
-        return n.den
-    if isinstance(n, Pow) and (isinstance(n.exp, Neg) or (
-            isinstance(n.exp, Num) and n.exp.text.startswith("-"))):
-        return n.base
-    return None
-
-
-def _log_argument(n: Node) -> Node | None:
-    """What ``n`` takes the log or the square root of (sympy writes e^{log x} as x, true
-    only where x > 0), or the base of a power that is not a whole number (x^{1/2} is √x)."""
-    from derive.reading.syntax import Func, Log, Pow
-
-    if isinstance(n, Log) or (isinstance(n, Func) and n.name == "sqrt"):
-        return n.arg
-    if isinstance(n, Pow) and _fractional(n.exp):
-        return n.base
-    return None
-
-
-def _fractional(exp: Node) -> bool:
-    """Is a written exponent a fraction or a decimal (1/2, -\frac{1}{2}, 0.5)?"""
-    from derive.reading.syntax import Frac, Neg, Num, Paren
-
-    while isinstance(exp, (Neg, Paren)):
-        exp = exp.inner if isinstance(exp, Paren) else exp.arg
-    return isinstance(exp, Frac) and all(isinstance(x, Num) for x in (exp.num, exp.den)) or (
-        isinstance(exp, Num) and "." in exp.text)
 
 
 def _ground_in_definition(d, node: Node, symbols: Symbols) -> sp.Expr:
