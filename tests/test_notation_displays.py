@@ -447,3 +447,11 @@ def test_only_a_power_below_one_divides_when_differentiated():
                      "$$ h(u) = u^{3/2} $$\n\n$$ h'(u) = \\frac{3 u}{2 u^{1/2}} $$\n")
     assert [e.links[0].verdict.value for e in eqs[1::2]] == ["proved", "proved", "conditional"]
     assert "u \\neq 0" in eqs[5].links[0].needs[0].latex  # h' is defined at 0, the right side not
+
+
+def test_conditions_inside_cases_never_cut_the_display():
+    eqs = _equations("$$ y_{ij} = \\begin{cases}1 & j = i; \\\\ 0 &\\textrm{otherwise.}"
+                     "\\end{cases} $$\n\n$$ a = \\begin{cases} 1 & x \\le 0 \\\\ 2 & "
+                     "\\text{otherwise} \\end{cases} $$\n")
+    assert eqs[0].kind == "definition"
+    assert eqs[1].kind == "error" and "case condition" in eqs[1].error.message  # not cut at ≤

@@ -242,3 +242,15 @@ def test_the_gradient_applies_to_the_rest_of_its_term():
             r"$$\nabla_{\mathbf{w}} \frac{1}{2}\|\mathbf{X}\mathbf{w} - \mathbf{y}\|^2 = 0 \cdot "
             r"\mathbf{w}$$")
     assert _verdicts(text) == ["proved", "proved", "unknown"]  # numbers take no matrices yet
+
+
+def test_an_accented_bold_name_is_a_vector_of_its_own():
+    import derive
+
+    for spelled in ("\\hat{\\mathbf{y}}", "\\mathbf{\\hat{y}}"):
+        eqs = derive.check_text(f"$$ {spelled} = \\mathbf{{y}} + \\mathbf{{y}} $$\n\n"
+                                f"$$ {spelled}^\\top \\mathbf{{t}} = 2 \\sum_k y_k t_k $$\n\n"
+                                f"$$ {spelled}^\\top \\mathbf{{t}} = \\sum_k y_k t_k $$\n",
+                                jobs=1).equations
+        assert eqs[0].kind == "definition"
+        assert [e.links[0].verdict.value for e in eqs[1:]] == ["proved", "refuted"], spelled

@@ -27,7 +27,7 @@ _LEADING_CONDITION = re.compile(
 _CONDITION = re.compile(r"^\s*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(?:if|for|when)\s*\}|if|for)?"
                         r"\s*([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
                         r"\s*[.,;]?\s*$")
-_OTHERWISE = re.compile(r"^\s*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(otherwise|else)\s*\}|"
+_OTHERWISE = re.compile(r"^\s*(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*(otherwise|else)\s*[.,;]?\s*\}|"
                         r"otherwise|else)\s*[.,;]?\s*$")
 
 

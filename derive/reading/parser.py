@@ -450,6 +450,12 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading)
                 if braced:
                     self.advance()
                 accented = self.tok
+                if accented.kind == "cmd" and accented.value in BOLD:  # \hat{\mathbf{y}}
+                    bold = self.bold_name(self.pos())
+                    if braced:
+                        self.expect_op("}", "'}'")
+                    macro, letter = bold.name[1:].split("{", 1)
+                    return Sym(f"\\{macro}{{\\{name}{{{letter[:-1]}}}}}", pos=start)
                 if not (accented.kind == "letter" or (accented.kind == "cmd"
                                                       and accented.value in GREEK)):
                     raise self.error(f"\\{name}{{…}} is only understood on a single letter")

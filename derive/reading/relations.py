@@ -106,6 +106,11 @@ def split_display(text: str) -> Split:
                 k += 2
                 continue
             name = m.group(1)
+            if name == "begin" and text.startswith("{cases}", m.end()):
+                end = text.find("\\end{cases}", m.end())
+                if end > 0:  # its conditions (j \in J, i \ne j) relate nothing of the chain
+                    k = end + len("\\end{cases}")
+                    continue
             if name in ("left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl",
                         "Bigr", "biggl", "biggr", "Biggl", "Biggr"):
                 end = m.end()

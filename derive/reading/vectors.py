@@ -11,11 +11,12 @@ one of them to index form, or refuses it, right after the parse. No sympy here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from derive.reading.syntax import Mul, Node, Sym, children
-from derive.reading.tokenizer import GREEK, Token, TokenCursor
+from derive.reading.tokenizer import ACCENTS, GREEK, Token, TokenCursor
 from derive.records import frozen
 
 #: bold (vector) names: read only as the argument of a function taken entry by entry
@@ -54,6 +55,9 @@ class Ones(Node):
 VECTOR_NODES = (Transpose, Norm, Grad, Ones)
 
 
+_ACCENTED = re.compile(r"\\(?:hat|bar|tilde|check)\{\\?[A-Za-z]+\}")  # \mathbf{\hat{y}}
+
+
 def is_bold(name: str) -> bool:
     """Written with a bold macro: \\mathbf{x}, or a sample of one, \\mathbf{x}^{(i)}."""
     return any(name.startswith("\\" + macro + "{") for macro in BOLD)
@@ -64,8 +68,8 @@ def bold_letter(name: str) -> str | None:
     for macro in BOLD:
         head = "\\" + macro + "{"
         inner = name[len(head):-1]
-        if name.startswith(head) and name.endswith("}") and "{" not in inner and \
-                "}" not in inner:
+        if name.startswith(head) and name.endswith("}") and ("{" not in inner and "}" not in
+                                                             inner or _ACCENTED.fullmatch(inner)):
             return inner
     return None
 
@@ -114,6 +118,19 @@ class VectorReading(TokenCursor):
         if braced:
             self.advance()
         t = self.toks[self.i]
+        if t.kind == "cmd" and t.value in ACCENTS and t.value != "mathcal":  # \mathbf{\hat{y}}
+            accent = self.advance().value
+            inner = self.advance() if not self.at_op("{") else None
+            if inner is None:
+                self.advance()
+                inner = self.advance()
+                self.expect_op("}", "'}'")
+            if not (inner.kind == "letter" or (inner.kind == "cmd" and inner.value in GREEK)):
+                raise self.error(f"\\{accent}{{…}} is only understood on a single letter")
+            if braced:
+                self.expect_op("}", "'}' (a bold name is one letter)")
+            letter = inner.value if inner.kind == "letter" else "\\" + inner.value
+            return Sym(f"\\{macro}{{\\{accent}{{{letter}}}}}", pos=start)
         if not (t.kind == "letter" or (t.kind == "cmd" and t.value in GREEK)):
             raise self.error(f"\\{macro}{{…}} is read on one letter (a vector \\mathbf{{x}} or "
                              "a matrix \\mathbf{W}), or as \\mathbf{1}")
