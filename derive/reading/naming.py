@@ -179,10 +179,14 @@ def definitions_first(parts: list[tuple[str | None, frozenset[str]]]) -> list[in
     """The order to read the equations of one list display in (``p_i = σ(z_i), \\quad
     σ(z) = \\frac{1}{1 + e^{-z}}``): each given as (the name its left side defines, the
     names its other sides use), a part that defines a name before the parts that use it,
-    otherwise as written. A cycle keeps the written order."""
+    otherwise as written. A cycle, or a name defined twice in the list, keeps the written
+    order."""
     order: list[int] = []
     placed: set[int] = set()
     visiting: set[int] = set()
+    named = [head for head, _ in parts if head is not None]
+    if len(named) != len(set(named)):  # x := 3, y = x^2, x := 4: as written
+        return list(range(len(parts)))
     heads = {head: k for k, (head, _) in enumerate(parts) if head is not None}
 
     def place(k: int) -> None:
