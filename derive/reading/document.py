@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import field, replace
 
+from derive.reading.builtins import builtin_definitions, builtin_note, define_builtins
 from derive.reading.cases import side_condition
 from derive.reading.conditions import INEQUALITY, name_fact
 from derive.reading.frontmatter import (
@@ -59,7 +60,7 @@ from derive.reading.scope import (
     resolve,
     written_ranges,
 )
-from derive.reading.syntax import Case, Node, Num, Sym, name_text, to_latex, to_text
+from derive.reading.syntax import Apply, Case, Node, Num, Sym, name_text, to_latex, to_text
 from derive.records import frozen
 from derive.report.model import SourceError
 
@@ -327,6 +328,9 @@ def read_document(text: str, source: str = "<string>",
                                 set(decl.constants))
     later = functions_defined_later(only_applied, heads, families | sizes | indices |
                                     set(decl.constants))
+    builtins = dict(builtin_definitions(trees, {_defined_name(h) or "" for h in heads
+                                                if not (isinstance(h, Apply) and h.primes)}))
+    unknown = unknown - set(builtins)
     env = Env(sizes=frozenset(sizes), indices=frozenset(indices),
               written_ranges=families_written, letter_ranges=letters_written,
               families=frozenset(families),
@@ -394,11 +398,13 @@ def read_document(text: str, source: str = "<string>",
             continue
         sides = tuple(t for t, _, _ in sides_read)
         piece_notes = entry.notes + unknown_function_notes(sides, unknown) + \
-            used_before_definition(sides, later, env.definitions)
+            used_before_definition(sides, later, env.definitions) + \
+            builtin_note(sides, builtins)
         side_latex = tuple(s for _, s, _ in sides_read)
         beside = (side_cases[raw.offset],) if raw.offset in side_cases else ()
         offsets = [raw.offset + o for _, _, o in sides_read]
         try:
+            env = define_builtins(env, sides, builtins)
             if len(sides) < 2:
                 raise ReadError("an equation needs an '='", 0)
             head = definition_head(sides[0], env)

@@ -74,6 +74,8 @@ class Definition:
     @property
     def label(self) -> str:
         """Its equation as reports name it: 6, or 6e for a row."""
+        if not self.equation:
+            return "built in"
         return f"{self.equation}{chr(96 + self.row) if self.row else ''}"
 
 
