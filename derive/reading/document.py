@@ -25,6 +25,9 @@ from derive.reading.frontmatter import (
 )
 from derive.reading.layout import DEFINES, begins_with_equals, continuation
 from derive.reading.linalg import lower_chains, uses_vectors
+from derive.reading.macros import collect as collect_macros
+from derive.reading.macros import definitions_only
+from derive.reading.macros import in_force as macros_in_force
 from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.naming import (
     CONSTANTS,
@@ -169,7 +172,16 @@ def read_document(text: str, source: str = "<string>",
     declarations are merged with the front matter's (the front matter wins on conflicts).
     A transcription (a built-in post) gives in ``derive.builtin`` each equation's line in
     the original, which the equations then carry, and the rule each link is meant to use.
+    The document's own macros (``\\newcommand``) are read where they are used.
     """
+    table = collect_macros(text) if "command" in text or "\\def" in text or \
+        "DeclareMathOperator" in text else {}
+    with macros_in_force(table):
+        return _read_document(text, source, sidecar, folders, bool(table))
+
+
+def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
+                   folders: tuple[tuple[str, str], ...], has_macros: bool) -> Document:
     errors: list[SourceError] = []
     fm_text, body_line = split_front_matter(text)
     data: dict = {}
@@ -206,6 +218,11 @@ def read_document(text: str, source: str = "<string>",
     side_cases: dict[int, Case] = {}  # display offset -> the case written beside it
     opens = [begins_with_equals(r.text) for r in raws[1:]] + [False]
     for raw, next_continues in zip(raws, opens):
+        if has_macros and definitions_only(raw.text):
+            parsed.append(_Parsed(raw, None, None, skipped=(
+                "not checked: it defines macros (\\newcommand), which are read where they "
+                "are used")))
+            continue
         if raw.delimiter.startswith("error:"):  # math the Markdown reader could not reach
             parsed.append(_Parsed(raw, None, _error(source, text, raw.offset, raw.delimiter[6:])))
             continue

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import re
 
+from derive.reading.macros import MAX_DEPTH as MACRO_DEPTH
+from derive.reading.macros import MAX_TOKENS as MACRO_TOKENS
+from derive.reading.macros import MacroError, expand
+from derive.reading.macros import current as current_macros
 from derive.records import frozen
 
 MAX_DEPTH = 150  # nesting limit: deeper input is refused, not a RecursionError
@@ -109,10 +113,11 @@ UNICODE = {**{c: ("cmd", n) for c, n in _GREEK_CHARS.items()},
            "⋅": ("cmd", "cdot"), "×": ("cmd", "times"), "−": ("op", "-"), "≠": ("op", "neq")}
 
 
-def tokenize(src: str) -> list[Token]:
+def tokenize(src: str, _depth: int = 0) -> list[Token]:
     toks: list[Token] = []
     n = len(src)
     p = 0
+    macros = current_macros()
     while p < n:
         c = src[p]
         if c.isspace() or c in "~&":
@@ -127,6 +132,10 @@ def tokenize(src: str) -> list[Token]:
                 while q < n and src[q].isalpha():
                     q += 1
                 name = src[p + 1:q]
+                if macros is not None and name in macros:
+                    q = _expanded(macros[name], src, p, q, toks, _depth)
+                    p = q
+                    continue
                 if name in IGNORED:
                     if name in ("left", "right", "middle") and q < n and src[q] == ".":
                         q += 1  # \left. is an invisible delimiter
@@ -263,6 +272,26 @@ def tokenize(src: str) -> list[Token]:
         raise ParseError(f"unexpected character {c!r}", p)
     toks.append(Token("eof", "", n))
     return toks
+
+
+def _expanded(macro, src: str, p: int, q: int, toks: list[Token], depth: int) -> int:
+    """Read the document's macro used at p (its name ends at q) in place: its replacement's
+    tokens, all at the use (the last at its end). Returns the offset after the use."""
+    if depth >= MACRO_DEPTH:
+        raise ParseError(f"macros nested more than {MACRO_DEPTH} deep (\\{macro.name})", p)
+    try:
+        body, end = expand(macro, src, q, KNOWN | WORD_MACROS | frozenset(RELATIONS) |
+                           DOTS | frozenset({"begin", "end", "not"}))
+        inner = tokenize(body, depth + 1)[:-1]  # (without its eof)
+        if len(inner) + len(toks) > MACRO_TOKENS:
+            raise MacroError(f"the expansion of \\{macro.name} is too long")
+    except MacroError as exc:
+        raise ParseError(exc.message, p) from None
+    except ParseError as exc:
+        raise ParseError(f"in the macro \\{macro.name}: {exc.message}", p) from None
+    for k, t in enumerate(inner):
+        toks.append(Token(t.kind, t.value, end - 1 if k == len(inner) - 1 else p))
+    return end
 
 
 _SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-"))
