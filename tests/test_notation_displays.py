@@ -455,3 +455,23 @@ def test_conditions_inside_cases_never_cut_the_display():
                      "\\text{otherwise} \\end{cases} $$\n")
     assert eqs[0].kind == "definition"
     assert eqs[1].kind == "error" and "case condition" in eqs[1].error.message  # not cut at ≤
+
+
+def test_the_authors_labels_appear_in_the_report():
+    import json
+
+    from derive.report.render import render
+
+    text = ("$$ y = x^2 \\label{eq:square} $$\n\n$$ \\frac{dy}{dx} = 2 x $$\n"
+            ":eqlabel:`eq_derivative`\n\n$$\n\\begin{align}\nu &= x + x \\label{eq:u} \\\\\n"
+            "v &= 3 x\n\\end{align}\n$$\n")
+    report = derive.check_text(text, jobs=1)
+    assert [e.title for e in report.equations] == [
+        "1 (eq:square)", "2 (eq_derivative)", "3a (eq:u)", "3b"]
+    assert [e.label for e in report.equations] == ["1", "2", "3a", "3b"]  # numbers stay
+    for fmt in ("plain", "markdown", "html", "latex"):
+        needle = "eq\\_derivative" if fmt == "latex" else "eq_derivative"  # (escaped)
+        assert needle in render(report, fmt), fmt
+    data = json.loads(render(report, "json"))
+    found = data["equations"] if "equations" in data else data["files"][0]["equations"]
+    assert [e["labels"] for e in found] == [["eq:square"], ["eq_derivative"], ["eq:u"], []]

@@ -437,7 +437,7 @@ _link = _build(Link, {"verdict": Verdict, "needs": _many(_assumption),
 _chain = _build(Chain, {"verdict": Verdict, "needs": _many(_assumption),
                         "counterexample": _opt(_counterexample)})
 _equation = _build(Equation, {"links": _many(_link), "chain": _opt(_chain),
-                              "cases": _many(_assumption), "notes": tuple,
+                              "cases": _many(_assumption), "notes": tuple, "names": tuple,
                               "error": _opt(_source_error)})
 _report = _build(Report, {"equations": _many(_equation), "summary": tuple, "notes": tuple,
                           "assumptions": _many(_assumption), "errors": _many(_source_error)})

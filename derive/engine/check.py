@@ -56,7 +56,7 @@ def check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,
                    timeout: float | None) -> Equation:
     """Check one equation of a read document."""
     checked = _check_equation(doc, eq, symbols, seed, timeout)
-    return replace(checked, row=eq.row) if eq.row else checked
+    return replace(checked, row=eq.row, names=eq.names) if eq.row or eq.names else checked
 
 
 def _check_equation(doc: Document, eq: ReadEquation, symbols: Symbols, seed: int,

@@ -23,7 +23,7 @@ from derive.reading.frontmatter import (
     parse_yaml,
     split_front_matter,
 )
-from derive.reading.layout import DEFINES, begins_with_equals, continuation
+from derive.reading.layout import DEFINES, author_labels, begins_with_equals, continuation
 from derive.reading.linalg import lower_chains, uses_vectors
 from derive.reading.macros import collect as collect_macros
 from derive.reading.macros import definitions_only
@@ -32,8 +32,10 @@ from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.naming import (
     CONSTANTS,
     applied_only,
+    defined_name,
     definitions_first,
     free_names,
+    function_head,
     functions_defined_later,
     names_in,
     no_name_or_product,
@@ -85,6 +87,7 @@ class ReadEquation:
     # link rules given by a built-in derivation, position -> rule name
     rules: dict[int, str] = field(default_factory=dict)
     row: int = 0  # its row when the display holds several equations (aligned rows), else 0
+    names: tuple[str, ...] = ()  # the author's labels: \label{…}, :eqlabel:
 
 
 @frozen
@@ -285,7 +288,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                     chain = [(tree, latex, where - raw.offset), *chain]
                 premise = k == 0 and split.cut and split.parts[0].has_equals and \
                     not split.first_may_define and not split.is_list and \
-                    _function_head(chain[0][0])
+                    function_head(chain[0][0])
                 defines = not split.cut or split.is_list or premise or (
                     k == 0 and split.first_may_define and split.parts[0].has_equals)
                 parsed.append(_Parsed(raw, chain, None, cut_notes if k == 0 else (),
@@ -345,7 +348,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                 set(decl.constants))
     later = functions_defined_later(only_applied, heads, families | sizes | indices |
                                     set(decl.constants))
-    builtins = dict(builtin_definitions(trees, {_defined_name(h) or "" for h in heads
+    builtins = dict(builtin_definitions(trees, {defined_name(h) or "" for h in heads
                                                 if not (isinstance(h, Apply) and h.primes)}))
     unknown = unknown - set(builtins)
     env = Env(sizes=frozenset(sizes), indices=frozenset(indices),
@@ -490,6 +493,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                     error=_error(source, text, off, exc.message), row=row))
             env = _failed_definition(env, sides[0] if len(sides) >= 2 else None, line)
     out.sort(key=lambda eq: (eq.index, eq.row))  # read definitions first; report as written
+    out = author_labels(out, raws, text)
     return Document(source, text, tuple(out), decl, tuple(assumptions), tuple(errors),
                     decl.title, env, sidecar, tuple(conditions), folders)
 
@@ -511,30 +515,13 @@ def _reading_order(parsed: list[_Parsed]) -> list[int]:
         parts = []
         for j in group:
             chain = parsed[j].chain
-            head = _defined_name(chain[0][0]) if chain else _defined_name(
+            head = defined_name(chain[0][0]) if chain else defined_name(
                 _head_of(parsed[j].text or parsed[j].raw.text))
             used = frozenset(n for t, _, _ in (chain or [])[1:] for n in names_in(t))
             parts.append((head, used))
         out.extend(group[p] + 1 for p in definitions_first(parts))
         k = group[-1] + 1
     return out
-
-
-def _function_head(lhs: Node) -> bool:
-    """f(x, y) = … before an arrow defines f (a condition is never written on a function's
-    parameters): ``f(x,y) = x y \\rightarrow \\frac{\\partial f}{\\partial x} = y``."""
-    from derive.reading.syntax import Apply
-
-    return isinstance(lhs, Apply) and not lhs.primes and all(
-        isinstance(a, Sym) and not a.sub for a in lhs.args)
-
-
-def _defined_name(lhs: Node | None) -> str | None:
-    from derive.reading.syntax import Apply
-
-    if isinstance(lhs, Apply):
-        return lhs.func.name
-    return lhs.name if isinstance(lhs, Sym) else None
 
 
 def _head_of(text: str) -> Node | None:

@@ -2,8 +2,9 @@
 
 Owns the layout people give a chain across displays: a display that begins with '=' and
 continues the chain of the display before it (with MathJax line breaks before an '='), the
-written forms of := (``\\stackrel{def}{=}``, ``\\coloneqq``), and boxes (``\\boxed{…}``)
-that frame a result. Offsets are kept: what is removed is blanked. No sympy.
+written forms of := (``\\stackrel{def}{=}``, ``\\coloneqq``), boxes (``\\boxed{…}``) that
+frame a result, and the author's own labels (``\\label{…}``, a book's ``:eqlabel:``). Offsets
+are kept: what is removed is blanked. No sympy.
 """
 
 from __future__ import annotations
@@ -66,3 +67,28 @@ def _unboxed(text: str) -> str:
         text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():k - 1] + " " + \
             text[k:]
     return text
+
+
+_LABEL = re.compile(r"\\label\s*\{([^{}]*)\}")
+_EQLABEL = re.compile(r"\s*(?:\$\$|\\\]|\\end\{[a-z*]+\})?[ \t]*\n?[ \t]*:eqlabel:`([^`\n]+)`")
+
+
+def author_labels(equations: list, raws: list, text: str) -> list:
+    """The equations with the labels their authors gave them: ``\\label{eq:softmax}`` in
+    the equation's own text, and a book's ``:eqlabel:`eq_softmax``` line right after its
+    display (given to the display's first equation)."""
+    from dataclasses import replace
+
+    after: dict[int, str] = {}
+    for raw in raws:
+        m = _EQLABEL.match(text, raw.offset + len(raw.text))
+        if m is not None:
+            after.setdefault(raw.display, m.group(1).strip())
+    out, seen = [], set()
+    for eq in equations:
+        names = [x.strip() for x in _LABEL.findall(eq.latex)]
+        if eq.index in after and eq.index not in seen:
+            names.append(after[eq.index])
+        seen.add(eq.index)
+        out.append(replace(eq, names=tuple(dict.fromkeys(names))) if names else eq)
+    return out

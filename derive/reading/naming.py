@@ -211,3 +211,21 @@ def names_in(tree: Node) -> set[str]:
     from derive.reading.syntax import walk
 
     return {n.name for n in walk(tree) if isinstance(n, Sym)}
+
+
+def function_head(lhs: Node) -> bool:
+    """f(x, y) = … before an arrow defines f (a condition is never written on a function's
+    parameters): ``f(x,y) = x y \\rightarrow \\frac{\\partial f}{\\partial x} = y``."""
+    from derive.reading.syntax import Apply
+
+    return isinstance(lhs, Apply) and not lhs.primes and all(
+        isinstance(a, Sym) and not a.sub for a in lhs.args)
+
+
+def defined_name(lhs: Node | None) -> str | None:
+    """The name a definition-shaped left side gives: f for f(x) = …, y for y_i = …."""
+    from derive.reading.syntax import Apply
+
+    if isinstance(lhs, Apply):
+        return lhs.func.name
+    return lhs.name if isinstance(lhs, Sym) else None

@@ -228,6 +228,12 @@ class Equation(_Shown):
     notes: tuple[str, ...] = ()
     error: SourceError | None = None
     row: int = 0  # 1-based row when its display holds several equations (aligned rows), else 0
+    names: tuple[str, ...] = ()  # the author's own labels: \label{…}, a book's :eqlabel:
+
+    @property
+    def title(self) -> str:
+        """Its label with the author's own ("3 (eq_softmax)"), as headings show it."""
+        return self.label + (f" ({', '.join(self.names)})" if self.names else "")
 
     @property
     def label(self) -> str:
@@ -247,6 +253,7 @@ class Equation(_Shown):
         return {
             "index": self.index,
             "row": self.row,
+            "labels": list(self.names),
             "line": self.line,
             "kind": self.kind,
             "latex": self.latex,

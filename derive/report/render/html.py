@@ -124,7 +124,7 @@ def _equation(eq: Equation) -> list[str]:
     if eq.kind == "definition" and eq.defines:
         kind = f"definition of <code>{escape(eq.defines)}</code>"
     out = [f'<section class="derive-equation derive-{escape(eq.kind)}">',
-           f"<h3>Equation {eq.label} <small>· line {eq.line} · {kind}</small></h3>"]
+           f"<h3>Equation {escape(eq.title)} <small>· line {eq.line} · {kind}</small></h3>"]
     if (eq.kind == "definition" or not eq.links) and eq.kind != "error" and eq.latex:
         out.append(f'<p class="derive-definition">{formula(eq.latex)}</p>')
     if eq.cases:

@@ -262,7 +262,8 @@ def _equation(eq: Equation) -> list[str]:
     kind = escape_text(eq.kind)
     if eq.kind == "definition" and eq.defines:
         kind = rf"definition of \texttt{{{escape_text(eq.defines)}}}"
-    out = [rf"\subsection*{{Equation {eq.label} $\cdot$ line {eq.line} $\cdot$ {kind}}}"]
+    title = escape_text(eq.title)
+    out = [rf"\subsection*{{Equation {title} $\cdot$ line {eq.line} $\cdot$ {kind}}}"]
     if (eq.kind == "definition" or not eq.links) and eq.kind != "error" and eq.latex:
         out.append(rf"\derivefit{{2em}}{{{math(eq.latex)}}}")
     for case in eq.cases:
@@ -339,7 +340,8 @@ def render_fragment(report: Report) -> str:
     row(r"\textbf{derive}", fragment_text(heading(report)))
     for eq in report.equations:
         kind = eq.kind + (f" of {eq.defines}" if eq.kind == "definition" and eq.defines else "")
-        row(rf"\textbf{{Equation {eq.label}}}", fragment_text(f"line {eq.line}, {kind}"))
+        title = escape_text(eq.title)
+        row(rf"\textbf{{Equation {title}}}", fragment_text(f"line {eq.line}, {kind}"))
         if (eq.kind == "definition" or not eq.links) and eq.kind != "error" and eq.latex:
             row("", math(eq.latex))
         for case in eq.cases:

@@ -91,7 +91,7 @@ def _equation(eq: Equation) -> list[str]:
     kind = eq.kind
     if eq.kind == "definition" and eq.defines:
         kind = f"definition of {_code(eq.defines)}"
-    out = [f"### Equation {eq.label} · line {eq.line} · {kind}", ""]
+    out = [f"### Equation {eq.title} · line {eq.line} · {kind}", ""]
     if (eq.kind == "definition" or not eq.links) and eq.kind != "error" and eq.latex:
         out += [_math(eq.latex), ""]
     if eq.cases:

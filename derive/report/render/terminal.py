@@ -362,7 +362,7 @@ def _equation_title(eq: Equation) -> str:
     kind = eq.kind
     if eq.kind == "definition" and eq.defines:
         kind = f"definition of {eq.defines}"
-    return f"Equation {eq.label} · line {eq.line} · {kind}"
+    return f"Equation {eq.title} · line {eq.line} · {kind}"
 
 
 def _equation_style(eq: Equation) -> str:
