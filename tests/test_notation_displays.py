@@ -475,3 +475,15 @@ def test_the_authors_labels_appear_in_the_report():
     data = json.loads(render(report, "json"))
     found = data["equations"] if "equations" in data else data["files"][0]["equations"]
     assert [e["labels"] for e in found] == [["eq:square"], ["eq_derivative"], ["eq:u"], []]
+
+
+def test_a_row_that_begins_with_an_operator_goes_on_with_the_side_before_it():
+    # L = x \\ + y once defined L as x (the second row an error), so L - x = 0 was proved
+    for text in ("$$ L = x \\\\ + y $$\n",
+                 "$$\n\\begin{align}\nL &= x \\\\\n  &\\quad + y \\\\\nM &= 2\n\\end{align}\n$$\n"):
+        eqs = _equations(text + "\n$$ L - x = 0 $$\n\n$$ L - x = y $$\n")
+        assert eqs[0].kind == "definition" and "y" in eqs[0].latex, text
+        assert [e.links[0].verdict.value for e in eqs if e.links] == ["refuted", "proved"]
+    # a row of its own that begins with a sign is an equation of its own
+    rows = _equations("$$\n\\begin{align}\na &= b \\\\\n-c &= d\n\\end{align}\n$$\n")
+    assert [e.label for e in rows] == ["1a", "1b"]

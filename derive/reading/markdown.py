@@ -463,6 +463,11 @@ class _InlineMap:
                 if a <= ls and base > ls and ls < b]
 
 
+#: a row that goes on with the side before it: it begins with an operator (after an '&')
+_CONTINUED = re.compile(r"\s*&?(?:\s|\\q?quad(?![A-Za-z])|\\[,;:! ]|~)*"
+                        r"(?:[-+*/]|\\cdot(?![A-Za-z])|\\times(?![A-Za-z])|\\pm)")
+
+
 def _top_level_break(body: str) -> bool:
     """Is there a line break ``\\\\`` outside braces, not just before an '=' (which continues
     the chain: layout.continuation)? MathJax breaks a display there: one equation a row."""
@@ -519,7 +524,8 @@ def _rows(body: str, offset: int, line: int, kind: str, head: int) -> list[RawEq
             continue
         first = row.split("&", 1)[0] if "&" in row else None
         continues = first is not None and not first.strip() and row.split("&", 1)[1].lstrip(
-        ).startswith("=") or (broken and row.lstrip().startswith("="))
+        ).startswith("=") or (broken and row.lstrip().startswith("=")) or (
+            _CONTINUED.match(row) is not None and "=" not in row)  # L = x \\ + y: one side
         if continues and groups:
             groups[-1].append((a, b))
         else:
