@@ -487,3 +487,9 @@ def test_a_row_that_begins_with_an_operator_goes_on_with_the_side_before_it():
     # a row of its own that begins with a sign is an equation of its own
     rows = _equations("$$\n\\begin{align}\na &= b \\\\\n-c &= d\n\\end{align}\n$$\n")
     assert [e.label for e in rows] == ["1a", "1b"]
+    # TeX reads on across a break: L = x \\ y is L = x y; a row with a relation stands alone
+    eqs = _equations("$$ L = x \\\\ y $$\n\n$$ L - x = 0 $$\n")
+    assert eqs[-1].links[0].verdict.value == "refuted"
+    alone = _equations("$$\n\\begin{align}\na &= b \\\\\nx &\\in R \\\\\nc &= d\n"
+                       "\\end{align}\n$$\n")
+    assert [e.kind for e in alone] == ["definition", "skipped", "definition"]

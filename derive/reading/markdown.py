@@ -468,6 +468,18 @@ _CONTINUED = re.compile(r"\s*&?(?:\s|\\q?quad(?![A-Za-z])|\\[,;:! ]|~)*"
                         r"(?:[-+*/]|\\cdot(?![A-Za-z])|\\times(?![A-Za-z])|\\pm)")
 
 
+def _plain_term(row: str) -> bool:
+    """A row with no relation, arrow or prose of its own: the rest of the side before it."""
+    from derive.reading.relations import split_display
+    from derive.reading.tokenizer import ParseError
+
+    try:
+        return not split_display(row.replace("&", " ")).cut and "\\begin" not in row and \
+            "\\end" not in row
+    except ParseError:
+        return False
+
+
 def _top_level_break(body: str) -> bool:
     """Is there a line break ``\\\\`` outside braces, not just before an '=' (which continues
     the chain: layout.continuation)? MathJax breaks a display there: one equation a row."""
@@ -525,7 +537,8 @@ def _rows(body: str, offset: int, line: int, kind: str, head: int) -> list[RawEq
         first = row.split("&", 1)[0] if "&" in row else None
         continues = first is not None and not first.strip() and row.split("&", 1)[1].lstrip(
         ).startswith("=") or (broken and row.lstrip().startswith("=")) or (
-            _CONTINUED.match(row) is not None and "=" not in row)  # L = x \\ + y: one side
+            "=" not in row and (_CONTINUED.match(row) is not None or _plain_term(row)))
+        # L = x \\ + y, L = x \\ y: the side before it, broken (TeX reads on across \\)
         if continues and groups:
             groups[-1].append((a, b))
         else:
