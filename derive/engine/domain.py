@@ -93,16 +93,6 @@ def log_argument(n: Node) -> Node | None:
 
     if isinstance(n, Log) or (isinstance(n, Func) and n.name == "sqrt"):
         return n.arg
-    if isinstance(n, Pow) and _fractional(n.exp):
+    if isinstance(n, Pow) and _fraction_value(n.exp) is not None:
         return n.base
     return None
-
-
-def _fractional(exp: Node) -> bool:
-    """Is a written exponent a fraction or a decimal (1/2, -\frac{1}{2}, 0.5)?"""
-    from derive.reading.syntax import Frac, Neg, Num, Paren
-
-    while isinstance(exp, (Neg, Paren)):
-        exp = exp.inner if isinstance(exp, Paren) else exp.arg
-    return isinstance(exp, Frac) and all(isinstance(x, Num) for x in (exp.num, exp.den)) or (
-        isinstance(exp, Num) and "." in exp.text)

@@ -10,6 +10,7 @@ are kept: what is removed is blanked. No sympy.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 #: written definitions besides :=: \stackrel{\text{def}}{=}, \overset{def}{=}, \coloneqq, ≜, ≝
 DEFINES = re.compile(
@@ -77,8 +78,6 @@ def author_labels(equations: list, raws: list, text: str) -> list:
     """The equations with the labels their authors gave them: ``\\label{eq:softmax}`` in
     the equation's own text, and a book's ``:eqlabel:`eq_softmax``` line right after its
     display (given to the display's first equation)."""
-    from dataclasses import replace
-
     after: dict[int, str] = {}
     for raw in raws:
         m = _EQLABEL.match(text, raw.offset + len(raw.text))

@@ -55,8 +55,6 @@ class Macro:
     name: str
     args: int
     body: str
-    start: int  # offset of the definition in the document
-    end: int
 
 
 _IN_FORCE: ContextVar[dict[str, Macro] | None] = ContextVar("derive_macros", default=None)
@@ -88,7 +86,7 @@ def collect(text: str) -> dict[str, Macro]:
         body = text[m.end():end - 1]
         if m.group(5):  # \DeclareMathOperator{\sech}{sech}: a named operator
             body = f"\\operatorname{{{body.strip()}}}"
-        out[name] = Macro(name, int(m.group(3) or 0), body, m.start(), end)
+        out[name] = Macro(name, int(m.group(3) or 0), body)
     return out
 
 

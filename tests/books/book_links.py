@@ -11,32 +11,6 @@ import math
 import numpy as np
 
 
-def _sig(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def _smax(z):
-    e = np.exp(z - np.max(z))
-    return e / e.sum()
-
-
-def _lse(z):
-    m = np.max(z)
-    return float(m + np.log(np.exp(z - m).sum()))
-
-
-def _grad(f, v, h=1e-6):
-    v = np.array(v, dtype=float)
-    out = []
-    for k in np.ndindex(v.shape):
-        vp, vm = v.copy(), v.copy()
-        vp[k] += h
-        vm[k] -= h
-        out.append((np.asarray(f(vp)) - np.asarray(f(vm))) / (2 * h))
-    res = np.array(out)
-    return res.reshape(v.shape + res.shape[1:])
-
-
 def _simple(r, a):
     """Simple regression data; with a, the least-squares estimates and the sample means."""
     n = int(r.integers(2, 9))
@@ -62,7 +36,8 @@ def _pdf(v, mean, s):
     return np.exp(-(v - mean) ** 2 / (2 * s**2)) / (np.sqrt(2 * np.pi) * s)
 
 
-def define_mlbook(link):  # noqa: C901  (one small function per link)
+def define_mlbook(link, sig, smax, lse, grad):  # noqa: C901  (one small function per link)
+    """Register the mlbook links with ``link``, using the oracle's own numeric helpers."""
     LM, LK = "mlbook/loss-minimization", "mlbook/likelihood-maximization"
     LG = "mlbook/logistic-regression"
 
@@ -78,7 +53,7 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
     @link(LM, 6, 1)
     def _lm6a(r, a):
         n, x, y, xb, yb, b0, b1 = _simple(r, False)
-        return _grad(lambda v: rss(v[0], b1, x, y), [b0])[0], -np.sum(y - b0 - b1 * x)
+        return grad(lambda v: rss(v[0], b1, x, y), [b0])[0], -np.sum(y - b0 - b1 * x)
 
     @link(LM, 6, 2)
     def _lm6b(r, a):
@@ -95,7 +70,7 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
     @link(LM, 8, 1)
     def _lm8(r, a):
         n, x, y, xb, yb, b0, b1 = _simple(r, False)
-        return _grad(lambda v: rss(b0, v[0], x, y), [b1])[0], -np.sum((y - b0 - b1 * x) * x)
+        return grad(lambda v: rss(b0, v[0], x, y), [b1])[0], -np.sum((y - b0 - b1 * x) * x)
 
     @link(LM, 9, 1)
     def _lm9a(r, a):
@@ -151,7 +126,7 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
     def _lm17b(r, a):
         X, y, bh = _multiple(r)
         L = lambda b: 0.5 * (y - X @ b) @ (y - X @ b)  # noqa: E731
-        return _grad(L, bh), -X.T @ (y - X @ bh)
+        return grad(L, bh), -X.T @ (y - X @ bh)
 
     def _ls(r, a):
         X, y, bh = _multiple(r)
@@ -177,7 +152,7 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
         if a:
             W = W + W.T
         f = lambda v: (q - A @ v) @ W @ (q - A @ v)  # noqa: E731
-        return _grad(f, s), -2 * A.T @ W @ (q - A @ s)
+        return grad(f, s), -2 * A.T @ W @ (q - A @ s)
 
     # --------------------------------------------------- likelihood maximisation
     def normal_lik(r, a, vector=False):
@@ -245,7 +220,7 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
     def _lg3b(r, a):
         X, bh, _ = logit_env(r)
         z = bh[0] + X[:, 1:] @ bh[1:]
-        p = _sig(z) if a else r.uniform(0.02, 0.98, len(X))
+        p = sig(z) if a else r.uniform(0.02, 0.98, len(X))
         return np.log(p / (1 - p)), z
 
     @link(LG, 3, 3)
@@ -257,48 +232,48 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
     @link(LG, 4, 1)
     def _lg4a(r, a):
         X, bh, _ = logit_env(r)
-        p = _sig(X @ bh) if a else r.uniform(0.02, 0.98, len(X))
-        return p, _sig(X @ bh)
+        p = sig(X @ bh) if a else r.uniform(0.02, 0.98, len(X))
+        return p, sig(X @ bh)
 
     @link(LG, 4, 2)
     def _lg4b(r, a):
         X, bh, _ = logit_env(r)
-        return _sig(X @ bh), 1 / (1 + np.exp(-(X @ bh)))
+        return sig(X @ bh), 1 / (1 + np.exp(-(X @ bh)))
 
     @link(LG, 5, 1)
     def _lg5a(r, a):
         X, bh, _ = logit_env(r)
         x = X[0]
         p_fixed = float(r.uniform(0.02, 0.98))
-        phat = (lambda b: _sig(b @ x)) if a else (lambda b: p_fixed)
-        return _grad(phat, bh), _grad(lambda b: _sig(b @ x), bh)
+        phat = (lambda b: sig(b @ x)) if a else (lambda b: p_fixed)
+        return grad(phat, bh), grad(lambda b: sig(b @ x), bh)
 
     @link(LG, 5, 2)
     def _lg5b(r, a):
         X, bh, _ = logit_env(r)
         x = X[0]
-        s = _sig(bh @ x)
-        return _grad(lambda b: _sig(b @ x), bh), s * (1 - s) * x
+        s = sig(bh @ x)
+        return grad(lambda b: sig(b @ x), bh), s * (1 - s) * x
 
     def pn(r, a, X, beta):
-        return _sig(X @ beta) if a else r.uniform(0.02, 0.98, len(X))
+        return sig(X @ beta) if a else r.uniform(0.02, 0.98, len(X))
 
     @link(LG, 6, 2)
     def _lg6(r, a):
         X, beta, y = logit_env(r)
-        p, s = pn(r, a, X, beta), _sig(X @ beta)
+        p, s = pn(r, a, X, beta), sig(X @ beta)
         return p**y * (1 - p) ** (1 - y), s**y * (1 - s) ** (1 - y)
 
     @link(LG, 7, 2)
     def _lg7b(r, a):
         X, beta, y = logit_env(r)
-        p, s = pn(r, a, X, beta), _sig(X @ beta)
+        p, s = pn(r, a, X, beta), sig(X @ beta)
         return np.prod(p**y * (1 - p) ** (1 - y)), np.prod(s**y * (1 - s) ** (1 - y))
 
     @link(LG, 7, 3)
     def _lg7c(r, a):
         X, beta, y = logit_env(r)
-        p, s = pn(r, a, X, beta), _sig(X @ beta)
+        p, s = pn(r, a, X, beta), sig(X @ beta)
         lhs = math.log(np.prod(p**y * (1 - p) ** (1 - y)))
         return lhs, np.sum(y * np.log(s) + (1 - y) * np.log(1 - s))
 
@@ -306,46 +281,46 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
         p_fixed = r.uniform(0.02, 0.98, len(X))
 
         def f(b):
-            p = _sig(X @ b) if a else p_fixed
+            p = sig(X @ b) if a else p_fixed
             return np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))
         return f
 
     def dsig(X, beta):
         # row n: ∂σ(β^T x_n)/∂β
-        return np.array([_grad(lambda b, xn=xn: _sig(b @ xn), beta) for xn in X])
+        return np.array([grad(lambda b, xn=xn: sig(b @ xn), beta) for xn in X])
 
     @link(LG, 8, 1)
     def _lg8a(r, a):
         X, beta, y = logit_env(r)
-        s, ds = _sig(X @ beta), dsig(X, beta)
+        s, ds = sig(X @ beta), dsig(X, beta)
         rhs = np.sum((y / s)[:, None] * ds - ((1 - y) / (1 - s))[:, None] * ds, axis=0)
-        return _grad(loglik(r, a, X, y), beta), rhs
+        return grad(loglik(r, a, X, y), beta), rhs
 
     @link(LG, 8, 2)
     def _lg8b(r, a):
         X, beta, y = logit_env(r)
-        s, ds = _sig(X @ beta), dsig(X, beta)
+        s, ds = sig(X @ beta), dsig(X, beta)
         lhs = np.sum((y / s)[:, None] * ds - ((1 - y) / (1 - s))[:, None] * ds, axis=0)
         return lhs, np.sum((y * (1 - s))[:, None] * X - ((1 - y) * s)[:, None] * X, axis=0)
 
     @link(LG, 8, 3)
     def _lg8c(r, a):
         X, beta, y = logit_env(r)
-        s = _sig(X @ beta)
+        s = sig(X @ beta)
         lhs = np.sum((y * (1 - s))[:, None] * X - ((1 - y) * s)[:, None] * X, axis=0)
         return lhs, np.sum(y[:, None] * X - s[:, None] * X, axis=0)
 
     @link(LG, 8, 4)
     def _lg8d(r, a):
         X, beta, y = logit_env(r)
-        s, p = _sig(X @ beta), pn(r, a, X, beta)
+        s, p = sig(X @ beta), pn(r, a, X, beta)
         return np.sum(y[:, None] * X - s[:, None] * X, axis=0), np.sum((y - p)[:, None] * X, axis=0)
 
     @link(LG, 9, 1)
     def _lg9(r, a):
         X, beta, y = logit_env(r)
         p = pn(r, a, X, beta)
-        return _grad(loglik(r, a, X, y), beta), X.T @ (y - p)
+        return grad(loglik(r, a, X, y), beta), X.T @ (y - p)
 
     # multiclass: B is D×K, z_n = A^T B^T x_n (A = I under the assumption), I_nk labels
     def multi(r, a_z=False, a_onehot=False):
@@ -367,13 +342,13 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
         return X @ B @ A
 
     def loglik_multi(X, A, Inds):
-        return lambda B: float(np.sum(Inds * np.array([np.log(_smax(z)) for z in Z(X, B, A)])))
+        return lambda B: float(np.sum(Inds * np.array([np.log(smax(z)) for z in Z(X, B, A)])))
 
     @link(LG, 14, 2)
     def _lg14(r, a):
         X, B, A, Inds, j = multi(r)
         zh = B.T @ X[0]
-        return _smax(zh), _smax(B.T @ X[0])
+        return smax(zh), smax(B.T @ X[0])
 
     @link(LG, 15, 2)
     def _lg15b(r, a):
@@ -384,21 +359,21 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
 
     def named(r, a, z):
         """sigmoid_k(z_n): the logistic σ(z_nk) as the name says, or softmax_k under a."""
-        return np.array([_smax(row) for row in z]) if a else _sig(z)
+        return np.array([smax(row) for row in z]) if a else sig(z)
 
     @link(LG, 15, 3)
     def _lg15c(r, a):
         X, B, A, Inds, j = multi(r)
         z = Z(X, B, A)
         k = z.shape[1]
-        P = np.array([_smax(row) if a else r.dirichlet(np.ones(k)) for row in z])
+        P = np.array([smax(row) if a else r.dirichlet(np.ones(k)) for row in z])
         return float(np.sum(Inds * np.log(P))), float(np.sum(Inds * np.log(named(r, a, z))))
 
     @link(LG, 15, 4)
     def _lg15d(r, a):
         X, B, A, Inds, j = multi(r)
         z = Z(X, B, A)
-        rhs = sum(Inds[i, kk] * (z[i, kk] - _lse(z[i]))
+        rhs = sum(Inds[i, kk] * (z[i, kk] - lse(z[i]))
                   for i in range(len(z)) for kk in range(z.shape[1]))
         return float(np.sum(Inds * np.log(named(r, a, z)))), float(rhs)
 
@@ -406,38 +381,38 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
     def _lg16a(r, a):
         z = r.normal(0, 2, int(r.integers(2, 7)))
         k = int(r.integers(len(z)))
-        lhs = math.log(_smax(z)[k]) if a else math.log(_sig(z[k]))
+        lhs = math.log(smax(z)[k]) if a else math.log(sig(z[k]))
         return lhs, math.log(np.exp(z[k]) / sum(np.exp(z[k]) for _ in z))
 
     @link(LG, 16, 2)
     def _lg16b(r, a):
         z = r.normal(0, 2, int(r.integers(2, 7)))
         k = int(r.integers(len(z)))
-        return math.log(np.exp(z[k]) / sum(np.exp(z[k]) for _ in z)), z[k] - _lse(z)
+        return math.log(np.exp(z[k]) / sum(np.exp(z[k]) for _ in z)), z[k] - lse(z)
 
     @link(LG, 17, 1)
     def _lg17a(r, a):
         X, B, A, Inds, j = multi(r, a_z=a)
         k = j
-        g = _grad(lambda bj: Z(X[:1], with_col(B, j, bj), A)[0, k], B[:, j])
+        g = grad(lambda bj: Z(X[:1], with_col(B, j, bj), A)[0, k], B[:, j])
         return g, X[0]
 
     @link(LG, 17, 3)
     def _lg17c(r, a):
         X, B, A, Inds, j = multi(r, a_z=a)
         k = (j + 1) % B.shape[1]
-        g = _grad(lambda bj: Z(X[:1], with_col(B, j, bj), A)[0, k], B[:, j])
+        g = grad(lambda bj: Z(X[:1], with_col(B, j, bj), A)[0, k], B[:, j])
         return g, np.zeros(B.shape[0])
 
     @link(LG, 18, 1)
     def _lg18(r, a):
         X, B, A, Inds, j = multi(r, a_z=a)
         f = lambda bj: float(Inds[0] @ Z(X[:1], with_col(B, j, bj), A)[0])  # noqa: E731
-        return _grad(f, B[:, j]), Inds[0, j] * X[0]
+        return grad(f, B[:, j]), Inds[0, j] * X[0]
 
     def dlogL_dbj(X, B, A, Inds, j):
         L = loglik_multi(X, A, Inds)
-        return _grad(lambda bj: L(with_col(B, j, bj)), B[:, j])
+        return grad(lambda bj: L(with_col(B, j, bj)), B[:, j])
 
     @link(LG, 19, 1)
     def _lg19a(r, a):
@@ -453,40 +428,40 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
         z = Z(X, B, A)
         lhs = sum(Inds[i, j] * X[i] - sum(Inds[i, kk] * np.exp(z[i, j]) * X[i] / np.exp(z[i]).sum()
                                           for kk in range(z.shape[1])) for i in range(len(X)))
-        rhs = sum((Inds[i, j] - np.sum(Inds[i]) * _smax(z[i])[j]) * X[i] for i in range(len(X)))
+        rhs = sum((Inds[i, j] - np.sum(Inds[i]) * smax(z[i])[j]) * X[i] for i in range(len(X)))
         return lhs, rhs
 
     @link(LG, 19, 3)
     def _lg19c(r, a):
         X, B, A, Inds, j = multi(r)
         z = Z(X, B, A)
-        P = np.array([_smax(row) if a else r.dirichlet(np.ones(len(row))) for row in z])
-        lhs = sum((Inds[i, j] - np.sum(Inds[i]) * _smax(z[i])[j]) * X[i] for i in range(len(X)))
+        P = np.array([smax(row) if a else r.dirichlet(np.ones(len(row))) for row in z])
+        lhs = sum((Inds[i, j] - np.sum(Inds[i]) * smax(z[i])[j]) * X[i] for i in range(len(X)))
         return lhs, sum((Inds[i, j] - P[i, j] * np.sum(Inds[i])) * X[i] for i in range(len(X)))
 
     @link(LG, 19, 4)
     def _lg19d(r, a):
         X, B, A, Inds, j = multi(r, a_onehot=a)
-        P = np.array([_smax(row) for row in Z(X, B, A)])
+        P = np.array([smax(row) for row in Z(X, B, A)])
         lhs = sum((Inds[i, j] - P[i, j] * np.sum(Inds[i])) * X[i] for i in range(len(X)))
         return lhs, sum((Inds[i, j] - P[i, j]) * X[i] for i in range(len(X)))
 
     @link(LG, 21, 1)
     def _lg21(r, a):
         X, B, A, Inds, j = multi(r, a_z=a, a_onehot=a)
-        P = np.array([_smax(row) for row in X @ B])
+        P = np.array([smax(row) for row in X @ B])
         return dlogL_dbj(X, B, A, Inds, j), X.T @ (Inds[:, j] - P[:, j])
 
     @link(LG, 23, 1)
     def _lg23(r, a):
         X, B, A, Inds, j = multi(r, a_z=a, a_onehot=a)
-        P = np.array([_smax(row) for row in X @ B])
-        return _grad(loglik_multi(X, A, Inds), B), X.T @ (Inds - P)
+        P = np.array([smax(row) for row in X @ B])
+        return grad(loglik_multi(X, A, Inds), B), X.T @ (Inds - P)
 
     @link(LG, "u2", 1)
     def _lgu2a(r, a):
         z = float(r.normal(0, 3))
-        return _grad(lambda v: _sig(v[0]), [z])[0], (0 + np.exp(-z)) / (1 + np.exp(-z)) ** 2
+        return grad(lambda v: sig(v[0]), [z])[0], (0 + np.exp(-z)) / (1 + np.exp(-z)) ** 2
 
     @link(LG, "u2", 2)
     def _lgu2b(r, a):
@@ -498,4 +473,4 @@ def define_mlbook(link):  # noqa: C901  (one small function per link)
     def _lgu2c(r, a):
         z = float(r.normal(0, 3))
         e = np.exp(-z)
-        return 1 / (1 + e) * (e / (1 + e)), _sig(z) * (1 - _sig(z))
+        return 1 / (1 + e) * (e / (1 + e)), sig(z) * (1 - sig(z))

@@ -725,7 +725,7 @@ def _bk14b(r, a):
 sys.path.insert(0, str(HERE))
 from book_links import define_mlbook  # noqa: E402  (the mlbook links, in their own file)
 
-define_mlbook(link)
+define_mlbook(link, sig, smax, lse, grad)
 
 
 # ------------------------------------------------------------------ driver
