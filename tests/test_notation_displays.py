@@ -430,6 +430,8 @@ def test_wide_spaces_between_equations_separate_them():
                      "\\frac{\\partial f}{\\partial y} = y $$\n")
     assert eqs[0].kind == "definition"  # f(x, y) = … before an arrow defines f
     assert [e.links[0].verdict.value for e in eqs[1:]] == ["proved", "refuted"]
+    chain = _equations("$$ u = v \\hspace{1em} + w = v + w $$\n\n$$ u = v + w $$\n")
+    assert len(chain) == 2 and chain[0].kind == "definition" and "+ w" in chain[0].latex
     one = _equations("$$ a \\qquad b = a b $$\n")  # a space inside one side separates nothing
     assert len(one) == 1 and one[0].links[0].verdict.value == "proved"
 

@@ -168,6 +168,8 @@ def split_display(text: str) -> Split:
     return Split(tuple(out), tuple((shown, a) for a, _, shown in seps))
 
 
+_OPERATOR_AFTER = re.compile(r"\s*(?:[-+*/=]|\\(?:cdot|times|pm)(?![A-Za-z]))")
+_OPERATOR_BEFORE = re.compile(r"(?:[-+*/=]|\\(?:cdot|times|pm))\s*$")
 _WIDE_SPACE = re.compile(r"\\(?:hspace\*?\s*\{[^{}]*\}|qquad)")
 
 
@@ -186,8 +188,9 @@ def _between_equations(text: str, seps: list[tuple[int, int, str]],
             continue
         left = next((segments[k] for k in range(g, -1, -1) if filled[k]), "")
         right = next((segments[k] for k in range(g + 1, len(segments)) if filled[k]), "")
-        if _has_top_level_equals(left) and _has_top_level_equals(right):
-            out.append((cut[0], cut[1], ","))
+        if _has_top_level_equals(left) and _has_top_level_equals(right) and not (
+                _OPERATOR_AFTER.match(right) or _OPERATOR_BEFORE.search(left)):
+            out.append((cut[0], cut[1], ","))  # (u = v \hspace{…} + w = …: one chain)
     return out
 
 
