@@ -355,3 +355,46 @@ def test_the_seed_is_recorded_and_changes_nothing_it_should_not(cli):
         assert data["counts"] == {"proved": 17, "refuted": 2, "conditional": 0, "unknown": 0}
     again = cli("softmax-cross-entropy", "--format", "json", "--seed", "7", "--no-cache")
     assert SECONDS.sub("", again.stdout) == SECONDS.sub("", runs[7].stdout)
+
+
+def test_a_display_that_goes_on_from_an_unread_one_checks_its_own_links_only():
+    import derive
+
+    text = ("$$L = \\frac{\\partial}{o} x$$\n\n$$= z = w$$\n\n"
+            "$$\\frac{\\partial z}{\\partial w} = 0$$\n\n$$= 2 w = w + w$$\n\n"
+            "$$= a$$\n")
+    bad, gone_on, use, chained, alone = derive.check_text(text, "gap.md", jobs=1).equations
+    assert bad.kind == "error"
+    # the link from the unread side is not checked, and the report says so; z = w is a
+    # claim (refuted), never a definition of z
+    assert gone_on.kind == "claim" and [lk.verdict.value for lk in gone_on.links] == ["refuted"]
+    assert any("line 1" in n and "not checked" in n for n in gone_on.notes)
+    assert use.links[0].verdict.value == "unknown"  # z stays undefined
+    # a display read after it goes on from its last side again
+    assert [lk.verdict.value for lk in chained.links] == ["refuted", "proved"]
+    # a display of one side after an unread one has nothing to check: skipped, with why
+    report2 = derive.check_text("$$L = \\frac{\\partial}{o} x$$\n\n$$= a$$\n", "g2.md", jobs=1)
+    assert report2.equations[1].kind == "skipped"
+    assert any("could not be read" in n for n in report2.equations[1].notes)
+
+
+def test_boxes_side_by_side_draw_a_vector_and_are_never_a_product():
+    import derive
+
+    report = derive.check_text("$$o = \\boxed{2}\\boxed{3}\\boxed{4}$$\n\n$$o = 24$$\n",
+                               "box.md", jobs=1)
+    drawn, claim = report.equations
+    assert drawn.kind == "error" and "side by side" in drawn.error.message
+    assert (drawn.error.line, drawn.error.column) == (1, 7)
+    assert all(lk.verdict.value != "proved" for lk in claim.links)
+    one = derive.check_text("$$\\boxed{a + b = b + a}$$\n", "b1.md", jobs=1)
+    assert [lk.verdict.value for lk in one.equations[0].links] == ["proved"]
+
+
+def test_a_sum_whose_range_cannot_be_told_says_how_to_write_it():
+    import derive
+
+    report = derive.check_text("$$p_j = \\frac{e^j}{\\sum_{i} e^i}$$\n", "r.md", jobs=1)
+    message = report.equations[0].error.message
+    assert "cannot tell the range of \\sum_{i}" in message
+    assert "\\sum_{i=1}^{K}" in message and "indices" in message

@@ -16,13 +16,8 @@ from dataclasses import field, replace
 from derive.reading.builtins import builtin_definitions, builtin_note, define_builtins
 from derive.reading.cases import side_condition
 from derive.reading.conditions import INEQUALITY, name_fact
-from derive.reading.frontmatter import (
-    Declarations,
-    FrontMatterError,
-    declarations,
-    parse_yaml,
-    split_front_matter,
-)
+from derive.reading.frontmatter import Declarations
+from derive.reading.gathering import gather_declarations
 from derive.reading.layout import DEFINES, author_labels, begins_with_equals, continuation
 from derive.reading.linalg import lower_chains, uses_vectors
 from derive.reading.macros import collect as collect_macros
@@ -135,6 +130,14 @@ def _not_checked(split: Split, display: str) -> str:
             + (f", nor {', '.join(left)}" if left else ""))
 
 
+def _broken_continuation(before: _Parsed) -> str:
+    """The note on a display that begins with '=' after one that was not read."""
+    why = (f"the display before it (line {before.error.line}) could not be read"
+           if before.error is not None else "the display before it is not checked")
+    return (f"not checked: the link from the side before its first '=' ({why}); "
+            "the links after it are checked")
+
+
 def _error(file: str, text: str, offset: int, message: str) -> SourceError:
     line, col = line_col(text, offset)
     lines = text.split("\n")
@@ -151,19 +154,6 @@ def _parse_range(text: str) -> tuple[Node, Node]:
         raise ValueError(f"a range must look like [1, K], not {text!r}")
     lo, hi = inner[1:-1].split(",", 1)
     return parse_expression(lo.strip()), parse_expression(hi.strip())
-
-
-def _merge_derive(base: dict, block: dict) -> dict:
-    """``block`` over ``base``: lists joined (no repeats), mappings merged, the rest replaced."""
-    merged = dict(base)
-    for key, value in block.items():
-        if isinstance(value, list) and isinstance(merged.get(key), list):
-            merged[key] = merged[key] + [v for v in value if v not in merged[key]]
-        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
-        else:
-            merged[key] = value
-    return merged
 
 
 def read_document(text: str, source: str = "<string>",
@@ -185,36 +175,7 @@ def read_document(text: str, source: str = "<string>",
 
 def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                    folders: tuple[tuple[str, str], ...], has_macros: bool) -> Document:
-    errors: list[SourceError] = []
-    fm_text, body_line = split_front_matter(text)
-    data: dict = {}
-    # book-wide derive.yaml files (outermost first), then the chapter's sidecar: each over
-    # the ones before it, and the front matter over all of them
-    for path, side_text in (*folders, *([sidecar] if sidecar is not None else [])):
-        try:
-            side = parse_yaml(side_text)
-            side = side.get("derive", side) if isinstance(side.get("derive"), dict) else side
-            data["derive"] = _merge_derive(data.get("derive", {}), side)
-        except FrontMatterError as exc:
-            errors.append(SourceError(exc.message, exc.line, exc.column,
-                                      _line(side_text, exc.line), path))
-    if fm_text is not None:
-        try:
-            own = parse_yaml(fm_text)
-            block = own.get("derive")
-            if isinstance(block, dict) and isinstance(data.get("derive"), dict):
-                own["derive"] = _merge_derive(data["derive"], block)
-            data = {**data, **own} if "derive" in own else {**own, **data}
-        except FrontMatterError as exc:
-            errors.append(SourceError(exc.message, exc.line + 1, exc.column,
-                                      _line(text, exc.line + 1), source))
-    decl = Declarations()
-    if data:
-        try:
-            decl = declarations(data, _assumption_lines(fm_text or ""))
-        except FrontMatterError as exc:
-            errors.append(SourceError(exc.message, exc.line + 1, exc.column,
-                                      _line(text, exc.line + 1), source))
+    errors, decl, body_line = gather_declarations(text, source, sidecar, folders)
     raws = find_equations(_blank_front_matter(text, body_line))
     parsed: list[_Parsed] = []
     previous_last = None  # the last side of the display read before: '= …' continues it
@@ -279,20 +240,29 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                 chain = parse_chain(piece)
                 if len(chain) < 2 and not raw.text.strip():
                     raise ParseError("empty equation", 0)
-                if continues and k == 0:
-                    if previous_last is None:
-                        raise ParseError("this display begins with '=', but no display read "
+                gap: tuple[str, ...] = ()
+                if continues and k == 0 and previous_last is None:
+                    if not parsed or not (parsed[-1].error or parsed[-1].skipped):
+                        raise ParseError("this display begins with '=', but no display "
                                          "before it ends in a side to continue from",
                                          continues - 1)
-                    tree, latex, where = previous_last
-                    chain = [(tree, latex, where - raw.offset), *chain]
+                    # the side it goes on from was not read: its own links are still read
+                    # and checked; the link from that side is not, and the report says so
+                    gap = (_broken_continuation(parsed[-1]),)
+                    if len(chain) < 2:
+                        parsed.append(_Parsed(raw, None, None, skipped=gap[0]))
+                        continue
+                elif continues and k == 0 and previous_last is not None:
+                    before, latex, where = previous_last
+                    chain = [(before, latex, where - raw.offset), *chain]
                 premise = k == 0 and split.cut and split.parts[0].has_equals and \
                     not split.first_may_define and not split.is_list and \
                     function_head(chain[0][0])
                 defines = not split.cut or split.is_list or premise or (
                     k == 0 and split.first_may_define and split.parts[0].has_equals)
-                parsed.append(_Parsed(raw, chain, None, cut_notes if k == 0 else (),
-                                      text=piece if split.cut else None, may_define=defines,
+                parsed.append(_Parsed(raw, chain, None, (cut_notes if k == 0 else ()) + gap,
+                                      text=piece if split.cut else None,
+                                      may_define=defines and not gap,
                                       premise=premise,
                                       head_fails=bool(integral_notes) and k == 0,
                                       in_list=split.is_list))
@@ -567,13 +537,6 @@ def _latex_name(name: str) -> str:
 def _line(text: str, n: int) -> str:
     lines = text.split("\n")
     return lines[n - 1] if 0 < n <= len(lines) else ""
-
-
-def _assumption_lines(fm: str) -> dict[str, int]:
-    for n, line in enumerate(fm.split("\n"), start=1):
-        if line.strip().startswith("assumptions"):
-            return {"assumptions": n + 2}
-    return {}
 
 
 def _blank_front_matter(text: str, body_line: int) -> str:

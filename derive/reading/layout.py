@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from derive.reading.tokenizer import ParseError
+
 #: written definitions besides :=: \stackrel{\text{def}}{=}, \overset{def}{=}, \coloneqq, ≜, ≝
 DEFINES = re.compile(
     r"\\(?:stackrel|overset)\s*\{\s*(?:\\(?:text|textrm|mathrm|rm)\s*\{\s*def\s*\}|def|"
@@ -65,6 +67,12 @@ def _unboxed(text: str) -> str:
             k += 1
         if depth:  # never closed: left for the reader to report
             return text
+        if _BOX.match(text, k + len(text[k:]) - len(text[k:].lstrip())):
+            # \boxed{2}\boxed{3}\boxed{4}: a row of boxes draws a vector's entries, never
+            # a product
+            raise ParseError("boxes side by side (\\boxed{2}\\boxed{3}) draw the entries of "
+                             "a vector, which derive does not read: write one equation per "
+                             "entry (o_1 = 2, o_2 = 3)", m.start())
         text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():k - 1] + " " + \
             text[k:]
     return text
