@@ -12,7 +12,7 @@ does not import derive) is compared with derive's verdict:
 A display counts as *read* when none of its equations is a reading error (a display skipped
 as not checkable, with its reason, is read). The issue also counts a refusal whose message
 says how to write the notation; such displays are counted apart ("refused, saying how"), by
-whether the message says "write" or "declare", and never added to "read".
+whether the message says "write", "declare" or "define it", and never added to "read".
 
     python benchmarks/corpus_report.py            # the table, and the totals
     python benchmarks/corpus_report.py --links    # and every link that differs
@@ -62,7 +62,7 @@ def score(path: Path) -> dict:
         eqs = by_index.get(d["index"], [])
         read += display_read(eqs)
         errs = [q.error.message for q in eqs if q.kind == "error" and q.error is not None]
-        if errs and all(("write " in m or "declare" in m) for m in errs):
+        if errs and all(("write " in m or "declare" in m or "define it" in m) for m in errs):
             advised += 1
         e = next((q for q in eqs if q.kind == "error"), eqs[0] if eqs else None)
         found = by_display.get(d["index"], {})

@@ -398,3 +398,43 @@ def test_a_sum_whose_range_cannot_be_told_says_how_to_write_it():
     message = report.equations[0].error.message
     assert "cannot tell the range of \\sum_{i}" in message
     assert "\\sum_{i=1}^{K}" in message and "indices" in message
+
+
+def test_an_error_in_a_side_carried_into_the_next_display_is_placed_where_it_is_written():
+    import derive
+
+    text = ("$$h(x) = x^2$$\n\n$$a = b + h_{k}(x) =$$\n\nsome words here in between\n\n"
+            "$$= c$$\n")
+    errors = [e.error for e in derive.check_text(text, "carry.md", jobs=1).equations
+              if e.kind == "error"]
+    assert [(e.line, e.column) for e in errors] == [(3, 11)]  # at h_{k}, not at line 8
+
+
+def test_a_parameter_subscript_on_a_defined_function_names_its_parameters():
+    import derive
+
+    head = "$$h(x) = \\sum_{i=0}^{n} \\theta_i x_i$$\n\n"
+    good = derive.check_text(head + "$$\\frac{\\partial}{\\partial \\theta_j} h_{\\theta}(x) "
+                             "= x_j$$\n", "p.md", jobs=1)
+    assert [lk.verdict.value for lk in good.equations[1].links] == ["proved"]
+    wrong = derive.check_text(head + "$$\\frac{\\partial}{\\partial \\theta_j} h_{\\theta}(x) "
+                              "= \\theta_j$$\n", "p.md", jobs=1)
+    assert [lk.verdict.value for lk in wrong.equations[1].links] == ["refuted"]
+    # a subscript that the body does not read as a family is no parameter: still refused
+    other = derive.check_text(head + "$$h_{k}(x) = x_k$$\n", "p.md", jobs=1)
+    assert other.equations[1].kind == "error"
+    assert "not a family" in other.equations[1].error.message
+
+
+def test_refusals_of_real_notation_say_how_to_write_it():
+    import derive
+
+    cases = {
+        "$$x = \\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix}$$\n": "a matrix written out",
+        "$$CE = -\\sum_{i=1}^{C=2} t_i s_i$$\n": "write the limit alone",
+        "$$y = e^-{x}$$\n": "write e^{-x}",
+        "$$\\theta_j = \\theta_j - a$$\n": ":=",
+    }
+    for text, advice in cases.items():
+        eq = derive.check_text(text, "adv.md", jobs=1).equations[0]
+        assert eq.kind == "error" and advice in eq.error.message, (text, eq.error)

@@ -17,6 +17,7 @@ from the tree by explicit constructors.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import sympy as sp
 
@@ -308,6 +309,11 @@ class Translator:
 
     def apply(self, node: Apply, keep, bound):
         func = node.func
+        if func.sub and self.parameter_subscript(func):
+            # h_θ(x) for a defined h(x) whose body reads the family θ: the subscript names
+            # the parameters, h_θ(x) is h(x)
+            func = Sym(func.name, pos=func.pos)
+            node = replace(node, func=func)
         if node.primes:
             return self.primed(node, keep, bound)
         if not func.sub and self.env.is_function(func.name):
@@ -327,6 +333,16 @@ class Translator:
                             f"{pyname(func.name)} is not a defined function", node.pos)
         # not a function: juxtaposition is multiplication, as in t_k (1 - y_i)
         return self.symbol(func, keep, bound) * self._tr(node.args[0], keep, bound)
+
+    def parameter_subscript(self, func: Sym) -> bool:
+        """Whether the subscript of ``h_θ`` names parameters of the defined function h: each
+        is a bare name that h's body reads as a family (θ_i), none of h's parameters."""
+        d = self.definition(func.name)
+        if d is None or d.kind != "function" or func.case is not None:
+            return False
+        families = {n.name for n in walk(d.body) if isinstance(n, Sym) and n.sub}
+        return all(isinstance(s, Sym) and not s.sub and s.name in families and
+                   s.name not in d.params for s in func.sub)
 
     def primed(self, node: Apply, keep, bound):
         """f'(x): the derivative of a defined function of one argument, taken at x."""

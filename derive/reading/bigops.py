@@ -40,7 +40,15 @@ class BigOpReading(TokenCursor):
                 if hi is not None:
                     raise self.error("double superscript on the sum")
                 self.advance()
-                hi = self.script()
+                try:
+                    hi = self.script()
+                except ParseError as exc:
+                    if not exc.message.endswith("found '='"):
+                        raise
+                    # \sum_{i=1}^{C=2}: the size and its value at once
+                    raise self.error(f"an upper limit with '=' in it (\\{kind}^{{C=2}}) is not "
+                                     f"read: write the limit alone, \\{kind}_{{i=1}}^{{2}} or "
+                                     f"\\{kind}_{{i=1}}^{{C}}") from exc
         if lo is not None and hi is None:
             raise self.error(f"\\{kind}_{{{index}=…}} needs an upper limit")
         if index is not None and lo is None and hi is not None:

@@ -18,7 +18,13 @@ from derive.reading.cases import side_condition
 from derive.reading.conditions import INEQUALITY, name_fact
 from derive.reading.frontmatter import Declarations
 from derive.reading.gathering import gather_declarations
-from derive.reading.layout import DEFINES, author_labels, begins_with_equals, continuation
+from derive.reading.layout import (
+    DEFINES,
+    author_labels,
+    begins_with_equals,
+    continuation,
+    moved,
+)
 from derive.reading.linalg import lower_chains, uses_vectors
 from derive.reading.macros import collect as collect_macros
 from derive.reading.macros import definitions_only
@@ -253,8 +259,10 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                         parsed.append(_Parsed(raw, None, None, skipped=gap[0]))
                         continue
                 elif continues and k == 0 and previous_last is not None:
-                    before, latex, where = previous_last
-                    chain = [(before, latex, where - raw.offset), *chain]
+                    before, latex, where, base = previous_last
+                    # its nodes keep their place in the display they were written in
+                    chain = [(moved(before, base - raw.offset), latex, where - raw.offset),
+                             *chain]
                 premise = k == 0 and split.cut and split.parts[0].has_equals and \
                     not split.first_may_define and not split.is_list and \
                     function_head(chain[0][0])
@@ -267,7 +275,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                       head_fails=bool(integral_notes) and k == 0,
                                       in_list=split.is_list))
                 last_tree, last_latex, last_off = chain[-1]
-                previous_last = (last_tree, last_latex, raw.offset + last_off)
+                previous_last = (last_tree, last_latex, raw.offset + last_off, raw.offset)
             except ParseError as exc:
                 previous_last = None
                 parsed.append(_Parsed(raw, None, _error(source, text, raw.offset + exc.pos,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from derive.reading.syntax import Node, children
 from derive.reading.tokenizer import ParseError
 
 #: written definitions besides :=: \stackrel{\text{def}}{=}, \overset{def}{=}, \coloneqq, ≜, ≝
@@ -99,3 +100,13 @@ def author_labels(equations: list, raws: list, text: str) -> list:
         seen.add(eq.index)
         out.append(replace(eq, names=tuple(dict.fromkeys(names))) if names else eq)
     return out
+
+
+def moved(node: Node, delta: int) -> Node:
+    """``node`` with every offset moved by ``delta``: a side carried into the next display
+    (``= …``) keeps pointing at the display it was written in."""
+    from derive.reading.scope import rebuild
+
+    kids = [moved(c, delta) for c in children(node)]
+    out = rebuild(node, kids) if kids else node
+    return replace(out, pos=out.pos + delta)

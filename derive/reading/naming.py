@@ -139,7 +139,8 @@ def no_self_reference(name: str, kind: str, body: Node) -> None:
                and kind != "function") or (isinstance(n, Apply) and n.func.name == name)
         if hit:
             raise ReadError(f"the definition of {name_text(name)} uses {name_text(name)} "
-                            "itself: a definition cannot use its own name", n.pos)
+                            "itself: a definition cannot use its own name (for an update "
+                            f"rule, write {name_text(name)} := …)", n.pos)
 
 
 def free_names(body: Node, env: Env, params: tuple[str, ...]) -> frozenset[str]:

@@ -293,7 +293,7 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading)
             self.advance()
             return Sym("\\" + t.value, pos=self.offset + t.pos)
         if self.at_op("-"):
-            raise self.error("a signed exponent needs braces, e.g. e^{-x}")
+            raise self.error("a signed exponent needs braces: write e^{-x}")
         raise self.error("expected a superscript or subscript")
 
     def postfix(self) -> Node:

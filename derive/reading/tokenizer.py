@@ -73,6 +73,10 @@ PROSE = frozenset("if for where and or otherwise when with then since so else al
                   "s.t. iff".split())
 
 
+#: environments that lay out a matrix (or a vector) entry by entry
+_MATRICES = frozenset({"matrix", "bmatrix", "pmatrix", "Bmatrix", "vmatrix", "Vmatrix",
+                       "smallmatrix", "array"})
+
 def _word_group(src: str, q: int) -> tuple[str, int] | None:
     """The word in the braces that follow offset ``q`` (``{MSE}``), and the offset after
     them; None when the braces hold no single name (prose, spaces, other macros)."""
@@ -180,6 +184,11 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
                     continue
                 if name in ("begin", "end"):
                     env = src[q:src.find("}", q) + 1] if src.startswith("{", q) else ""
+                    if env.strip("{}") in _MATRICES:
+                        raise ParseError(f"a matrix written out entry by entry ({env}) is not "
+                                         "read: write its entries as equations (x_1 = …), a "
+                                         "vector or matrix by its bold name (\\mathbf{x}), or "
+                                         "cases as \\begin{cases}", p)
                     raise ParseError(f"the environment {env or '…'} is not read inside an "
                                      "equation (cases and, around a chain, aligned and split "
                                      "are)", p)
