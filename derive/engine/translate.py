@@ -47,6 +47,7 @@ from derive.reading.syntax import (
 _ELEMENTARY = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh, "sinh": sp.sinh,
                "cosh": sp.cosh, "sqrt": sp.sqrt}
 
+_EXTREMA = {"\\operatorname{max}": sp.Max, "\\operatorname{min}": sp.Min}
 MAX_DIGITS = 10_000  # refuse integer powers with more digits than this before sympy builds them
 
 
@@ -310,6 +311,11 @@ class Translator:
         func = node.func
         if node.primes:
             return self.primed(node, keep, bound)
+        if func.name in _EXTREMA and not func.sub and not node.seps and \
+                self.definition(func.name) is None:  # \max(x, y): built in (reading.builtins)
+            if len(node.args) < 2:
+                raise ReadError(f"{pyname(func.name)}(…) needs two or more arguments", node.pos)
+            return _EXTREMA[func.name](*[self._tr(a, keep, bound) for a in node.args])
         if not func.sub and self.env.is_function(func.name):
             args = [self._tr(a, keep, bound) for a in node.args]
             d = self.definition(func.name)

@@ -118,8 +118,8 @@ class BigOpReading(TokenCursor):
             case = self.condition()
             self.expect_op("}", "'}'")
             return Indicator(case, "mathbb_", pos=start)
-        if self.at_op("(") and self.paren_is_condition():
-            self.advance()
+        if self.at_op("(") and (self.paren_is_condition() or name == "mathbb"):
+            self.advance()  # \mathbb{1}(…) is an indicator, never 1 times (…)
             case = self.condition()
             self.expect_op(")", "')'")
             return Indicator(case, name, pos=start)
@@ -182,6 +182,10 @@ class BigOpReading(TokenCursor):
             raise self.error("expected an index in the condition")
         self.advance()
         op = self.tok
+        if op.kind == "op" and op.value in ("_", "^"):
+            raise self.error("a condition is read between two index letters, as in "
+                             "1\\{k = i\\}; one on a name with a subscript or power "
+                             f"({start.value}{op.value}…) is not read")
         if not (op.kind == "op" and op.value in ("=", "neq")):
             raise self.error("expected '=' or '\\neq' in the condition")
         self.advance()
