@@ -179,3 +179,33 @@ def test_the_frobenius_norm_is_refused_naming_it():
     eq = _one(r"s = \frac{\lambda}{2} \|\mathbf{W}\|_\textrm{F}^2")
     assert eq.kind == "error" and "Frobenius" in eq.error.message
     assert "W_{ij}^2" in eq.error.message
+
+
+# -- an indicator of an inequality, the derivative of max (cs231n's max gate)
+
+def test_the_derivative_of_max_is_the_indicator_where_the_arguments_differ():
+    text = ("$$ f(x,y) = \\max(x, y) \\hspace{0.5in} \\rightarrow \\hspace{0.5in} "
+            "\\frac{\\partial f}{\\partial x} = \\mathbb{1}(x >= y) \\hspace{0.5in} "
+            "\\frac{\\partial f}{\\partial y} = \\mathbb{1}(y >= x) $$\n")
+    eqs = _equations(text)
+    for eq in eqs[1:]:
+        assert _verdicts(eq) == ["conditional"]
+        assert "x - y \\neq 0" in eq.links[0].needs[0].latex.replace("−", "-")
+    wrong = text.replace("\\mathbb{1}(y >= x)", "\\mathbb{1}(x >= y)")
+    assert _verdicts(_equations(wrong)[2]) == ["refuted"]
+
+
+def test_an_indicator_of_an_inequality_is_read_with_its_value_at_a_tie():
+    # they differ only where x = y; numbers do not evaluate a step at its jump (a derivative
+    # of max is undefined there), so this is never proved, and may stay undecided
+    assert _verdicts(_one(r"\mathbb{1}(x \ge y) = \mathbb{1}(x > y)")) in (
+        ["refuted"], ["unknown"])
+    assert _verdicts(_one(r"\mathbb{1}(x \ge y) = \mathbb{1}(y \le x)")) == ["proved"]
+    assert _verdicts(_one(r"1\{u > 0\} = 1\{0 < u\}")) == ["proved"]
+    assert _verdicts(_one(r"\frac{d}{du} \max(u, 0) = 1\{u < 0\}")) == ["refuted"]
+    assert "proved" not in _verdicts(_one(r"\frac{d}{du} \max(u, 0) = 1\{u > 0\}"))
+
+
+def test_an_inequality_outside_an_indicator_is_still_not_checked():
+    eq = _one(r"f(x > 0) = 1")
+    assert eq.kind == "error" and "not checked" in eq.error.message

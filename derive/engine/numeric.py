@@ -132,8 +132,8 @@ class Evaluator:
                 raise CannotEvaluate("a maximum of complex numbers")
             return max(values) if isinstance(e, sp.Max) else min(values)
         if isinstance(e, sp.Heaviside):  # the derivative of max(x, y): none where x = y
-            x = self.ev(e.args[0])
-            if isinstance(x, mpmath.mpc) or x == 0:
+            x = self.ev(e.args[0])  # (a written 1(u ≥ v) and the derivative of max are both
+            if isinstance(x, mpmath.mpc) or x == 0:  # steps: at the jump, neither is told)
                 raise CannotEvaluate("a step at its jump (max or min where arguments tie)")
             return 1 if x > 0 else 0
         if isinstance(e, (sp.sin, sp.cos, sp.tanh, sp.tan, sp.sinh, sp.cosh)):

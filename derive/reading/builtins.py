@@ -35,6 +35,7 @@ PRIMITIVES = {
                             "derivative)",
     "\\operatorname{min}": "\\min(u, v, …), the smallest argument (where two tie, it has no "
                             "derivative)",
+    "\\mathbb{1}": "\\mathbb{1}(u \\ge v), 1 where the inequality holds, else 0",
 }
 
 

@@ -174,6 +174,10 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
                     toks.append(Token("op", "dots", p))
                     p = q
                     continue
+                if name in STEPS and _in_indicator(src, p):  # \mathbb{1}(x \ge y)
+                    toks.append(Token("op", STEPS[name], p))
+                    p = q
+                    continue
                 if name in RELATIONS:
                     raise ParseError(f"the relation \\{name} ({RELATIONS[name]}) is not checked: "
                                      "derive checks chains of '='", p)
@@ -268,6 +272,11 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
             toks.append(Token(kind, value, p))
             p += 1
             continue
+        if c in "<>≤≥" and _in_indicator(src, p):  # \mathbb{1}(x >= y): a step
+            two = c in "<>" and src.startswith("=", p + 1)
+            toks.append(Token("op", {"<": "≤", ">": "≥"}[c] if two else c, p))
+            p += 2 if two else 1
+            continue
         if c in "<>≤≥≈":
             raise ParseError(f"the relation {c!r} is not checked: derive checks chains of '='", p)
         if src.startswith("...", p):
@@ -311,6 +320,36 @@ def _frobenius(src: str, q: int, p: int) -> None:
     if _FROBENIUS.match(src, q):
         raise ParseError("the Frobenius norm \\|W\\|_F is not read: write it with its "
                          "entries, \\|W\\|_F^2 = \\sum_{i,j} W_{ij}^2", p)
+
+
+#: the inequalities an indicator's condition may hold (\mathbb{1}(x \ge y), 1\{u > 0\})
+STEPS = {"ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "gt": ">", "lt": "<"}
+_INDICATOR_OPEN = re.compile(r"(?:\\mathbb\s*\{\s*1\s*\}\s*(?:\\left\s*)?\(|"
+                             r"(?:\\mathbb\s*\{\s*1\s*\}|(?<![0-9.])1)\s*(?:\\left\s*)?\\\{)$")
+
+
+def _in_indicator(src: str, p: int) -> bool:
+    """Is offset p directly inside the parentheses or braces of an indicator, \\mathbb{1}(…)
+    or 1\\{…\\}? (not nested deeper: 1\\{f(x > 0)\\} is not a condition)"""
+    stack: list[int] = []  # where each open '(' or '\\{' ends
+    k = 0
+    while k < p:
+        if src.startswith("\\{", k) or src.startswith("\\}", k):
+            if src[k + 1] == "{":
+                stack.append(k + 2)
+            elif stack:
+                stack.pop()
+            k += 2
+            continue
+        if src[k] == "\\":
+            k += 2
+            continue
+        if src[k] in "([{":
+            stack.append(k + 1)
+        elif src[k] in ")]}" and stack:
+            stack.pop()
+        k += 1
+    return bool(stack) and _INDICATOR_OPEN.search(src[:stack[-1]]) is not None
 
 
 BRACES = frozenset({"underbrace", "overbrace"})
