@@ -149,6 +149,16 @@ def test_an_equals_with_a_label_is_an_equals_and_the_label_noted():
     assert _verdicts(_one(r"x + x \overset{(a)}{=} 3 x")) == ["refuted"]
 
 
+def test_an_equals_labelled_as_a_demand_or_a_question_is_skipped():
+    _skipped(r"\frac{\partial L}{\partial w} \overset{!}{=} 0", "condition imposed")
+    _skipped(r"x + x \stackrel{?}{=} 3 x", "question")
+
+
+def test_a_braced_sum_alone_in_a_fraction_is_read():
+    assert _verdicts(_one(r"\frac{\underbrace{a + b}_{s}}{2} = \frac{a}{2} + \frac{b}{2}")) == [
+        "proved"]
+
+
 # -- 6. membership: events in a probability, sums over a set
 
 def test_membership_inside_a_probability_is_skipped():

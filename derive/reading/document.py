@@ -260,7 +260,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
         if stated is not None:
             side_cases[raw.offset] = stated
         integral_notes: tuple[str, ...] = ()
-        reason = not_checkable(src)  # an argmax, a limit, E_{x \sim p}: reported, not misread
+        reason = not_checkable(raw.text)  # an argmax, a limit, E_{x \sim p}: never misread
         if reason:
             previous_last = None
             parsed.append(_Parsed(raw, None, None, skipped=reason))

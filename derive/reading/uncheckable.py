@@ -78,6 +78,12 @@ def not_checkable(src: str) -> str:
     text = expanded(src)
     if EXPECTATION.search(text):
         return EXPECTATION_NOTE
+    demand = next((label_text(lab) for _, _, lab in labelled(text, "=")
+                   if label_text(lab) in ("!", "?")), None)
+    if demand is not None:  # ∂L/∂w \overset{!}{=} 0: a condition imposed, or a question
+        return (f"not checked: an '=' labelled {demand} is "
+                + ("a condition imposed (set equal, to solve), " if demand == "!" else
+                   "a question, ") + "not an identity")
     if _OPTIMUM.search(text):
         return ("not checked: an argmax or argmin is an optimisation (the point where a "
                 "maximum or minimum is reached), not an identity between values")
