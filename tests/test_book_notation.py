@@ -219,3 +219,15 @@ def test_an_indicator_of_an_inequality_is_read_with_its_value_at_a_tie():
 def test_an_inequality_outside_an_indicator_is_still_not_checked():
     eq = _one(r"f(x > 0) = 1")
     assert eq.kind == "error" and "not checked" in eq.error.message
+
+
+def test_a_continued_display_with_elided_rows_links_nothing_across_them():
+    text = ("$$ L = a + b $$\n\n$$\n\\begin{aligned}\n&= b + a \\\\\n&\\vdots \\\\\n"
+            "&= c + d = d + c\n\\end{aligned}\n$$\n")
+    eqs = _equations(text)
+    links = [(lk.lhs.strip(), lk.rhs.strip()) for e in eqs for lk in e.links]
+    assert not any(lhs == "L" and "c" in rhs for lhs, rhs in links)
+    assert ("c + d", "d + c") in links
+    # an integral and elided rows: the display is skipped, never cut across the dots
+    eq = _one("M &= \\int f(x) dx \\\\\n&\\vdots \\\\\n&= c + d = d + c + 1")
+    assert eq.kind == "skipped"

@@ -265,9 +265,9 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
             previous_last = None
             parsed.append(_Parsed(raw, None, None, skipped=reason))
             continue
-        gap = INTEGRAL_NOTE if INTEGRAL.search(src) else ELIDED_NOTE if elided(src) else ""
+        gap = ELIDED_NOTE if elided(src) else INTEGRAL_NOTE if INTEGRAL.search(src) else ""
         if gap:  # an integral, rows elided (\vdots): reported, never misread or joined
-            previous_last = None
+            previous_last, continues = None, continues if gap == INTEGRAL_NOTE else 0
             runs = [] if split.cut else (integral_free_chains if gap == INTEGRAL_NOTE else
                                          elided_chains)(src)
             if not runs:

@@ -243,6 +243,8 @@ def elided_chains(text: str) -> list[str]:
     from derive.reading.uncheckable import elided
 
     cuts = elided(text)
+    if INTEGRAL.search(text):  # an integral and elided rows: not cut further
+        return []
     for a, b in cuts:  # a side that goes on across the dots (… + \vdots + …): none read
         before, after = text[:a].rstrip(), text[b:].lstrip()
         if (after and after[0] != "=") or (before and before[-1] in "+-*/(" or
