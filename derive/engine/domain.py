@@ -47,9 +47,16 @@ def restricted_parts(side: Node, env, pick) -> list:
 def _singular_when_differentiated(n: Node) -> Node | None:
     """What a derivative of ``n`` divides by although ``n`` does not: d√u = du / (2√u),
     d log u = du / u, d u^{1/2} = du / (2 u^{1/2}): the argument, or the base of a power that
-    is less than one (u^{3/2} differentiates to (3/2) u^{1/2}: no division)."""
-    from derive.reading.syntax import Pow
+    is less than one (u^{3/2} differentiates to (3/2) u^{1/2}: no division); for max(u, v)
+    min(u, v) and the step 1(u ≥ v), which have no derivative where u = v, u − v."""
+    from derive.reading.syntax import Add, Apply, Mul, Neg, Paren, Pow
 
+    if isinstance(n, Apply) and n.func.name in ("\\operatorname{max}", "\\operatorname{min}",
+                                                "\\mathbb{1}") \
+            and not n.func.sub and len(n.args) >= 2:  # not differentiable where two tie
+        gaps = [Paren(Add((a, Neg(b, pos=n.pos)), pos=n.pos), pos=n.pos)
+                for k, a in enumerate(n.args) for b in n.args[k + 1:]]
+        return gaps[0] if len(gaps) == 1 else Mul(tuple(gaps), pos=n.pos)
     if isinstance(n, Pow):
         value = _fraction_value(n.exp)
         return n.base if value is not None and value < 1 else None

@@ -126,6 +126,16 @@ class Evaluator:
             return self.bigop(e)
         if isinstance(e, sp.Abs):
             return abs(self.ev(e.args[0]))
+        if isinstance(e, (sp.Max, sp.Min)):  # \max(x, y), built in
+            values = [self.ev(a) for a in e.args]
+            if any(isinstance(v, mpmath.mpc) for v in values):
+                raise CannotEvaluate("a maximum of complex numbers")
+            return max(values) if isinstance(e, sp.Max) else min(values)
+        if isinstance(e, sp.Heaviside):  # the derivative of max(x, y): none where x = y
+            x = self.ev(e.args[0])  # (a written 1(u ≥ v) and the derivative of max are both
+            if isinstance(x, mpmath.mpc) or x == 0:  # steps: at the jump, neither is told)
+                raise CannotEvaluate("a step at its jump (max or min where arguments tie)")
+            return 1 if x > 0 else 0
         if isinstance(e, (sp.sin, sp.cos, sp.tanh, sp.tan, sp.sinh, sp.cosh)):
             f = getattr(mpmath, type(e).__name__)
             return f(self.ev(e.args[0]))

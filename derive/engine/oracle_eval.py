@@ -431,6 +431,12 @@ class Evaluator:
     def _apply(self, node: Apply, env: Env, local: dict[str, Value]) -> Value:
         fname = node.func.name
         d = env.definitions.get(fname)
+        if d is None and fname == "\\mathbb{1}" and len(node.seps) == 1 and len(node.args) == 2:
+            a, b = (self.ev(x, env, local) for x in node.args)  # \mathbb{1}(a \ge b)
+            return int({"≥": a >= b, ">": a > b, "≤": a <= b, "<": a < b}[node.seps[0]])
+        if d is None and fname in _EXTREMA and not node.func.sub and not node.seps and \
+                len(node.args) >= 2:  # \max(x, y), built in
+            return _EXTREMA[fname](self.ev(a, env, local) for a in node.args)
         if d is None or d.kind != "function" or node.func.sub or node.seps:
             raise Cannot(f"the undefined function {fname}")
         if len(d.params) != len(node.args):
@@ -476,6 +482,7 @@ class Evaluator:
         return mpmath.diff(f, tuple(starts), tuple(orders))
 
 
+_EXTREMA = {"\\operatorname{max}": max, "\\operatorname{min}": min}
 #: the evaluation of each kind of node, in the order ``_evaluator_for`` tries them
 _EVALUATORS: dict[type, Callable[[Evaluator, Any, Env, dict[str, Value]], Value]] = {
     Num: Evaluator._num, Sym: Evaluator._sym, Paren: Evaluator._paren, Neg: Evaluator._neg,

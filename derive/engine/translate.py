@@ -48,6 +48,7 @@ from derive.reading.syntax import (
 _ELEMENTARY = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh, "sinh": sp.sinh,
                "cosh": sp.cosh, "sqrt": sp.sqrt}
 
+_EXTREMA = {"\\operatorname{max}": sp.Max, "\\operatorname{min}": sp.Min}
 MAX_DIGITS = 10_000  # refuse integer powers with more digits than this before sympy builds them
 
 
@@ -316,6 +317,15 @@ class Translator:
             node = replace(node, func=func)
         if node.primes:
             return self.primed(node, keep, bound)
+        if func.name == "\\mathbb{1}" and len(node.seps) == 1 and len(node.args) == 2:
+            a, b = (self._tr(x, keep, bound) for x in node.args)  # \mathbb{1}(a \ge b): a step
+            gap = a - b if node.seps[0] in "≥>" else b - a
+            return sp.Heaviside(gap, 1 if node.seps[0] in "≥≤" else 0)
+        if func.name in _EXTREMA and not func.sub and not node.seps and \
+                self.definition(func.name) is None:  # \max(x, y): built in (reading.builtins)
+            if len(node.args) < 2:
+                raise ReadError(f"{pyname(func.name)}(…) needs two or more arguments", node.pos)
+            return _EXTREMA[func.name](*[self._tr(a, keep, bound) for a in node.args])
         if not func.sub and self.env.is_function(func.name):
             args = [self._tr(a, keep, bound) for a in node.args]
             d = self.definition(func.name)
@@ -509,6 +519,10 @@ def differentiate(e: sp.Expr, v: sp.Expr) -> sp.Expr:
         return e * differentiate(e.args[0], v)
     if isinstance(e, sp.log):
         return differentiate(e.args[0], v) / e.args[0]
+    if isinstance(e, (sp.Max, sp.Min)):  # the argument that is the max, where none ties
+        sign = 1 if isinstance(e, sp.Max) else -1
+        return sp.Add(*[sp.Mul(*[sp.Heaviside(sign * (a - b), 1) for b in e.args if b != a],
+                               differentiate(a, v)) for a in e.args])
     if isinstance(e, sp.Sum):
         bound = {lim[0] for lim in e.limits}
         if not (set(getattr(v, "indices", ())) & bound) and not any(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from derive.reading.syntax import BigOp, Case, Indicator, Mul, Node, Num
+from derive.reading.names import STEP_LATEX
+from derive.reading.syntax import Apply, BigOp, Case, Indicator, Mul, Node, Num, Sym
 from derive.reading.tokenizer import ParseError, Token, TokenCursor
 from derive.reading.vectors import Ones
 
@@ -126,8 +127,10 @@ class BigOpReading(TokenCursor):
             case = self.condition()
             self.expect_op("}", "'}'")
             return Indicator(case, "mathbb_", pos=start)
-        if self.at_op("(") and self.paren_is_condition():
-            self.advance()
+        if self.at_op("(") and name == "mathbb" and self._step_ahead(")"):
+            return self.step(")", start)
+        if self.at_op("(") and (self.paren_is_condition() or name == "mathbb"):
+            self.advance()  # \mathbb{1}(…) is an indicator, never 1 times (…)
             case = self.condition()
             self.expect_op(")", "')'")
             return Indicator(case, name, pos=start)
@@ -149,7 +152,37 @@ class BigOpReading(TokenCursor):
         self.expect_op("]", "']'")
         return Indicator(case, style, pos=start)
 
-    def indicator_braces(self, style: str, start: int) -> Indicator:
+    def _step_ahead(self, close: str) -> bool:
+        """Does the condition that opens here, up to ``close``, hold an inequality?"""
+        depth, k = 0, self.i + 1
+        while self.toks[k].kind != "eof":
+            t = self.toks[k]
+            if t.kind == "op" and depth == 0 and t.value == close:
+                return False
+            if t.kind == "op" and t.value in STEP_LATEX:
+                return True
+            depth += t.kind == "op" and t.value in ("(", "[", "{", "\\{")
+            depth -= t.kind == "op" and t.value in (")", "]", "}", "\\}")
+            k += 1
+        return False
+
+    def step(self, close: str, start: int) -> Node:
+        """\\mathbb{1}(x \\ge y), 1\\{u > 0\\}: 1 where the inequality holds, else 0 (built
+        in: reading.builtins.PRIMITIVES), an application of \\mathbb{1} to its two sides."""
+        self.advance()
+        left = self.expr()
+        op = self.tok
+        if not (op.kind == "op" and op.value in ("≥", "≤", "<", ">")):
+            raise self.error("expected an inequality in the indicator's condition")
+        self.advance()
+        right = self.expr()
+        self.expect_op(close, repr(close.lstrip("\\")))
+        return Apply(Sym("\\mathbb{1}", pos=start), (left, right), seps=(op.value,),
+                     style=(f" {STEP_LATEX[op.value]} ",), pos=start)
+
+    def indicator_braces(self, style: str, start: int) -> Node:
+        if self.at_op("\\{") and self._step_ahead("\\}"):
+            return self.step("\\}", start)
         self.expect_op("\\{", "'\\{'")
         case = self.condition()
         self.expect_op("\\}", "'\\}'")
@@ -190,6 +223,10 @@ class BigOpReading(TokenCursor):
             raise self.error("expected an index in the condition")
         self.advance()
         op = self.tok
+        if op.kind == "op" and op.value in ("_", "^"):
+            raise self.error("a condition is read between two index letters, as in "
+                             "1\\{k = i\\}; one on a name with a subscript or power "
+                             f"({start.value}{op.value}…) is not read")
         if not (op.kind == "op" and op.value in ("=", "neq")):
             raise self.error("expected '=' or '\\neq' in the condition")
         self.advance()

@@ -5,7 +5,10 @@ write it) and :func:`builtin_definitions`, which picks the definitions a documen
 operator it applies but never defines itself (`\\operatorname{sigmoid}(x)`,
 `\\mathrm{softmax}(z)_i`, spelled with `\\operatorname`, `\\mathrm` or `\\text`). The reader
 reads those texts like the document's own definitions, ahead of it, and notes each use. A
-document's own definition of the name always wins. No sympy here.
+document's own definition of the name always wins. :data:`PRIMITIVES` are the operators read
+as themselves, never defined (``\\max(x, y)``, ``\\min(x, y)``: the translator gives sympy's
+Max and Min, and engine.domain notes that their derivative needs the arguments apart).
+No sympy here.
 """
 
 from __future__ import annotations
@@ -24,6 +27,15 @@ OPERATORS = {
 #: operators of a family, defined entry by entry for the family they are applied to
 ENTRYWISE = {
     "\\operatorname{softmax}": "\\operatorname{softmax}(§)_i = \\frac{e^{§_i}}{\\sum_j e^{§_j}}",
+}
+
+#: operators read as themselves (sympy's Max and Min), never defined by a document
+PRIMITIVES = {
+    "\\operatorname{max}": "\\max(u, v, …), the largest argument (where two tie, it has no "
+                            "derivative)",
+    "\\operatorname{min}": "\\min(u, v, …), the smallest argument (where two tie, it has no "
+                            "derivative)",
+    "\\mathbb{1}": "\\mathbb{1}(u \\ge v), 1 where the inequality holds, else 0",
 }
 
 

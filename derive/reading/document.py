@@ -13,7 +13,12 @@ import re
 from collections import Counter
 from dataclasses import field, replace
 
-from derive.reading.builtins import builtin_definitions, builtin_note, define_builtins
+from derive.reading.builtins import (
+    PRIMITIVES,
+    builtin_definitions,
+    builtin_note,
+    define_builtins,
+)
 from derive.reading.cases import side_condition
 from derive.reading.conditions import INEQUALITY, name_fact
 from derive.reading.frontmatter import Declarations
@@ -47,10 +52,10 @@ from derive.reading.naming import (
 )
 from derive.reading.parser import ParseError, parse_chain, parse_expression, split_top_level
 from derive.reading.relations import (
-    EXPECTATION,
     INTEGRAL,
     Part,
     Split,
+    elided_chains,
     integral_free_chains,
     split_display,
 )
@@ -67,6 +72,14 @@ from derive.reading.scope import (
     written_ranges,
 )
 from derive.reading.syntax import Apply, Case, Node, Num, Sym, name_text, to_latex, to_text
+from derive.reading.uncheckable import (
+    ELIDED_NOTE,
+    INTEGRAL_NOTE,
+    elided,
+    label_notes,
+    not_checkable,
+    plain_equals,
+)
 from derive.records import frozen
 from derive.report.model import SourceError
 
@@ -203,7 +216,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                                     "never closed")))
             continue
         try:
-            src, continues = continuation(raw.text, next_continues)
+            src, continues = continuation(plain_equals(raw.text), next_continues)
             src, stated = side_condition(src)
             split = split_display(src)
         except ParseError as exc:
@@ -214,23 +227,22 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
         if stated is not None:
             side_cases[raw.offset] = stated
         integral_notes: tuple[str, ...] = ()
-        if EXPECTATION.search(src):
-            # an expectation under a distribution whose range is not written: reported,
-            # never misread as a sum
+        reason = not_checkable(raw.text)  # an argmax, a limit, E_{x \sim p}: never misread
+        if reason:
             previous_last = None
-            parsed.append(_Parsed(raw, None, None, skipped=(
-                "not checked: an expectation under a distribution (E_{x \\sim p}[…]), which "
-                "derive does not evaluate: write the sum over x; it checks sums, products "
-                "and derivatives")))
+            parsed.append(_Parsed(raw, None, None, skipped=reason))
             continue
-        if INTEGRAL.search(src):  # a continuous quantity: reported, never misread as a sum
-            previous_last = None
-            runs = [] if split.cut else integral_free_chains(src)
+        gap = ELIDED_NOTE if elided(src) else INTEGRAL_NOTE if INTEGRAL.search(src) else ""
+        if gap:  # an integral, rows elided (\vdots): reported, never misread or joined
+            previous_last, continues = None, continues if gap == INTEGRAL_NOTE else 0
+            runs = [] if split.cut else (integral_free_chains if gap == INTEGRAL_NOTE else
+                                         elided_chains)(src)
             if not runs:
-                parsed.append(_Parsed(raw, None, None, skipped=_INTEGRAL_NOTE))
+                parsed.append(_Parsed(raw, None, None, skipped=gap))
                 continue
-            integral_notes = (_INTEGRAL_NOTE.replace("not checked:", "links not checked:"),)
-            split = Split(tuple(Part(r, True) for r in runs), (("∫", 0),))
+            integral_notes = (gap.replace("not checked:", "links not checked:"),)
+            split = Split(tuple(Part(r, True) for r in runs), (("∫" if gap == INTEGRAL_NOTE else
+                                                                "⋮", 0),))
         pieces = [part.text for part in split.parts if part.has_equals] if split.cut else [src]
         if split.cut and not pieces:
             previous_last = None
@@ -238,9 +250,9 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
             continue
         unlisted = [" ".join(part.text.split()) for part in split.parts
                     if split.is_list and not part.has_equals]
-        cut_notes = integral_notes or (
+        cut_notes = label_notes(raw.text) + (integral_notes or (
             (_not_checked(split, raw.text),) if split.cut and not split.is_list else
-            (f"not checked: {', '.join(unlisted)} (no '=')",) if unlisted else ())
+            (f"not checked: {', '.join(unlisted)} (no '=')",) if unlisted else ()))
         for k, piece in enumerate(pieces):
             try:
                 chain = parse_chain(piece)
@@ -328,12 +340,13 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                     set(decl.constants))
     builtins = dict(builtin_definitions(trees, {defined_name(h) or "" for h in heads
                                                 if not (isinstance(h, Apply) and h.primes)}))
-    unknown = unknown - set(builtins)
+    unknown, later = unknown - set(builtins) - PRIMITIVES.keys(), later - PRIMITIVES.keys()
     env = Env(sizes=frozenset(sizes), indices=frozenset(indices),
               written_ranges=families_written, letter_ranges=letters_written,
               families=frozenset(families),
               declared_ranges=declared_ranges,
-              functions=frozenset(_latex_name(f) for f in decl.functions) | unknown | later,
+              functions=frozenset(_latex_name(f) for f in decl.functions) | unknown | later |
+              (only_applied & PRIMITIVES.keys()),
               constants=frozenset(decl.constants), applied_only=only_applied)
 
     assumptions: list[tuple[tuple[Node, Node], str, int]] = []
@@ -397,7 +410,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
         sides = tuple(t for t, _, _ in sides_read)
         piece_notes = entry.notes + unknown_function_notes(sides, unknown) + \
             used_before_definition(sides, later, env.definitions) + \
-            builtin_note(sides, builtins)
+            builtin_note(sides, {**builtins, **PRIMITIVES})
         side_latex = tuple(s for _, s, _ in sides_read)
         beside = (side_cases[raw.offset],) if raw.offset in side_cases else ()
         offsets = [raw.offset + o for _, _, o in sides_read]
@@ -406,6 +419,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
             if len(sides) < 2:
                 raise ReadError("an equation needs an '='", 0)
             head = definition_head(sides[0], env)
+            head = None if head is not None and head[0] in PRIMITIVES else head  # max(a, b)
             no_name_or_product(sides[0], env)
             if head is not None and head[0] in CONSTANTS and head[1] != "family":
                 raise ReadError(f"{name_text(head[0])} is a constant: it cannot be defined",
@@ -477,8 +491,6 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
 
 
 
-_INTEGRAL_NOTE = ("not checked: an integral (\\int), which derive does not evaluate; it "
-                  "checks sums, products and derivatives")
 
 def _reading_order(parsed: list[_Parsed]) -> list[int]:
     """1-based places of ``parsed`` in the order to read them: as written, except that the

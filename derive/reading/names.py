@@ -27,6 +27,8 @@ def applied_parts(name: str) -> tuple[str, str] | None:
 #: condition, P(a | b), and the double bar of a divergence, KL(P ‖ Q) (a comma or a
 #: semicolon, q(z; μ, σ), only lists arguments)
 CONDITION, DIVERGENCE = "|", "‖"
+#: the separator of \mathbb{1}(x \ge y) (reading.bigops.step): the inequality, as LaTeX
+STEP_LATEX = {"≥": "\\ge", "≤": "\\le", ">": ">", "<": "<"}
 
 
 def separators_latex(seps: tuple[str, ...], style: tuple[str, ...], count: int) -> list[str]:
@@ -35,12 +37,14 @@ def separators_latex(seps: tuple[str, ...], style: tuple[str, ...], count: int) 
     if len(style) == count - 1:
         return list(style)
     if len(seps) == count - 1:
-        return [{CONDITION: " \\mid ", DIVERGENCE: " \\| "}.get(s, ", ") for s in seps]
+        return [{CONDITION: " \\mid ", DIVERGENCE: " \\| "}.get(
+            s, f" {STEP_LATEX[s]} " if s in STEP_LATEX else ", ") for s in seps]
     return [", "] * (count - 1)
 
 
 def separators_text(seps: tuple[str, ...], style: tuple[str, ...], count: int) -> list[str]:
-    out = [{CONDITION: " | ", DIVERGENCE: " ‖ "}.get(s, ", ") for s in seps] \
+    out = [{CONDITION: " | ", DIVERGENCE: " ‖ "}.get(s, f" {s} " if s in STEP_LATEX else ", ")
+           for s in seps] \
         if len(seps) == count - 1 else [", "] * (count - 1)
     if len(style) == count - 1:  # a semicolon is kept as written
         out = ["; " if w.strip() == ";" else o for w, o in zip(style, out)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from derive.reading.tokenizer import ParseError, split_top_level
+from derive.reading.uncheckable import EXPECTATION as EXPECTATION  # (read here before)
 from derive.records import frozen
 
 #: relations and arrows that separate the parts of a display, as macros, with their symbols
@@ -204,9 +205,6 @@ def _only_spacing(text: str) -> bool:
 
 #: an integral sign, which derive does not evaluate
 INTEGRAL = re.compile(r"\\(?:int|iint|iiint|oint)(?![A-Za-z])")
-#: an expectation under a distribution: E_{x \sim p}[…], \mathbb{E}_{x \sim P}[…]
-EXPECTATION = re.compile(
-    r"(?:\\mathbb\s*\{\s*E\s*\}|(?<![A-Za-z\\])E)\s*_\s*\{[^{}]*\\sim(?![A-Za-z])")
 
 
 def integral_free_chains(text: str) -> list[str]:
@@ -230,4 +228,37 @@ def integral_free_chains(text: str) -> list[str]:
         if len(run) >= 2:
             first, last = run[0], run[-1]
             out.append(_blank_outside(text, first[1], last[1] + len(last[0])))
+    return out
+
+
+_LEADING_EQUALS = re.compile(r"^(\s*)=(?!=)")
+_TRAILING_EQUALS = re.compile(r"(?<![=:!<>\\])=(\s*)$")
+
+
+def elided_chains(text: str) -> list[str]:
+    """The chains between the rows a ``\\vdots`` elides (``a = b \\\\ \\vdots \\\\ = c = d``):
+    each a run of two or more sides, the display's text blanked outside it (offsets kept),
+    with the '=' that opens or ends it at the gap blanked, so that no link is read across
+    the elided rows. Returns [] when no run has two sides."""
+    from derive.reading.uncheckable import elided
+
+    cuts = elided(text)
+    if INTEGRAL.search(text):  # an integral and elided rows: not cut further
+        return []
+    for a, b in cuts:  # a side that goes on across the dots (… + \vdots + …): none read
+        before, after = text[:a].rstrip(), text[b:].lstrip()
+        if (after and after[0] != "=") or (before and before[-1] in "+-*/(" or
+                                            _OPERATOR_BEFORE.search(before)):
+            return []
+    bounds = [0] + [x for span in cuts for x in span] + [len(text)]
+    out = []
+    for a, b in zip(bounds[::2], bounds[1::2]):
+        piece = _blank_outside(text, a, b)
+        piece = _LEADING_EQUALS.sub(lambda m: m.group(1) + " ", piece[:b]) + piece[b:]
+        piece = piece[:a] + _TRAILING_EQUALS.sub(lambda m: " " + m.group(1), piece[a:])
+        try:
+            if len(split_top_level(piece)) >= 2:
+                out.append(piece)
+        except ParseError:
+            return []
     return out

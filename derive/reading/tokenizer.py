@@ -1,10 +1,11 @@
 """The LaTeX tokens of an equation: source text → :class:`Token` list, and checks on raw text.
 
 It owns what is decided before any grammar: which macros and Unicode characters are read (and
-as what), which are refused (relations, words inside math, Unicode superscripts), bracket
-balance (:func:`check_balance`), the split of an equation at its top-level '='
-(:func:`split_top_level`), :class:`ParseError`, and :class:`TokenCursor`, the position in a
-token list that the parser (:mod:`derive.reading.parser`) walks.
+as what: ``\\underbrace{X}_{label}`` as X, ``\\max(…)`` as the built-in max), which are refused
+(relations, words inside math, Unicode superscripts, ``\\mathsf`` tensors, the Frobenius
+norm), bracket balance (:func:`check_balance`), the split of an equation at its top-level
+'=' (:func:`split_top_level`), :class:`ParseError`, and :class:`TokenCursor`, the position in
+a token list that the parser (:mod:`derive.reading.parser`) walks.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from derive.reading.macros import MAX_DEPTH as MACRO_DEPTH
 from derive.reading.macros import MAX_TOKENS as MACRO_TOKENS
 from derive.reading.macros import MacroError, expand
 from derive.reading.macros import current as current_macros
+from derive.reading.uncheckable import group_end, label_end
 from derive.records import frozen
 
 MAX_DEPTH = 150  # nesting limit: deeper input is refused, not a RecursionError
@@ -122,7 +124,11 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
     n = len(src)
     p = 0
     macros = current_macros()
+    skips: dict[int, int] = {}  # an underbrace's label: where it begins -> where it ends
     while p < n:
+        if p in skips:
+            p = skips.pop(p)
+            continue
         c = src[p]
         if c.isspace() or c in "~&":
             p += 1
@@ -164,11 +170,16 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
                     p = q
                     continue
                 if name in ("Vert", "lVert", "rVert"):  # \|x\|, a norm
+                    _frobenius(src, q, p)
                     toks.append(Token("op", "norm", p))
                     p = q
                     continue
                 if name in DOTS:
                     toks.append(Token("op", "dots", p))
+                    p = q
+                    continue
+                if name in STEPS and _in_indicator(src, p):  # \mathbb{1}(x \ge y)
+                    toks.append(Token("op", STEPS[name], p))
                     p = q
                     continue
                 if name in RELATIONS:
@@ -192,6 +203,26 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
                     raise ParseError(f"the environment {env or '…'} is not read inside an "
                                      "equation (cases and, around a chain, aligned and split "
                                      "are)", p)
+                if name == "mathsf":
+                    raise ParseError("\\mathsf{…} names a tensor (as books write them), which "
+                                     "derive does not read: write a matrix \\mathbf{Z}, a "
+                                     "vector \\mathbf{z}, or the entries Z_{ijk} as scalars", p)
+                if name in BRACES:  # \underbrace{X}_{label}: X, the label is noted
+                    skips.update([_brace_label(src, p, q, name)])
+                    p = q
+                    continue
+                if name in ("max", "min"):
+                    r = q
+                    while r < n and src[r].isspace():
+                        r += 1
+                    if not (src.startswith("(", r) or re.match(r"\\(?:left|bigl?|Bigl?)\s*\(",
+                                                               src[r:])):
+                        raise ParseError(f"\\{name} is read applied to written arguments, as in "
+                                         f"\\{name}(x, y); a \\{name} over a set "
+                                         f"(\\{name}_{{x}} …) is not checked", p)
+                    toks.append(Token("word", name, p))  # the built-in \operatorname{max}
+                    p = q
+                    continue
                 if name in SEPARATOR_MACROS:
                     toks.append(Token("op", SEPARATOR_MACROS[name], p))
                     p = q
@@ -219,6 +250,7 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
                 p += 2
                 continue
             if d == "|":  # \| : a norm, or the double bar of a divergence (applications.py)
+                _frobenius(src, p + 2, p)
                 toks.append(Token("op", "norm", p))
                 p += 2
                 continue
@@ -248,6 +280,11 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
             kind, value = UNICODE[c]
             toks.append(Token(kind, value, p))
             p += 1
+            continue
+        if c in "<>≤≥" and _in_indicator(src, p):  # \mathbb{1}(x >= y): a step
+            two = c in "<>" and src.startswith("=", p + 1)
+            toks.append(Token("op", {"<": "≤", ">": "≥"}[c] if two else c, p))
+            p += 2 if two else 1
             continue
         if c in "<>≤≥≈":
             raise ParseError(f"the relation {c!r} is not checked: derive checks chains of '='", p)
@@ -281,6 +318,82 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
         raise ParseError(f"unexpected character {c!r}", p)
     toks.append(Token("eof", "", n))
     return toks
+
+
+_FROBENIUS = re.compile(r"\s*_\s*(?:\{\s*)?(?:\\(?:textrm|text|mathrm|rm)\s*\{\s*F\s*\}|F)"
+                        r"(?![A-Za-z])")
+
+
+def _frobenius(src: str, q: int, p: int) -> None:
+    """Refuse the Frobenius norm ``\\|W\\|_F`` (its closing bar ends at q)."""
+    if _FROBENIUS.match(src, q):
+        raise ParseError("the Frobenius norm \\|W\\|_F is not read: write it with its "
+                         "entries, \\|W\\|_F^2 = \\sum_{i,j} W_{ij}^2", p)
+
+
+#: the inequalities an indicator's condition may hold (\mathbb{1}(x \ge y), 1\{u > 0\})
+STEPS = {"ge": "≥", "geq": "≥", "le": "≤", "leq": "≤", "gt": ">", "lt": "<"}
+_INDICATOR_OPEN = re.compile(r"(?:\\mathbb\s*\{\s*1\s*\}\s*(?:\\left\s*)?\(|"
+                             r"(?:\\mathbb\s*\{\s*1\s*\}|(?<![0-9.])1)\s*(?:\\left\s*)?\\\{)$")
+
+
+def _in_indicator(src: str, p: int) -> bool:
+    """Is offset p directly inside the parentheses or braces of an indicator, \\mathbb{1}(…)
+    or 1\\{…\\}? (not nested deeper: 1\\{f(x > 0)\\} is not a condition)"""
+    stack: list[int] = []  # where each open '(' or '\\{' ends
+    k = 0
+    while k < p:
+        if src.startswith("\\{", k) or src.startswith("\\}", k):
+            if src[k + 1] == "{":
+                stack.append(k + 2)
+            elif stack:
+                stack.pop()
+            k += 2
+            continue
+        if src[k] == "\\":
+            k += 2
+            continue
+        if src[k] in "([{":
+            stack.append(k + 1)
+        elif src[k] in ")]}" and stack:
+            stack.pop()
+        k += 1
+    return bool(stack) and _INDICATOR_OPEN.search(src[:stack[-1]]) is not None
+
+
+BRACES = frozenset({"underbrace", "overbrace"})
+_SPACE_BEFORE = re.compile(r"(?:\s|\\[,;:! ]|\\q?quad(?![A-Za-z]))*$")
+_FREE_BEFORE = "=+({[,&"  # what may stand before a braced sum: nothing binds it tighter
+_FREE_AFTER = re.compile(r"\s*(?:$|[-=+)\]},&.]|\\(?:right|q?quad|end|hspace|underbrace|"
+                         r"overbrace)(?![A-Za-z])|\\[\\,;:! ])")
+
+
+def _brace_label(src: str, p: int, q: int, name: str) -> tuple[int, int]:
+    """For ``\\underbrace`` at p (its name ends at q): where its label ``_{…}`` begins and
+    ends, for the tokenizer to skip it. A braced sum with a product, a power or a minus sign
+    beside it (``2 \\underbrace{a + b}_{s}``, ``-\\underbrace{a + b}_{s}``) is refused: TeX
+    draws no parentheses, so 2(a + b) and 2a + b are both read there."""
+    r = q
+    while r < len(src) and src[r].isspace():
+        r += 1
+    if r >= len(src) or src[r] != "{":
+        raise ParseError(f"expected '{{' after \\{name}", p)
+    end = group_end(src, r + 1)
+    if end < 0:
+        raise ParseError("unbalanced braces: '{' is never closed", r)
+    after = label_end(src, end)
+    depth, summed = 0, False
+    for k, ch in enumerate(src[r + 1:end - 1]):
+        depth += {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}.get(ch, 0)
+        summed = summed or (depth == 0 and ch in "+-" and (k == 0 or src[r + k] != "\\"))
+    before = src[:p]
+    before = before[:_SPACE_BEFORE.search(before).start()]  # type: ignore[union-attr]
+    if summed and not ((not before or before[-1] in _FREE_BEFORE) and
+                       _FREE_AFTER.match(src, after)):
+        raise ParseError(f"a sum in \\{name} next to a product, a power or a minus sign: TeX "
+                         "draws no parentheses, so write them: "
+                         f"\\{name}{{(a + b)}}_{{…}}", p)
+    return end, after
 
 
 def _expanded(macro, src: str, p: int, q: int, toks: list[Token], depth: int) -> int:
