@@ -258,7 +258,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                 chain = parse_chain(piece)
                 if len(chain) < 2 and not raw.text.strip():
                     raise ParseError("empty equation", 0)
-                gap: tuple[str, ...] = ()
+                broken: tuple[str, ...] = ()  # the note when the side before was not read
                 if continues and k == 0 and previous_last is None:
                     if not parsed or not (parsed[-1].error or parsed[-1].skipped):
                         raise ParseError("this display begins with '=', but no display "
@@ -266,9 +266,9 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                          continues - 1)
                     # the side it goes on from was not read: its own links are still read
                     # and checked; the link from that side is not, and the report says so
-                    gap = (_broken_continuation(parsed[-1]),)
+                    broken = (_broken_continuation(parsed[-1]),)
                     if len(chain) < 2:
-                        parsed.append(_Parsed(raw, None, None, skipped=gap[0]))
+                        parsed.append(_Parsed(raw, None, None, skipped=broken[0]))
                         continue
                 elif continues and k == 0 and previous_last is not None:
                     before, latex, where, base = previous_last
@@ -280,9 +280,9 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                     function_head(chain[0][0])
                 defines = not split.cut or split.is_list or premise or (
                     k == 0 and split.first_may_define and split.parts[0].has_equals)
-                parsed.append(_Parsed(raw, chain, None, (cut_notes if k == 0 else ()) + gap,
+                parsed.append(_Parsed(raw, chain, None, (cut_notes if k == 0 else ()) + broken,
                                       text=piece if split.cut else None,
-                                      may_define=defines and not gap,
+                                      may_define=defines and not broken,
                                       premise=premise,
                                       head_fails=bool(integral_notes) and k == 0,
                                       in_list=split.is_list))

@@ -13,7 +13,6 @@ import re
 from dataclasses import replace
 
 from derive.reading.syntax import Node, children
-from derive.reading.tokenizer import ParseError
 
 #: written definitions besides :=: \stackrel{\text{def}}{=}, \overset{def}{=}, \coloneqq, ≜, ≝
 DEFINES = re.compile(
@@ -69,6 +68,8 @@ def _unboxed(text: str) -> str:
         if depth:  # never closed: left for the reader to report
             return text
         if _BOX.match(text, k + len(text[k:]) - len(text[k:].lstrip())):
+            from derive.reading.tokenizer import ParseError  # the tokenizer imports this module
+
             # \boxed{2}\boxed{3}\boxed{4}: a row of boxes draws a vector's entries, never
             # a product
             raise ParseError("boxes side by side (\\boxed{2}\\boxed{3}) draw the entries of "
