@@ -125,7 +125,7 @@ class NonZeroDenominators(Strategy):
             return Decision(Verdict.PROVED, "symbolic")
         needs = [a for a in (ck._nonzero_denominators(*t.written),
                              ck._positive_arguments(*t.written)) if a is not None]
-        if not needs:
+        if not needs or ck._same_domain(*t.written):  # σ² > 0 on one side, σ ≠ 0 on the other
             return Decision(Verdict.PROVED, "symbolic")
         if all(ck._stated(a) for a in needs):
             return Decision(Verdict.PROVED, "symbolic", tuple(ck._as_stated(a) for a in needs))

@@ -366,7 +366,7 @@ def check_document(doc: Document, *, seed: int = 0, timeout: float | None = 20.0
         equations = map_equations(check_equation, doc, seed, timeout, jobs, symbols)
     else:
         equations = [check_equation(doc, eq, symbols, seed, timeout) for eq in doc.equations]
-    notes = tuple(n for e in equations for n in e.notes)
+    notes = tuple(dict.fromkeys(n for e in equations for n in e.notes))  # each said once
     assumptions = tuple(Assumption(latex, f"{to_text(a)} = {to_text(b)}", True)
                         for (a, b), latex, _ in doc.assumptions)
     errors = list(doc.errors)

@@ -38,6 +38,7 @@ __all__ = ["ENGINE_FAILURES", "VETO_POINTS", "Decision", "EquationChecker", "Tim
            "failure", "time_limit"]
 
 VETO_POINTS = 6  # points at which the independent evaluator re-checks each proof
+MAX_SHOWN_ENTRIES = 12  # entries of a matrix family listed in a counterexample
 # failures inside sympy or the engine: reported on the link or equation, never a traceback
 ENGINE_FAILURES = (RecursionError, MemoryError, ArithmeticError, TypeError, ValueError,
                    AttributeError, KeyError, IndexError, NotImplementedError, NameError,
@@ -301,51 +302,60 @@ class EquationChecker:
         """a b / b = a holds only where b ≠ 0: a divisor that one side has and the other has
         not, and that is not known to be non-zero (exponentials, sums of them, sizes and
         positive names are)."""
-        def nonzero(den_g: sp.Expr) -> set:
-            out = set()
-            for f in sp.Mul.make_args(den_g):
-                base = f.base if f.is_Pow and f.exp.is_positive else f
-                if base.free_symbols and not is_positive(base) and base.is_nonzero is not True:
-                    out.add(base)
-            return out
-
-        return self._one_sided(lhs, rhs, divisor, nonzero, ("\\neq 0", "≠ 0"), ground)
+        return self._one_sided(lhs, rhs, divisor, _nonzero_parts, ("\\neq 0", "≠ 0"), ground)
 
     def _positive_arguments(self, lhs: Node, rhs: Node) -> Assumption | None:
         """e^{\\log x} = x holds only where x > 0: the argument of a log (or a square root)
         that one side has and the other has not, and that is not known to be positive."""
-        def positive(arg_g: sp.Expr) -> set:
-            if not arg_g.free_symbols or is_positive(arg_g) or is_positive(
-                    sp.cancel(sp.together(arg_g))):
-                return set()
-            return {arg_g}
+        return self._one_sided(lhs, rhs, log_argument, _positive_parts, ("> 0", "> 0"))
 
-        return self._one_sided(lhs, rhs, log_argument, positive, ("> 0", "> 0"))
+    def _restricted(self, side: Node, pick, required, ground: Translator | None = None) -> set:
+        """The grounded parts of ``side`` that ``pick`` finds (divisors, log arguments) and
+        ``required`` keeps (those not known to be non-zero, or positive)."""
+        memo = self.symbols.memo
+        symbols = ground.symbols if ground is not None else self.symbols
+        out: set = set()
+        for part, d in restricted_parts(side, self.env, pick):
+            key = ("restricted", pick.__name__, required.__name__, id(self.env),
+                   ground is None, id(d), R.key(part))
+            if key not in memo:
+                try:
+                    if d is None:
+                        g = (ground or self.ground)(part)
+                    else:  # a part inside a definition's body, read in its scope
+                        g = _ground_in_definition(d, part, symbols)
+                    memo[key] = required(canonical(g))
+                except (ReadError, *ENGINE_FAILURES):
+                    memo[key] = set()
+            out |= memo[key]
+        return out
+
+    def _same_domain(self, lhs: Node, rhs: Node) -> bool:
+        """Do both sides need the same of their variables, once each need is reduced (σ² > 0,
+        |σ| ≠ 0 and 1/|σ| > 0 all say σ ≠ 0)? Then neither side is defined where the other
+        is not, and a proof of lhs = rhs needs no assumption."""
+        def needs(side: Node) -> set | None:
+            out: set = set()
+            for b in self._restricted(side, divisor, _nonzero_parts):
+                out |= _reduced_nonzero(b)
+            for a in self._restricted(side, log_argument, _positive_parts):
+                reduced = _reduced_positive(a)
+                if reduced is None:
+                    return None
+                out |= reduced
+            return out
+
+        left, right = needs(lhs), needs(rhs)
+        return left is not None and left == right
 
     def _one_sided(self, lhs: Node, rhs: Node, pick, required, relation: tuple[str, str],
                    ground: Translator | None = None) -> Assumption | None:
         """What one side of a link requires of a part (``pick``: a divisor, a log's argument)
         that the other side has not: the grounded parts ``required`` keeps, as an assumption
         ``part relation``; None where both sides restrict alike."""
-        memo = self.symbols.memo
-        symbols = ground.symbols if ground is not None else self.symbols
 
         def parts(side: Node) -> set:
-            out: set = set()
-            for part, d in restricted_parts(side, self.env, pick):
-                key = ("restricted", pick.__name__, id(self.env), ground is None, id(d),
-                       R.key(part))
-                if key not in memo:
-                    try:
-                        if d is None:
-                            g = (ground or self.ground)(part)
-                        else:  # a part inside a definition's body, read in its scope
-                            g = _ground_in_definition(d, part, symbols)
-                        memo[key] = required(canonical(g))
-                    except (ReadError, *ENGINE_FAILURES):
-                        memo[key] = set()
-                out |= memo[key]
-            return out
+            return self._restricted(side, pick, required, ground)
 
         def written(side: Node) -> set:
             return {(id(d), R.key(p)) for p, d in restricted_parts(side, self.env, pick)}
@@ -376,7 +386,7 @@ class EquationChecker:
         fam = family_ranges(self.env, list(self.reading.sides))
         out = {}
         for name, (lo, hi) in fam.items():
-            if name in self.env.definitions:
+            if name in self.env.definitions or "@" in name:  # W@0: an axis of a matrix
                 continue
             try:
                 out[self.symbols.family(name)] = (self.ground(lo), self.ground(hi))
@@ -453,7 +463,10 @@ class EquationChecker:
         problem = numeric.Problem(lhs, rhs, sizes, indices, families, scalars,
                                   tuple(self.constraints),
                                   tuple(b for b in bases if b in self._targets),
-                                  tuple((a, b) for a, b, _, _ in self.declared))
+                                  tuple((a, b) for a, b, _, _ in self.declared),
+                                  tuple(sorted({i.base for i in expr.atoms(sp.Indexed)
+                                                if len(i.indices) > 1},
+                                               key=lambda b: str(b.label))))
         seed = _mix(self.seed, label)
         skipped = self._skipped.setdefault(label, [])
         return numeric.search(problem, seed, modes, first_only=first_only, skipped=skipped)
@@ -468,6 +481,11 @@ class EquationChecker:
         fams = self._families
         touched = found.touched or {}
         for base, vals in sorted(p.families.items(), key=lambda kv: str(kv[0])):
+            if isinstance(vals, numeric.Table):  # W_{ij}: the entries a side read
+                for ints in sorted(touched.get(base, ()))[:MAX_SHOWN_ENTRIES]:
+                    where = ",".join(str(k) for k in ints)
+                    values[f"{base.label}_{{{where}}}"] = numeric.plain(vals.at(ints))
+                continue
             lo, hi = fams.get(base, (sp.Integer(1), None))
             a = int(lo.xreplace(p.sizes)) if lo is not None else 1
             b = int(hi.xreplace(p.sizes)) if hi is not None else max(p.sizes.values(), default=2)
@@ -482,9 +500,56 @@ class EquationChecker:
         for s, v in sorted(p.scalars.items(), key=lambda kv: kv[0].name):
             values[str(s)] = numeric.plain(v)
         # the target family only matters where the point has target values
-        mode = p.mode if any(b in self._targets for b in p.families) else "free"
+        mode = p.mode if any(b in self._targets and not isinstance(v, numeric.Table)
+                             for b, v in p.families.items()) else "free"
         return Counterexample(size, idx, values, numeric.as_float(found.lhs),
                               numeric.as_float(found.rhs), mode)
+
+
+def _nonzero_parts(den_g: sp.Expr) -> set:
+    """The factors of a divisor not known to be non-zero (b for b², never e^{u})."""
+    out = set()
+    for f in sp.Mul.make_args(den_g):
+        base = f.base if f.is_Pow and f.exp.is_positive else f
+        if base.free_symbols and not is_positive(base) and base.is_nonzero is not True:
+            out.add(base)
+    return out
+
+
+def _positive_parts(arg_g: sp.Expr) -> set:
+    """A log's (or root's) argument, unless it is known to be positive."""
+    if not arg_g.free_symbols or is_positive(arg_g) or is_positive(
+            sp.cancel(sp.together(arg_g))):
+        return set()
+    return {arg_g}
+
+
+def _reduced_nonzero(b: sp.Expr) -> set:
+    """b ≠ 0 as conditions on simpler quantities: |x| ≠ 0 and x^k ≠ 0 (k > 0) say x ≠ 0."""
+    while True:
+        if isinstance(b, sp.Abs):
+            b = b.args[0]
+        elif b.is_Pow and b.exp.is_positive:
+            b = b.base
+        else:
+            return {("≠ 0", b)}
+
+
+def _reduced_positive(a: sp.Expr) -> set | None:
+    """a > 0 as x ≠ 0 conditions, where a is a positive constant times even powers and
+    absolute values (and their reciprocals) of real x; None where it is not of that form."""
+    out: set = set()
+    for f in sp.Mul.make_args(a):
+        if is_positive(f):
+            continue
+        base, exp = (f.base, f.exp) if f.is_Pow else (f, sp.Integer(1))
+        if isinstance(base, sp.Abs) and exp.is_real and base.args[0].is_real:
+            out |= _reduced_nonzero(base.args[0])
+        elif exp.is_even and base.is_real:
+            out |= _reduced_nonzero(base)
+        else:
+            return None
+    return out
 
 
 def _short(value) -> str:

@@ -210,13 +210,20 @@ def log_of(arg: sp.Expr) -> sp.Expr:
 def _split_log(arg: sp.Expr) -> sp.Expr:
     """log(arg), split: the logs of its positive factors added, exponents brought down."""
     if arg.is_Mul:
-        pos = [f for f in arg.args if is_positive(f)]
-        rest = [f for f in arg.args if not is_positive(f)]
+        # a factor that is never negative splits off: where the product is positive, so is
+        # each such factor (and the rest); where it is not, both forms are undefined
+        pos = [f for f in arg.args if _never_negative(f)]
+        rest = [f for f in arg.args if not _never_negative(f)]
         if pos:
             out = sp.Add(*[_split_log(f) for f in pos])
-            return out + (sp.log(sp.Mul(*rest)) if rest else 0)
-    if arg.is_Pow and is_positive(arg.base) and arg.exp.is_real:
+            return out + (0 if not rest else _split_log(rest[0]) if len(rest) == 1 else
+                          sp.log(sp.Mul(*rest)))
+    if arg.is_Pow and arg.exp.is_real and (is_positive(arg.base) or arg.base.is_nonnegative):
+        # |x|^a: where the base is 0 both log|x|^a and a·log|x| are undefined
         return arg.exp * _split_log(arg.base)
+    if arg.is_Pow and arg.exp.is_even and arg.base.is_real:
+        # log x² = 2 log|x| for real x: defined for the same x (x ≠ 0), equal there
+        return arg.exp * _split_log(sp.Abs(arg.base))
     if isinstance(arg, sp.exp) and arg.args[0].is_real:
         return arg.args[0]
     if arg.is_Add and is_positive(arg) and any(
@@ -230,6 +237,11 @@ def _split_log(arg: sp.Expr) -> sp.Expr:
         # over every range: log Π_k Π_j f = Σ_k Σ_j log f (an empty product's log is 0)
         return summation(_split_log(arg.function), *arg.limits)
     return sp.log(arg)
+
+
+def _never_negative(f: sp.Expr) -> bool:
+    return bool(is_positive(f) or f.is_nonnegative or (
+        f.is_Pow and f.exp.is_even and f.base.is_real))
 
 
 def _fresh(e: sp.Expr) -> sp.Expr:

@@ -30,6 +30,8 @@ SIZES = (2, 3, 4, 5, 6)
 #: from K = 2 on is seen to fail only there)
 EXTRA_SIZES = (8, 12, 1)
 EXTRA_PER_SIZE = 2
+#: with several sizes, also searched with neighbouring sizes unequal (n = 2, m = 3; …)
+STAGGERED_SIZES = (2, 3, 1)
 MAX_RANGE = 10_000  # a family or sum over more indices than this is not evaluated
 FAMILY_MODES = ("one-hot", "simplex", "free")
 LOW_DPS, HIGH_DPS = 30, 60
@@ -44,9 +46,27 @@ class CannotEvaluate(Exception):
 class Point:
     sizes: dict  # size Symbol -> int
     indices: dict  # index Symbol -> int
-    families: dict  # IndexedBase -> list of Fraction (1-based: element 0 unused)
+    families: dict  # IndexedBase -> list of Fraction (1-based: element 0 unused), or a Table
     scalars: dict  # Symbol -> Fraction
     mode: str
+
+
+class Table:
+    """The values of a family of several indices (W_{ij}): drawn on demand, one seeded draw
+    per entry, so every entry is independent of the others and the same at both precisions."""
+
+    def __init__(self, seed: str, simple: bool):
+        self.seed = seed
+        self.simple = simple
+        self.drawn: dict[tuple[int, ...], Fraction] = {}
+
+    def at(self, ints: tuple[int, ...]) -> Fraction:
+        v = self.drawn.get(ints)
+        if v is None:
+            v = Fraction(0) if self.simple else _rational(random.Random(f"{self.seed}:{ints}"),
+                                                           -2, 2)
+            self.drawn[ints] = v
+        return v
 
 
 class Evaluator:
@@ -55,7 +75,8 @@ class Evaluator:
         self.dps = dps
         self.memo: dict = {}
         self.env: dict = {**point.sizes, **point.indices}
-        self.fam = {b: [mpmath.mpf(v.numerator) / v.denominator for v in vals]
+        self.fam = {b: vals if isinstance(vals, Table) else
+                    [mpmath.mpf(v.numerator) / v.denominator for v in vals]
                     for b, vals in point.families.items()}
         self.scal = {s: mpmath.mpf(v.numerator) / v.denominator for s, v in point.scalars.items()}
         self.peak = mpmath.mpf(0)  # the largest term added anywhere (cancellation's scale)
@@ -90,8 +111,17 @@ class Evaluator:
             vals = self.fam.get(e.base)
             if vals is None:
                 raise CannotEvaluate(f"no values for {e.base}")
-            k = self.int_of(e.indices[0]) if len(e.indices) == 1 else None
-            if k is None or not 0 <= k < len(vals):
+            if isinstance(vals, Table) and len(e.indices) > 1:
+                ints = tuple(self.int_of(i) for i in e.indices)
+                if min(ints) < 0:
+                    raise CannotEvaluate(f"index out of range in {e}")
+                self.touched.setdefault(e.base, set()).add(ints)
+                v = vals.at(ints)
+                return mpmath.mpf(v.numerator) / v.denominator
+            if isinstance(vals, Table) or len(e.indices) != 1:
+                raise CannotEvaluate(f"index out of range in {e}")
+            k = self.int_of(e.indices[0])
+            if not 0 <= k < len(vals):
                 raise CannotEvaluate(f"index out of range in {e}")
             self.touched.setdefault(e.base, set()).add(k)
             return vals[k]
@@ -264,6 +294,7 @@ class Problem:
     constraints: tuple  # (a, b, equal) index constraints from case subscripts
     targets: tuple = ()  # families to which the target modes apply
     requirements: tuple = ()  # (lhs, rhs) declared assumptions every point must satisfy
+    tables: tuple = ()  # families written with several indices (W_{ij}): Table values
 
 
 def _rational(rng: random.Random, lo: int, hi: int, den: int = 4) -> Fraction:
@@ -272,10 +303,15 @@ def _rational(rng: random.Random, lo: int, hi: int, den: int = 4) -> Fraction:
 
 def _points(problem: Problem, seed: int, mode: str, per_size: int):
     rng = random.Random(f"{seed}:{mode}")
-    schedule = [(size, per_size) for size in SIZES] + [
-        (size, min(per_size, EXTRA_PER_SIZE)) for size in EXTRA_SIZES]
-    for size, count in schedule:
-        sizes = {s: size for s in problem.sizes}
+    schedule = [(size, per_size, 0) for size in SIZES] + [
+        (size, min(per_size, EXTRA_PER_SIZE), 0) for size in EXTRA_SIZES]
+    if len(problem.sizes) > 1:  # n ≠ m too: a link may hold only where two sizes agree
+        schedule += [(size, min(per_size, EXTRA_PER_SIZE), parity) for size in STAGGERED_SIZES
+                     for parity in (1, 2)]
+    for size, count, staggered in schedule:
+        # staggered 1: every other size one larger, from the first; 2: from the second
+        sizes = {s: size + ((k + staggered) % 2 if staggered else 0)
+                 for k, s in enumerate(problem.sizes)}
         idx_choices: list[list[tuple[sp.Symbol, int]]] | None  # None: a range too wide
         idx_choices = []
         for sym, rngs in problem.indices.items():
@@ -298,8 +334,11 @@ def _points(problem: Problem, seed: int, mode: str, per_size: int):
         distinct = max(combos, key=lambda c: len(set(c.values())))
         for n in range(count):
             indices = combos[0] if n == 0 else distinct if n == 1 else rng.choice(combos)
-            fams = {}
+            fams: dict[sp.IndexedBase, list[Fraction] | Table] = {}
             for base in problem.families:
+                if base in problem.tables:  # independent entries, free values
+                    fams[base] = Table(f"{seed}:{mode}:{size}:{n}:{base}", simple=(n == 0))
+                    continue
                 lo, hi = spans[base]
                 length = max(hi, size) + 3
                 is_target = base in problem.targets

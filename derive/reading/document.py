@@ -134,6 +134,7 @@ class _Parsed:
     premise: bool = False  # f(x, y) = … before an arrow: defines f anew, as an example does
     in_list: bool = False  # one equation of a list display (a, \quad b)
     head_fails: bool = False  # D = \int … = a = b: D stays undetermined (only a = b is read)
+    continued: bool = False  # the next display goes on from its last side ('= …')
 
 
 def _not_checked(split: Split, display: str) -> str:
@@ -266,12 +267,11 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                          continues - 1)
                     # the side it goes on from was not read: its own links are still read
                     # and checked; the link from that side is not, and the report says so
+                    # a lone side (= x) is kept: the next display may continue from it
                     broken = (_broken_continuation(parsed[-1]),)
-                    if len(chain) < 2:
-                        parsed.append(_Parsed(raw, None, None, skipped=broken[0]))
-                        continue
                 elif continues and k == 0 and previous_last is not None:
                     before, latex, where, base = previous_last
+                    parsed[-1] = replace(parsed[-1], continued=True)
                     # its nodes keep their place in the display they were written in
                     chain = [(moved(before, base - raw.offset), latex, where - raw.offset),
                              *chain]
@@ -416,8 +416,22 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
         offsets = [raw.offset + o for _, _, o in sides_read]
         try:
             env = define_builtins(env, sides, builtins)
-            if len(sides) < 2:
+            unlinked = tuple(note for note in entry.notes
+                             if note.startswith("not checked: the link"))
+            if len(sides) < 2 and not entry.continued and unlinked:  # = x, after an unread one
+                out.append(ReadEquation(n, line, latex, "skipped", raw.offset,
+                                        notes=unlinked, row=row))
+                continue
+            if len(sides) < 2 and not entry.continued:
                 raise ReadError("an equation needs an '='", 0)
+            if len(sides) < 2:  # a lone side: the display after it goes on from it with '='
+                out.append(ReadEquation(n, line, latex, "claim", raw.offset, sides, side_latex,
+                                        resolve(list(sides), env, beside), None, env,
+                                        piece_notes + (() if unlinked else (
+                                            "its links are checked with the display that "
+                                            "goes on from it ('= …')",)),
+                                        rules=rules, row=row))
+                continue
             head = definition_head(sides[0], env)
             head = None if head is not None and head[0] in PRIMITIVES else head  # max(a, b)
             no_name_or_product(sides[0], env)

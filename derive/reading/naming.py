@@ -16,9 +16,9 @@ CONSTANTS = frozenset({"\\pi", "e"})
 
 
 def applied_only(trees: list[Node]) -> frozenset[str]:
-    """Names written applied somewhere, f(x) and f'(x), and never alone nor with a subscript:
-    such a name is never a factor."""
-    from derive.reading.syntax import Apply
+    """Names written applied somewhere, f(x) and f'(x), and never alone nor with a subscript
+    (dg/dx, a derivative of the name, is not alone): such a name is never a factor."""
+    from derive.reading.syntax import Apply, Deriv
 
     applied: set[str] = set()
     alone: set[str] = set()
@@ -32,6 +32,9 @@ def applied_only(trees: list[Node]) -> frozenset[str]:
                     continue  # KL(q ‖ p): q and p are distributions named, not factors
                 visit(arg)
             return
+        if isinstance(node, Deriv) and not node.operator and isinstance(node.expr, Sym) and \
+                not node.expr.sub and node.expr.case is None:
+            return  # dg/dx, dg/dh: g's derivative names g (and h) as functions may be
         if isinstance(node, Sym):
             alone.add(node.name)
         for child in _children(node):

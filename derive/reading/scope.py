@@ -171,10 +171,10 @@ def family_ranges(env: Env, extra: Iterable[Node] = ()) -> dict[str, Range]:
         d = env.definitions[name]
         _scan_sums(d.body, ranges, {})
         if d.kind == "family":
-            for p in d.params:  # a declared index's range first (z_a = Σ_j W_{aj} x_j)
+            for axis, p in enumerate(d.params):  # a declared range first (z_a = Σ_j W_{aj} x_j)
                 r = d.env.declared_ranges.get(p) or _range_of_letter(p, d.body, ranges)
                 if r is not None:
-                    ranges[d.name] = r
+                    ranges[axis_key(d.name, axis, len(d.params))] = r
     # in the equation itself, the first sum over a family sets its range, and a definition
     # in scope wins over the equation (Σ_{k=2}^K t_k does not shrink t's range)
     local: dict[str, Range] = {}
@@ -193,18 +193,28 @@ def _scan_sums(node: Node, ranges: dict[str, Range], bound: dict[str, Range],
         _scan_sums(node.body, ranges, inner, first)
         return
     if isinstance(node, Sym) and node.sub:
-        for s in node.sub:
-            if isinstance(s, Sym) and s.name in bound and not (first and node.name in ranges):
-                ranges[node.name] = bound[s.name]
+        for axis, s in enumerate(node.sub):
+            where = axis_key(node.name, axis, len(node.sub))
+            if isinstance(s, Sym) and s.name in bound and not (first and where in ranges):
+                ranges[where] = bound[s.name]
     for c in children(node):
         _scan_sums(c, ranges, bound, first)
 
 
+def axis_key(family: str, axis: int, axes: int) -> str:
+    """Where a family's range is kept: under its name for one index (z_k), and one key per
+    axis for several (W_{ij}: the rows and the columns of W may differ in size)."""
+    return family if axes == 1 else f"{family}@{axis}"
+
+
 def _range_of_letter(letter: str, tree: Node, fam: dict[str, Range]) -> Range | None:
     for n in walk(tree):
-        if isinstance(n, Sym) and n.sub and n.name in fam:
-            if any(isinstance(s, Sym) and s.name == letter for s in n.sub) or (
-                    n.case is not None and letter in (n.case.left, n.case.right)):
+        if isinstance(n, Sym) and n.sub:
+            for axis, s in enumerate(n.sub):
+                where = axis_key(n.name, axis, len(n.sub))
+                if isinstance(s, Sym) and s.name == letter and where in fam:
+                    return fam[where]
+            if n.case is not None and letter in (n.case.left, n.case.right) and n.name in fam:
                 return fam[n.name]
     return None
 
@@ -328,11 +338,13 @@ def _free_range(letter: str, sides, env: Env, fam: dict[str, Range]) -> Range | 
             return r
         for n in walk(s):  # a letter in y_k where y is defined: the family's range
             if isinstance(n, Sym) and n.sub and n.name in env.definitions:
-                d = env.definitions[n.name]
-                if any(isinstance(x, Sym) and x.name == letter for x in n.sub) or (
-                        n.case is not None and letter in (n.case.left, n.case.right)):
-                    if d.name in fam:
-                        return fam[d.name]
+                for axis, x in enumerate(n.sub):
+                    where = axis_key(n.name, axis, len(n.sub))
+                    if isinstance(x, Sym) and x.name == letter and where in fam:
+                        return fam[where]
+                if n.case is not None and letter in (n.case.left, n.case.right) and \
+                        n.name in fam:
+                    return fam[n.name]
     # no range from any family: none is invented (with one size K, "i in 1..K" would be a
     # silent assumption; the checker names it as one where a link needs it)
     return None
@@ -466,10 +478,41 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
         # not a function: juxtaposition is multiplication, as in y_k (1 - y_i)
         return _juxtaposed(node.func, _fill_sums(node.args[0], env, free, fam, implicit),
                            node.pos)
+    if isinstance(node, Mul):
+        node = _derivatives_at(node, env)
+        if not isinstance(node, Mul):
+            return _fill_sums(node, env, free, fam, implicit)
     kids = children(node)
     if not kids:
         return node
     return _rebuild(node, [_fill_sums(c, env, free, fam, implicit) for c in kids])
+
+
+def _derivatives_at(node: Mul, env: Env) -> Node:
+    """``\\frac{dg}{dx}(x)`` and ``\\frac{dg}{dh}(h(x))`` for a function g of one argument:
+    g's derivative at what the parentheses hold (g'(x), g'(h(x))), never dg/dx times x."""
+    factors, ops = list(node.factors), list(node.ops)
+    k = 0
+    while k + 1 < len(factors):
+        d, arg = factors[k], factors[k + 1]
+        if isinstance(d, Deriv) and not d.operator and isinstance(d.expr, Sym) and \
+                not d.expr.sub and d.expr.case is None and isinstance(arg, Paren) and \
+                arg.open == "(" and ops[k] == "" and _one_argument(d.expr.name, env) and \
+                len({key_of(v) for v in d.wrt}) == 1 and not d.wrt[0].sub:
+            factors[k] = Apply(d.expr, (arg.inner,), primes=len(d.wrt), pos=d.pos)
+            del factors[k + 1], ops[k]
+        k += 1
+    if len(factors) == 1:
+        return factors[0]
+    return node if len(factors) == len(node.factors) else replace(node, factors=tuple(factors),
+                                                                      ops=tuple(ops))
+
+
+def _one_argument(name: str, env: Env) -> bool:
+    d = env.definitions.get(name)
+    if d is not None:
+        return d.kind == "function" and len(d.params) == 1
+    return name in env.functions and name in env.applied_only
 
 
 def _juxtaposed(factor: Node, arg: Node, pos: int) -> Node:

@@ -1,0 +1,168 @@
+"""Families of two indices (W_{ij}) whose two axes have different sizes, and displays that
+hold one side only.
+
+A matrix's rows and columns are ranged apart: a sum over its first index says nothing about
+its second. Before this was so, the range of the last sum read was taken for both axes, and
+Σ_{k=1}^{m} W_{kb} 1{a=k} = W_{ab} was proved for W of n rows and m columns, which is false
+when n > m (a = n: 0 against W_{nb}). Numbers now draw each entry of a matrix family on its
+own and try unequal sizes, so such a step is refuted with the entries it read.
+
+Every expected verdict was found by hand: the sums are written out below each case.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+import derive
+
+MATRIX = "$$f = \\sum_{i=1}^{n}\\sum_{j=1}^{m} W_{ij}^2$$\n\n"
+
+
+def _links(md: str) -> list[tuple[str, str]]:
+    report = derive.check_text(md)
+    return [(f"{eq.index}.{link.position}", link.verdict.value)
+            for eq in report.equations for link in eq.links]
+
+
+def _one(md: str) -> str:
+    found = _links(md)
+    assert len(found) == 1, found
+    return found[0][1]
+
+
+def test_a_sum_over_the_columns_does_not_sift_a_row_index():
+    # W has n rows and m columns: with n = 2, m = 1, a = 2 the left side is f, the right f + W_{21}
+    md = MATRIX + "$$\\sum_{k=1}^{m} W_{kb} 1\\{a = k\\} + f = W_{ab} + f$$\n"
+    assert _one(md) == "refuted"
+
+
+def test_a_sum_over_the_rows_sifts_a_row_index():
+    md = MATRIX + "$$\\sum_{k=1}^{n} W_{kb} 1\\{a = k\\} + f = W_{ab} + f$$\n"
+    assert _one(md) == "proved"
+
+
+@pytest.mark.parametrize("axis, written", list(itertools.product((0, 1), ("n", "m"))))
+def test_generated_sifting_over_each_axis(axis, written):
+    # Σ_k over axis `axis` of W, written with the range `written`: true only when the range
+    # written is that axis's size (rows n, columns m), else false where n ≠ m
+    entry = "W_{kb}" if axis == 0 else "W_{ak}"
+    letter = "a" if axis == 0 else "b"
+    md = MATRIX + (f"$$\\sum_{{k=1}}^{{{written}}} {entry} 1\\{{{letter} = k\\}} + f "
+                   f"= W_{{ab}} + f$$\n")
+    true = written == ("n" if axis == 0 else "m")
+    verdict = _one(md)
+    assert verdict == ("proved" if true else "refuted"), (axis, written, verdict)
+
+
+def test_a_gradient_by_a_matrix_entry_is_proved_and_its_transpose_refuted():
+    md = MATRIX + ("$$\\frac{\\partial f}{\\partial W_{ab}} = 2 W_{ab}$$\n\n"
+                   "$$\\frac{\\partial f}{\\partial W_{ab}} = 2 W_{ba}$$\n")
+    report = derive.check_text(md)
+    verdicts = [link.verdict.value for eq in report.equations for link in eq.links]
+    assert verdicts == ["proved", "refuted"]
+    cx = [link.counterexample for eq in report.equations for link in eq.links][1]
+    assert cx is not None
+    # the entries the sides read are listed, each by both its indices
+    assert any(k.startswith("W_{") and "," in k for k in cx.values), cx.values
+    # and they reproduce the sides: 2 W_{ab} against 2 W_{ba}
+    a, b = cx.indices["a"], cx.indices["b"]
+    assert cx.lhs == pytest.approx(2 * float(cx.values[f"W_{{{a},{b}}}"]))
+    assert cx.rhs == pytest.approx(2 * float(cx.values[f"W_{{{b},{a}}}"]))
+
+
+def test_rows_and_columns_of_different_sizes_are_both_tried():
+    # g sums A over n rows and p columns; Σ over p of a row index is false for n > p (a = n)
+    md = ("$$g = \\sum_{i=1}^{n}\\sum_{c=1}^{p} A_{ic}$$\n\n"
+          "$$\\sum_{k=1}^{p} A_{kc} 1\\{a = k\\} + g = A_{ac} + g$$\n")
+    assert _one(md) == "refuted"
+    # and Σ over n of a column index is false for p > n (c = p)
+    md = ("$$g = \\sum_{i=1}^{n}\\sum_{c=1}^{p} A_{ic}$$\n\n"
+          "$$\\sum_{k=1}^{n} A_{ak} 1\\{c = k\\} + g = A_{ac} + g$$\n")
+    assert _one(md) == "refuted"
+
+
+def test_a_lone_side_is_continued_by_the_display_after_it():
+    md = ("$$\\frac{d}{dx} x^2$$\n\nthen\n\n$$= 2x$$\n\n$$= 2 x + 0$$\n")
+    report = derive.check_text(md)
+    assert [e.kind for e in report.equations] == ["claim", "claim", "claim"]
+    assert [link.verdict.value for e in report.equations for link in e.links] == \
+        ["proved", "proved"]
+    assert not report.errors
+
+
+def test_a_lone_side_after_an_unread_display_is_continued_too():
+    # the first display is refused; '= A' cannot be linked to it, but '= B' is linked to A
+    md = ("$$\\frac{d}{dx} \\weird x^2$$\n\n$$= 2x + x - x$$\n\n$$= 3x$$\n")
+    report = derive.check_text(md)
+    kinds = [e.kind for e in report.equations]
+    assert kinds == ["error", "claim", "claim"], kinds
+    assert [link.verdict.value for e in report.equations for link in e.links] == ["refuted"]
+
+
+def test_a_lone_side_that_nothing_continues_is_still_an_error():
+    md = "$$\\frac{d}{dx} x^2$$\n\nand prose.\n"
+    report = derive.check_text(md)
+    assert [e.kind for e in report.equations] == ["error"]
+
+
+# --------------------------------------------------------------------------- d2l's calculus
+
+CALCULUS = ("$$f(x) = g(x) h(x)$$\n\n"
+            "$$\\frac{d}{dx} f(x) = g(x)\\frac{dh}{dx}(x) + \\frac{dg}{dx}(x)h(x)$$\n\n"
+            "$$\\frac{d}{dx} g(h(x)) = \\frac{dg}{dh}(h(x))\\frac{dh}{dx}(x)$$\n\n")
+
+
+def test_a_derivative_written_at_a_point_is_the_derivative_there():
+    # \frac{dg}{dx}(x) is g'(x), never dg/dx times x; \frac{dg}{dh}(h(x)) is g'(h(x))
+    report = derive.check_text(CALCULUS)
+    assert [link.verdict.value for e in report.equations for link in e.links] == \
+        ["proved", "proved"]
+
+
+@pytest.mark.parametrize("wrong", [
+    "\\frac{d}{dx} f(x) = g(x)\\frac{dh}{dx}(x) + \\frac{dg}{dx}(x)h(x) x",  # an extra factor x
+    "\\frac{d}{dx} f(x) = g(x)\\frac{dh}{dx}(x)",  # a term dropped
+    "\\frac{d}{dx} g(h(x)) = \\frac{dg}{dh}(x)\\frac{dh}{dx}(x)",  # g' at x, not at h(x)
+])
+def test_a_wrong_product_or_chain_rule_with_unknown_functions_is_not_proved(wrong):
+    report = derive.check_text(CALCULUS + f"$${wrong}$$\n")
+    assert report.equations[-1].links[0].verdict.value != "proved"
+
+
+def test_a_name_differentiated_and_applied_is_a_function_not_a_factor():
+    # g is written g(x) and dg/dx: an unknown function, so g(x + 1) is never g·(x + 1)
+    md = "$$\\frac{dg}{dx}(x) = \\frac{dg}{dx}(x)$$\n\n$$g(x + 1) = g(x) + g(1)$$\n"
+    report = derive.check_text(md)
+    assert report.equations[-1].links[0].verdict.value != "proved"
+    assert report.equations[-1].links[0].verdict.value != "refuted"  # g is arbitrary here
+
+
+def test_a_product_with_a_variable_that_is_differentiated_stays_a_product():
+    # y(1 - y): y is written alone inside the parentheses, so it is a factor
+    md = "$$y = \\frac{1}{1 + e^{-x}}$$\n\n$$\\frac{dy}{dx} = y(1 - y)$$\n"
+    report = derive.check_text(md)
+    assert report.equations[-1].links[0].verdict.value == "proved"
+
+
+# --------------------------------------------------------------------------- domains of logs
+
+@pytest.mark.parametrize("claim, verdict", [
+    # log(1/√(2πσ²)) = −½ log(2πσ²): both sides are defined exactly where σ ≠ 0
+    ("\\log(\\frac{1}{\\sqrt{2 \\pi \\sigma^2}}) = -\\frac{1}{2}\\log(2 \\pi \\sigma^2)", "proved"),
+    ("\\log(x^4) = 2\\log(x^2)", "proved"),
+    ("\\log(x^2 y^2) = \\log(x^2) + \\log(y^2)", "proved"),
+    # false for x < 0, where the right side is undefined and the left is not
+    ("\\log(x^2) = 2\\log(x)", "conditional"),
+    ("\\sqrt{x^2} = x", "conditional"),
+    ("\\frac{x^2}{x} = x", "conditional"),  # the left side is undefined at x = 0
+])
+def test_logs_of_squares_have_the_domain_of_their_base(claim, verdict):
+    assert _one(f"$${claim}$$\n") == verdict
+
+
+def test_a_log_of_a_square_against_the_log_of_the_base_is_never_proved():
+    # log((x − 1)²) = 2 log(x − 1) fails for x < 1 (the right side is undefined there)
+    assert _one("$$\\log((x-1)^2) = 2\\log(x - 1)$$\n") != "proved"
