@@ -3,7 +3,8 @@
 Owns :func:`read_cases`, which the expression reader calls with the environment's body and
 itself (to read each row's value), and :func:`side_condition`: a case written beside a whole
 equation, after it (``… \\quad \\text{if } i \\neq j``) or in front of it (``{\\rm if}~i=j,~
-…``). No sympy here.
+…``); :func:`side_range`: a range written beside it (``…, \\text{for } i = 1, \\dots, K``).
+No sympy here.
 """
 
 from __future__ import annotations
@@ -99,6 +100,25 @@ def _rows(body: str) -> list[tuple[str, str, int, int]]:
             start = p + 1
         p += 1
     return out
+
+
+#: a range written beside the equation: "…, for~i=1,...,C", "… \quad \text{for } i = 1, \dots, K"
+_SIDE_RANGE = re.compile(
+    r"(?:\\q?quad|,|~|\\[,;:! ])" + _GAP + r"(?:(?:\\text|\\textrm|\\mbox)\s*\{\s*for\s*\}|for)"
+    + _GAP + r"([A-Za-z])\s*=\s*([0-9])\s*,\s*(?:[0-9]\s*,\s*)?"
+    r"(?:\\ldots|\\dots|\\cdots|\.\.\.)\s*,?\s*([A-Za-z]|[0-9]+)\s*[.,;]?\s*$")
+
+
+def side_range(text: str) -> tuple[str, tuple[str, str, str, int] | None]:
+    """A range for an index written beside the equation (``…, \\quad \\text{for } i = 1,
+    \\dots, K``): the text without it (offsets kept) and (letter, first, last, offset), the
+    range the equation is then read with."""
+    m = _SIDE_RANGE.search(text)
+    if m is None:
+        return text, None
+    letter, lo, hi = m.groups()
+    rest = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    return rest, (letter, lo, hi, m.start())
 
 
 def side_condition(text: str) -> tuple[str, Case | None]:

@@ -143,6 +143,25 @@ class DerivativeReading(TokenCursor):
             wrt.extend([var] * n)
         return _DerivDen(tuple(wrt), style or "partial", pos=start)
 
+    def slash_derivative(self, start: int) -> Node:
+        """``\\partial z_i / \\partial x_k``, written on the line: ∂, one name, '/', and the
+        differentials. Anything else after a bare ∂ is refused."""
+        refusal = ("\\partial is only understood inside a derivative fraction "
+                   "(\\frac{\\partial y}{\\partial x}), or on the line between two names "
+                   "(\\partial y / \\partial x)")
+        self.advance()
+        if not (self.tok.kind == "letter" or self.at("cmd")):
+            raise ParseError(refusal, start)
+        what = self.postfix()
+        if not isinstance(what, Sym) or not self.at_op("/") or not (
+                self.peek().kind == "cmd" and self.peek().value == "partial"):
+            raise ParseError(refusal, start)
+        self.advance()  # the '/'
+        den = self.deriv_denominator_or_expr()
+        if not isinstance(den, _DerivDen) or den.style != "partial":
+            raise ParseError(refusal, start)
+        return Deriv(what, den.wrt, "partial", "frac", False, pos=start)
+
     def make_fraction(self, num: Node, den: Node, style: str, start: int) -> Node:
         if _delta_times(num) and _delta_times(den):
             raise ParseError("\\frac{\\delta …}{\\delta …} reads like a derivative written "

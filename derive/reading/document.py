@@ -19,7 +19,7 @@ from derive.reading.builtins import (
     builtin_note,
     define_builtins,
 )
-from derive.reading.cases import side_condition
+from derive.reading.cases import side_condition, side_range
 from derive.reading.conditions import INEQUALITY, name_fact
 from derive.reading.frontmatter import Declarations
 from derive.reading.gathering import gather_declarations
@@ -71,7 +71,7 @@ from derive.reading.scope import (
     resolve,
     written_ranges,
 )
-from derive.reading.syntax import Apply, Case, Node, Num, Sym, name_text, to_latex, to_text
+from derive.reading.syntax import Apply, Case, Node, Num, Sym, name_text, to_latex, to_text, walk
 from derive.reading.uncheckable import (
     ELIDED_NOTE,
     INTEGRAL_NOTE,
@@ -200,6 +200,8 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
     parsed: list[_Parsed] = []
     previous_last = None  # the last side of the display read before: '= …' continues it
     side_cases: dict[int, Case] = {}  # display offset -> the case written beside it
+    # display offset -> the range written beside it: (letter, first, last, offset)
+    side_ranges: dict[int, tuple[str, str, str, int]] = {}
     opens = [begins_with_equals(r.text) for r in raws[1:]] + [False]
     for raw, next_continues in zip(raws, opens):
         if has_macros and definitions_only(raw.text):
@@ -219,6 +221,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
         try:
             src, continues = continuation(plain_equals(raw.text), next_continues)
             src, stated = side_condition(src)
+            src, beside_range = side_range(src)
             split = split_display(src)
         except ParseError as exc:
             previous_last = None
@@ -227,6 +230,8 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
             continue
         if stated is not None:
             side_cases[raw.offset] = stated
+        if beside_range is not None:
+            side_ranges[raw.offset] = beside_range
         integral_notes: tuple[str, ...] = ()
         reason = not_checkable(raw.text)  # an argmax, a limit, E_{x \sim p}: never misread
         if reason:
@@ -341,6 +346,11 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
     builtins = dict(builtin_definitions(trees, {defined_name(h) or "" for h in heads
                                                 if not (isinstance(h, Apply) and h.primes)}))
     unknown, later = unknown - set(builtins) - PRIMITIVES.keys(), later - PRIMITIVES.keys()
+    for letter, _, last, _ in side_ranges.values():  # "for i = 1, …, C": C is a size
+        indices.add(letter)
+        if last.isalpha():
+            sizes.add(last)
+            indices.discard(last)
     env = Env(sizes=frozenset(sizes), indices=frozenset(indices),
               written_ranges=families_written, letter_ranges=letters_written,
               families=frozenset(families),
@@ -385,7 +395,10 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
         n = entry.raw.display or seq
         rows_seen[n] += 1
         rows.append(rows_seen[n] if per_display[n] > 1 else 0)
+    document_ranges, document_written = env.declared_ranges, env.written_ranges
     for seq in _reading_order(parsed):
+        if env.declared_ranges is not document_ranges:  # a range beside the last equation
+            env = replace(env, declared_ranges=document_ranges, written_ranges=document_written)
         entry = parsed[seq - 1]
         raw, err = entry.raw, entry.error
         line = decl.lines[seq - 1] if seq <= len(decl.lines) else raw.line
@@ -413,6 +426,17 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
             builtin_note(sides, {**builtins, **PRIMITIVES})
         side_latex = tuple(s for _, s, _ in sides_read)
         beside = (side_cases[raw.offset],) if raw.offset in side_cases else ()
+        if raw.offset in side_ranges:  # a range written beside: for this equation only
+            letter, first, last, _ = side_ranges[raw.offset]
+            rng = (Num(first), Num(last) if last.isdigit() else Sym(last))
+            # y_i = e^{x_i}/Σ_k e^{x_k}, for i = 1, …, C: x and y have C entries here
+            indexed = {m.name: rng for side in sides for m in walk(side)
+                       if isinstance(m, Sym) and len(m.sub) == 1 and isinstance(m.sub[0], Sym)
+                       and m.sub[0].name == letter and m.name not in env.written_ranges}
+            env = replace(env, declared_ranges={**env.declared_ranges, letter: rng},
+                          written_ranges={**env.written_ranges, **indexed})
+            piece_notes += (f"the range written beside it, {letter} = {first}..{last}, is "
+                            f"the range of {letter} in this equation",)
         offsets = [raw.offset + o for _, _, o in sides_read]
         try:
             env = define_builtins(env, sides, builtins)

@@ -526,7 +526,7 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading)
                 self.advance()
                 raise self.error("a differential \\mathrm{d} outside a derivative fraction", t)
             if name == "partial":
-                raise self.error("\\partial is only understood inside a derivative fraction")
+                return self.slash_derivative(start)
             if name == "over":
                 raise self.error("\\over must sit inside braces: {a \\over b}")
             raise self.error(f"unexpected \\{name}")

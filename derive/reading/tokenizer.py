@@ -247,7 +247,7 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
                 toks.append(Token("cmd", name, p))
                 p = q
                 continue
-            if d in SPACING:
+            if d in SPACING or d in "\n\t":  # \, \; … and TeX's control space (\ at a line end)
                 p += 2
                 continue
             if d == "|":  # \| : a norm, or the double bar of a divergence (applications.py)

@@ -1,5 +1,6 @@
-"""Families of two indices (W_{ij}) whose two axes have different sizes, and displays that
-hold one side only.
+"""Families of two indices (W_{ij}) whose two axes have different sizes; displays that hold
+one side only; derivatives written at a point (\\frac{dg}{dx}(x)) or on the line (∂y/∂x);
+logs of squares.
 
 A matrix's rows and columns are ranged apart: a sum over its first index says nothing about
 its second. Before this was so, the range of the last sum read was taken for both axes, and
@@ -7,7 +8,7 @@ its second. Before this was so, the range of the last sum read was taken for bot
 when n > m (a = n: 0 against W_{nb}). Numbers now draw each entry of a matrix family on its
 own and try unequal sizes, so such a step is refuted with the entries it read.
 
-Every expected verdict was found by hand: the sums are written out below each case.
+Every expected verdict was found by hand: the reasons are written beside each case.
 """
 
 from __future__ import annotations
@@ -166,3 +167,57 @@ def test_logs_of_squares_have_the_domain_of_their_base(claim, verdict):
 def test_a_log_of_a_square_against_the_log_of_the_base_is_never_proved():
     # log((x − 1)²) = 2 log(x − 1) fails for x < 1 (the right side is undefined there)
     assert _one("$$\\log((x-1)^2) = 2\\log(x - 1)$$\n") != "proved"
+
+
+# --------------------------------------------------------------------------- ∂y/∂x on the line
+
+SLASH = "$$f = \\sum_{i=1}^{n} x_i^2$$\n\n"
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("\\partial f / \\partial x_k = 2 x_k", "proved"),  # d/dx_k Σ x_i² = 2 x_k
+    ("\\partial f / \\partial x_k \\cdot 3 = 6 x_k", "proved"),
+    ("\\partial f / \\partial x_k = 3 x_k", "refuted"),  # x_k = 1: 2 against 3
+])
+def test_a_derivative_written_on_the_line_is_read(claim, verdict):
+    report = derive.check_text(SLASH + f"$${claim}$$\n")
+    assert report.equations[-1].links[0].verdict.value == verdict
+
+
+@pytest.mark.parametrize("bad", ["\\partial (f) = 1", "\\partial f = 1",
+                                 "\\partial f / x_k = 1", "\\partial f / dx = 1"])
+def test_a_bare_partial_otherwise_is_refused_with_both_ways_to_write_it(bad):
+    report = derive.check_text(SLASH + f"$${bad}$$\n")
+    last = report.equations[-1]
+    assert last.kind == "error"
+    assert "\\partial y / \\partial x" in last.error.message
+
+
+# --------------------------------------------------------------------------- a range beside
+
+@pytest.mark.parametrize("beside", [", for~i=1,..., C", " \\quad \\text{for } i = 1, \\dots, C",
+                                    ", \\quad \\text{for } i = 1, 2, \\ldots, C."])
+def test_a_range_written_beside_a_definition_is_its_range(beside):
+    # y is the softmax of x over C classes: Σ_{i=1}^C y_i = 1 for every C (C = 1 too)
+    md = (f"$$y_i = \\frac{{e^{{x_i}}}}{{\\sum_k e^{{x_k}}}}{beside}$$\n\n"
+          "$$\\sum_{i=1}^{C} y_i = 1$$\n")
+    report = derive.check_text(md)
+    assert report.equations[0].kind == "definition"
+    assert report.equations[-1].links[0].verdict.value == "proved"
+
+
+def test_a_range_beside_one_equation_does_not_reach_the_next():
+    # i = 1..C is the first equation's range only; in the second, i ranges over w's entries
+    # (1..n), so the sum sifts it. Were 1..C to leak, i could exceed n and nothing would sift
+    md = ("$$y_i = 2 z_i, \\quad \\text{for } i = 1, \\dots, C$$\n\n"
+          "$$g = \\sum_{j=1}^{n} w_j$$\n\n"
+          "$$\\sum_{k=1}^{n} w_k 1\\{i = k\\} + g = w_i + g$$\n")
+    report = derive.check_text(md)
+    assert report.equations[-1].links[0].verdict.value == "proved"
+
+
+def test_a_false_step_under_a_range_beside_it_is_refuted():
+    md = ("$$y_i = \\frac{e^{x_i}}{\\sum_k e^{x_k}}, \\quad \\text{for } i = 1, \\dots, C$$\n\n"
+          "$$\\sum_{i=1}^{C} y_i = 2$$\n")
+    report = derive.check_text(md)
+    assert report.equations[-1].links[0].verdict.value == "refuted"
