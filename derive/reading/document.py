@@ -428,12 +428,12 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
         beside = (side_cases[raw.offset],) if raw.offset in side_cases else ()
         if raw.offset in side_ranges:  # a range written beside: for this equation only
             letter, first, last, _ = side_ranges[raw.offset]
-            rng = (Num(first), Num(last) if last.isdigit() else Sym(last))
+            span = (Num(first), Num(last) if last.isdigit() else Sym(last))
             # y_i = e^{x_i}/Σ_k e^{x_k}, for i = 1, …, C: x and y have C entries here
-            indexed = {m.name: rng for side in sides for m in walk(side)
+            indexed = {m.name: span for side in sides for m in walk(side)
                        if isinstance(m, Sym) and len(m.sub) == 1 and isinstance(m.sub[0], Sym)
                        and m.sub[0].name == letter and m.name not in env.written_ranges}
-            env = replace(env, declared_ranges={**env.declared_ranges, letter: rng},
+            env = replace(env, declared_ranges={**env.declared_ranges, letter: span},
                           written_ranges={**env.written_ranges, **indexed})
             piece_notes += (f"the range written beside it, {letter} = {first}..{last}, is "
                             f"the range of {letter} in this equation",)
