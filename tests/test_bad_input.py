@@ -100,6 +100,8 @@ IN_FILE = [
     ("nested", "$$" + "(" * 5000 + "x" + ")" * 5000 + " = x$$", 5, None, ["nest"]),
     ("nested-braces", "$$" + "{" * 3000 + "x" + "}" * 3000 + " = x$$", 5, None, ["nest"]),
     ("unclosed-display", "$$x = 1", 5, None, ["never closed"]),
+    ("newton-dot", "$$\\dot{f(p)} = 2p$$", 5, 3, ["\\dot", "write", "\\frac{d}{dp}"]),
+    ("bare-partial", "$$\\partial f = 1$$", 5, 3, ["\\partial y / \\partial x"]),
 ]
 
 

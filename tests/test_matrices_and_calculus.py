@@ -221,3 +221,37 @@ def test_a_false_step_under_a_range_beside_it_is_refuted():
           "$$\\sum_{i=1}^{C} y_i = 2$$\n")
     report = derive.check_text(md)
     assert report.equations[-1].links[0].verdict.value == "refuted"
+
+
+def test_the_summary_names_the_written_equals_only_when_links_follow_them():
+    # '= 2x + x - x = 3x' after an unread display: link 2.1 is the display's second '='
+    md = "$$\\frac{d}{dx} \\weird x^2$$\n\n$$= 2x + x - x = 3x$$\n"
+    said = " ".join(derive.check_text(md).summary)
+    assert "at link 2.1" in said and "first `=`" not in said
+    md = "$$2x + x - x = 3x$$\n"
+    assert "its first `=` (link 1.1)" in " ".join(derive.check_text(md).summary)
+
+
+# --------------------------------------------------------------------------- θ and bold θ
+
+SCALAR_AND_VECTOR = ("$$f(\\theta) = \\theta^2$$\n\n$$g = \\|\\boldsymbol{\\theta}\\|^2$$\n\n")
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("\\frac{d}{d\\theta} f(\\theta) = 2\\theta", "proved"),  # θ the scalar
+    ("\\nabla_{\\boldsymbol{\\theta}} g = 2 \\boldsymbol{\\theta}", "proved"),  # the vector
+    ("\\nabla_{\\mathbf{\\theta}} g = 2 \\boldsymbol{\\theta}", "proved"),  # any bold spelling
+    # the scalar θ is no entry of the vector: 2θ𝛉 differs from 2𝛉 (θ = 2)
+    ("\\nabla_{\\boldsymbol{\\theta}} g = 2 \\theta \\boldsymbol{\\theta}", "refuted"),
+    ("\\frac{d}{d\\theta} g = 0", "proved"),  # g does not depend on the scalar θ
+])
+def test_a_scalar_and_a_bold_vector_of_one_letter_are_apart(claim, verdict):
+    report = derive.check_text(SCALAR_AND_VECTOR + f"$${claim}$$\n")
+    assert report.equations[-1].links[0].verdict.value == verdict
+
+
+def test_with_an_entry_written_the_scalar_and_the_vector_stay_refused():
+    # θ_1 could be an entry of the bold θ or of a family θ: never guessed
+    md = SCALAR_AND_VECTOR + "$$h = \\theta_1 + \\theta$$\n"
+    kinds = [e.kind for e in derive.check_text(md).equations]
+    assert "error" in kinds

@@ -69,9 +69,10 @@ from derive.reading.scope import (
     collect_sizes_and_indices,
     definition_head,
     resolve,
+    with_range_beside,
     written_ranges,
 )
-from derive.reading.syntax import Apply, Case, Node, Num, Sym, name_text, to_latex, to_text, walk
+from derive.reading.syntax import Apply, Case, Node, Num, Sym, name_text, to_latex, to_text
 from derive.reading.uncheckable import (
     ELIDED_NOTE,
     INTEGRAL_NOTE,
@@ -427,16 +428,8 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
         side_latex = tuple(s for _, s, _ in sides_read)
         beside = (side_cases[raw.offset],) if raw.offset in side_cases else ()
         if raw.offset in side_ranges:  # a range written beside: for this equation only
-            letter, first, last, _ = side_ranges[raw.offset]
-            span = (Num(first), Num(last) if last.isdigit() else Sym(last))
-            # y_i = e^{x_i}/Σ_k e^{x_k}, for i = 1, …, C: x and y have C entries here
-            indexed = {m.name: span for side in sides for m in walk(side)
-                       if isinstance(m, Sym) and len(m.sub) == 1 and isinstance(m.sub[0], Sym)
-                       and m.sub[0].name == letter and m.name not in env.written_ranges}
-            env = replace(env, declared_ranges={**env.declared_ranges, letter: span},
-                          written_ranges={**env.written_ranges, **indexed})
-            piece_notes += (f"the range written beside it, {letter} = {first}..{last}, is "
-                            f"the range of {letter} in this equation",)
+            env, said = with_range_beside(env, sides, *side_ranges[raw.offset][:3])
+            piece_notes += (said,)
         offsets = [raw.offset + o for _, _, o in sides_read]
         try:
             env = define_builtins(env, sides, builtins)
@@ -526,8 +519,6 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
     out = author_labels(out, raws, text)
     return Document(source, text, tuple(out), decl, tuple(assumptions), tuple(errors),
                     decl.title, env, sidecar, tuple(conditions), folders)
-
-
 
 
 def _reading_order(parsed: list[_Parsed]) -> list[int]:

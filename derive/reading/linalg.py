@@ -181,7 +181,13 @@ class Lowering:
                 self.implicit and plain in self.one_index and plain not in self.two_index)):
             return None
         base = letter if letter is not None else plain
-        if letter is not None and letter in self.bare:
+        if letter is not None and letter in self.bare and letter not in self.one_index and \
+                letter not in self.two_index:
+            # θ a scalar and the bold θ a vector, and no θ_i written to say whose entry it
+            # is: the vector's entries are named after the bold name (any bold spelling of
+            # the letter is the one vector), apart from θ
+            base = f"\\mathbf{{{letter}}}"
+        elif letter is not None and letter in self.bare:
             raise ParseError(f"both {name_text(letter)} and the bold {name_text(letter)} are "
                              f"written: the entries of the vector are {name_text(letter)}_i, so "
                              f"{name_text(letter)} alone is ambiguous: rename one of them",
@@ -199,7 +205,8 @@ class Lowering:
             if v is None:
                 known = declared[k] if declared is not None and k < len(declared) else (
                     self.ranges.get(base) if not matrix else None)
-                label = f"|{base}|" if not matrix else f"|{base}|_{k + 1}"
+                shown = name_text(base) if base.startswith("\\") else base  # |𝛉|, not |\mathbf…|
+                label = f"|{shown}|" if not matrix else f"|{shown}|_{k + 1}"
                 v = self.axes[(base, k)] = self._var(label, known)
                 if not matrix:
                     self.check_numbered(base, known, sym.pos)

@@ -64,6 +64,22 @@ _GREEK = {
 _ACCENT_MARKS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "check": "\u030c"}
 
 
+def _bold(text: str) -> str:
+    """A vector's name in bold letters (𝐱, 𝛉), apart from the scalar of the same letter;
+    a letter with no bold form (an accented one) stays as it is."""
+    import unicodedata
+
+    out = []
+    for ch in text:
+        try:
+            kind = "CAPITAL" if ch.isupper() else "SMALL"
+            name = unicodedata.name(ch).split()[-1]
+            out.append(unicodedata.lookup(f"MATHEMATICAL BOLD {kind} {name}"))
+        except (KeyError, ValueError):
+            out.append(ch)
+    return "".join(out)
+
+
 def name_text(name: str) -> str:
     parts = applied_parts(name)
     if parts is not None:
@@ -78,5 +94,7 @@ def name_text(name: str) -> str:
         letter = name_text(letter)
         if accent == "mathcal":
             return letter
+        if accent in ("mathbf", "boldsymbol", "bm", "vec"):
+            return _bold(letter)
         return letter + _ACCENT_MARKS.get(accent, "")
     return _GREEK.get(bare, bare)

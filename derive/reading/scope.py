@@ -267,6 +267,21 @@ def free_letters(node: Node, env: Env, bound: frozenset[str] = frozenset(),
     return out
 
 
+def with_range_beside(env: Env, sides: tuple[Node, ...], letter: str, first: str,
+                      last: str) -> tuple[Env, str]:
+    """The scope of an equation written with its range beside it (``y_i = e^{x_i}/Σ_k
+    e^{x_k}, \\text{for } i = 1, \\dots, C``): ``letter`` ranges over first..last, and so
+    do the families it indexes there (x and y have C entries); with the note that says so."""
+    span = (Num(first), Num(last) if last.isdigit() else Sym(last))
+    indexed = {m.name: span for side in sides for m in walk(side)
+               if isinstance(m, Sym) and len(m.sub) == 1 and isinstance(m.sub[0], Sym)
+               and m.sub[0].name == letter and m.name not in env.written_ranges}
+    env = replace(env, declared_ranges={**env.declared_ranges, letter: span},
+                  written_ranges={**env.written_ranges, **indexed})
+    return env, (f"the range written beside it, {letter} = {first}..{last}, is the range of "
+                 f"{letter} in this equation")
+
+
 def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = ()) -> Reading:
     """Fill in bare sums, find free index ranges and case conditions for one equation
     (``stated``: a case written beside the equation, as in ``… \\quad i \\neq j``)."""
@@ -574,4 +589,5 @@ rebuild = _rebuild
 
 __all__ = ["Definition", "Env", "Reading", "ReadError", "Undetermined", "resolve",
            "definition_head",
-           "collect_sizes_and_indices", "family_ranges", "to_latex", "rebuild"]
+           "collect_sizes_and_indices", "family_ranges", "to_latex", "rebuild",
+           "with_range_beside"]

@@ -242,6 +242,10 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
                         raise ParseError(f"\\{name}{{…}} (words inside math) is not understood: "
                                          "a name is one word (\\operatorname{softmax}); prose "
                                          "belongs outside the display", p)
+                if name in ("dot", "ddot"):  # Newton's dot: a derivative, of what by what?
+                    raise ParseError(f"\\{name}{{…}} (a derivative written with a dot) is not "
+                                     "read: write the derivative and its variable, "
+                                     "\\frac{d}{dp} f(p)", p)
                 if name not in KNOWN:
                     raise ParseError(f"unknown macro \\{name}", p)
                 toks.append(Token("cmd", name, p))

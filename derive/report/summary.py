@@ -31,8 +31,12 @@ def summarise(equations: list[Equation], source_errors: int = 0) -> tuple[str, .
         elif e.chain is not None:
             out.append(f"{e.chain.lhs_text} = {e.chain.rhs_text} is false")
         if bad:
-            where = ", ".join(f"its {_ordinal(b.position)} `=` "
-                              f"(link {e.label}.{b.position})" for b in bad)
+            # a link's place is its '=' only when every '=' of the display is a link of it:
+            # not after a side that was not read (= a = b), nor in a display read in parts
+            counted = not any(n.startswith(("not checked: the link", "read in parts"))
+                              for n in e.notes)
+            where = ", ".join((f"its {_ordinal(b.position)} `=` (link {e.label}.{b.position})"
+                               if counted else f"link {e.label}.{b.position}") for b in bad)
             out.append(f"equation {e.label} as published has an error at {where}")
         for link in e.links:
             if link.verdict is Verdict.CONDITIONAL:

@@ -703,7 +703,7 @@ def _links_iceory_softmax_loss():   # a function, so that its helper names stay 
     yJ = lambda e: sm(e["z"])[e["j"]]
     eX = lambda e, k: math.exp(e["z"][k])
     SS = lambda e: S(e["z"])
-    SAMEK = dict(case="same", K=(1, 2, 3, 4, 5, 6))
+    SAMEK = dict(case="same", stated=True, K=(1, 2, 3, 4, 5, 6))  # {\rm if}~i=j, in the display
     I3 = lambda e: (eX(e, e["j"]) * SS(e) - eX(e, e["i"]) * eX(e, e["i"])) / SS(e) ** 2
     I4 = lambda e: eX(e, e["i"]) / SS(e) * (SS(e) - eX(e, e["i"])) / SS(e)
     link(s, 2, 2, lambda e: fd(lambda z: sm(z)[e["i"]], e["z"], e["j"]), lambda e: fd(lambda z: sm(z)[e["i"]], e["z"], e["i"]), **SAMEK)
@@ -810,6 +810,13 @@ def classify(lhs, rhs, opts):
         err_same, _, ok_same = run(lhs, rhs, {**opts, "case": "same"}, seed=2)
         if not ok_same:
             return "needs", err_same, n, err
+    if ok and opts.get("case") == "same" and not opts.get("stated"):
+        # likewise a link checked only where the indices coincide, a case the prose states
+        distinct = {**opts, "case": "distinct", "K": tuple(k for k in opts.get("K", (2,))
+                                                            if k >= 2) or (2,)}
+        err_other, _, ok_other = run(lhs, rhs, distinct, seed=2)
+        if not ok_other:
+            return "needs", err_other, n, err
     if ok:
         return "true", err, n, None
     if "assume" in opts:
