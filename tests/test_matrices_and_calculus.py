@@ -255,3 +255,34 @@ def test_with_an_entry_written_the_scalar_and_the_vector_stay_refused():
     md = SCALAR_AND_VECTOR + "$$h = \\theta_1 + \\theta$$\n"
     kinds = [e.kind for e in derive.check_text(md).equations]
     assert "error" in kinds
+
+
+# --------------------------------------------------------------------------- products with dots
+
+@pytest.mark.parametrize("product", ["r_1 r_2 \\cdots r_n", "r_1 \\cdot r_2 \\cdots r_n",
+                                     "r_1 \\cdot r_2 \\cdot \\cdots \\cdot r_n"])
+def test_a_product_written_out_with_dots_is_the_product(product):
+    md = (f"$$R = {product}$$\n\n$$R + 0 = \\prod_{{k=1}}^{{n}} r_k$$\n\n"
+          "$$R = \\prod_{k=1}^{n} r_k + 1$$\n")
+    report = derive.check_text(md)
+    assert [link.verdict.value for e in report.equations for link in e.links] == \
+        ["proved", "refuted"]
+    assert any("factors written out with dots" in n for n in report.equations[0].notes)
+
+
+@pytest.mark.parametrize("bad", ["r_1 r_3 \\cdots r_n", "r_1 \\cdots", "r_1 s_2 \\cdots r_n"])
+def test_dots_in_a_product_that_cannot_be_told_are_refused(bad):
+    report = derive.check_text(f"$$R = {bad}$$\n")
+    assert report.equations[0].kind == "error"
+
+
+def test_a_written_out_likelihood_is_a_product_of_an_unknown_function():
+    # log Π q(x_k) = Σ log q(x_k) holds where every q(x_k) > 0, and only there; its double
+    # with the dots, Π q(x_k) written as a product, is the product
+    md = ("$$Q = q(x_1) \\cdot q(x_2) \\cdots q(x_n)$$\n\n"
+          "$$\\log Q = \\sum_{k=1}^{n} \\log q(x_k)$$\n\n"
+          "$$Q + 0 = \\prod_{k=1}^{n} q(x_k)$$\n")
+    report = derive.check_text(md)
+    assert [link.verdict.value for e in report.equations for link in e.links] != \
+        ["proved", "proved"]
+    assert report.equations[-1].links[0].verdict.value == "proved"

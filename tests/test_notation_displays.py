@@ -109,6 +109,8 @@ def test_a_box_only_decorates():
     (r"\theta_0+\theta_1x_1+...\theta_nx_n", r"\theta_0 + \sum_{k=1}^n \theta_k x_k"),
     (r"-x_1 - \cdots - x_n", r"-\sum_{k=1}^n x_k"),
     (r"x + x^2 + \cdots + x^n", r"x + \sum_{k=2}^n x^{k}"),
+    (r"x_1 x_2 \cdots x_n", r"\prod_{k=1}^n x_k"),  # a product, folded alike
+    (r"2 x_1 \cdot x_2 \cdots x_n", r"2 \prod_{k=1}^n x_k"),
 ])
 def test_a_written_out_sum_is_read_as_the_sum(src, read):
     assert to_latex(parse_expression(src)) == read
@@ -118,7 +120,8 @@ def test_a_written_out_sum_is_read_as_the_sum(src, read):
     r"x_1 + x_3 + \cdots + x_n",  # a step of 2? never guessed
     r"x_1 + \cdots + y_n",  # nothing counts up
     r"x_1 + \cdots - x_n",  # the signs differ
-    r"x_1 x_2 \cdots x_n",  # a product
+    r"x_1 x_3 \cdots x_n",  # a product with a step of 2
+    r"x_1, x_2, \ldots, x_n",  # a list
 ])
 def test_dots_that_are_not_a_plain_sum_are_refused(src):
     with pytest.raises(ParseError):

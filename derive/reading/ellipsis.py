@@ -1,17 +1,21 @@
-"""Written-out sums: ``e^{z_1} + e^{z_2} + \\cdots + e^{z_K}`` read as Σ_{k=1}^{K} e^{z_k}.
+"""Written-out sums and products: ``e^{z_1} + e^{z_2} + \\cdots + e^{z_K}`` read as
+Σ_{k=1}^{K} e^{z_k}, ``p_1 p_2 \\cdots p_n`` as Π_{k=1}^{n} p_k.
 
 Owns :func:`fold_dots`, which the expression reader calls when it meets dots between the
-terms of a sum. The first term of the run and the term after the dots must be the same tree
-except where the first has a whole number a and the last has some b (the same a and b at
-every such place); the terms written between them must then be that tree at a+1, a+2, ….
+terms of a sum or the factors of a product. The first term of the run and the term after
+the dots must be the same tree except where the first has a whole number a and the last has
+some b (the same a and b at every such place); the terms written between them must then be
+that tree at a+1, a+2, ….
 Anything else is refused: derive never guesses what dots stand for. No sympy here.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from derive.reading.syntax import BigOp, Neg, Node, Num, Sym, key, meaning_fields, walk
+from derive.reading.tokenizer import TokenCursor
 
 _LETTERS = "kjlmnpqrsuvw"
 
@@ -77,9 +81,10 @@ def _hole_numbers(first: Node, term: Node, where: int) -> list[str] | None:
     return numbers if len(holes) == where and len(numbers) == where else None
 
 
-def fold_dots(terms: list[Node], last: Node, pos: int) -> list[Node] | None:
-    """The terms with the run that ends in the dots and ``last`` folded into one sum, or None
-    when no run of terms before the dots matches ``last``."""
+def fold_dots(terms: list[Node], last: Node, pos: int, kind: str = "sum") -> list[Node] | None:
+    """The terms (or the factors, for ``kind`` "prod") with the run that ends in the dots and
+    ``last`` folded into one sum (product), or None when no run before the dots matches
+    ``last``."""
     used = _letters(*terms, last)
     index = next((c for c in _LETTERS if c not in used), None)
     if index is None:
@@ -101,8 +106,37 @@ def fold_dots(terms: list[Node], last: Node, pos: int) -> list[Node] | None:
             continue
         if s > 0 and _hole_numbers(first, terms[s - 1], len(holes)) is not None:
             return None  # x_1 + x_3 + ⋯ + x_n: a step other than 1 is not guessed
-        inner = body.arg if isinstance(body, Neg) else body
-        total: Node = BigOp("sum", inner, index, Num(str(start)), holes[0][1], "dots",
+        inner = body.arg if isinstance(body, Neg) and kind == "sum" else body
+        total: Node = BigOp(kind, inner, index, Num(str(start)), holes[0][1], "dots",
                             pos=first.pos)
+        if kind == "prod":
+            return [*terms[:s], total]
         return [*terms[:s], Neg(total, pos=first.pos) if isinstance(body, Neg) else total]
     return None
+
+
+class DotsReading(TokenCursor):
+    """Dots between factors, for :class:`derive.reading.parser.Parser` (mixed in)."""
+
+    if TYPE_CHECKING:  # the grammar this calls back into, defined by Parser
+        def factor(self) -> Node: ...
+        def starts_factor(self) -> bool: ...
+
+    def product_dots(self, factors: list[Node], ops: list[str]) -> bool:
+        """``p(x_1) \\cdot p(x_2) \\cdots p(x_n)``: a written-out product, folded into
+        Π_{k=1}^{n} p(x_k) in place (False when no factor follows the dots: a sum's dots)."""
+        mark = self.i
+        dots = self.advance()
+        if self.at("cmd", "cdot") or self.at("cmd", "times"):
+            self.advance()
+        if not self.starts_factor():
+            self.i = mark  # x_1 + \cdots + x_n: the dots of a sum, read there
+            return False
+        folded = fold_dots(factors, self.factor(), dots.pos, "prod")
+        if folded is None:
+            raise self.error("cannot tell what the dots stand for: the factors around them "
+                             "must differ only in a number that counts up (x_1 x_2 \\cdots "
+                             "x_n); or write \\prod_{k=1}^{n} …", dots)
+        factors[:] = folded
+        del ops[len(folded) - 1:]
+        return True

@@ -29,7 +29,7 @@ from derive.reading.applications import ApplicationReading, merge_divergence_nam
 from derive.reading.bigops import BigOpReading
 from derive.reading.cases import read_cases
 from derive.reading.derivatives import DerivativeReading
-from derive.reading.ellipsis import fold_dots
+from derive.reading.ellipsis import DotsReading, fold_dots
 from derive.reading.syntax import (
     APPLIED,
     SAMPLE,
@@ -68,7 +68,8 @@ __all__ = ["MAX_DEPTH", "TOKEN_SAMPLES", "ParseError", "Parser", "Token", "check
            "parse_chain", "parse_expression", "split_top_level", "tokenize"]
 
 
-class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading):
+class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
+             DotsReading):
     """Recursive descent over one side of an equation; one method per construct."""
 
     # -- grammar
@@ -120,8 +121,9 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading)
             t = self.term()
             terms.append(Neg(t, pos=t.pos) if op == "-" else t)
         if self.at_op("dots"):
-            raise self.error("dots are read between the terms of a sum (x_1 + \\cdots + x_n); "
-                             "in a product or a list they are not: write \\prod_{k=1}^{n} …")
+            raise self.error("dots are read between the terms of a sum (x_1 + \\cdots + x_n) "
+                             "and the factors of a product (x_1 x_2 \\cdots x_n); in a list "
+                             "they are not: write \\sum_{k=1}^{n} … or \\prod_{k=1}^{n} …")
         self.leave()
         return terms[0] if len(terms) == 1 else Add(tuple(terms), pos=start)
 
@@ -158,6 +160,9 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading)
             if self.at("cmd", "cdot") or self.at("cmd", "times") or self.at_op("*") or \
                     self.at("cmd", "odot"):
                 t = self.advance()
+                if self.at_op("dots") and t.value in ("cdot", "times") and \
+                        self.product_dots(factors, ops):
+                    continue  # t_1 \cdot t_2 \cdot \cdots \cdot t_n
                 ops.append({"cdot": "\\cdot", "times": "\\times", "odot": "\\odot"}.get(
                     t.value, "*"))
                 if self.at_op("-"):
@@ -174,6 +179,8 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading)
                     raise self.error("a/b c is ambiguous: write \\frac{a}{b c} or (a/b) c")
                 num = factors[0] if len(factors) == 1 else Mul(tuple(factors), tuple(ops))
                 factors, ops = [Frac(num, den, "slash", pos=start)], []
+                continue
+            if self.at_op("dots") and self.product_dots(factors, ops):
                 continue
             if self.starts_factor():
                 last = factors[-1]

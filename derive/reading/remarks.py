@@ -13,7 +13,8 @@ def reading_remarks(sides: list[Node]) -> tuple[str, ...]:
     """The notes on one equation's sides, each once, in order."""
     written_out = [n for s in sides for n in walk(s) if isinstance(n, BigOp) and
                    n.written == "dots"]
-    notes = [f"the terms written out with dots are read as {to_text(n)}" for n in written_out]
+    notes = [f"the {'factors' if n.kind == 'prod' else 'terms'} written out with dots are read "
+             f"as {to_text(n)}" for n in written_out]
     notes += [note for s in sides for note in left_outside(s)]
     return tuple(dict.fromkeys(notes))
 
