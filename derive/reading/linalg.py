@@ -22,6 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from derive.reading.families import (
+    FamilyIndex,
+    Member,
+    defines_member,
+    entry,
+    power_of_bold,
+    vector_sum,
+)
 from derive.reading.syntax import (
     Add,
     Apply,
@@ -104,6 +112,7 @@ class Lowering:
         self.sums = 0
         self.touched: set[int] = set()  # size classes a definition's shape fixed
         self.claim = False  # shaping a claim: it may not merge two classes definitions fixed
+        self.families = FamilyIndex(trees)  # \mathbf{x}_n, \mathbf{W}^{(1)}: families.py
 
     # ------------------------------------------------------------------ sizes
     def _var(self, label: str, known: Range | None) -> int:
@@ -168,8 +177,12 @@ class Lowering:
             return f"a row vector of {self.size_text(s[1])}"
         return f"a {self.size_text(s[0])}×{self.size_text(s[1])} matrix"
 
-    def name_shape(self, sym: Sym) -> tuple[str, Shape] | None:
-        """The entries' name and the shape of a vector or matrix name, or None."""
+    def name_shape(self, sym: Sym) -> tuple[str, Shape, Member | None] | None:
+        """The entries' name and the shape of a vector or matrix name (and the family member
+        it is, for an indexed bold name), or None."""
+        member = self.families.member(sym, self.shapes)
+        if member is not None:
+            return member.base, self.member_shape(member, sym.pos), member
         letter = bold_letter(sym.name)
         plain = sym.name
         if letter is None and is_bold(plain):
@@ -204,7 +217,20 @@ class Lowering:
                 if not matrix:
                     self.check_numbered(base, known, sym.pos)
             axes.append(v)
-        return base, (axes[0], axes[1] if matrix else None)
+        return base, (axes[0], axes[1] if matrix else None), None
+
+    def member_shape(self, m: Member, pos: int) -> Shape:
+        """The shape of a family member (every member the same) or of a layer (its own)."""
+        axes = []
+        for k in range(2 if m.matrix else 1):
+            v = self.axes.get((m.key, k))
+            if v is None:
+                known = m.dims[k] if m.dims is not None and k < len(m.dims) else None
+                v = self.axes[(m.key, k)] = self._var(
+                    m.size + (f"_{k + 1}" if m.matrix else ""), known)
+            axes.append(v)
+        self.families.check_entries(m, len(axes), pos)
+        return axes[0], axes[1] if m.matrix else None
 
     def check_numbered(self, base: str, known: Range | None, pos: int) -> None:
         """θ_0 written, and θ summed over 1..n (or no range: 1..|θ|): which entries the
@@ -254,10 +280,10 @@ class Lowering:
             named = self.name_shape(node)
             if named is None:
                 return SCALAR, lambda i, j: node
-            base, shape = named
+            base, shape, m = named
             if shape[1] is None:
-                return shape, lambda i, j: Sym(base, (_need(i),), pos=node.pos)
-            return shape, lambda i, j: Sym(base, (_need(i), _need(j)), pos=node.pos)
+                return shape, lambda i, j: entry(m, base, (_need(i),), node.pos)
+            return shape, lambda i, j: entry(m, base, (_need(i), _need(j)), node.pos)
         if isinstance(node, Ones):
             v = self._var("|1|", None)
             return (v, None), lambda i, j: Num("1", pos=node.pos)
@@ -312,6 +338,10 @@ class Lowering:
                 raise ParseError("a derivative of higher order by a vector or matrix is not "
                                  "read", node.pos)
             return self.derivative(node.expr, node.wrt[0], node.pos, "deriv", node)
+        if isinstance(node, BigOp):  # a sum of vectors is a vector
+            return vector_sum(self, node)
+        if isinstance(node, Pow):
+            power_of_bold(node)  # \\mathbf{x}^n: a power or a sample? refused
         if isinstance(node, Apply) and node.func.name == "\\operatorname{diag}":
             if len(node.args) != 1:
                 raise ParseError("diag takes one vector", node.pos)
@@ -410,7 +440,7 @@ class Lowering:
             if kind == "gradient":
                 raise ParseError("\\nabla_{…} is read by a vector or matrix", pos)
             return se, lambda i, j: _deriv(be(i, j), wrt, written, pos)
-        base, (wr, wc) = named
+        base, (wr, wc), m = named
         assert wr is not None
         shown = (f"∇_{name_text(base)} {_show(expr)}" if kind == "gradient" else
                  f"∂{_show(expr)}/∂{name_text(base)}")
@@ -418,24 +448,24 @@ class Lowering:
             if wc is None:
                 self.note(f"{shown} is read as the vector of ∂{_show(expr)}/∂{name_text(base)}"
                           "_a (a gradient, a column)")
-                return (wr, None), lambda i, j: _deriv(be(None, None), Sym(base, (_need(i),)),
-                                                       written, pos)
+                return (wr, None), lambda i, j: _deriv(be(None, None), entry(
+                    m, base, (_need(i),), pos), written, pos)
             self.note(f"{shown} is read as the matrix of ∂{_show(expr)}/∂{name_text(base)}_{{ab}}"
                       " (the shape of the matrix: denominator layout)")
-            return (wr, wc), lambda i, j: _deriv(be(None, None), Sym(base, (_need(i), _need(j))),
-                                                 written, pos)
+            return (wr, wc), lambda i, j: _deriv(be(None, None), entry(
+                m, base, (_need(i), _need(j)), pos), written, pos)
         if se[1] is None and wc is None and se[0] is not None:
             er: int = se[0]
             if self.layout == "denominator":
                 self.note(f"{shown} is read in denominator layout (declared): entry (a, b) is "
                           f"∂{_show(expr)}_b/∂{name_text(base)}_a")
-                return (wr, er), lambda i, j: _deriv(be(j, None), Sym(base, (_need(i),)),
-                                                     written, pos)
+                return (wr, er), lambda i, j: _deriv(be(j, None), entry(
+                    m, base, (_need(i),), pos), written, pos)
             self.note(f"{shown} is read in numerator layout (the Jacobian): entry (a, b) is "
                       f"∂{_show(expr)}_a/∂{name_text(base)}_b; declare derive: layout: "
                       "denominator for the other")
-            return (er, wr), lambda i, j: _deriv(be(i, None), Sym(base, (_need(j),)),
-                                                 written, pos)
+            return (er, wr), lambda i, j: _deriv(be(i, None), entry(
+                m, base, (_need(j),), pos), written, pos)
         raise ParseError(f"the derivative of {self.shape_text(se)} by "
                          f"{self.shape_text((wr, wc))} is not read", pos)
 
@@ -511,11 +541,13 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     # definitions first (x = …, L = …: their shapes hold for the whole document), then the
     # claims, which may not merge sizes that definitions keep apart (X(Xw - y) with X not
     # known to be square is a shape error, never a reason to make X square everywhere)
+    # (only the first equation of a name defines it: o = A B x after o = B h is a claim)
+    defining = _first_definitions(chains)
     for claims in (False, True):
         lowering.claim = claims
         for k, chain in enumerate(chains):
             if not chain or not any(uses_vectors(t, shaped) for t, _, _ in chain) or \
-                    _defines(chain) == claims:
+                    (k in defining) == claims:
                 continue
             try:
                 firsts[k] = lowering.shape_equation([t for t, _, _ in chain])
@@ -539,10 +571,25 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     return out, dict(lowering.free_ranges)
 
 
+def _first_definitions(chains: list[Chain | None]) -> set[int]:
+    """The chains that define a name: each the first with the shape of a definition of its
+    head (\\mathbf{z}_n and \\mathbf{z}_m define one family)."""
+    seen: set[str] = set()
+    out: set[int] = set()
+    for k, chain in enumerate(chains):
+        if chain and _defines(chain):
+            head = chain[0][0]
+            name = head.name if isinstance(head, Sym) else ""
+            if name not in seen:
+                seen.add(name)
+                out.add(k)
+    return out
+
+
 def _defines(chain: Chain) -> bool:
     """Has the equation the shape of a definition of a vector, matrix or scalar (x = …)?"""
     head = chain[0][0]
-    return len(chain) == 2 and isinstance(head, Sym) and not head.sub
+    return len(chain) == 2 and isinstance(head, Sym) and (not head.sub or defines_member(head))
 
 
 def _need(i: Node | None) -> Node:

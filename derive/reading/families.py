@@ -1,0 +1,223 @@
+"""Families of vectors and matrices: bold names that carry an index.
+
+Owns the reading of an indexed bold name for :mod:`derive.reading.linalg`:
+
+- ``\\mathbf{x}_n``, ``\\mathbf{x}^{(i)}``, ``\\hat{\\mathbf{p}}_n`` (a letter index): member n
+  of a *family* of vectors. Entry a of vector n is the two-index entry ``x_{na}`` (the sample
+  index first; ``x^{(i)}_a`` for a sample), so the entries an author writes (``x_{nd}``,
+  ``x^{(i)}_j``) are the same entries. Every member has the same size.
+- ``\\mathbf{W}^{(1)}``, ``\\mathbf{b}^{(2)}``, ``\\mathbf{x}_1`` (a number): a *layer*, a
+  vector or matrix of its own with its own shape; its entries are ``W^{(1)}_{ab}``, written
+  ``W^{()}_{1ab}`` inside, as the parser reads ``W^{(1)}_{ab}``. Two layers never share an
+  entry (their first indices are different numbers).
+- a sum over n of vector terms (``\\sum_n (y_n - p_n)\\mathbf{x}_n``) is a vector.
+
+What could be read two ways is refused with a message saying how to write it: a family
+written with a number and with a letter (``\\mathbf{x}_1`` and ``\\mathbf{x}_n``: a layer or
+a member?), the bold name also written bare (``\\mathbf{x}`` beside ``\\mathbf{x}_n``), the
+entries written with another number of indices (``x_n`` beside ``\\mathbf{x}_n``), a family of
+matrices by a letter (whose members' shapes may differ), two indices on a bold name, and a
+superscript on a bold name that could be a power or a sample (``\\mathbf{x}^n``). No sympy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from derive.reading.names import SAMPLE, name_text
+from derive.reading.syntax import BigOp, Node, Num, Pow, Sym
+from derive.reading.tokenizer import ParseError
+from derive.reading.vectors import all_nodes, bold_letter
+
+Range = tuple[Node, Node]
+
+if TYPE_CHECKING:
+    from derive.reading.linalg import Build, Lowering, Shape
+
+
+@dataclass(frozen=True)
+class Member:
+    """What an indexed bold name denotes."""
+
+    base: str  # the entries' name: x, x^{()}, \\hat{p}
+    prefix: tuple[Node, ...]  # the member's index, put before the entry's: (n,), (1,)
+    key: str  # the name its sizes are kept under: x for every member, W^{()}1 for a layer
+    shown: str  # how a message and a size's label name the vector or matrix
+    size: str  # the label of its size: |x| for a family, |W^(1)| for a layer
+    matrix: bool
+    dims: tuple[Range, ...] | None  # the declared sizes, if any
+
+
+def _split(name: str) -> tuple[str, bool] | None:
+    """(the bold letter, a sample?) of a bold name, \\mathbf{x} or \\mathbf{x}^{()}."""
+    sample = name.endswith(SAMPLE)
+    letter = bold_letter(name[:-len(SAMPLE)] if sample else name)
+    return None if letter is None else (letter, sample)
+
+
+def _index_text(n: Node) -> str:
+    return n.text if isinstance(n, Num) else n.name if isinstance(n, Sym) else "…"
+
+
+def is_matrix_letter(letter: str) -> bool:
+    """The rule of :mod:`linalg` for an undeclared bold name: a capital is a matrix."""
+    return letter[-1:].isupper() or letter[1:2].isupper()
+
+
+class FamilyIndex:
+    """The document-wide facts the reading of a family needs: how each bold letter is written
+    (bare, with a letter index, with a number), and how many indices its plain entries take."""
+
+    def __init__(self, trees: list[Node]):
+        self.bold_bare: set[str] = set()  # \\mathbf{x} written with no index
+        self.by_letter: dict[str, set[str]] = {}  # base -> indices written on the bold name
+        self.by_number: dict[str, set[str]] = {}
+        self.arity: dict[str, set[int]] = {}  # plain name -> numbers of indices written
+        for t in trees:
+            for n in all_nodes(t):
+                if not isinstance(n, Sym):
+                    continue
+                split = _split(n.name)
+                if split is None:
+                    if n.case is None:
+                        self.arity.setdefault(n.name, set()).add(len(n.sub))
+                    continue
+                letter, sample = split
+                base = letter + SAMPLE if sample else letter
+                if not n.sub and not sample:
+                    self.bold_bare.add(letter)
+                elif len(n.sub) == 1 and isinstance(n.sub[0], Num):
+                    self.by_number.setdefault(base, set()).add(n.sub[0].text)
+                elif len(n.sub) == 1 and isinstance(n.sub[0], Sym) and not n.sub[0].sub:
+                    self.by_letter.setdefault(base, set()).add(n.sub[0].name)
+
+    def member(self, sym: Sym, shapes: dict[str, tuple[Range, ...]]) -> Member | None:
+        """The family member or layer an indexed bold name is, or None for a plain bold name
+        (``shapes``: the declared shapes, by letter; a family takes its letter's)."""
+        split = _split(sym.name)
+        if split is None:
+            return None
+        letter, sample = split
+        if not sym.sub and not sample:
+            return None
+        base = letter + SAMPLE if sample else letter
+        shown = name_text(letter)
+        bold = f"\\mathbf{{{letter}}}"  # LaTeX, for what to write
+        if sym.case is not None or len(sym.sub) != 1:
+            entry = f"{letter}^{{(i)}}_j" if sample else f"{letter}_{{nd}}"
+            alone = f"{bold}^{{(i)}}" if sample else f"{bold}_n"
+            raise ParseError(f"a bold name with two indices is not read: write the entry plain, "
+                             f"{entry}, or the vector alone, {alone}", sym.pos)
+        index = sym.sub[0]
+        if not (isinstance(index, Num) and index.text.isdigit()) and not (
+                isinstance(index, Sym) and not index.sub and len(index.name) == 1):
+            raise ParseError(f"the index of {bold} is read as one letter ({bold}_n, a member "
+                             f"of a family) or a number ({bold}^{{(1)}}, a layer)", sym.pos)
+        if base in self.by_letter and base in self.by_number:
+            num = sorted(self.by_number[base])[0]
+            let = sorted(self.by_letter[base])[0]
+            mark = (lambda i: f"^{{({i})}}") if sample else (lambda i: f"_{i}")
+            raise ParseError(f"{bold}{mark(num)} and {bold}{mark(let)} are both written: is "
+                             f"{bold}{mark(num)} member {num} of the family (of one size) or a "
+                             f"vector of its own? Rename one of them (a layer: "
+                             f"{bold}^{{({num})}} with no letter index on "
+                             f"{bold})", sym.pos)
+        if letter in self.bold_bare and not sample:
+            raise ParseError(f"both {bold} and {bold}_{_index_text(index)} are written: "
+                             f"{bold} alone could be a vector of its own or the whole family; "
+                             "rename one of them", sym.pos)
+        declared = shapes.get(letter) if isinstance(index, Sym) and not sample else None
+        matrix = len(declared) == 2 if declared is not None else is_matrix_letter(letter)
+        if isinstance(index, Sym) and matrix:
+            raise ParseError(f"a family of matrices by a letter index ({bold}"
+                             f"{'^{(' + index.name + ')}' if sample else '_' + index.name}) is "
+                             f"not read, since its members' shapes may differ: number them "
+                             f"({bold}^{{(1)}}, {bold}^{{(2)}}), or write the entries", sym.pos)
+        if isinstance(index, Num):
+            key = f"{base}{index.text}"
+            label = f"{shown}^({index.text})"
+            size = f"|{label}|"
+        else:
+            key = base
+            label = f"{shown}_{index.name}" if not sample else f"{shown}^({index.name})"
+            size = f"|{name_text(base)}|"
+        return Member(base, (index,), key, label, size, matrix, declared)
+
+    def check_entries(self, m: Member, axes: int, pos: int) -> None:
+        """The plain entries of a family must take the member's index and the entry's:
+        x_n beside \\mathbf{x}_n is refused (a scalar family, or the vectors?)."""
+        want = len(m.prefix) + axes
+        other = sorted(self.arity.get(m.base, set()) - {want})
+        if not other:
+            return
+        shown = name_text(m.base)
+        bold = f"\\mathbf{{{_letter(m.base)}}}"
+        written = {0: f"{shown} alone", 1: f"{shown} with one index"}.get(
+            other[0], f"{shown} with {other[0]} indices")
+        raise ParseError(f"{m.shown} is a {'matrix' if axes == 2 else 'vector'} here, with "
+                         f"entries of {want} indices ({_entry_example(m, axes)}), but "
+                         f"{written} is written too: write the bold name ({bold}) for the "
+                         "vector and its entries with every index, or rename one of them", pos)
+
+
+def _letter(base: str) -> str:
+    return base[:-len(SAMPLE)] if base.endswith(SAMPLE) else base
+
+
+def _entry_example(m: Member, axes: int) -> str:
+    shown = _letter(m.base)
+    first = _index_text(m.prefix[0])
+    rest = "ab"[:axes]
+    if m.base.endswith(SAMPLE):
+        return f"{shown}^{{({first})}}_{{{rest}}}"
+    return f"{shown}_{{{first}{rest}}}"
+
+
+def defines_member(head: Node) -> bool:
+    """Is the left side of an equation a bold name with one index (\\mathbf{z}_n = …, a
+    definition of the family's members, as z_i = … defines the family z)?"""
+    return isinstance(head, Sym) and _split(head.name) is not None and len(head.sub) == 1
+
+
+def entry(m: Member | None, base: str, at: tuple[Node, ...], pos: int) -> Sym:
+    """The entry of a plain vector (m None) or of a member, at the indices ``at``."""
+    if m is None:
+        return Sym(base, at, pos=pos)
+    return Sym(base, (*m.prefix, *at), pos=pos)
+
+
+def vector_sum(low: Lowering, node: BigOp) -> tuple[Shape, Build]:
+    """A sum (or product) and its shape: a sum whose body is a vector or matrix is the
+    vector of sums; a product of them is refused."""
+    from derive.reading.linalg import SCALAR
+
+    s, b = low.low(node.body)
+    limits = [low.low(p) if p is not None else None for p in (node.lo, node.hi)]
+    for part, lowered in zip((node.lo, node.hi), limits):
+        if part is not None and lowered is not None and lowered[0] != SCALAR:
+            raise ParseError(f"a limit of a sum is {low.shape_text(lowered[0])} here", part.pos)
+    if s != SCALAR and (node.kind != "sum" or not node.index):
+        raise ParseError(f"a {'product' if node.kind != 'sum' else 'sum with no index'} of "
+                         f"{low.shape_text(s)} is not read: write it entry by entry", node.pos)
+
+    def build(i: Node | None, j: Node | None) -> Node:
+        lo, hi = (x[1](None, None) if x is not None else None for x in limits)
+        return replace(node, body=b(i, j), lo=lo, hi=hi)
+    return s, build
+
+
+def power_of_bold(node: Pow) -> None:
+    """\\mathbf{x}^n, \\mathbf{x}^2: a power of a vector, or the sample n? Refused, saying
+    how to write either."""
+    split = _split(node.base.name) if isinstance(node.base, Sym) else None
+    if split is not None:
+        x = split[0]
+        bold = f"\\mathbf{{{x}}}"
+        raise ParseError(f"a superscript on the bold {name_text(x)} could be a power or an "
+                         f"index: write a sample as {bold}^{{(n)}} or {bold}_n, a squared "
+                         f"length as \\|{bold}\\|^2, or a power of its entries as {x}_a^2",
+                         node.pos)
+
+
+__all__ = ["FamilyIndex", "Member", "entry", "vector_sum", "power_of_bold", "is_matrix_letter"]
