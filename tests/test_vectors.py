@@ -241,7 +241,7 @@ def test_the_gradient_applies_to_the_rest_of_its_term():
             "\n\n"
             r"$$\nabla_{\mathbf{w}} \frac{1}{2}\|\mathbf{X}\mathbf{w} - \mathbf{y}\|^2 = 0 \cdot "
             r"\mathbf{w}$$")
-    assert _verdicts(text) == ["proved", "proved", "unknown"]  # numbers take no matrices yet
+    assert _verdicts(text) == ["proved", "proved", "refuted"]  # numbers take matrices too
 
 
 def test_an_accented_bold_name_is_a_vector_of_its_own():

@@ -396,15 +396,19 @@ class EquationChecker:
                     for v in n.wrt:
                         if v.sub:
                             wrt.add(v.name)
+        # a family of two indices or more (a matrix W_{ij}, samples x_{na}) is no target:
+        # "one-hot" and "on the simplex" are said of a vector t_k
+        many = self._family_names(2)
         return frozenset(self.symbols.family(name) for name in self._family_names()
-                         if name not in wrt)
+                         if name not in wrt and name not in many)
 
-    def _family_names(self):
+    def _family_names(self, least: int = 1):
         names = set()
         trees = list(self.reading.sides) + [d.body for d in self.env.definitions.values()]
         for t in trees:
             for n in walk(t):
-                if isinstance(n, Sym) and n.sub and n.name not in self.env.definitions:
+                if isinstance(n, Sym) and len(n.sub) >= least and \
+                        n.name not in self.env.definitions:
                     names.add(n.name)
         return names
 
@@ -471,9 +475,15 @@ class EquationChecker:
             lo, hi = fams.get(base, (sp.Integer(1), None))
             a = int(lo.xreplace(p.sizes)) if lo is not None else 1
             b = int(hi.xreplace(p.sizes)) if hi is not None else max(p.sizes.values(), default=2)
-            used = touched.get(base, ())
-            if not used and base not in touched and touched:
+            read = touched.get(base, ())
+            if not read and base not in touched and touched:
                 continue  # neither side reads this family at this point
+            used = [k for k in read if isinstance(k, int)]
+            for ks in sorted(k for k in read if isinstance(k, tuple)):  # W_{1,2}: each one
+                values[f"{base.label}_{{{','.join(map(str, ks))}}}"] = numeric.plain(
+                    numeric.entry_value(vals, ks))
+            if read and not used:
+                continue  # only entries of several indices read
             # every value a side read is listed (z_3 too when the range says 1..2)
             a, b = min([a, *used]), max([b, *used])
             values[str(base.label)] = [numeric.plain(v) for v in vals[max(a, 1):b + 1]]

@@ -90,8 +90,10 @@ class Evaluator:
             vals = self.fam.get(e.base)
             if vals is None:
                 raise CannotEvaluate(f"no values for {e.base}")
-            k = self.int_of(e.indices[0]) if len(e.indices) == 1 else None
-            if k is None or not 0 <= k < len(vals):
+            if len(e.indices) > 1:  # W_{ij}, x_{na}: an entry of a family of several indices
+                return self.entry(e.base, tuple(self.int_of(i) for i in e.indices))
+            k = self.int_of(e.indices[0])
+            if not 0 <= k < len(vals):
                 raise CannotEvaluate(f"index out of range in {e}")
             self.touched.setdefault(e.base, set()).add(k)
             return vals[k]
@@ -140,6 +142,16 @@ class Evaluator:
             f = getattr(mpmath, type(e).__name__)
             return f(self.ev(e.args[0]))
         raise CannotEvaluate(f"cannot evaluate {type(e).__name__}")
+
+    def entry(self, base, ks: tuple[int, ...]):
+        """An entry of a family of several indices: a value drawn for its indices from the
+        point's values of the family, the same each time it is read (any consistent values
+        are a point; numbers only refute)."""
+        if any(k < 0 or k > MAX_RANGE for k in ks):
+            raise CannotEvaluate(f"index out of range in {base}{list(ks)}")
+        self.touched.setdefault(base, set()).add(ks)
+        v = entry_value(self.point.families[base], ks)
+        return mpmath.mpf(v.numerator) / v.denominator
 
     def _note(self, terms) -> None:
         for t in terms:
@@ -199,6 +211,16 @@ def _free_ints(e) -> tuple:
                          key=lambda s: s.name))
         _FREE_CACHE[e] = r
     return r
+
+
+def entry_value(vals: list[Fraction], ks: tuple[int, ...]) -> Fraction:
+    """The value of entry ``ks`` of a family of several indices, at a point whose values for
+    the family (by one index) are ``vals``: 0 at the simplest point (all values 0), else a
+    small rational drawn by a generator seeded with both, so reproducible."""
+    if not any(vals):
+        return Fraction(0)
+    seed = ",".join(str(v) for v in vals[:12]) + ":" + ",".join(str(k) for k in ks)
+    return _rational(random.Random(seed), -2, 2)
 
 
 def evaluate(e, point: Point, dps: int):

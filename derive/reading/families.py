@@ -161,6 +161,35 @@ class FamilyIndex:
                          "vector and its entries with every index, or rename one of them", pos)
 
 
+    def check_plain(self, tree: Node, shapes: dict[str, tuple[Range, ...]]) -> None:
+        """The other side of :meth:`check_entries`, for every equation of the document: a
+        plain name with another number of indices than the entries of a bold family of the
+        same name (\\hat{p}_n beside \\hat{\\mathbf{p}}_n) is refused in an equation that
+        uses vectors, since the document may mean one name or two."""
+        for n in all_nodes(tree):
+            if not isinstance(n, Sym) or n.case is not None or _split(n.name) is not None:
+                continue
+            for written in (self.by_letter, self.by_number):
+                if n.name not in written:
+                    continue
+                letter = _letter(n.name)
+                declared = shapes.get(letter) if not n.name.endswith(SAMPLE) else None
+                matrix = len(declared) == 2 if declared is not None else \
+                    is_matrix_letter(letter)
+                want = 2 + int(matrix)
+                if len(n.sub) != want:
+                    index = sorted(written[n.name])[0]
+                    sample = n.name.endswith(SAMPLE)
+                    bold = f"\\mathbf{{{letter}}}" + (f"^{{({index})}}" if sample else
+                                                      f"_{index}")
+                    raise ParseError(
+                        f"{name_text(n.name)} is written plain with {len(n.sub)} "
+                        f"{'index' if len(n.sub) == 1 else 'indices'} and bold ({bold}, a "
+                        f"{'matrix' if matrix else 'vector'} with entries of {want} indices): "
+                        "one name or two? Rename one of them, or write the entries of the "
+                        "bold one with every index", n.pos)
+
+
 def _letter(base: str) -> str:
     return base[:-len(SAMPLE)] if base.endswith(SAMPLE) else base
 

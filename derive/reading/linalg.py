@@ -555,6 +555,15 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
                 firsts[k] = exc
         if not claims:
             lowering.touched = {lowering.find(v) for v in lowering.parent}
+    # x_n plain beside \\mathbf{x}_n bold, in an equation that uses vectors: refused (an
+    # equation of scalars alone reads x_n as it always has)
+    for k, chain in enumerate(chains):
+        if chain and firsts[k] is not None and not isinstance(firsts[k], ParseError):
+            try:
+                for t, _, _ in chain:
+                    lowering.families.check_plain(t, declared)
+            except ParseError as exc:
+                firsts[k] = exc
     for chain, first in zip(chains, firsts):
         if first is None or chain is None:
             out.append((chain, (), None))
