@@ -392,6 +392,11 @@ class Lowering:
             parts = [self.low(f) for f in node.factors]
         finally:
             self.implicit = saved
+        if _right_fold(parts, node.ops):  # u^T W v as u^T (W v): sums nest as written
+            shape, build = parts[-1]
+            for n in range(len(parts) - 2, -1, -1):
+                shape, build = self.times(*parts[n], shape, build, "", node.factors[n + 1].pos)
+            return shape, build
         shape, build = parts[0]
         for n, (s, b) in enumerate(parts[1:], start=1):
             op = node.ops[n - 1] if n - 1 < len(node.ops) else ""
@@ -593,6 +598,19 @@ def _first_definitions(chains: list[Chain | None]) -> set[int]:
                 seen.add(name)
                 out.add(k)
     return out
+
+
+def _right_fold(parts: list[tuple[Shape, Build]], ops: tuple[str, ...]) -> bool:
+    """Is a product [a row] matrices… a column, written by juxtaposition? It is then built
+    from the right, W_2 (W_1 x), whose entries are sums inside sums as one would write them
+    (the same product: matrix products associate, and every size is unified alike)."""
+    if any(ops):
+        return False
+    shapes = [s for s, _ in parts if s != SCALAR]
+    if len(shapes) < 3 or not (shapes[-1][0] is not None and shapes[-1][1] is None):
+        return False
+    return all(s[1] is not None and (s[0] is not None or k == 0)
+               for k, s in enumerate(shapes[:-1]))
 
 
 def _defines(chain: Chain) -> bool:
