@@ -145,9 +145,9 @@ def test_swapped_layers_are_a_shape_error():
 
 def test_the_entries_of_a_layer_are_the_written_entries():
     text = (r"$$\mathbf{h} = \mathbf{W}^{(1)}\mathbf{x}$$" "\n\n"
-            r"$$\mathbf{h} = \sum_{b} W^{(1)}_{ab} x_b$$")
-    body = str(read_document(text).equations[0].sides[1])
-    assert "name='W^{()}', sub=(Num(" in body and "text='1'" in body
+            r"$$h_a = \sum_{b} W^{(1)}_{ab} x_b$$")
+    first, second = read_document(text).equations
+    assert "name='W^{(1)}'" in str(first.sides[1]) and "name='W^{(1)}'" in str(second.sides[1])
     text = ("---\nderive:\n  shapes:\n    u: [m]\n    v: [n]\n---\n"
             r"$$\mathbf{u}^\top\mathbf{W}^{(1)}\mathbf{v} = "
             r"\sum_{a=1}^m \sum_{b=1}^n u_a W^{(1)}_{ab} v_b$$" "\n\n"
@@ -183,6 +183,7 @@ def test_a_layer_bias_vector():
     ("$$a = \\mathbf{x}_1^\\top\\mathbf{w}$$\n\n$$b = \\mathbf{x}_n^\\top\\mathbf{w}$$",
      "member 1 of the family"),
     (r"$$a = \mathbf{x}^n$$", "a power or an index"),
+    (r"$$a = \mathbf{x}_1^\top \mathbf{w}$$", "a number below a bold name"),
     (r"$$\mathbf{z} = \mathbf{W}_l \mathbf{x}$$", "a family of matrices"),
     (r"$$a = \mathbf{x}_{nd}$$", "two indices"),
     (r"$$a = \mathbf{x}_{n+1}^\top \mathbf{w}$$", "one letter"),
@@ -210,3 +211,15 @@ def test_a_counterexample_lists_the_entries_of_a_family_it_read():
     (eq,) = _eqs(r"$$\mathbf{x}_n^\top \mathbf{w} = \sum_d x_{dn} w_d$$")
     cx = eq.links[0].counterexample
     assert cx is not None and any(k.startswith("x_{") for k in cx.values)
+
+
+def test_a_layer_is_defined_by_its_equation_and_each_layer_has_its_own_size():
+    text = (r"$$\mathbf{b}^{(1)} = \mathbf{W}\mathbf{x}$$" "\n\n"
+            r"$$\mathbf{b}^{(2)} = \mathbf{V}\mathbf{x}$$" "\n\n"
+            r"$$\mathbf{b}^{(1)} = \mathbf{V}\mathbf{x}$$" "\n\n"
+            r"$$\mathbf{v}^\top\mathbf{b}^{(2)} = \mathbf{v}^\top\mathbf{V}\mathbf{x}$$" "\n\n"
+            r"$$\mathbf{v}^\top\mathbf{b}^{(2)} = \mathbf{v}^\top\mathbf{V}\mathbf{y}$$")
+    eqs = _eqs(text)
+    assert [e.kind for e in eqs[:2]] == ["definition", "definition"]
+    assert eqs[2].kind == "error" and "b^(1)" in eqs[2].error.message
+    assert _verdicts(text)[3:] == ["proved", "refuted"]

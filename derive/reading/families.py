@@ -26,9 +26,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from derive.reading.names import SAMPLE, name_text
-from derive.reading.syntax import BigOp, Node, Num, Pow, Sym
+from derive.reading.syntax import BigOp, Node, Num, Pow, Sym, children
 from derive.reading.tokenizer import ParseError
-from derive.reading.vectors import all_nodes, bold_letter
+from derive.reading.vectors import Grad, Norm, Transpose, all_nodes, bold_letter
 
 Range = tuple[Node, Node]
 
@@ -134,10 +134,14 @@ class FamilyIndex:
                              f"{'^{(' + index.name + ')}' if sample else '_' + index.name}) is "
                              f"not read, since its members' shapes may differ: number them "
                              f"({bold}^{{(1)}}, {bold}^{{(2)}}), or write the entries", sym.pos)
-        if isinstance(index, Num):
-            key = f"{base}{index.text}"
+        if isinstance(index, Num) and not sample:  # \\mathbf{x}_1: a member, or a vector?
+            raise ParseError(f"a number below a bold name ({bold}_{index.text}) is not read: "
+                             f"write a vector of its own as {bold}^{{({index.text})}} (a layer), "
+                             f"or a member of a family with a letter, {bold}_n", sym.pos)
+        if isinstance(index, Num):  # a layer: a name of its own, W^{(1)}
+            layer = layer_name(letter, index.text)
             label = f"{shown}^({index.text})"
-            size = f"|{label}|"
+            return Member(layer, (), layer, label, f"|{label}|", matrix, None)
         else:
             key = base
             label = f"{shown}_{index.name}" if not sample else f"{shown}^({index.name})"
@@ -188,6 +192,33 @@ class FamilyIndex:
                         f"{'matrix' if matrix else 'vector'} with entries of {want} indices): "
                         "one name or two? Rename one of them, or write the entries of the "
                         "bold one with every index", n.pos)
+
+
+    def rename_layers(self, tree: Node) -> Node:
+        """The entries an author writes of a layer, W^{(1)}_{ab} (read as W^{()}_{1ab}), as
+        the entries of the layer's own name W^{(1)}, where the document writes the bold
+        layer: so \\mathbf{W}^{(1)} = … defines them, and two layers never share a name."""
+        def walk(n: Node) -> Node:
+            if isinstance(n, Sym) and n.name in layers and n.sub and \
+                    isinstance(n.sub[0], Num) and n.sub[0].text.isdigit():
+                return replace(n, name=layer_name(_letter(n.name), n.sub[0].text),
+                               sub=tuple(walk(k) for k in n.sub[1:]))
+            if isinstance(n, (Transpose, Norm)):
+                return replace(n, arg=walk(n.arg))
+            if isinstance(n, Grad):
+                return replace(n, expr=walk(n.expr))
+            kids = children(n)
+            if not kids:
+                return n
+            from derive.reading.scope import rebuild
+            return rebuild(n, [walk(k) for k in kids])
+        layers = {k for k in self.by_number if k.endswith(SAMPLE)}
+        return walk(tree) if layers else tree
+
+
+def layer_name(letter: str, number: str) -> str:
+    """The name of layer ``number`` of the bold ``letter``: W^{(1)}."""
+    return f"{letter}^{{({number})}}"
 
 
 def _letter(base: str) -> str:

@@ -526,6 +526,9 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     from derive.reading.parser import parse_expression
     from derive.reading.scope import written_ranges
 
+    # W^{(1)}_{ab} written beside \\mathbf{W}^{(1)}: the entries of the layer's own name
+    layers = FamilyIndex([t for c in chains if c for t, _, _ in c])
+    chains = [[(layers.rename_layers(t), s, o) for t, s, o in c] if c else c for c in chains]
     trees = [t for c in chains if c for t, _, _ in c]
     declared: dict[str, tuple[Range, ...]] = {}
     for name, dims in shapes.items():
@@ -594,6 +597,8 @@ def _first_definitions(chains: list[Chain | None]) -> set[int]:
         if chain and _defines(chain):
             head = chain[0][0]
             name = head.name if isinstance(head, Sym) else ""
+            if isinstance(head, Sym) and head.sub and isinstance(head.sub[0], Num):
+                name += "(" + head.sub[0].text + ")"  # \\mathbf{b}^{(1)}, \\mathbf{b}^{(2)}: two
             if name not in seen:
                 seen.add(name)
                 out.add(k)
