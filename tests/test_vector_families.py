@@ -223,3 +223,18 @@ def test_a_layer_is_defined_by_its_equation_and_each_layer_has_its_own_size():
     assert [e.kind for e in eqs[:2]] == ["definition", "definition"]
     assert eqs[2].kind == "error" and "b^(1)" in eqs[2].error.message
     assert _verdicts(text)[3:] == ["proved", "refuted"]
+
+
+def test_a_sum_over_the_members_with_no_range_is_refused_not_given_the_vectors_size():
+    assert "no range" in _error(r"$$\mathbf{s} = \sum_n \mathbf{x}_n$$")
+    assert "no range" in _error(r"$$b = \sum_n \mathbf{x}_n^\top\mathbf{w}$$")
+    # a plain family summed alongside gives the range, as for any sum
+    assert _eqs(r"$$a = \sum_n (\mathbf{x}_n^\top\mathbf{w} - y_n)^2$$")[0].kind == "definition"
+
+
+def test_an_accented_bold_capital_is_a_matrix_of_its_own():
+    text = (r"$$\hat{\mathbf{z}}_n = \hat{\mathbf{B}}^\top \mathbf{x}_n$$" "\n\n"
+            r"$$\hat{z}_{nk} = \sum_d \hat{B}_{kd} x_{nd}$$")
+    eqs = _eqs(text)
+    assert eqs[0].kind == "definition"
+    assert eqs[1].links[0].verdict.value == "refuted"  # B̂^T: the transpose is missing

@@ -22,6 +22,7 @@ superscript on a bold name that could be a power or a sample (``\\mathbf{x}^n``)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -61,8 +62,15 @@ def _index_text(n: Node) -> str:
 
 
 def is_matrix_letter(letter: str) -> bool:
-    """The rule of :mod:`linalg` for an undeclared bold name: a capital is a matrix."""
+    """The rule for an undeclared bold name: a capital is a matrix (W, \\Sigma, and an
+    accented one, \\hat{B})."""
+    accented = _ACCENT.fullmatch(letter)
+    if accented:
+        letter = accented.group(1)
     return letter[-1:].isupper() or letter[1:2].isupper()
+
+
+_ACCENT = re.compile(r"\\(?:hat|bar|tilde|check)\{(.+)\}")
 
 
 class FamilyIndex:
@@ -252,6 +260,7 @@ def vector_sum(low: Lowering, node: BigOp) -> tuple[Shape, Build]:
     vector of sums; a product of them is refused."""
     from derive.reading.linalg import SCALAR
 
+    _range_written(node)
     s, b = low.low(node.body)
     limits = [low.low(p) if p is not None else None for p in (node.lo, node.hi)]
     for part, lowered in zip((node.lo, node.hi), limits):
@@ -265,6 +274,21 @@ def vector_sum(low: Lowering, node: BigOp) -> tuple[Shape, Build]:
         lo, hi = (x[1](None, None) if x is not None else None for x in limits)
         return replace(node, body=b(i, j), lo=lo, hi=hi)
     return s, build
+
+
+def _range_written(node: BigOp) -> None:
+    """A sum over the members of a family with no range written takes the range of a plain
+    family it sums (y in Σ_n (y_n − p_n) x_n), never a guess (the vectors' size)."""
+    if node.lo is not None:
+        return
+    members = {n.sub[0].name for n in all_nodes(node.body) if isinstance(n, Sym) and
+               _split(n.name) is not None and len(n.sub) == 1 and isinstance(n.sub[0], Sym)}
+    plain = {n.sub[0].name for n in all_nodes(node.body) if isinstance(n, Sym) and
+             _split(n.name) is None and len(n.sub) == 1 and isinstance(n.sub[0], Sym)}
+    letters = {node.index} if node.index else members
+    for i in sorted(letters & members - plain):
+        raise ParseError(f"the sum over the members {i} of a family of vectors has no range: "
+                         f"write it, \\sum_{{{i}=1}}^{{N}}", node.pos)
 
 
 def power_of_bold(node: Pow) -> None:

@@ -27,6 +27,7 @@ from derive.reading.families import (
     Member,
     defines_member,
     entry,
+    is_matrix_letter,
     power_of_bold,
     vector_sum,
 )
@@ -204,8 +205,7 @@ class Lowering:
                              f"it is not read: write its entry as {name_text(base)}_i (a bold "
                              "name with an index, a sample, is not read)", sym.pos)
         declared = self.shapes.get(base) or self.shapes.get(sym.name)
-        matrix = len(declared) == 2 if declared is not None else (
-            base[-1:].isupper() or base[1:2].isupper())
+        matrix = len(declared) == 2 if declared is not None else is_matrix_letter(base)
         axes = []
         for k in range(2 if matrix else 1):
             v = self.axes.get((base, k))
