@@ -238,3 +238,11 @@ def test_an_accented_bold_capital_is_a_matrix_of_its_own():
     eqs = _eqs(text)
     assert eqs[0].kind == "definition"
     assert eqs[1].links[0].verdict.value == "refuted"  # B̂^T: the transpose is missing
+
+
+def test_the_gradient_by_a_layer():
+    text = (r"$$L = \mathbf{v}^\top \mathbf{W}^{(1)} \mathbf{u}$$" "\n\n"
+            r"$$\nabla_{\mathbf{W}^{(1)}} L = \mathbf{v}\mathbf{u}^\top$$" "\n\n"
+            r"$$\nabla_{\mathbf{W}^{(1)}} L = \mathbf{u}\mathbf{v}^\top$$")
+    verdicts = _verdicts(text)
+    assert verdicts[1] == "proved" and verdicts[2] in ("error", "refuted")
