@@ -246,3 +246,12 @@ def test_the_gradient_by_a_layer():
             r"$$\nabla_{\mathbf{W}^{(1)}} L = \mathbf{u}\mathbf{v}^\top$$")
     verdicts = _verdicts(text)
     assert verdicts[1] == "proved" and verdicts[2] in ("error", "refuted")
+
+
+def test_a_definition_followed_by_its_space_still_defines():
+    text = (r"$$\hat{\mathbf{z}}_n = \hat{\mathbf{B}}^\top \mathbf{x}_n \in \mathbb{R}^K.$$" "\n\n"
+            r"$$\hat{\mathbf{Z}} = \mathbf{X} \hat{\mathbf{B}} \in \mathbb{R}^{N \times K},$$"
+            "\n\n" r"$$y = u \in S$$")
+    eqs = _eqs(text)
+    assert [e.kind for e in eqs[:2]] == ["definition", "definition"]
+    assert eqs[2].kind == "claim"  # ∈ a set that is no space: a condition, as before

@@ -23,6 +23,7 @@ superscript on a bold name that could be a power or a sample (``\\mathbf{x}^n``)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,7 @@ from derive.reading.vectors import Grad, Norm, Transpose, all_nodes, bold_letter
 Range = tuple[Node, Node]
 
 if TYPE_CHECKING:
-    from derive.reading.linalg import Build, Lowering, Shape
+    from derive.reading.linalg import Build, Chain, Lowering, Shape
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,71 @@ def _range_written(node: BigOp) -> None:
                          f"write it, \\sum_{{{i}=1}}^{{N}}", node.pos)
 
 
+def member_shape(low: Lowering, m: Member, pos: int) -> Shape:
+    """The shape of a family member (every member the same) or of a layer (its own)."""
+    axes = []
+    for k in range(2 if m.matrix else 1):
+        v = low.axes.get((m.key, k))
+        if v is None:
+            known = m.dims[k] if m.dims is not None and k < len(m.dims) else None
+            v = low.axes[(m.key, k)] = low._var(m.size + (f"_{k + 1}" if m.matrix else ""),
+                                                known)
+        axes.append(v)
+    low.families.check_entries(m, len(axes), pos)
+    return axes[0], axes[1] if m.matrix else None
+
+
+def right_fold(shapes: list[Shape], ops: tuple[str, ...]) -> bool:
+    """Is a product [a row] matrices… a column, written by juxtaposition? It is then built
+    from the right, W_2 (W_1 x), whose entries are sums inside sums as one would write them
+    (the same product: matrix products associate, and every size is unified alike)."""
+    if any(ops):
+        return False
+    shapes = [s for s in shapes if s != (None, None)]
+    if len(shapes) < 3 or not (shapes[-1][0] is not None and shapes[-1][1] is None):
+        return False
+    return all(s[1] is not None and (s[0] is not None or k == 0)
+               for k, s in enumerate(shapes[:-1]))
+
+
+def first_definitions(chains: list[Chain | None], defines: Callable[[Chain], bool]) -> set[int]:
+    """The chains that define a name: each the first with the shape of a definition of its
+    head (\\mathbf{z}_n and \\mathbf{z}_m define one family; \\mathbf{b}^{(1)} and
+    \\mathbf{b}^{(2)} two layers)."""
+    seen: set[str] = set()
+    out: set[int] = set()
+    for k, chain in enumerate(chains):
+        if chain and defines(chain):
+            head = chain[0][0]
+            name = head.name if isinstance(head, Sym) else ""
+            if isinstance(head, Sym) and head.sub and isinstance(head.sub[0], Num):
+                name += "(" + head.sub[0].text + ")"
+            if name not in seen:
+                seen.add(name)
+                out.add(k)
+    return out
+
+
+def rename_layers(chains: list[Chain | None]) -> list[Chain | None]:
+    """Every chain with the entries an author writes of a bold layer renamed to the layer's
+    own name (:meth:`FamilyIndex.rename_layers`)."""
+    index = FamilyIndex([t for c in chains if c for t, _, _ in c])
+    return [[(index.rename_layers(t), s, o) for t, s, o in c] if c else c for c in chains]
+
+
+def check_plain_names(index: FamilyIndex, chains: list[Chain | None], firsts: list,
+                      shapes: dict[str, tuple[Range, ...]]) -> None:
+    """:meth:`FamilyIndex.check_plain` on each chain that uses vectors and was shaped (an
+    equation of scalars alone reads x_n as it always has); a refusal replaces its shapes."""
+    for k, chain in enumerate(chains):
+        if chain and firsts[k] is not None and not isinstance(firsts[k], ParseError):
+            try:
+                for t, _, _ in chain:
+                    index.check_plain(t, shapes)
+            except ParseError as exc:
+                firsts[k] = exc
+
+
 def power_of_bold(node: Pow) -> None:
     """\\mathbf{x}^n, \\mathbf{x}^2: a power of a vector, or the sample n? Refused, saying
     how to write either."""
@@ -304,4 +370,6 @@ def power_of_bold(node: Pow) -> None:
                          node.pos)
 
 
-__all__ = ["FamilyIndex", "Member", "entry", "vector_sum", "power_of_bold", "is_matrix_letter"]
+__all__ = ["FamilyIndex", "Member", "check_plain_names", "defines_member", "entry",
+           "first_definitions", "is_matrix_letter", "layer_name", "member_shape",
+           "power_of_bold", "rename_layers", "right_fold", "vector_sum"]

@@ -22,15 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from derive.reading.families import (
-    FamilyIndex,
-    Member,
-    defines_member,
-    entry,
-    is_matrix_letter,
-    power_of_bold,
-    vector_sum,
-)
+from derive.reading import families as fam  # \\mathbf{x}_n, \\mathbf{W}^{(1)}
 from derive.reading.syntax import (
     Add,
     Apply,
@@ -113,7 +105,7 @@ class Lowering:
         self.sums = 0
         self.touched: set[int] = set()  # size classes a definition's shape fixed
         self.claim = False  # shaping a claim: it may not merge two classes definitions fixed
-        self.families = FamilyIndex(trees)  # \mathbf{x}_n, \mathbf{W}^{(1)}: families.py
+        self.families = fam.FamilyIndex(trees)  # \mathbf{x}_n, \mathbf{W}^{(1)}: families.py
 
     # ------------------------------------------------------------------ sizes
     def _var(self, label: str, known: Range | None) -> int:
@@ -178,17 +170,16 @@ class Lowering:
             return f"a row vector of {self.size_text(s[1])}"
         return f"a {self.size_text(s[0])}×{self.size_text(s[1])} matrix"
 
-    def name_shape(self, sym: Sym) -> tuple[str, Shape, Member | None] | None:
+    def name_shape(self, sym: Sym) -> tuple[str, Shape, fam.Member | None] | None:
         """The entries' name and the shape of a vector or matrix name (and the family member
         it is, for an indexed bold name), or None."""
         member = self.families.member(sym, self.shapes)
         if member is not None:
-            return member.base, self.member_shape(member, sym.pos), member
+            return member.base, fam.member_shape(self, member, sym.pos), member
         letter = bold_letter(sym.name)
         plain = sym.name
         if letter is None and is_bold(plain):
-            raise ParseError("a bold name with a sample index (\\mathbf{x}^{(i)}) is not read: "
-                             "write its entries, x^{(i)}_j", sym.pos)
+            raise ParseError("this bold name is not read: write its entries", sym.pos)
         if letter is None and sym.sub:
             return None  # x_i: an entry of x, a scalar
         if letter is None and not (plain in self.shapes or (
@@ -200,12 +191,8 @@ class Lowering:
                              f"written: the entries of the vector are {name_text(letter)}_i, so "
                              f"{name_text(letter)} alone is ambiguous: rename one of them",
                              sym.pos)
-        if sym.sub:
-            raise ParseError(f"{name_text(base)} is a vector or matrix here, and an index on "
-                             f"it is not read: write its entry as {name_text(base)}_i (a bold "
-                             "name with an index, a sample, is not read)", sym.pos)
         declared = self.shapes.get(base) or self.shapes.get(sym.name)
-        matrix = len(declared) == 2 if declared is not None else is_matrix_letter(base)
+        matrix = len(declared) == 2 if declared is not None else fam.is_matrix_letter(base)
         axes = []
         for k in range(2 if matrix else 1):
             v = self.axes.get((base, k))
@@ -218,19 +205,6 @@ class Lowering:
                     self.check_numbered(base, known, sym.pos)
             axes.append(v)
         return base, (axes[0], axes[1] if matrix else None), None
-
-    def member_shape(self, m: Member, pos: int) -> Shape:
-        """The shape of a family member (every member the same) or of a layer (its own)."""
-        axes = []
-        for k in range(2 if m.matrix else 1):
-            v = self.axes.get((m.key, k))
-            if v is None:
-                known = m.dims[k] if m.dims is not None and k < len(m.dims) else None
-                v = self.axes[(m.key, k)] = self._var(
-                    m.size + (f"_{k + 1}" if m.matrix else ""), known)
-            axes.append(v)
-        self.families.check_entries(m, len(axes), pos)
-        return axes[0], axes[1] if m.matrix else None
 
     def check_numbered(self, base: str, known: Range | None, pos: int) -> None:
         """θ_0 written, and θ summed over 1..n (or no range: 1..|θ|): which entries the
@@ -282,8 +256,8 @@ class Lowering:
                 return SCALAR, lambda i, j: node
             base, shape, m = named
             if shape[1] is None:
-                return shape, lambda i, j: entry(m, base, (_need(i),), node.pos)
-            return shape, lambda i, j: entry(m, base, (_need(i), _need(j)), node.pos)
+                return shape, lambda i, j: fam.entry(m, base, (_need(i),), node.pos)
+            return shape, lambda i, j: fam.entry(m, base, (_need(i), _need(j)), node.pos)
         if isinstance(node, Ones):
             v = self._var("|1|", None)
             return (v, None), lambda i, j: Num("1", pos=node.pos)
@@ -339,9 +313,9 @@ class Lowering:
                                  "read", node.pos)
             return self.derivative(node.expr, node.wrt[0], node.pos, "deriv", node)
         if isinstance(node, BigOp):  # a sum of vectors is a vector
-            return vector_sum(self, node)
+            return fam.vector_sum(self, node)
         if isinstance(node, Pow):
-            power_of_bold(node)  # \\mathbf{x}^n: a power or a sample? refused
+            fam.power_of_bold(node)  # \\mathbf{x}^n: a power or a sample? refused
         if isinstance(node, Apply) and node.func.name == "\\operatorname{diag}":
             if len(node.args) != 1:
                 raise ParseError("diag takes one vector", node.pos)
@@ -392,7 +366,7 @@ class Lowering:
             parts = [self.low(f) for f in node.factors]
         finally:
             self.implicit = saved
-        if _right_fold(parts, node.ops):  # u^T W v as u^T (W v): sums nest as written
+        if fam.right_fold([s for s, _ in parts], node.ops):  # u^T W v as u^T (W v)
             shape, build = parts[-1]
             for n in range(len(parts) - 2, -1, -1):
                 shape, build = self.times(*parts[n], shape, build, "", node.factors[n + 1].pos)
@@ -453,23 +427,23 @@ class Lowering:
             if wc is None:
                 self.note(f"{shown} is read as the vector of ∂{_show(expr)}/∂{name_text(base)}"
                           "_a (a gradient, a column)")
-                return (wr, None), lambda i, j: _deriv(be(None, None), entry(
+                return (wr, None), lambda i, j: _deriv(be(None, None), fam.entry(
                     m, base, (_need(i),), pos), written, pos)
             self.note(f"{shown} is read as the matrix of ∂{_show(expr)}/∂{name_text(base)}_{{ab}}"
                       " (the shape of the matrix: denominator layout)")
-            return (wr, wc), lambda i, j: _deriv(be(None, None), entry(
+            return (wr, wc), lambda i, j: _deriv(be(None, None), fam.entry(
                 m, base, (_need(i), _need(j)), pos), written, pos)
         if se[1] is None and wc is None and se[0] is not None:
             er: int = se[0]
             if self.layout == "denominator":
                 self.note(f"{shown} is read in denominator layout (declared): entry (a, b) is "
                           f"∂{_show(expr)}_b/∂{name_text(base)}_a")
-                return (wr, er), lambda i, j: _deriv(be(j, None), entry(
+                return (wr, er), lambda i, j: _deriv(be(j, None), fam.entry(
                     m, base, (_need(i),), pos), written, pos)
             self.note(f"{shown} is read in numerator layout (the Jacobian): entry (a, b) is "
                       f"∂{_show(expr)}_a/∂{name_text(base)}_b; declare derive: layout: "
                       "denominator for the other")
-            return (er, wr), lambda i, j: _deriv(be(i, None), entry(
+            return (er, wr), lambda i, j: _deriv(be(i, None), fam.entry(
                 m, base, (_need(j),), pos), written, pos)
         raise ParseError(f"the derivative of {self.shape_text(se)} by "
                          f"{self.shape_text((wr, wc))} is not read", pos)
@@ -526,9 +500,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     from derive.reading.parser import parse_expression
     from derive.reading.scope import written_ranges
 
-    # W^{(1)}_{ab} written beside \\mathbf{W}^{(1)}: the entries of the layer's own name
-    layers = FamilyIndex([t for c in chains if c for t, _, _ in c])
-    chains = [[(layers.rename_layers(t), s, o) for t, s, o in c] if c else c for c in chains]
+    chains = fam.rename_layers(chains)  # W^{(1)}_{ab} beside \\mathbf{W}^{(1)}: the layer's name
     trees = [t for c in chains if c for t, _, _ in c]
     declared: dict[str, tuple[Range, ...]] = {}
     for name, dims in shapes.items():
@@ -550,7 +522,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     # claims, which may not merge sizes that definitions keep apart (X(Xw - y) with X not
     # known to be square is a shape error, never a reason to make X square everywhere)
     # (only the first equation of a name defines it: o = A B x after o = B h is a claim)
-    defining = _first_definitions(chains)
+    defining = fam.first_definitions(chains, _defines)
     for claims in (False, True):
         lowering.claim = claims
         for k, chain in enumerate(chains):
@@ -563,15 +535,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
                 firsts[k] = exc
         if not claims:
             lowering.touched = {lowering.find(v) for v in lowering.parent}
-    # x_n plain beside \\mathbf{x}_n bold, in an equation that uses vectors: refused (an
-    # equation of scalars alone reads x_n as it always has)
-    for k, chain in enumerate(chains):
-        if chain and firsts[k] is not None and not isinstance(firsts[k], ParseError):
-            try:
-                for t, _, _ in chain:
-                    lowering.families.check_plain(t, declared)
-            except ParseError as exc:
-                firsts[k] = exc
+    fam.check_plain_names(lowering.families, chains, firsts, declared)  # x_n beside \\mathbf{x}_n
     for chain, first in zip(chains, firsts):
         if first is None or chain is None:
             out.append((chain, (), None))
@@ -588,40 +552,10 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     return out, dict(lowering.free_ranges)
 
 
-def _first_definitions(chains: list[Chain | None]) -> set[int]:
-    """The chains that define a name: each the first with the shape of a definition of its
-    head (\\mathbf{z}_n and \\mathbf{z}_m define one family)."""
-    seen: set[str] = set()
-    out: set[int] = set()
-    for k, chain in enumerate(chains):
-        if chain and _defines(chain):
-            head = chain[0][0]
-            name = head.name if isinstance(head, Sym) else ""
-            if isinstance(head, Sym) and head.sub and isinstance(head.sub[0], Num):
-                name += "(" + head.sub[0].text + ")"  # \\mathbf{b}^{(1)}, \\mathbf{b}^{(2)}: two
-            if name not in seen:
-                seen.add(name)
-                out.add(k)
-    return out
-
-
-def _right_fold(parts: list[tuple[Shape, Build]], ops: tuple[str, ...]) -> bool:
-    """Is a product [a row] matrices… a column, written by juxtaposition? It is then built
-    from the right, W_2 (W_1 x), whose entries are sums inside sums as one would write them
-    (the same product: matrix products associate, and every size is unified alike)."""
-    if any(ops):
-        return False
-    shapes = [s for s, _ in parts if s != SCALAR]
-    if len(shapes) < 3 or not (shapes[-1][0] is not None and shapes[-1][1] is None):
-        return False
-    return all(s[1] is not None and (s[0] is not None or k == 0)
-               for k, s in enumerate(shapes[:-1]))
-
-
 def _defines(chain: Chain) -> bool:
     """Has the equation the shape of a definition of a vector, matrix or scalar (x = …)?"""
     head = chain[0][0]
-    return len(chain) == 2 and isinstance(head, Sym) and (not head.sub or defines_member(head))
+    return len(chain) == 2 and isinstance(head, Sym) and (not head.sub or fam.defines_member(head))
 
 
 def _need(i: Node | None) -> Node:
