@@ -225,11 +225,20 @@ def test_a_layer_is_defined_by_its_equation_and_each_layer_has_its_own_size():
     assert _verdicts(text)[3:] == ["proved", "refuted"]
 
 
-def test_a_sum_over_the_members_with_no_range_is_refused_not_given_the_vectors_size():
-    assert "no range" in _error(r"$$\mathbf{s} = \sum_n \mathbf{x}_n$$")
-    assert "no range" in _error(r"$$b = \sum_n \mathbf{x}_n^\top\mathbf{w}$$")
-    # a plain family summed alongside gives the range, as for any sum
-    assert _eqs(r"$$a = \sum_n (\mathbf{x}_n^\top\mathbf{w} - y_n)^2$$")[0].kind == "definition"
+def test_a_sum_over_the_members_with_no_range_runs_over_a_number_of_its_own():
+    # never over the vectors' size |x|: over the range of a plain family it sums, else #x
+    text = (r"$$a = \sum_n (\mathbf{x}_n^\top\mathbf{w} - y_n)^2$$" "\n\n"
+            r"$$b = \sum_n \mathbf{x}_n^\top\mathbf{w}$$" "\n\n"
+            r"$$\frac{\partial b}{\partial \mathbf{w}} = \sum_n \mathbf{x}_n$$" "\n\n"
+            r"$$\frac{\partial a}{\partial \mathbf{w}} = "
+            r"\sum_n 2 (\mathbf{x}_n^\top\mathbf{w} - y_n) \mathbf{x}_n$$" "\n\n"
+            r"$$\frac{\partial b}{\partial \mathbf{w}} = \sum_{n=1}^{N} \mathbf{x}_n$$")
+    eqs = _eqs(text)
+    assert any("n = 1..|y|, the range of y" in n for n in eqs[0].notes)
+    assert any("n = 1..#x, for every number #x" in n for n in eqs[1].notes)
+    verdicts = _verdicts(text)
+    assert verdicts[2:4] == ["proved", "proved"] and verdicts[4] != "proved"  # #x is no N
+    assert "no index" in _error(r"$$\mathbf{s} = \sum \mathbf{x}_n$$")
 
 
 def test_an_accented_bold_capital_is_a_matrix_of_its_own():

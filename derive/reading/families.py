@@ -261,7 +261,7 @@ def vector_sum(low: Lowering, node: BigOp) -> tuple[Shape, Build]:
     vector of sums; a product of them is refused."""
     from derive.reading.linalg import SCALAR
 
-    _range_written(node)
+    node = _member_range(low, node)
     s, b = low.low(node.body)
     limits = [low.low(p) if p is not None else None for p in (node.lo, node.hi)]
     for part, lowered in zip((node.lo, node.hi), limits):
@@ -277,19 +277,44 @@ def vector_sum(low: Lowering, node: BigOp) -> tuple[Shape, Build]:
     return s, build
 
 
-def _range_written(node: BigOp) -> None:
-    """A sum over the members of a family with no range written takes the range of a plain
-    family it sums (y in Σ_n (y_n − p_n) x_n), never a guess (the vectors' size)."""
-    if node.lo is not None:
-        return
-    members = {n.sub[0].name for n in all_nodes(node.body) if isinstance(n, Sym) and
-               _split(n.name) is not None and len(n.sub) == 1 and isinstance(n.sub[0], Sym)}
-    plain = {n.sub[0].name for n in all_nodes(node.body) if isinstance(n, Sym) and
-             _split(n.name) is None and len(n.sub) == 1 and isinstance(n.sub[0], Sym)}
-    letters = {node.index} if node.index else members
-    for i in sorted(letters & members - plain):
-        raise ParseError(f"the sum over the members {i} of a family of vectors has no range: "
-                         f"write it, \\sum_{{{i}=1}}^{{N}}", node.pos)
+def _member_range(low: Lowering, node: BigOp) -> BigOp:
+    """A sum over the members n of a family with no range written: it runs over the range
+    written for a plain family it sums by n (y in Σ_n (y_n − p_n) x_n; |y| if none is), else
+    over a number of members of its own, #x, for every number: never over a size the
+    document gives to something else (the vectors' size), which would be a guess."""
+    if node.lo is not None or not node.index:
+        if not node.index and any(isinstance(n, Sym) and _split(n.name) is not None and
+                                  len(n.sub) == 1 for n in all_nodes(node.body)):
+            raise ParseError("a sum with no index over members of a family of vectors: write "
+                             "its index and range, \\sum_{n=1}^{N}", node.pos)
+        return node
+    i = node.index
+    members = sorted(_letter(_base(n)) for n in all_nodes(node.body) if isinstance(n, Sym) and
+                     _split(n.name) is not None and n.sub == (Sym(i),))
+    if not members:
+        return node
+    plain = sorted(n.name for n in all_nodes(node.body) if isinstance(n, Sym) and
+                   _split(n.name) is None and n.sub == (Sym(i),))
+    if plain:
+        lo, hi = low.ranges.get(plain[0]) or (Num("1"), Sym(f"|{plain[0]}|"))
+        low.note(f"Σ_{i} has no range written: it runs over {i} = {_text(lo)}..{_text(hi)}, "
+                 f"the range of {name_text(plain[0])}")
+    else:
+        lo, hi = Num("1"), Sym(f"#{name_text(members[0])}")
+        low.note(f"Σ_{i} has no range written: it runs over all the members of the family "
+                 f"{name_text(members[0])}, {i} = 1..{hi.name}, for every number {hi.name}")
+    return replace(node, lo=lo, hi=hi)
+
+
+def _base(n: Sym) -> str:
+    split = _split(n.name)
+    assert split is not None
+    return split[0] + SAMPLE if split[1] else split[0]
+
+
+def _text(n: Node) -> str:
+    from derive.reading.syntax import to_text
+    return to_text(n)
 
 
 def member_shape(low: Lowering, m: Member, pos: int) -> Shape:
