@@ -187,7 +187,8 @@ def test_a_layer_bias_vector():
     (r"$$\mathbf{z} = \mathbf{W}_l \mathbf{x}$$", "a family of matrices"),
     (r"$$a = \mathbf{x}_{nd}$$", "two indices"),
     (r"$$a = \mathbf{x}_{n+1}^\top \mathbf{w}$$", "one letter"),
-    ("$$a = \\mathbf{x}^{(1)\\top} \\mathbf{w}$$\n\n$$b = \\mathbf{x}^{(i)}$$", ""),
+    ("$$a = \\sum_{i=1}^m \\mathbf{w}^\\top\\mathbf{x}^{(i)}$$\n\n"
+     "$$b = \\mathbf{w}^\\top\\mathbf{x}^{(1)}$$", "member 1 of the family"),
 ])
 def test_ambiguous_forms_are_refused(text, words):
     assert words in _error(text)

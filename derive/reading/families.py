@@ -6,16 +6,22 @@ Owns the reading of an indexed bold name for :mod:`derive.reading.linalg`:
   of a *family* of vectors. Entry a of vector n is the two-index entry ``x_{na}`` (the sample
   index first; ``x^{(i)}_a`` for a sample), so the entries an author writes (``x_{nd}``,
   ``x^{(i)}_j``) are the same entries. Every member has the same size.
-- ``\\mathbf{W}^{(1)}``, ``\\mathbf{b}^{(2)}``, ``\\mathbf{x}_1`` (a number): a *layer*, a
-  vector or matrix of its own with its own shape; its entries are ``W^{(1)}_{ab}``, written
-  ``W^{()}_{1ab}`` inside, as the parser reads ``W^{(1)}_{ab}``. Two layers never share an
-  entry (their first indices are different numbers).
-- a sum over n of vector terms (``\\sum_n (y_n - p_n)\\mathbf{x}_n``) is a vector.
+- ``\\mathbf{W}^{(1)}``, ``\\mathbf{b}^{(2)}`` (a number in parentheses): a *layer*, a vector
+  or matrix of its own name, ``W^{(1)}``, and its own shape. The author's ``W^{(1)}_{ab}``
+  (which the parser reads as ``W^{()}_{1ab}``) is renamed to the layer's entries wherever the
+  bold layer is written, so ``\\mathbf{b}^{(1)} = …`` defines them and two layers never share
+  an entry.
+- a sum over n of vector terms (``\\sum_n (y_n - p_n)\\mathbf{x}_n``) is a vector; with no
+  range written it runs over the range of a plain family it sums, else over a number of
+  members of its own (#x), never over a size the document gives to something else.
+- helpers the lowering uses for these: the first definition of each name, a product of
+  layers built from the right (``W_2 (W_1 x)``).
 
 What could be read two ways is refused with a message saying how to write it: a family
-written with a number and with a letter (``\\mathbf{x}_1`` and ``\\mathbf{x}_n``: a layer or
-a member?), the bold name also written bare (``\\mathbf{x}`` beside ``\\mathbf{x}_n``), the
-entries written with another number of indices (``x_n`` beside ``\\mathbf{x}_n``), a family of
+written with a number and with a letter (``\\mathbf{x}^{(1)}`` and ``\\mathbf{x}^{(i)}``: a
+layer or a member?), a number below a bold name (``\\mathbf{x}_1``), the bold name also written
+bare (``\\mathbf{x}`` beside ``\\mathbf{x}_n``), the entries written with another number of
+indices (``x_n`` beside ``\\mathbf{x}_n``, refused in equations that use vectors), a family of
 matrices by a letter (whose members' shapes may differ), two indices on a bold name, and a
 superscript on a bold name that could be a power or a sample (``\\mathbf{x}^n``). No sympy.
 """
@@ -42,9 +48,9 @@ if TYPE_CHECKING:
 class Member:
     """What an indexed bold name denotes."""
 
-    base: str  # the entries' name: x, x^{()}, \\hat{p}
-    prefix: tuple[Node, ...]  # the member's index, put before the entry's: (n,), (1,)
-    key: str  # the name its sizes are kept under: x for every member, W^{()}1 for a layer
+    base: str  # the entries' name: x, x^{()}, \\hat{p}, or a layer's own, W^{(1)}
+    prefix: tuple[Node, ...]  # the member's index, put before the entry's: (n,); () a layer
+    key: str  # the name its sizes are kept under: x for every member, W^{(1)} for a layer
     shown: str  # how a message and a size's label name the vector or matrix
     size: str  # the label of its size: |x| for a family, |W^(1)| for a layer
     matrix: bool
