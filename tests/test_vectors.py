@@ -149,13 +149,13 @@ def test_a_family_written_bare_beside_a_transpose_is_a_vector():
     (r"$$\alpha = \mathbf{u}$$", "a scalar and a vector"),
     (r"$$\mathbf{u}\times\mathbf{v} = \mathbf{w}$$", "cross product"),
     (r"$$a = \exp(\mathbf{u})$$", "entry by entry"),
-    (r"$$a = \mathbf{x}_i$$", "an index on it"),
+    (r"$$a = \mathbf{x}_{ij}$$", "two indices"),  # \mathbf{x}_i: tests/test_vector_families.py
     (r"$$a = w^T x$$", "no vector or matrix"),
     (r"$$a = \frac{1}{\mathbf{u}}$$", "division by"),
     (r"$$\nabla L = 0$$", "\\nabla needs the variable"),
     # x alone, x_1 and the bold x: is x_1 an entry of the bold x or of another x?
     (r"$$a = x + \mathbf{x}^\top\mathbf{x} + x_1$$", "both x and the bold x"),
-    (r"$$b = \mathbf{w}^T\mathbf{x}^{(i)}$$", "sample index"),
+    (r"$$b = \mathbf{w}^T\mathbf{x}^{(i)}_j$$", "two indices"),
     (r"$$\nabla_x \ell = J^T_x z$$", "a subscript after a transpose"),
     (r"$$a = \|\mathbf{W}\|^2$$", "only a vector's norm"),
 ])

@@ -406,15 +406,19 @@ class EquationChecker:
                     for v in n.wrt:
                         if v.sub:
                             wrt.add(v.name)
+        # a family of two indices or more (a matrix W_{ij}, samples x_{na}) is no target:
+        # "one-hot" and "on the simplex" are said of a vector t_k
+        many = self._family_names(2)
         return frozenset(self.symbols.family(name) for name in self._family_names()
-                         if name not in wrt)
+                         if name not in wrt and name not in many)
 
-    def _family_names(self):
+    def _family_names(self, least: int = 1):
         names = set()
         trees = list(self.reading.sides) + [d.body for d in self.env.definitions.values()]
         for t in trees:
             for n in walk(t):
-                if isinstance(n, Sym) and n.sub and n.name not in self.env.definitions:
+                if isinstance(n, Sym) and len(n.sub) >= least and \
+                        n.name not in self.env.definitions:
                     names.add(n.name)
         return names
 

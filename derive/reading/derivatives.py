@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from derive.reading.names import SAMPLE
 from derive.reading.syntax import Deriv, Frac, Mul, Node, Num, Sym
 from derive.reading.tokenizer import ParseError, Token, TokenCursor
+from derive.reading.vectors import is_bold
 from derive.records import frozen
 
 
@@ -134,6 +136,8 @@ class DerivativeReading(TokenCursor):
             if not isinstance(var, Sym):
                 raise self.error("expected a variable after the differential")
             n = 1
+            if self.at_op("^") and is_bold(var.name) and self.sample_ahead():
+                var = self.bold_sample(var)  # \\partial \\mathbf{W}^{(1)}: a layer, no order
             if self.at_op("^"):
                 self.advance()
                 o = self.script()
@@ -161,6 +165,25 @@ class DerivativeReading(TokenCursor):
         if not isinstance(den, _DerivDen) or den.style != "partial":
             raise ParseError(refusal, start)
         return Deriv(what, den.wrt, "partial", "frac", False, pos=start)
+
+    def sample_ahead(self) -> bool:
+        """At '^': is it ^{(i)} or ^{(1)}, a sample or a layer?"""
+        toks, i = self.toks, self.i
+        kinds = [(t.kind, t.value) for t in toks[i:i + 6]]
+        return len(kinds) == 6 and kinds[1] == ("op", "{") and kinds[2] == ("op", "(") and \
+            kinds[3][0] in ("letter", "num") and kinds[4] == ("op", ")") and \
+            kinds[5] == ("op", "}")
+
+    def bold_sample(self, var: Sym) -> Sym:
+        """\\mathbf{W}^{(1)} after a differential, read as the parser reads it elsewhere."""
+        for _ in range(3):
+            self.advance()
+        t = self.advance()
+        self.advance()
+        self.advance()
+        inner: Node = (Sym(t.value, pos=self.offset + t.pos) if t.kind == "letter"
+                       else Num(t.value, pos=self.offset + t.pos))
+        return Sym(var.name + SAMPLE, (inner, *var.sub), pos=var.pos)
 
     def make_fraction(self, num: Node, den: Node, style: str, start: int) -> Node:
         if _delta_times(num) and _delta_times(den):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from derive.reading import families as fam  # \\mathbf{x}_n, \\mathbf{W}^{(1)}
 from derive.reading.syntax import (
     Add,
     Apply,
@@ -104,6 +105,7 @@ class Lowering:
         self.sums = 0
         self.touched: set[int] = set()  # size classes a definition's shape fixed
         self.claim = False  # shaping a claim: it may not merge two classes definitions fixed
+        self.families = fam.FamilyIndex(trees)  # \mathbf{x}_n, \mathbf{W}^{(1)}: families.py
 
     # ------------------------------------------------------------------ sizes
     def _var(self, label: str, known: Range | None) -> int:
@@ -168,50 +170,45 @@ class Lowering:
             return f"a row vector of {self.size_text(s[1])}"
         return f"a {self.size_text(s[0])}×{self.size_text(s[1])} matrix"
 
-    def name_shape(self, sym: Sym) -> tuple[str, Shape] | None:
-        """The entries' name and the shape of a vector or matrix name, or None."""
+    def name_shape(self, sym: Sym) -> tuple[str, Shape, fam.Member | None] | None:
+        """The entries' name and the shape of a vector or matrix name (and the family member
+        it is, for an indexed bold name), or None."""
+        member = self.families.member(sym, self.shapes)
+        if member is not None:
+            return member.base, fam.member_shape(self, member, sym.pos), member
         letter = bold_letter(sym.name)
         plain = sym.name
         if letter is None and is_bold(plain):
-            raise ParseError("a bold name with a sample index (\\mathbf{x}^{(i)}) is not read: "
-                             "write its entries, x^{(i)}_j", sym.pos)
+            raise ParseError("this bold name is not read: write its entries", sym.pos)
         if letter is None and sym.sub:
             return None  # x_i: an entry of x, a scalar
         if letter is None and not (plain in self.shapes or (
                 self.implicit and plain in self.one_index and plain not in self.two_index)):
             return None
         base = letter if letter is not None else plain
-        if letter is not None and letter in self.bare and letter not in self.one_index and \
-                letter not in self.two_index:
-            # θ a scalar and the bold θ a vector, and no θ_i written to say whose entry it
-            # is: the vector's entries are named after the bold name (any bold spelling of
-            # the letter is the one vector), apart from θ
-            base = f"\\mathbf{{{letter}}}"
+        apart = fam.apart_from_scalar(letter, self.bare, self.one_index | self.two_index)
+        if apart is not None:
+            base = apart
         elif letter is not None and letter in self.bare:
             raise ParseError(f"both {name_text(letter)} and the bold {name_text(letter)} are "
                              f"written: the entries of the vector are {name_text(letter)}_i, so "
                              f"{name_text(letter)} alone is ambiguous: rename one of them",
                              sym.pos)
-        if sym.sub:
-            raise ParseError(f"{name_text(base)} is a vector or matrix here, and an index on "
-                             f"it is not read: write its entry as {name_text(base)}_i (a bold "
-                             "name with an index, a sample, is not read)", sym.pos)
         declared = self.shapes.get(base) or self.shapes.get(sym.name)
-        matrix = len(declared) == 2 if declared is not None else (
-            base[-1:].isupper() or base[1:2].isupper())
+        matrix = fam.is_matrix_letter(letter or base) if declared is None else len(declared) == 2
         axes = []
         for k in range(2 if matrix else 1):
             v = self.axes.get((base, k))
             if v is None:
                 known = declared[k] if declared is not None and k < len(declared) else (
                     self.ranges.get(base) if not matrix else None)
-                shown = name_text(base) if base.startswith("\\") else base  # |𝛉|, not |\mathbf…|
+                shown = name_text(base) if apart else base  # |𝛉|, not |\mathbf{\theta}|
                 label = f"|{shown}|" if not matrix else f"|{shown}|_{k + 1}"
                 v = self.axes[(base, k)] = self._var(label, known)
                 if not matrix:
                     self.check_numbered(base, known, sym.pos)
             axes.append(v)
-        return base, (axes[0], axes[1] if matrix else None)
+        return base, (axes[0], axes[1] if matrix else None), None
 
     def check_numbered(self, base: str, known: Range | None, pos: int) -> None:
         """θ_0 written, and θ summed over 1..n (or no range: 1..|θ|): which entries the
@@ -261,10 +258,10 @@ class Lowering:
             named = self.name_shape(node)
             if named is None:
                 return SCALAR, lambda i, j: node
-            base, shape = named
+            base, shape, m = named
             if shape[1] is None:
-                return shape, lambda i, j: Sym(base, (_need(i),), pos=node.pos)
-            return shape, lambda i, j: Sym(base, (_need(i), _need(j)), pos=node.pos)
+                return shape, lambda i, j: fam.entry(m, base, (_need(i),), node.pos)
+            return shape, lambda i, j: fam.entry(m, base, (_need(i), _need(j)), node.pos)
         if isinstance(node, Ones):
             v = self._var("|1|", None)
             return (v, None), lambda i, j: Num("1", pos=node.pos)
@@ -319,6 +316,10 @@ class Lowering:
                 raise ParseError("a derivative of higher order by a vector or matrix is not "
                                  "read", node.pos)
             return self.derivative(node.expr, node.wrt[0], node.pos, "deriv", node)
+        if isinstance(node, BigOp):  # a sum of vectors is a vector
+            return fam.vector_sum(self, node)
+        if isinstance(node, Pow):
+            fam.power_of_bold(node)  # \\mathbf{x}^n: a power or a sample? refused
         if isinstance(node, Apply) and node.func.name == "\\operatorname{diag}":
             if len(node.args) != 1:
                 raise ParseError("diag takes one vector", node.pos)
@@ -369,6 +370,11 @@ class Lowering:
             parts = [self.low(f) for f in node.factors]
         finally:
             self.implicit = saved
+        if fam.right_fold([s for s, _ in parts], node.ops):  # u^T W v as u^T (W v)
+            shape, build = parts[-1]
+            for n in range(len(parts) - 2, -1, -1):
+                shape, build = self.times(*parts[n], shape, build, "", node.factors[n + 1].pos)
+            return shape, build
         shape, build = parts[0]
         for n, (s, b) in enumerate(parts[1:], start=1):
             op = node.ops[n - 1] if n - 1 < len(node.ops) else ""
@@ -417,7 +423,7 @@ class Lowering:
             if kind == "gradient":
                 raise ParseError("\\nabla_{…} is read by a vector or matrix", pos)
             return se, lambda i, j: _deriv(be(i, j), wrt, written, pos)
-        base, (wr, wc) = named
+        base, (wr, wc), m = named
         assert wr is not None
         shown = (f"∇_{name_text(base)} {_show(expr)}" if kind == "gradient" else
                  f"∂{_show(expr)}/∂{name_text(base)}")
@@ -425,24 +431,24 @@ class Lowering:
             if wc is None:
                 self.note(f"{shown} is read as the vector of ∂{_show(expr)}/∂{name_text(base)}"
                           "_a (a gradient, a column)")
-                return (wr, None), lambda i, j: _deriv(be(None, None), Sym(base, (_need(i),)),
-                                                       written, pos)
+                return (wr, None), lambda i, j: _deriv(be(None, None), fam.entry(
+                    m, base, (_need(i),), pos), written, pos)
             self.note(f"{shown} is read as the matrix of ∂{_show(expr)}/∂{name_text(base)}_{{ab}}"
                       " (the shape of the matrix: denominator layout)")
-            return (wr, wc), lambda i, j: _deriv(be(None, None), Sym(base, (_need(i), _need(j))),
-                                                 written, pos)
+            return (wr, wc), lambda i, j: _deriv(be(None, None), fam.entry(
+                m, base, (_need(i), _need(j)), pos), written, pos)
         if se[1] is None and wc is None and se[0] is not None:
             er: int = se[0]
             if self.layout == "denominator":
                 self.note(f"{shown} is read in denominator layout (declared): entry (a, b) is "
                           f"∂{_show(expr)}_b/∂{name_text(base)}_a")
-                return (wr, er), lambda i, j: _deriv(be(j, None), Sym(base, (_need(i),)),
-                                                     written, pos)
+                return (wr, er), lambda i, j: _deriv(be(j, None), fam.entry(
+                    m, base, (_need(i),), pos), written, pos)
             self.note(f"{shown} is read in numerator layout (the Jacobian): entry (a, b) is "
                       f"∂{_show(expr)}_a/∂{name_text(base)}_b; declare derive: layout: "
                       "denominator for the other")
-            return (er, wr), lambda i, j: _deriv(be(i, None), Sym(base, (_need(j),)),
-                                                 written, pos)
+            return (er, wr), lambda i, j: _deriv(be(i, None), fam.entry(
+                m, base, (_need(j),), pos), written, pos)
         raise ParseError(f"the derivative of {self.shape_text(se)} by "
                          f"{self.shape_text((wr, wc))} is not read", pos)
 
@@ -498,6 +504,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     from derive.reading.parser import parse_expression
     from derive.reading.scope import written_ranges
 
+    chains = fam.rename_layers(chains)  # W^{(1)}_{ab} beside \\mathbf{W}^{(1)}: the layer's name
     trees = [t for c in chains if c for t, _, _ in c]
     declared: dict[str, tuple[Range, ...]] = {}
     for name, dims in shapes.items():
@@ -518,11 +525,13 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     # definitions first (x = …, L = …: their shapes hold for the whole document), then the
     # claims, which may not merge sizes that definitions keep apart (X(Xw - y) with X not
     # known to be square is a shape error, never a reason to make X square everywhere)
+    # (only the first equation of a name defines it: o = A B x after o = B h is a claim)
+    defining = fam.first_definitions(chains, _defines)
     for claims in (False, True):
         lowering.claim = claims
         for k, chain in enumerate(chains):
             if not chain or not any(uses_vectors(t, shaped) for t, _, _ in chain) or \
-                    _defines(chain) == claims:
+                    (k in defining) == claims:
                 continue
             try:
                 firsts[k] = lowering.shape_equation([t for t, _, _ in chain])
@@ -530,6 +539,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
                 firsts[k] = exc
         if not claims:
             lowering.touched = {lowering.find(v) for v in lowering.parent}
+    fam.check_plain_names(lowering.families, chains, firsts, declared)  # x_n beside \\mathbf{x}_n
     for chain, first in zip(chains, firsts):
         if first is None or chain is None:
             out.append((chain, (), None))
@@ -549,7 +559,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
 def _defines(chain: Chain) -> bool:
     """Has the equation the shape of a definition of a vector, matrix or scalar (x = …)?"""
     head = chain[0][0]
-    return len(chain) == 2 and isinstance(head, Sym) and not head.sub
+    return len(chain) == 2 and isinstance(head, Sym) and (not head.sub or fam.defines_member(head))
 
 
 def _need(i: Node | None) -> Node:

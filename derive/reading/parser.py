@@ -62,7 +62,7 @@ from derive.reading.tokenizer import (  # re-exported: the reader's public names
     split_top_level,
     tokenize,
 )
-from derive.reading.vectors import BOLD, VectorReading, bold_letter
+from derive.reading.vectors import BOLD, VectorReading, bold_letter, is_bold
 
 __all__ = ["MAX_DEPTH", "TOKEN_SAMPLES", "ParseError", "Parser", "Token", "check_balance",
            "parse_chain", "parse_expression", "split_top_level", "tokenize"]
@@ -259,7 +259,8 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
                 if self.at_op("_") and not base.sub:
                     extra = self.subscript(Sym(base.name, pos=base.pos))
                     sample = Sym(sample.name, (inner, *extra.sub), pos=base.pos)
-                if self.at_op("(", "'"):
+                if self.at_op("(", "'") and not (is_bold(base.name) and self.at_op("(")):
+                    # (\\mathbf{W}^{(2)}(\\mathbf{h} + \\mathbf{b}): a layer times a vector)
                     raise self.error("f^{(n)}(x) is a derivative of order n, which derive does "
                                      "not read: write \\frac{d^n f}{dx^n}", caret)
                 if self.at_op("^"):

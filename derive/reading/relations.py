@@ -33,6 +33,8 @@ SEPARATING_MACROS = {
 CHAIN_SYMBOLS = frozenset("≈ ≃ ≅ ∝ ≤ ≥ < > ≪ ≫ <= >=".split())
 SEPARATING_CHARS = {"<": "<", ">": ">", "≈": "≈", "≤": "≤", "≥": "≥", "⇒": "⇒", "→": "→",
                     "∈": "∈", "∝": "∝"}
+#: a real space after ∈, \mathbb{R}^K or \mathbb{R}^{N \times K} (and a full stop or comma)
+_SPACE = re.compile(r"\\mathbb\s*\{?\s*R\s*\}?(?:\s*\^\s*(?:\{[^{}=]*\}|\w))?\s*[.,]?")
 #: words that join the parts of a display: \text{where}, \textrm{ and }, \mbox{for}
 PROSE_WORDS = frozenset("where and or with for since so then thus hence because".split())
 _PROSE = re.compile(r"\\(?:text|textrm|mbox|textit|mathrm)\s*\{\s*([A-Za-z ,.;]+?)\s*\}")
@@ -65,6 +67,9 @@ class Split:
         """Can the first part define a name (``E = … \\approx 0``)? Only before a relation of
         a chain; before an arrow (``x = 0 \\Rightarrow …``) or ∈ it is a condition, and no part
         after a separator ever defines: a name is never given a value by a condition."""
+        if len(self.separators) == 1 and self.separators[0][0] == "∈" and len(self.parts) == 2 \
+                and _SPACE.fullmatch(self.parts[1].text.strip()):
+            return True  # z = W x \in \mathbb{R}^K: a definition with its space, no condition
         return bool(self.separators) and self.separators[0][0] in CHAIN_SYMBOLS
 
     @property

@@ -105,7 +105,7 @@ TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
     "\\sigma", "\\tanh", "\\sqrt", "'", "\\left(", "\\right)", "\\{", "\\}", "{", "}", "(",
     ")", "[", "]", "_", "^", "^T", "^\\top", "\\mathbf{x}", "\\mathbf{W}", "\\|", "\\odot",
     "\\nabla_{\\mathbf{x}}", "\\operatorname{diag}", "\\underbrace", "\\max", "\\min", "\\ge",
-    ">=", "\\vdots", "\\overset{(a)}{=}",
+    ">=", "\\vdots", "\\overset{(a)}{=}", "\\mathbf{x}_n", "\\mathbf{W}^{(1)}", "^{(i)}",
     "+", "-", "=", ",", "/", "1", "2", "0.5", "e", "k", "i", "j", "K", "z", "t", "y", "d", " ",
 )
 

@@ -185,7 +185,8 @@ class VectorReading(TokenCursor):
             var = self.bold_name(self.offset + self.toks[self.i].pos)
         else:
             var = self.script()
-        if not (isinstance(var, Sym) and not var.sub):
+        if not (isinstance(var, Sym) and (not var.sub or (  # \\nabla_{\\mathbf{W}^{(1)}}
+                is_bold(var.name) and len(var.sub) == 1))):
             raise self.error("\\nabla_{…} is read with one variable below it, "
                              "as \\nabla_{\\mathbf{w}} L")
         if not self.starts_factor():
