@@ -130,7 +130,8 @@ def test_a_derivative_written_at_a_point_is_the_derivative_there():
 ])
 def test_a_wrong_product_or_chain_rule_with_unknown_functions_is_not_proved(wrong):
     report = derive.check_text(CALCULUS + f"$${wrong}$$\n")
-    assert report.equations[-1].links[0].verdict.value != "proved"
+    # (dg/dh at x is refused: at x, or times x? Either way nothing false is proved)
+    assert all(link.verdict.value != "proved" for link in report.equations[-1].links)
 
 
 def test_a_name_differentiated_and_applied_is_a_function_not_a_factor():
@@ -286,3 +287,18 @@ def test_a_written_out_likelihood_is_a_product_of_an_unknown_function():
     assert [link.verdict.value for e in report.equations for link in e.links] != \
         ["proved", "proved"]
     assert report.equations[-1].links[0].verdict.value == "proved"
+
+
+def test_a_derivative_followed_by_other_parentheses_is_refused():
+    # dg/dx (3): g'(3), or g'(x) times 3? never guessed
+    md = "$$g(x) = x^2$$\n\n$$\\frac{dg}{dx}(3) = 6$$\n"
+    last = derive.check_text(md).equations[-1]
+    assert last.kind == "error" and "g'(…)" in last.error.message
+
+
+def test_a_defined_function_differentiated_at_its_variable_is_its_derivative():
+    md = ("$$g(x) = x^2$$\n\n$$\\frac{dg}{dx}(x) = 2x$$\n\n$$y = x^2$$\n\n"
+          "$$\\frac{dy}{dx}(x + 1) = 2x^2 + 2x$$\n")  # y is no function: a product
+    report = derive.check_text(md)
+    assert [link.verdict.value for e in report.equations for link in e.links] == \
+        ["proved", "proved"]

@@ -505,7 +505,8 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
 
 def _derivatives_at(node: Mul, env: Env) -> Node:
     """``\\frac{dg}{dx}(x)`` and ``\\frac{dg}{dh}(h(x))`` for a function g of one argument:
-    g's derivative at what the parentheses hold (g'(x), g'(h(x))), never dg/dx times x."""
+    g's derivative at what the parentheses hold (g'(x), g'(h(x))), never dg/dx times x. Any
+    other parentheses after it (``\\frac{dg}{dx}(3)``) are refused: a point, or a factor?"""
     factors, ops = list(node.factors), list(node.ops)
     k = 0
     while k + 1 < len(factors):
@@ -514,7 +515,15 @@ def _derivatives_at(node: Mul, env: Env) -> Node:
                 not d.expr.sub and d.expr.case is None and isinstance(arg, Paren) and \
                 arg.open == "(" and ops[k] == "" and _one_argument(d.expr.name, env) and \
                 len({key_of(v) for v in d.wrt}) == 1 and not d.wrt[0].sub:
-            factors[k] = Apply(d.expr, (arg.inner,), primes=len(d.wrt), pos=d.pos)
+            at, var = arg.inner, d.wrt[0].name  # at x, or at h(x) for dg/dh: nothing else
+            if not (isinstance(at, Sym) and key_of(at) == (var, ()) or isinstance(at, Apply)
+                    and at.func.name == var):
+                # \frac{dg}{dx}(a + b): g' at a + b, or g' times (a + b)? never guess
+                g = name_text(d.expr.name)
+                raise ReadError(f"d{g}/d{name_text(var)}(…) could be the derivative at (…) or "
+                                f"times (…): write {g}'(…) for the derivative at a point, or "
+                                "\\cdot (…) for a product", arg.pos)
+            factors[k] = Apply(d.expr, (at,), primes=len(d.wrt), pos=d.pos)
             del factors[k + 1], ops[k]
         k += 1
     if len(factors) == 1:
@@ -525,9 +534,8 @@ def _derivatives_at(node: Mul, env: Env) -> Node:
 
 def _one_argument(name: str, env: Env) -> bool:
     d = env.definitions.get(name)
-    if d is not None:
-        return d.kind == "function" and len(d.params) == 1
-    return name in env.functions and name in env.applied_only
+    return (d.kind == "function" and len(d.params) == 1) if d is not None else (
+        name in env.functions and name in env.applied_only)
 
 
 def _juxtaposed(factor: Node, arg: Node, pos: int) -> Node:
@@ -587,7 +595,6 @@ def _rebuild(node: Node, kids: list[Node]) -> Node:
 
 rebuild = _rebuild
 
-__all__ = ["Definition", "Env", "Reading", "ReadError", "Undetermined", "resolve",
-           "definition_head",
-           "collect_sizes_and_indices", "family_ranges", "to_latex", "rebuild",
+__all__ = ["Definition", "Env", "Reading", "ReadError", "Undetermined", "resolve", "rebuild",
+           "definition_head", "collect_sizes_and_indices", "family_ranges", "to_latex",
            "with_range_beside"]
