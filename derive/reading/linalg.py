@@ -42,6 +42,7 @@ from derive.reading.syntax import (
     name_text,
 )
 from derive.reading.tokenizer import ParseError
+from derive.reading.vector_functions import Functions, lower_application
 from derive.reading.vectors import (
     Grad,
     Norm,
@@ -104,6 +105,7 @@ class Lowering:
         self.sums = 0
         self.touched: set[int] = set()  # size classes a definition's shape fixed
         self.claim = False  # shaping a claim: it may not merge two classes definitions fixed
+        self.functions: Functions | None = None  # the names applied to vectors (see lower_chains)
 
     # ------------------------------------------------------------------ sizes
     def _var(self, label: str, known: Range | None) -> int:
@@ -324,6 +326,10 @@ class Lowering:
                 len(node.args) == 1:  # W(x + b) is a product
             return self.product(Mul((node.func, Paren(node.args[0], pos=node.pos)), ("",),
                                     pos=node.pos))
+        if isinstance(node, Apply):  # l(\mathbf{o}, y): an unknown function of whole vectors
+            applied = lower_application(self, node)
+            if applied is not None:
+                return applied
         # any other node: its parts must be scalars
         kids = children(node)
         lowered = [self.low(k) for k in kids]
@@ -506,6 +512,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     family_ranges = {name: r for name, r in written_ranges(scalar_trees)[0].items()
                      if isinstance(r[0], Num) and r[0].text in ("0", "1")}
     lowering = Lowering(trees, declared, layout, names, family_ranges)
+    lowering.functions = Functions([c[0][0] for c in chains if c], trees)
     out: list[tuple[Chain | None, tuple[str, ...], ParseError | None]] = []
     firsts: list = [None] * len(chains)
     # definitions first (x = …, L = …: their shapes hold for the whole document), then the

@@ -25,6 +25,8 @@ tokens and the checks on raw text are in :mod:`derive.reading.tokenizer`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from derive.reading.applications import ApplicationReading, merge_divergence_names
 from derive.reading.bigops import BigOpReading
 from derive.reading.cases import read_cases
@@ -318,6 +320,7 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading)
             # is not a function (y_k (1 - y_i))
             if node.name == "\\operatorname{diag}":  # diag(\mathbf{y}): lowered by linalg
                 return self.call(node)
+            macro = self.toks[self.i + 1].value if self.i + 1 < len(self.toks) else ""
             bold = self.bold_argument()
             node = self.call(node)
             if self.at_op("_") and isinstance(node, Apply) and not node.func.sub and \
@@ -330,9 +333,12 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading)
             if self.at_op("_"):
                 raise self.error("an index on a function's value is read as s(\\mathbf{x})_i, "
                                  "on a function of one name: write the entry itself")
-            if bold:
-                raise self.error("a function of a vector (\\mathbf{x}) is read only entry "
-                                 "by entry: write s(\\mathbf{x})_i")
+            if bold and isinstance(node, Apply) and len(node.args) == 1 and \
+                    isinstance(node.args[0], Sym):
+                # l(\mathbf{w}): the whole vector, given back its bold name; the lowering
+                # reads an unknown function of it, or refuses (derive.reading.vector_functions)
+                arg = node.args[0]
+                node = replace(node, args=(Sym(f"\\{macro}{{{arg.name}}}", pos=arg.pos),))
         return node
 
     def subscript(self, sym: Sym) -> Sym:

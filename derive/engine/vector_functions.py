@@ -1,0 +1,160 @@
+"""Unknown scalar functions of whole vectors, in sympy: l(o, y) and its partial derivatives.
+
+Owns the sympy objects of an application ``l(\\mathbf{o}, y)`` of a function the document
+never defines to whole vectors (lowered by :mod:`derive.reading.vector_functions`), and
+their derivatives:
+
+* :class:`VectorApply` ``(name, args…)`` is the value of l at its arguments: a vector argument
+  is a :class:`Whole` ``(o, lo, hi)`` (the family o over lo..hi), a scalar one is itself. It is
+  opaque: two applications are the same value only when name and arguments are the same.
+* :class:`Partial` ``(g, q, j)`` is the j-th partial derivative of g (an application, or a
+  partial of one) by its q-th argument, a vector, at the same point; ``(g, q)`` by a scalar
+  argument. It too is a value of its own: ∂l/∂o_j and ∂l/∂o_k are never identified.
+* While a derivative is being taken, a vector that has a definition and is not held as a
+  variable (o = W h, differentiated by h_j) carries its entries: ``Whole(o, lo, hi, e, m)``
+  with e the grounded entry o_m, so that the chain rule Σ_m ∂l/∂o_m · ∂o_m/∂h_j is taken
+  through it (:func:`derivative`). :func:`settle` drops the entries once every derivative is
+  taken: the point is the vector o itself, whatever it is defined as.
+
+Numbers never stand in for these values: :mod:`derive.engine.numeric` cannot evaluate them
+and declines, so a link with one is proved symbolically or stays unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sympy as sp
+from sympy.core.symbol import Str
+
+
+class Opaque(sp.Function):
+    """A value sympy never evaluates nor differentiates on its own."""
+
+    is_commutative = True
+
+    @classmethod
+    def eval(cls, *args):  # sympy's hook for automatic evaluation (not Python's eval): none
+        return None
+
+    def _eval_is_extended_real(self) -> bool:
+        return True
+
+    def _eval_derivative(self, s):  # sympy's chain rule (sin(l(o)) by o_j) lands here
+        from derive.engine.translate import differentiate
+
+        return derivative(self, s, differentiate)
+
+
+class Whole(sp.Function):
+    """The whole family ``base`` over lo..hi, given to a function (never a sum); with the
+    grounded entry at ``m`` while a derivative through its definition is taken."""
+
+    @classmethod
+    def eval(cls, *args):
+        return None
+
+    def _eval_derivative(self, s):  # never differentiated alone (see derivative)
+        raise TypeError("a whole vector is differentiated only inside a function of it")
+
+
+class VectorApply(Opaque):
+    """l(o, y): args are the function's name (a Str) and its arguments."""
+
+    def _latex(self, printer) -> str:
+        name, *args = self.args
+        return f"{name.name}({', '.join(printer._print(a) for a in args)})"
+
+    def _sympystr(self, printer) -> str:
+        name, *args = self.args
+        return f"{name.name.split('/')[0]}({', '.join(printer._print(a) for a in args)})"
+
+
+class Partial(Opaque):
+    """∂g/∂(argument q)[_j]: the partial derivative of g by its q-th argument (entry j)."""
+
+    def _sympystr(self, printer) -> str:
+        g, q, *j = self.args
+        entry = f"_{printer._print(j[0])}" if j else ""
+        return f"D{printer._print(q)}{entry}[{printer._print(g)}]"
+
+    def _latex(self, printer) -> str:
+        g, q, *j = self.args
+        entry = "," + printer._print(j[0]) if j else ""
+        return f"\\partial_{{{printer._print(q)}{entry}}} {printer._print(g)}"
+
+
+def apply(name: str, args: list[sp.Expr]) -> sp.Expr:
+    return VectorApply(Str(name), *args)
+
+
+def whole(base: sp.IndexedBase, lo: sp.Expr, hi: sp.Expr,
+          entry: tuple[sp.Expr, sp.Symbol] | None = None) -> sp.Expr:
+    if entry is None:
+        return Whole(base, lo, hi)
+    return Whole(base, lo, hi, entry[0], entry[1])
+
+
+def point(g: sp.Expr) -> sp.Expr:
+    """The application a partial (of a partial …) is taken of."""
+    while isinstance(g, Partial):
+        g = g.args[0]
+    return g
+
+
+def derivative(g: sp.Expr, v: sp.Expr, differentiate: Callable[[sp.Expr, sp.Expr], sp.Expr]
+               ) -> sp.Expr:
+    """∂g/∂v for an application g (or a partial of one): the sum over its arguments of the
+    partial by each times the argument's own derivative (by every entry of a vector)."""
+    from derive.engine.normal import summation
+    from derive.reading.scope import Undetermined
+
+    app = point(g)
+    terms = []
+    for q, a in enumerate(app.args[1:], start=1):
+        if isinstance(a, Whole):
+            base, lo, hi = a.args[:3]
+            if isinstance(v, sp.Indexed) and v.base == base:
+                if len(v.indices) != 1 or len(a.args) > 3:
+                    raise Undetermined("a derivative by an entry of a vector that is given "
+                                       "whole to an unknown function is not read here")
+                terms.append(Partial(g, q, v.indices[0]))
+            elif len(a.args) > 3:  # defined, not held: through its entries
+                entry, m = a.args[3:]
+                k = sp.Dummy("k", integer=True)
+                d_entry = differentiate(entry.xreplace({m: k}), v)
+                if d_entry != 0:
+                    terms.append(summation(Partial(g, q, k) * d_entry, (k, lo, hi)))
+            # else a vector of its own (or held as a variable): it does not depend on v
+            continue
+        if a.has(Whole):
+            raise Undetermined("an unknown function of a vector inside the argument of another "
+                               "is not differentiated")
+        da = differentiate(a, v)
+        if da != 0:
+            terms.append(Partial(g, q) * da)
+    return sp.Add(*terms)
+
+
+def settle(expr: sp.Expr) -> sp.Expr:
+    """Every derivative taken: each whole vector is the vector itself again (its entries,
+    carried for the chain rule, dropped)."""
+    if not expr.has(Whole):
+        return expr
+    return expr.replace(lambda e: isinstance(e, Whole) and len(e.args) > 3,
+                        lambda e: Whole(*e.args[:3]))
+
+
+def carry(expr: sp.Expr, base: sp.IndexedBase, entry: Callable[[sp.Symbol], sp.Expr]
+          ) -> sp.Expr:
+    """A held vector unfolded after its derivative: its whole occurrences carry their
+    entries again, so that a derivative outside sees what the vector depends on."""
+    if not expr.has(Whole):
+        return expr
+    m = sp.Dummy("m", integer=True)
+    return expr.replace(lambda e: isinstance(e, Whole) and len(e.args) == 3 and e.args[0] == base,
+                        lambda e: Whole(*e.args, entry(m), m))
+
+
+__all__ = ["VectorApply", "Partial", "Whole", "apply", "whole", "derivative", "settle",
+           "carry", "point", "Opaque"]
