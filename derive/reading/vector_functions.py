@@ -42,9 +42,6 @@ ENTRYWISE = frozenset({
     "\\operatorname{argmin}", "\\operatorname{prod}",
 })
 
-_ENTRY_BY_ENTRY = ("a function of a vector (\\mathbf{x}) is read only entry by entry: "
-                   "write s(\\mathbf{x})_i")
-
 
 class Functions:
     """What the document says about the names applied to vectors: which it defines (an
@@ -76,12 +73,11 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
     name = node.func.name
     if name == "\\operatorname{prod}" and not node.primes and not node.seps:
         return _prod(low, node, parts)
-    functions: Functions | None = getattr(low, "functions", None)
+    functions = low.functions
     if node.primes or functions is None or not functions.unknown(node.func):
-        where = next(a for (s, _), a in zip(parts, node.args) if s != SCALAR)
-        if name in (functions.defined if functions is not None else ()) or node.primes:
-            raise ParseError(_ENTRY_BY_ENTRY, where.pos)
-        return None  # the caller's refusal: a vector where a scalar is needed
+        # defined (s(\mathbf{x}) = …), entry by entry (σ) or also a factor: the caller's
+        # refusal, a vector where a scalar is needed (write s(\mathbf{x})_i)
+        return None
     builders: list[Build] = []
     vectors: list[str] = []
     shown_args: list[str] = []
