@@ -197,8 +197,11 @@ class Translator:
             mapping = {}
         return body.xreplace(mapping) if mapping else body
 
-    def unfold(self, expr: sp.Expr, names: set[str]) -> sp.Expr:
-        """Replace the held names in ``expr`` by their definitions."""
+    def unfold(self, expr: sp.Expr, names: set[str], keep: frozenset[str] = frozenset()
+               ) -> sp.Expr:
+        """Replace the held names in ``expr`` by their definitions, in which the names an
+        outer derivative holds (``keep``) stay held: ∂/∂h_j of ∂L/∂o_k unfolds o with h as
+        the variable it is differentiated by next, never past h's own definition."""
         for name in names:
             d = self.definition(name)
             if d is None:
@@ -207,22 +210,22 @@ class Translator:
                 base = self.symbols.family(name)
                 expr = expr.replace(
                     lambda e, b=base: isinstance(e, sp.Indexed) and e.base == b,
-                    lambda e, d=d: self.instantiate(d, list(e.indices), frozenset()))
+                    lambda e, d=d: self.instantiate(d, list(e.indices), keep))
                 # l(o) with o held: o's entries again, for a derivative taken outside
-                expr = vector_functions.carry(expr, base, self._entries(d))
+                expr = vector_functions.carry(expr, base, self._entries(d, keep))
             elif d.kind == "scalar":
                 expr = expr.xreplace({self.symbols.scalar(name): self.instantiate(
-                    d, [], frozenset())})
+                    d, [], keep)})
             else:
                 f = self.symbols.function(name)
                 expr = expr.replace(lambda e, f=f: getattr(e, "func", None) == f,
-                                    lambda e, d=d: self.instantiate(d, list(e.args), frozenset()))
+                                    lambda e, d=d: self.instantiate(d, list(e.args), keep))
         return expr
 
-    def _entries(self, d: Definition):
+    def _entries(self, d: Definition, keep: frozenset[str]):
         """The grounded entry of the defined vector d at an index (for carry)."""
         def entry(m: sp.Symbol) -> sp.Expr:
-            return self.instantiate(d, [m], frozenset())
+            return self.instantiate(d, [m], keep)
         return entry
 
     # -- the translation
@@ -470,7 +473,7 @@ class Translator:
         for var, _ in pairs:
             inner = differentiate(inner, var)
         new = held - keep
-        return self.unfold(inner, new) if new else inner
+        return self.unfold(inner, new, keep) if new else inner
 
 
     def _undefined_inside(self, node: Deriv, bound) -> None:

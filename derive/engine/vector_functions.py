@@ -57,6 +57,12 @@ class Whole(sp.Function):
     def _eval_derivative(self, s):  # never differentiated alone (see derivative)
         raise TypeError("a whole vector is differentiated only inside a function of it")
 
+    def _sympystr(self, printer) -> str:
+        return printer._print(self.args[0])
+
+    def _latex(self, printer) -> str:
+        return "\\mathbf{" + printer._print(self.args[0]) + "}"
+
 
 class VectorApply(Opaque):
     """l(o, y): args are the function's name (a Str) and its arguments."""
