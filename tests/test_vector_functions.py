@@ -182,3 +182,65 @@ def test_numbers_decline_an_unknown_function_of_a_vector():
     point = numeric.Point({n: 2}, {}, {o: [0, 1, 2]}, {}, "free")
     with pytest.raises(numeric.CannotEvaluate):
         numeric.Evaluator(point, 30).ev(app)
+
+
+# -- derivatives of derivatives, and definitions out of order
+
+def test_a_derivative_of_a_partial_takes_the_chain_rule_again():
+    text = r"$$h_i = \sigma(z_i)$$" "\n\n" + LAYER
+    assert _last(text + r"$$\frac{\partial}{\partial \mathbf{h}} \frac{\partial L}{\partial o_k} "
+                        r"= \mathbf{W}^\top \frac{\partial}{\partial \mathbf{o}} "
+                        r"\frac{\partial L}{\partial o_k}$$") == "proved"
+    assert _last(text + r"$$\frac{\partial}{\partial h_j} \frac{\partial L}{\partial o_k} = 0$$"
+                 ) in ("unknown", "refuted")
+
+
+def test_an_inner_derivative_unfolds_with_the_outer_variable_held():
+    # ∂L/∂o_k = 2 o_k, and o_k = Σ_b W_kb h_b: its derivative by h_j is 2 W_kj, never 0
+    # (unfolding o past h's own definition once made it 0, and proved it)
+    text = (r"$$h_i = z_i^2$$" "\n\n" r"$$o_i = \sum_{b=1}^{n} W_{ib} h_b$$" "\n\n"
+            r"$$L = \sum_{k=1}^{K} o_k^2$$" "\n\n")
+    assert _last(text + r"$$\frac{\partial}{\partial h_j} \frac{\partial L}{\partial o_k} = 0$$"
+                 ) != "proved"
+    assert _last(text + r"$$\frac{\partial}{\partial h_j} \frac{\partial L}{\partial o_k} = "
+                        r"2 W_{kj}$$") == "proved"
+
+
+def test_a_vector_defined_after_the_function_of_it_leaves_the_link_unknown():
+    text = (r"$$L = l(\mathbf{o}, y)$$" "\n\n" r"$$\mathbf{o} = \mathbf{W} \mathbf{h}$$" "\n\n"
+            r"$$\frac{\partial L}{\partial h_j} = 0$$")
+    assert _last(text) == "unknown"
+
+
+def test_the_second_partials_are_not_assumed_symmetric_but_never_wrong():
+    assert _last(D2L + r"$$\frac{\partial^2 L}{\partial o_m \partial o_k} = "
+                       r"\frac{\partial^2 L}{\partial o_k \partial o_m}$$") != "refuted"
+
+
+def test_a_wrong_step_names_a_function_for_which_it_fails_and_stays_unknown():
+    (link,) = _eqs(D2L + r"$$\frac{\partial J}{\partial \mathbf{o}} = "
+                         r"2 \frac{\partial L}{\partial \mathbf{o}}$$")[-1].links
+    assert link.verdict.value == "unknown"
+    assert "not true for every function" in link.reason and "l(o, u2) = exp(" in link.reason
+
+
+def test_the_stand_in_partials_are_the_partials_of_the_stand_in():
+    o = sp.IndexedBase("o", real=True)
+    n = sp.Symbol("n", integer=True, positive=True)
+    y = sp.Symbol("y", real=True)
+    app = vf.apply("l/2", [vf.whole(o, sp.Integer(1), n), y])
+    names: dict = {}
+    at = {n: 2, o[1]: sp.Rational(1, 3), o[2]: sp.Rational(-1, 2), y: sp.Rational(1, 4)}
+
+    def value(e):
+        return vf.with_stand_ins(e, names).subs(n, 2).doit().subs(at)
+
+    f = vf.with_stand_ins(app, names).subs(n, 2).doit()
+    for d, by in ((vf.Partial(app, 1, 2), (o[2],)), (vf.Partial(app, 2), (y,)),
+                  (vf.Partial(vf.Partial(app, 2), 2), (y, y)),
+                  (vf.Partial(vf.Partial(app, 1, 1), 2), (o[1], y))):
+        expected = f
+        for v in by:
+            expected = sp.diff(expected, v)
+        assert sp.simplify(value(d) - expected.subs(at)) == 0
+    assert value(vf.Partial(app, 1, 3)) == 0  # an entry o does not have

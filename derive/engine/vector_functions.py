@@ -17,7 +17,10 @@ their derivatives:
   taken: the point is the vector o itself, whatever it is defined as.
 
 Numbers never stand in for these values: :mod:`derive.engine.numeric` cannot evaluate them
-and declines, so a link with one is proved symbolically or stays unknown.
+and declines, so a link with one is proved symbolically or stays unknown. Only to say why a
+wrong step is wrong, :func:`with_stand_ins` puts a concrete function in (an exponential whose
+every partial is known), as :mod:`derive.engine.standins` does for unknown functions of
+scalars: a step that fails for it is not true for every function, and stays unknown.
 """
 
 from __future__ import annotations
@@ -162,5 +165,73 @@ def carry(expr: sp.Expr, base: sp.IndexedBase, entry: Callable[[sp.Symbol], sp.E
                         lambda e: Whole(*e.args, entry(m), m))
 
 
-__all__ = ["VectorApply", "Partial", "Whole", "apply", "whole", "derivative", "settle",
-           "carry", "point", "Opaque"]
+def with_stand_ins(expr: sp.Expr, names: dict[str, tuple[int, str]]) -> sp.Expr:
+    """``expr`` with every application and partial replaced by a concrete function's value:
+    f(a_1, …) = exp(S) + Σ_q a_q²/2 over the scalar arguments, S = Σ_q Σ_m a_{q,m}/(q+m+c)
+    + Σ_q a_q/(q+c+1) (c = 2 + the function's place among the functions met), whose every
+    partial is known in closed form. A claim about every function that fails for this one is
+    not true for every function (nothing here proves). ``names`` collects, per function
+    name, its place and how a reason writes its stand-in."""
+    def value(g: sp.Expr) -> sp.Expr:
+        chain: list[tuple[int, sp.Expr | None]] = []
+        while isinstance(g, Partial):
+            chain.append((int(g.args[1]), g.args[2] if len(g.args) > 2 else None))
+            g = g.args[0]
+        name, *args = g.args
+        if name.name not in names:
+            names[name.name] = (len(names), _stand_in_text(name.name, args, 2 + len(names)))
+        c = 2 + names[name.name][0]
+        exponent = sp.Integer(0)
+        for q, a in enumerate(args, start=1):
+            if isinstance(a, Whole):
+                base, lo, hi = a.args[:3]
+                m = sp.Dummy("m", integer=True)
+                exponent += sp.Sum(base[m] / (q + m + c), (m, lo, hi))
+            else:
+                exponent += a / (q + c + 1)
+        out = sp.exp(exponent)
+        for q, j in chain:
+            a = args[q - 1]
+            if isinstance(a, Whole):
+                lo, hi = a.args[1:3]
+                assert j is not None
+                inside = sp.Heaviside(j - lo + sp.Rational(1, 2)) * sp.Heaviside(
+                    hi - j + sp.Rational(1, 2))  # 0 for an entry the vector does not have
+                out *= inside / (q + j + c)
+            else:
+                out /= (q + c + 1)
+        scalars = [a for a in args if not isinstance(a, Whole)]
+        if not chain:
+            out += sum((a**2 / 2 for a in scalars), sp.Integer(0))
+        elif len(chain) == 1 and chain[0][1] is None:
+            out += args[chain[0][0] - 1]
+        elif len(chain) == 2 and chain[0][1] is None and chain[0] == chain[1]:
+            out += 1
+        return out
+
+    found = expr.atoms(VectorApply, Partial)
+    if not found:
+        return expr
+    # xreplace matches the largest expression first: a partial before the application in it
+    return expr.xreplace({g: with_stand_ins(value(g), names) for g in found})
+
+
+def _stand_in_text(name: str, args: list[sp.Expr], c: int) -> str:
+    """l(o, y) = exp(Σ_m o_m/(m+3) + y/5) + y^2/2: the stand-in, at the arguments first met."""
+    shown = [str(a.args[0]) if isinstance(a, Whole) else f"u{q}" for q, a in
+             enumerate(args, start=1)]
+    exponent = " + ".join(
+        f"Σ_m {shown[q - 1]}_m/(m+{q + c})" if isinstance(a, Whole) else
+        f"{shown[q - 1]}/{q + c + 1}" for q, a in enumerate(args, start=1))
+    squares = "".join(f" + {shown[q - 1]}^2/2" for q, a in enumerate(args, start=1)
+                      if not isinstance(a, Whole))
+    return f"{name.split('/')[0]}({', '.join(shown)}) = exp({exponent}){squares}"
+
+
+def stand_in_text(names: dict[str, tuple[int, str]]) -> str:
+    """How the reason writes the stand-ins :func:`with_stand_ins` chose."""
+    return ", ".join(text for _, text in names.values())
+
+
+__all__ = ["with_stand_ins", "stand_in_text", "VectorApply", "Partial", "Whole", "apply",
+           "whole", "derivative", "settle", "carry", "point", "Opaque"]
