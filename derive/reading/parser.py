@@ -64,6 +64,7 @@ from derive.reading.tokenizer import (  # re-exported: the reader's public names
     split_top_level,
     tokenize,
 )
+from derive.reading.vector_functions import ENTRYWISE
 from derive.reading.vectors import BOLD, VectorReading, bold_letter
 
 __all__ = ["MAX_DEPTH", "TOKEN_SAMPLES", "ParseError", "Parser", "Token", "check_balance",
@@ -333,6 +334,9 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading)
             if self.at_op("_"):
                 raise self.error("an index on a function's value is read as s(\\mathbf{x})_i, "
                                  "on a function of one name: write the entry itself")
+            if bold and (not isinstance(node, Apply) or node.func.name in ENTRYWISE):
+                raise self.error("a function of a vector (\\mathbf{x}) is read only entry "
+                                 "by entry: write s(\\mathbf{x})_i")
             if bold and isinstance(node, Apply) and len(node.args) == 1 and \
                     isinstance(node.args[0], Sym):
                 # l(\mathbf{w}): the whole vector, given back its bold name; the lowering

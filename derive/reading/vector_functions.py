@@ -88,11 +88,14 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
             continue
         inner = arg.inner if isinstance(arg, Paren) else arg
         named = low.name_shape(inner) if isinstance(inner, Sym) else None
-        if named is None or named[1][1] is not None or named[1][0] is None:
+        if shape[1] is not None or shape[0] is None:
+            return None  # a row or a matrix: the caller's refusal
+        if named is None:
             raise ParseError(f"{low.shape_text(shape)} given to the unknown function "
                              f"{_show_name(name)}: only a vector written by its name is read "
-                             "as a whole argument (name it first: \\mathbf{u} = …, then "
-                             f"{_show_name(name)}(\\mathbf{{u}}))", arg.pos)
+                             "as a whole argument: name it first and write it by its name "
+                             f"(\\mathbf{{u}} = …, then {_show_name(name)}(\\mathbf{{u}}))",
+                             arg.pos)
         base, (size, _) = named
         assert size is not None  # a column: checked above
         vectors.append(base)
