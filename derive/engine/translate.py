@@ -348,7 +348,8 @@ class Translator:
                 self.definition(func.name) is None and any(map(is_whole, node.args)):
             # l(\mathbf{o}, y): an unknown scalar function of every entry of o
             return vector_functions.apply(applied_identity(node), [
-                self.whole(a, keep, bound) if is_whole(a) else self._tr(a, keep, bound)
+                vector_functions.argument(self, a, keep, bound) if is_whole(a) else
+                self._tr(a, keep, bound)
                 for a in node.args])
         if not func.sub and self.env.is_function(func.name):
             args = [self._tr(a, keep, bound) for a in node.args]
@@ -398,29 +399,6 @@ class Translator:
         for _ in range(node.primes):
             body = differentiate(body, var)
         return body.xreplace({var: arg})
-
-    def whole(self, node: Node, keep, bound):
-        """A whole vector given to an unknown function: the family, over its range; with
-        its grounded entries where it has a definition that is not held (see
-        :mod:`derive.engine.vector_functions`)."""
-        assert isinstance(node, BigOp)
-        body = node.body
-        if not (isinstance(body, Sym) and len(body.sub) == 1 and isinstance(body.sub[0], Sym)
-                and body.sub[0].name == node.index and node.lo is not None and
-                node.hi is not None):
-            raise ReadError("a whole vector is read by its name only", node.pos)
-        name = body.name
-        self._unread(name)
-        base = self.symbols.family(name)
-        lo, hi = self._tr(node.lo, keep, bound), self._tr(node.hi, keep, bound)
-        d = self.definition(name)
-        if d is None or self.surface or name in keep:
-            return vector_functions.whole(base, lo, hi)
-        if d.kind != "family" or len(d.params) != 1:
-            raise ReadError(f"{pyname(name)} is given whole to a function, but it is not "
-                            "defined as a vector (a family of one index)", node.pos)
-        m = self.symbols.entry_dummy(name)
-        return vector_functions.whole(base, lo, hi, (self.instantiate(d, [m], keep), m))
 
     def bigop(self, node: BigOp, keep, bound):
         if is_whole(node):

@@ -26,9 +26,14 @@ scalars: a step that fails for it is not true for every function, and stays unkn
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import sympy as sp
 from sympy.core.symbol import Str
+
+if TYPE_CHECKING:
+    from derive.engine.translate import Translator
+    from derive.reading.syntax import Node
 
 
 class Opaque(sp.Function):
@@ -102,6 +107,32 @@ def whole(base: sp.IndexedBase, lo: sp.Expr, hi: sp.Expr,
     if entry is None:
         return Whole(base, lo, hi)
     return Whole(base, lo, hi, entry[0], entry[1])
+
+
+def argument(tr: Translator, node: Node, keep: frozenset[str], bound: dict) -> sp.Expr:
+    """A whole vector given to an unknown function (a BigOp of kind vec): the family over its
+    range, with its grounded entries where it has a definition that ``tr`` does not hold."""
+    from derive.engine.translate import pyname
+    from derive.reading.scope import ReadError
+    from derive.reading.syntax import BigOp, Sym
+
+    body = node.body if isinstance(node, BigOp) else None
+    if not (isinstance(node, BigOp) and isinstance(body, Sym) and len(body.sub) == 1 and
+            isinstance(body.sub[0], Sym) and body.sub[0].name == node.index and
+            node.lo is not None and node.hi is not None):
+        raise ReadError("a whole vector is read by its name only", node.pos)
+    name = body.name
+    tr._unread(name)
+    base = tr.symbols.family(name)
+    lo, hi = tr._tr(node.lo, keep, bound), tr._tr(node.hi, keep, bound)
+    d = tr.definition(name)
+    if d is None or tr.surface or name in keep:
+        return whole(base, lo, hi)
+    if d.kind != "family" or len(d.params) != 1:
+        raise ReadError(f"{pyname(name)} is given whole to a function, but it is not "
+                        "defined as a vector (a family of one index)", node.pos)
+    m = tr.symbols.entry_dummy(name)
+    return whole(base, lo, hi, (tr.instantiate(d, [m], keep), m))
 
 
 def point(g: sp.Expr) -> sp.Expr:
@@ -233,5 +264,5 @@ def stand_in_text(names: dict[str, tuple[int, str]]) -> str:
     return ", ".join(text for _, text in names.values())
 
 
-__all__ = ["with_stand_ins", "stand_in_text", "VectorApply", "Partial", "Whole", "apply",
-           "whole", "derivative", "settle", "carry", "point", "Opaque"]
+__all__ = ["argument", "with_stand_ins", "stand_in_text", "VectorApply", "Partial", "Whole",
+           "apply", "whole", "derivative", "settle", "carry", "point", "Opaque"]
