@@ -244,3 +244,12 @@ def test_the_stand_in_partials_are_the_partials_of_the_stand_in():
             expected = sp.diff(expected, v)
         assert sp.simplify(value(d) - expected.subs(at)) == 0
     assert value(vf.Partial(app, 1, 3)) == 0  # an entry o does not have
+
+
+def test_a_function_whose_definition_could_not_be_read_is_not_arbitrary():
+    # f(x) = x w … was written: f depends on w, so ∂f(x)/∂w = 0 must not be proved
+    for text in (r"$$f(x) = x w \ldots$$" "\n\n" r"$$\frac{\partial f(x)}{\partial w} = 0$$",
+                 r"$$l(\mathbf{o}) = \sum_k o_k w \ldots$$" "\n\n"
+                 r"$$\frac{\partial l(\mathbf{o})}{\partial w} = 0$$"):
+        (link,) = _eqs(text)[-1].links
+        assert link.verdict.value == "unknown" and "could not be read" in link.reason

@@ -344,6 +344,8 @@ class Translator:
             if len(node.args) < 2:
                 raise ReadError(f"{pyname(func.name)}(…) needs two or more arguments", node.pos)
             return _EXTREMA[func.name](*[self._tr(a, keep, bound) for a in node.args])
+        if not func.sub and self.definition(func.name) is None:
+            self._unread(func.name)  # f(x) = … written but not read: f is not arbitrary
         if not func.sub and self.env.is_function(func.name) and \
                 self.definition(func.name) is None and any(map(is_whole, node.args)):
             # l(\mathbf{o}, y): an unknown scalar function of every entry of o
