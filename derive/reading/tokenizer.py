@@ -106,6 +106,7 @@ TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
     ")", "[", "]", "_", "^", "^T", "^\\top", "\\mathbf{x}", "\\mathbf{W}", "\\|", "\\odot",
     "\\nabla_{\\mathbf{x}}", "\\operatorname{diag}", "\\underbrace", "\\max", "\\min", "\\ge",
     ">=", "\\vdots", "\\overset{(a)}{=}",
+    "l", "\\text{prod}",  # an unknown function of whole vectors, l(\mathbf{x}), and prod(a, b)
     "+", "-", "=", ",", "/", "1", "2", "0.5", "e", "k", "i", "j", "K", "z", "t", "y", "d", " ",
 )
 
