@@ -103,9 +103,9 @@ class Lowering:
         self.notes: list[str] = []
         self.implicit = False  # inside a product with a transpose: θ^T x
         self.sums = 0
+        self.functions: Functions | None = None  # the names applied to vectors (see lower_chains)
         self.touched: set[int] = set()  # size classes a definition's shape fixed
         self.claim = False  # shaping a claim: it may not merge two classes definitions fixed
-        self.functions: Functions | None = None  # the names applied to vectors (see lower_chains)
 
     # ------------------------------------------------------------------ sizes
     def _var(self, label: str, known: Range | None) -> int:

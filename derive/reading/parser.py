@@ -64,7 +64,6 @@ from derive.reading.tokenizer import (  # re-exported: the reader's public names
     split_top_level,
     tokenize,
 )
-from derive.reading.vector_functions import ENTRYWISE
 from derive.reading.vectors import BOLD, VectorReading, bold_letter
 
 __all__ = ["MAX_DEPTH", "TOKEN_SAMPLES", "ParseError", "Parser", "Token", "check_balance",
@@ -334,6 +333,8 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading)
             if self.at_op("_"):
                 raise self.error("an index on a function's value is read as s(\\mathbf{x})_i, "
                                  "on a function of one name: write the entry itself")
+            from derive.reading.vector_functions import ENTRYWISE  # (only where bold)
+
             if bold and (not isinstance(node, Apply) or node.func.name in ENTRYWISE):
                 raise self.error("a function of a vector (\\mathbf{x}) is read only entry "
                                  "by entry: write s(\\mathbf{x})_i")

@@ -104,9 +104,9 @@ TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
     "\\partial", "\\mathrm{d}", "\\mathbb{1}", "\\mathbf{1}", "\\neq", "\\not=", "\\delta",
     "\\sigma", "\\tanh", "\\sqrt", "'", "\\left(", "\\right)", "\\{", "\\}", "{", "}", "(",
     ")", "[", "]", "_", "^", "^T", "^\\top", "\\mathbf{x}", "\\mathbf{W}", "\\|", "\\odot",
+    "l", "\\text{prod}",  # an unknown function of whole vectors, l(\mathbf{x}), and prod(a, b)
     "\\nabla_{\\mathbf{x}}", "\\operatorname{diag}", "\\underbrace", "\\max", "\\min", "\\ge",
     ">=", "\\vdots", "\\overset{(a)}{=}",
-    "l", "\\text{prod}",  # an unknown function of whole vectors, l(\mathbf{x}), and prod(a, b)
     "+", "-", "=", ",", "/", "1", "2", "0.5", "e", "k", "i", "j", "K", "z", "t", "y", "d", " ",
 )
 
