@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 #: the BigOp kind of a whole vector given to a function (not a sum)
 VEC = "vec"
+_PROBE = "?"  # an index no document writes: what a vector's entry is made of
 
 #: functions that are read entry by entry where the document applies them to a vector: never
 #: an unknown scalar function of the whole vector
@@ -87,20 +88,23 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
             shown_args.append(_show(arg))
             continue
         inner = arg.inner if isinstance(arg, Paren) else arg
-        named = low.name_shape(inner) if isinstance(inner, Sym) else None
         if shape[1] is not None or shape[0] is None:
             return None  # a row or a matrix: the caller's refusal
-        if named is None:
+        # a vector by its name: its entry is the family's own, x_a (never a sum or product)
+        if inner is not arg:
+            build = low.low(inner)[1]  # l((\mathbf{o})): the vector inside
+        probe = build(Sym(_PROBE), None) if isinstance(inner, Sym) else None
+        if not (isinstance(probe, Sym) and len(probe.sub) == 1 and
+                isinstance(probe.sub[0], Sym) and probe.sub[0].name == _PROBE):
             raise ParseError(f"{low.shape_text(shape)} given to the unknown function "
                              f"{_show_name(name)}: only a vector written by its name is read "
                              "as a whole argument: name it first and write it by its name "
                              f"(\\mathbf{{u}} = …, then {_show_name(name)}(\\mathbf{{u}}))",
                              arg.pos)
-        base, (size, _) = named
-        assert size is not None  # a column: checked above
+        base, size = probe.name, shape[0]
         vectors.append(base)
         shown_args.append(_show_name(base))
-        builders.append(_whole(low, base, size, arg.pos))
+        builders.append(_whole(low, build, size, arg.pos))
     shown = ", ".join(_show_name(v) for v in vectors)
     low.note(f"{_show_name(name)}({', '.join(shown_args)}) is read as an unknown "
              f"scalar function of every entry of {shown} (for every size); its derivative by "
@@ -110,14 +114,15 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
                                       pos=node.pos)
 
 
-def _whole(low: Lowering, base: str, size: int, pos: int) -> Build:
+def _whole(low: Lowering, entry: Build, size: int, pos: int) -> Build:
+    """The whole vector whose entry a is ``entry(a)``: a = lo..hi, bound (never summed)."""
     def build(i: Node | None, j: Node | None) -> Node:
         letter = low.fresh_sum()
         try:
             lo, hi = low.range_of(size)
         finally:
             low.sums -= 1
-        return BigOp(VEC, Sym(base, (Sym(letter),), pos=pos), letter, lo, hi, pos=pos)
+        return BigOp(VEC, entry(Sym(letter), None), letter, lo, hi, pos=pos)
     return build
 
 
