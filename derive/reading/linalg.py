@@ -352,6 +352,8 @@ class Lowering:
 
     def norm_squared(self, node: Norm) -> Build:
         (r, c), b = self.low(node.arg)
+        if node.frobenius and r is not None and c is not None:
+            return self.frobenius_squared(r, c, b, node.pos)
         if (r is None) == (c is None):
             raise ParseError(f"the norm of {self.shape_text((r, c))}: only a vector's norm "
                              "is read", node.pos)
@@ -359,6 +361,11 @@ class Lowering:
         column = r is not None
         return lambda i, j: self.summed(v, lambda m: Pow(
             _paren(b(m, None) if column else b(None, m)), Num("2"), pos=node.pos))
+
+    def frobenius_squared(self, r: int, c: int, b: Build, pos: int) -> Build:
+        """\\|W\\|_F^2 of a matrix: Σ_a Σ_b W_ab^2."""
+        return lambda i, j: self.summed(r, lambda m: self.summed(c, lambda k: Pow(
+            _paren(b(m, k)), Num("2"), pos=pos)))
 
     def product(self, node: Mul) -> tuple[Shape, Build]:
         saved = self.implicit
