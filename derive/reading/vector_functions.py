@@ -10,8 +10,8 @@ Owns the lowering of an application whose arguments include whole vectors, for
   a = 1..|o|, never a sum; the engine (:mod:`derive.engine.vector_functions`) reads it as the
   vector itself, so the application depends on every entry, for every size. Only a vector
   written by its name is read as an argument (the engine identifies the point by that name).
-* ``\\text{prod}(a, b)`` (d2l's product of tensors) is the product a b where one of the two is
-  a scalar, and refused otherwise (what product of two tensors is meant is not written).
+* ``\\text{prod}(a, b)`` (d2l's product of tensors) is refused, saying to write the product:
+  which product is meant is said in prose only, so reading it would assume it.
 
 A function the document defines of a vector (``s(\\mathbf{x}) = …``) stays refused, as before:
 its entries are written ``s(\\mathbf{x})_i``. No sympy here.
@@ -128,17 +128,13 @@ def _whole(low: Lowering, entry: Build, size: int, pos: int) -> Build:
 
 def _prod(low: Lowering, node: Apply, parts: list[tuple[Shape, Build]]
           ) -> tuple[Shape, Build]:
-    """prod(a, b): the plain product where one of the two is a scalar."""
-    from derive.reading.linalg import SCALAR
-
-    if len(parts) != 2 or all(s != SCALAR for s, _ in parts):
-        raise ParseError("prod(…) of two vectors or matrices is not read (which product of "
-                         "tensors is meant is not written): write the product itself, as "
-                         "\\mathbf{W}^\\top \\mathbf{u} or \\mathbf{u} \\odot \\mathbf{v}",
-                         node.pos)
-    (sa, ba), (sb, bb) = parts
-    low.note("prod(a, b) with a scalar among a and b is read as the product a b")
-    return low.times(sa, ba, sb, bb, "", node.pos)
+    """prod(a, b): refused. Which product of tensors d2l means is said in prose only (contract
+    after transposing), so even prod(∂J/∂L, ∂L/∂o), a scalar times a vector, is an assumption
+    about prod: read as the product, the step would be proved without it."""
+    raise ParseError("prod(…) (a product of tensors whose kind the text does not write) is not "
+                     "read: write the product itself, as \\frac{\\partial J}{\\partial L} "
+                     "\\frac{\\partial L}{\\partial \\mathbf{o}} or \\mathbf{W}^\\top "
+                     "\\mathbf{u}", node.pos)
 
 
 def _show_name(name: str) -> str:
