@@ -185,10 +185,18 @@ def test_the_indicator_in_parentheses_reads_like_braces():
         assert eq.kind == "error" and "two index letters" in eq.error.message
 
 
-def test_the_frobenius_norm_is_refused_naming_it():
-    eq = _one(r"s = \frac{\lambda}{2} \|\mathbf{W}\|_\textrm{F}^2")
-    assert eq.kind == "error" and "Frobenius" in eq.error.message
-    assert "W_{ij}^2" in eq.error.message
+def test_the_frobenius_norm_is_the_sum_of_the_squares_of_the_entries():
+    # (refused before, saying to write the sum; d2l's weight decay s = λ/2 ‖W‖_F^2)
+    for norm in (r"\|\mathbf{W}\|_\textrm{F}^2", r"\|\mathbf{W}\|_F^2",
+                 r"\|\mathbf{W}\|_{\mathrm{F}}^2", r"\lVert \mathbf{W} \rVert_{F}^2"):
+        text = (f"$$s = \\frac{{\\lambda}}{{2}} {norm}$$\n\n"
+                r"$$\frac{\partial s}{\partial \mathbf{W}} = \lambda \mathbf{W}$$" "\n\n"
+                r"$$\frac{\partial s}{\partial \mathbf{W}} = 2 \lambda \mathbf{W}$$")
+        eqs = _equations(text)
+        assert eqs[0].kind == "definition", norm
+        assert _verdicts(eqs[1]) == ["proved"] and _verdicts(eqs[2]) != ["proved"]
+    assert _one(r"s = \|\mathbf{W}\|^2").kind == "error"  # a matrix's Euclidean norm
+    assert _one(r"s = \|\mathbf{W}\|_1").kind == "error"
 
 
 # -- an indicator of an inequality, the derivative of max (cs231n's max gate)

@@ -412,6 +412,8 @@ class Evaluator:
         return value
 
     def _bigop_terms(self, node: BigOp, env: Env, local: dict[str, Value]) -> Value:
+        if node.kind not in ("sum", "prod"):  # a whole vector given to a function: no number
+            raise Cannot(f"a {node.kind} that is no sum or product")
         if node.index is None or node.lo is None or node.hi is None:
             raise Cannot("a sum or product without limits")
         lo = _as_int(self.ev(node.lo, env, local), "a lower limit")

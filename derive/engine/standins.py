@@ -20,10 +20,20 @@ _STAND_INS = (("1 + u^2/2", 1 + _U**2 / 2), ("2 + u/3 + u^2", 2 + _U / 3 + _U**2
 
 def with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
     """(lhs, rhs, "f(u) = …, g(u) = …") with every unknown function of one argument replaced
-    by a fixed polynomial and derivatives taken, or None when there are none."""
+    by a fixed polynomial and derivatives taken, or None when there are none; an unknown
+    function of whole vectors and its partials by a fixed exponential (see
+    :func:`derive.engine.vector_functions.with_stand_ins`)."""
     from sympy.core.function import AppliedUndef
 
+    from derive.engine import vector_functions
+
+    # unknown functions of whole vectors (l(o, y)) first
+    vector_names: dict[str, tuple[int, str]] = {}
+    lhs = vector_functions.with_stand_ins(lhs, vector_names)
+    rhs = vector_functions.with_stand_ins(rhs, vector_names)
     applied = sp.Tuple(lhs, rhs).atoms(AppliedUndef)
+    if vector_names and not applied:
+        return lhs, rhs, vector_functions.stand_in_text(vector_names)
     arity: dict = {}
     for a in applied:
         arity.setdefault(a.func, set()).add(len(a.args))
@@ -67,6 +77,8 @@ def with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
         return None
     if sp.Tuple(a, b).atoms(AppliedUndef):
         return None
+    if vector_names:
+        texts.append(vector_functions.stand_in_text(vector_names))
     return a, b, ", ".join(texts)
 
 

@@ -21,6 +21,7 @@ from dataclasses import replace
 
 import sympy as sp
 
+from derive.engine import vector_functions
 from derive.engine.normal import summation
 from derive.reading.scope import Definition, Env, ReadError, Undetermined
 from derive.reading.syntax import (
@@ -44,6 +45,7 @@ from derive.reading.syntax import (
     name_text,
     walk,
 )
+from derive.reading.vector_functions import is_whole
 
 _ELEMENTARY = {"sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "tanh": sp.tanh, "sinh": sp.sinh,
                "cosh": sp.cosh, "sqrt": sp.sqrt}
@@ -117,6 +119,10 @@ class Symbols:
     def function(self, name: str):
         return self._get("function", name, lambda: sp.Function(pyname(name), real=True))
 
+    def entry_dummy(self, family: str) -> sp.Dummy:
+        """The index at which a vector's grounded entry is carried (one per family)."""
+        return self._get("entry", family, lambda: sp.Dummy("m", integer=True))
+
     def dummy(self, letter: str) -> sp.Dummy:
         return sp.Dummy(pyname(letter), integer=True)
 
@@ -133,7 +139,8 @@ class Translator:
 
     # -- public
     def __call__(self, node: Node) -> sp.Expr:
-        return self._tr(node, frozenset(), {})
+        # every derivative taken: a whole vector given to a function is the vector itself
+        return vector_functions.settle(self._tr(node, frozenset(), {}))
 
     # -- helpers
     def index_value(self, node: Node, bound: dict[str, sp.Symbol]) -> sp.Expr:
@@ -190,8 +197,11 @@ class Translator:
             mapping = {}
         return body.xreplace(mapping) if mapping else body
 
-    def unfold(self, expr: sp.Expr, names: set[str]) -> sp.Expr:
-        """Replace the held names in ``expr`` by their definitions."""
+    def unfold(self, expr: sp.Expr, names: set[str], keep: frozenset[str] = frozenset()
+               ) -> sp.Expr:
+        """Replace the held names in ``expr`` by their definitions, in which the names an
+        outer derivative holds (``keep``) stay held: ∂/∂h_j of ∂L/∂o_k unfolds o with h as
+        the variable it is differentiated by next, never past h's own definition."""
         for name in names:
             d = self.definition(name)
             if d is None:
@@ -200,15 +210,23 @@ class Translator:
                 base = self.symbols.family(name)
                 expr = expr.replace(
                     lambda e, b=base: isinstance(e, sp.Indexed) and e.base == b,
-                    lambda e, d=d: self.instantiate(d, list(e.indices), frozenset()))
+                    lambda e, d=d: self.instantiate(d, list(e.indices), keep))
+                # l(o) with o held: o's entries again, for a derivative taken outside
+                expr = vector_functions.carry(expr, base, self._entries(d, keep))
             elif d.kind == "scalar":
                 expr = expr.xreplace({self.symbols.scalar(name): self.instantiate(
-                    d, [], frozenset())})
+                    d, [], keep)})
             else:
                 f = self.symbols.function(name)
                 expr = expr.replace(lambda e, f=f: getattr(e, "func", None) == f,
-                                    lambda e, d=d: self.instantiate(d, list(e.args), frozenset()))
+                                    lambda e, d=d: self.instantiate(d, list(e.args), keep))
         return expr
+
+    def _entries(self, d: Definition, keep: frozenset[str]):
+        """The grounded entry of the defined vector d at an index (for carry)."""
+        def entry(m: sp.Symbol) -> sp.Expr:
+            return self.instantiate(d, [m], keep)
+        return entry
 
     # -- the translation
     def _tr(self, node: Node, keep: frozenset[str], bound: dict[str, sp.Symbol]):  # noqa: C901
@@ -326,6 +344,15 @@ class Translator:
             if len(node.args) < 2:
                 raise ReadError(f"{pyname(func.name)}(…) needs two or more arguments", node.pos)
             return _EXTREMA[func.name](*[self._tr(a, keep, bound) for a in node.args])
+        if not func.sub and self.definition(func.name) is None:
+            self._unread(func.name)  # f(x) = … written but not read: f is not arbitrary
+        if not func.sub and self.env.is_function(func.name) and \
+                self.definition(func.name) is None and any(map(is_whole, node.args)):
+            # l(\mathbf{o}, y): an unknown scalar function of every entry of o
+            return vector_functions.apply(applied_identity(node), [
+                vector_functions.argument(self, a, keep, bound) if is_whole(a) else
+                self._tr(a, keep, bound)
+                for a in node.args])
         if not func.sub and self.env.is_function(func.name):
             args = [self._tr(a, keep, bound) for a in node.args]
             d = self.definition(func.name)
@@ -376,6 +403,8 @@ class Translator:
         return body.xreplace({var: arg})
 
     def bigop(self, node: BigOp, keep, bound):
+        if is_whole(node):
+            raise ReadError("a whole vector where a scalar is needed", node.pos)
         if node.index is None or node.lo is None or node.hi is None:
             raise ReadError("a sum whose range could not be inferred", node.pos)
         lo = self._tr(node.lo, keep, bound)
@@ -424,7 +453,7 @@ class Translator:
         for var, _ in pairs:
             inner = differentiate(inner, var)
         new = held - keep
-        return self.unfold(inner, new) if new else inner
+        return self.unfold(inner, new, keep) if new else inner
 
 
     def _undefined_inside(self, node: Deriv, bound) -> None:
@@ -523,6 +552,8 @@ def differentiate(e: sp.Expr, v: sp.Expr) -> sp.Expr:
         sign = 1 if isinstance(e, sp.Max) else -1
         return sp.Add(*[sp.Mul(*[sp.Heaviside(sign * (a - b), 1) for b in e.args if b != a],
                                differentiate(a, v)) for a in e.args])
+    if isinstance(e, vector_functions.Opaque):  # l(o, y) and its partials
+        return vector_functions.derivative(e, v, differentiate)
     if isinstance(e, sp.Sum):
         bound = {lim[0] for lim in e.limits}
         if not (set(getattr(v, "indices", ())) & bound) and not any(

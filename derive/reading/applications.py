@@ -2,7 +2,8 @@
 ``\\mathrm{KL}(P \\| Q)``, ``q(z; \\mu, \\sigma)``, ``\\mathbb{E}[X]``.
 
 Owns the :class:`ApplicationReading` mixin of the parser (:mod:`derive.reading.parser`): the
-argument list and its separators, the name of a divergence written as bare letters
+argument of a built-in function (``\\log x``, ``\\tanh^2 x``), the argument list and its
+separators, the name of a divergence written as bare letters
 (``KL(q || p)``, ``D_{KL}(p || q)``), an application written with brackets (``H[P]``) and the
 expectation ``\\mathbb{E}``. What a separator means:
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from derive.reading.syntax import CONDITION, DIVERGENCE, Apply, Node, Pow, Sym
+from derive.reading.syntax import CONDITION, DIVERGENCE, Apply, Node, Num, Paren, Pow, Sym
 from derive.reading.tokenizer import ParseError, TokenCursor
 
 _SIZING = re.compile(r"\\(?:left|bigl|Bigl|biggl|Biggl|big|Big|bigg|Bigg)$")
@@ -38,6 +39,9 @@ class ApplicationReading(TokenCursor):
         def expr(self) -> Node: ...
         def paren_is_condition(self, close: str = ")") -> bool: ...
         def script(self) -> Node: ...
+        def factor(self) -> Node: ...
+        def starts_factor(self) -> bool: ...
+        def bigop(self, kind: str, start: int) -> Node: ...
 
     def call(self, func: Sym, close: str = ")") -> Apply:
         """``func(a, b; c | d)``: the arguments and what separates them."""
@@ -101,6 +105,41 @@ class ApplicationReading(TokenCursor):
                              "word in its name (D_{KL}(P \\| Q)): write the index or parameter "
                              "as an argument, p(y | x, \\theta)", func.pos)
         return Sym(f"{func.name}_{{{word}}}", pos=func.pos)
+
+    def function_power(self, name: str) -> Node | None:
+        """\\tanh^2 x is (\\tanh x)^2: a positive whole power written on the function's name.
+        \\sin^{-1} would be the inverse function, so only 2, 3, … are read."""
+        if not self.at_op("^"):
+            return None
+        self.advance()
+        braced = self.at_op("{")
+        if braced:
+            self.advance()
+        t = self.tok
+        if t.kind != "num" or not t.value.isdigit() or int(t.value) < 2:
+            raise self.error(f"\\{name}^… is read only as a power 2, 3, …: write "
+                             f"(\\{name} x)^{{n}} for others (\\{name}^{{-1}} is no power)")
+        self.advance()
+        if braced:
+            self.expect_op("}", "'}'")
+        return Num(t.value, pos=self.offset + t.pos)
+
+    def function_argument(self) -> Node:
+        """The argument of \\log, \\ln, \\exp: a parenthesised group, a sum, or one factor."""
+        if self.at_op("("):
+            start = self.pos()
+            self.advance()
+            inner = self.expr()
+            self.expect_op(")", "')'")
+            return Paren(inner, pos=start)
+        if self.at("cmd", "sum") or self.at("cmd", "prod"):
+            return self.bigop(self.tok.value, self.pos())
+        if self.at_op("'"):
+            raise self.error("a prime on a built-in function (\\tanh'(z)) is not read: write "
+                             "the derivative as \\frac{d}{dz} \\tanh(z)")
+        if not self.starts_factor():
+            raise self.error("expected the argument of the function")
+        return self.factor()
 
     def touches(self) -> bool:
         """Is the current token written right after the one before, with nothing but a

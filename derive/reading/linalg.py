@@ -23,6 +23,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from derive.reading import families as fam  # \\mathbf{x}_n, \\mathbf{W}^{(1)}
+from derive.reading.entries import derivative_as_written as _deriv
+from derive.reading.entries import index_letter as _letter
+from derive.reading.entries import need_entry as _need
+from derive.reading.entries import parenthesised as _paren
+from derive.reading.entries import range_key as _range_key
+from derive.reading.entries import shown as _show
 from derive.reading.syntax import (
     Add,
     Apply,
@@ -43,6 +49,7 @@ from derive.reading.syntax import (
     name_text,
 )
 from derive.reading.tokenizer import ParseError
+from derive.reading.vector_functions import Functions, lower_application
 from derive.reading.vectors import (
     Grad,
     Norm,
@@ -103,6 +110,7 @@ class Lowering:
         self.notes: list[str] = []
         self.implicit = False  # inside a product with a transpose: θ^T x
         self.sums = 0
+        self.functions: Functions | None = None  # the names applied to vectors (see lower_chains)
         self.touched: set[int] = set()  # size classes a definition's shape fixed
         self.claim = False  # shaping a claim: it may not merge two classes definitions fixed
         self.families = fam.FamilyIndex(trees)  # \mathbf{x}_n, \mathbf{W}^{(1)}: families.py
@@ -332,6 +340,10 @@ class Lowering:
                 len(node.args) == 1:  # W(x + b) is a product
             return self.product(Mul((node.func, Paren(node.args[0], pos=node.pos)), ("",),
                                     pos=node.pos))
+        if isinstance(node, Apply):  # l(\mathbf{o}, y): an unknown function of whole vectors
+            applied = lower_application(self, node)
+            if applied is not None:
+                return applied
         # any other node: its parts must be scalars
         kids = children(node)
         lowered = [self.low(k) for k in kids]
@@ -354,6 +366,8 @@ class Lowering:
 
     def norm_squared(self, node: Norm) -> Build:
         (r, c), b = self.low(node.arg)
+        if node.frobenius and r is not None and c is not None:
+            return self.frobenius_squared(r, c, b, node.pos)
         if (r is None) == (c is None):
             raise ParseError(f"the norm of {self.shape_text((r, c))}: only a vector's norm "
                              "is read", node.pos)
@@ -361,6 +375,11 @@ class Lowering:
         column = r is not None
         return lambda i, j: self.summed(v, lambda m: Pow(
             _paren(b(m, None) if column else b(None, m)), Num("2"), pos=node.pos))
+
+    def frobenius_squared(self, r: int, c: int, b: Build, pos: int) -> Build:
+        """\\|W\\|_F^2 of a matrix: Σ_a Σ_b W_ab^2."""
+        return lambda i, j: self.summed(r, lambda m: self.summed(c, lambda k: Pow(
+            _paren(b(m, k)), Num("2"), pos=pos)))
 
     def product(self, node: Mul) -> tuple[Shape, Build]:
         saved = self.implicit
@@ -520,6 +539,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     family_ranges = {name: r for name, r in written_ranges(scalar_trees)[0].items()
                      if isinstance(r[0], Num) and r[0].text in ("0", "1")}
     lowering = Lowering(trees, declared, layout, names, family_ranges)
+    lowering.functions = Functions([c[0][0] for c in chains if c], trees)
     out: list[tuple[Chain | None, tuple[str, ...], ParseError | None]] = []
     firsts: list = [None] * len(chains)
     # definitions first (x = …, L = …: their shapes hold for the whole document), then the
@@ -560,41 +580,6 @@ def _defines(chain: Chain) -> bool:
     """Has the equation the shape of a definition of a vector, matrix or scalar (x = …)?"""
     head = chain[0][0]
     return len(chain) == 2 and isinstance(head, Sym) and (not head.sub or fam.defines_member(head))
-
-
-def _need(i: Node | None) -> Node:
-    if i is None:
-        raise ParseError("an entry of a vector where a scalar is needed", 0)
-    return i
-
-
-def _letter(i: Node | None) -> str:
-    if not isinstance(i, Sym):
-        raise ParseError("diag(…) needs two indices", 0)
-    return i.name
-
-
-def _paren(n: Node) -> Node:
-    return Paren(n, pos=n.pos) if isinstance(n, (Add, Neg)) else n
-
-
-def _deriv(expr: Node, var: Sym, written: Deriv | None, pos: int) -> Node:
-    if written is not None:
-        return Deriv(expr, (var,), written.style, written.frac, written.operator, pos=pos)
-    return Deriv(expr, (var,), "partial", "frac", False, pos=pos)
-
-
-def _range_key(r: Range) -> tuple:
-    from derive.reading.syntax import key
-    return (key(r[0]), key(r[1]))
-
-
-def _show(node: Node) -> str:
-    from derive.reading.syntax import to_text
-    try:
-        return to_text(node)
-    except TypeError:
-        return "…"
 
 
 __all__ = ["Lowering", "lower_chains", "uses_vectors", "all_nodes", "SCALAR"]

@@ -25,6 +25,8 @@ tokens and the checks on raw text are in :mod:`derive.reading.tokenizer`.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from derive.reading.applications import ApplicationReading, merge_divergence_names
 from derive.reading.bigops import BigOpReading
 from derive.reading.cases import read_cases
@@ -326,6 +328,7 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
             # is not a function (y_k (1 - y_i))
             if node.name == "\\operatorname{diag}":  # diag(\mathbf{y}): lowered by linalg
                 return self.call(node)
+            macro = self.toks[self.i + 1].value if self.i + 1 < len(self.toks) else ""
             bold = self.bold_argument()
             node = self.call(node)
             if self.at_op("_") and isinstance(node, Apply) and not node.func.sub and \
@@ -338,9 +341,17 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
             if self.at_op("_"):
                 raise self.error("an index on a function's value is read as s(\\mathbf{x})_i, "
                                  "on a function of one name: write the entry itself")
-            if bold:
+            from derive.reading.vector_functions import ENTRYWISE  # (only where bold)
+
+            if bold and (not isinstance(node, Apply) or node.func.name in ENTRYWISE):
                 raise self.error("a function of a vector (\\mathbf{x}) is read only entry "
                                  "by entry: write s(\\mathbf{x})_i")
+            if bold and isinstance(node, Apply) and len(node.args) == 1 and \
+                    isinstance(node.args[0], Sym):
+                # l(\mathbf{w}): the whole vector, given back its bold name; the lowering
+                # reads an unknown function of it, or refuses (derive.reading.vector_functions)
+                arg = node.args[0]
+                node = replace(node, args=(Sym(f"\\{macro}{{{arg.name}}}", pos=arg.pos),))
         return node
 
     def subscript(self, sym: Sym) -> Sym:
@@ -539,41 +550,6 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
                 raise self.error("\\over must sit inside braces: {a \\over b}")
             raise self.error(f"unexpected \\{name}")
         raise self.error("expected an expression")
-
-    def function_power(self, name: str) -> Node | None:
-        """\\tanh^2 x is (\\tanh x)^2: a positive whole power written on the function's name.
-        \\sin^{-1} would be the inverse function, so only 2, 3, … are read."""
-        if not self.at_op("^"):
-            return None
-        self.advance()
-        braced = self.at_op("{")
-        if braced:
-            self.advance()
-        t = self.tok
-        if t.kind != "num" or not t.value.isdigit() or int(t.value) < 2:
-            raise self.error(f"\\{name}^… is read only as a power 2, 3, …: write "
-                             f"(\\{name} x)^{{n}} for others (\\{name}^{{-1}} is no power)")
-        self.advance()
-        if braced:
-            self.expect_op("}", "'}'")
-        return Num(t.value, pos=self.offset + t.pos)
-
-    def function_argument(self) -> Node:
-        """The argument of \\log, \\ln, \\exp: a parenthesised group, a sum, or one factor."""
-        if self.at_op("("):
-            start = self.pos()
-            self.advance()
-            inner = self.expr()
-            self.expect_op(")", "')'")
-            return Paren(inner, pos=start)
-        if self.at("cmd", "sum") or self.at("cmd", "prod"):
-            return self.bigop(self.tok.value, self.pos())
-        if self.at_op("'"):
-            raise self.error("a prime on a built-in function (\\tanh'(z)) is not read: write "
-                             "the derivative as \\frac{d}{dz} \\tanh(z)")
-        if not self.starts_factor():
-            raise self.error("expected the argument of the function")
-        return self.factor()
 
 
 

@@ -294,6 +294,8 @@ def _latex(node: Node) -> str:  # noqa: C901 - one case per node type
         opened = {"(": "(", "[": "[", "{": "{", "\\{": "\\{"}.get(node.open, node.open)
         closed = {")": ")", "]": "]", "}": "}", "\\}": "\\}"}.get(node.close, node.close)
         return opened + _latex(node.inner) + closed
+    if isinstance(node, BigOp) and node.kind == "vec" and isinstance(node.body, Sym):
+        return "\\mathbf{" + node.body.name + "}"  # a whole vector given to a function
     if isinstance(node, BigOp):
         head = "\\" + node.kind
         if node.written == "bare":
@@ -437,6 +439,8 @@ def _text(node: Node) -> str:  # noqa: C901
         return f"{node.style}({inner})"
     if isinstance(node, Paren):
         return "(" + _text(node.inner) + ")"
+    if isinstance(node, BigOp) and node.kind == "vec" and isinstance(node.body, Sym):
+        return name_text(node.body.name)  # a whole vector given to a function
     if isinstance(node, BigOp):
         sym = "Σ" if node.kind == "sum" else "Π"
         if node.written == "bare":

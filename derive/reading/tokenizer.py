@@ -2,9 +2,9 @@
 
 It owns what is decided before any grammar: which macros and Unicode characters are read (and
 as what: ``\\underbrace{X}_{label}`` as X, ``\\max(…)`` as the built-in max), which are refused
-(relations, words inside math, Unicode superscripts, ``\\mathsf`` tensors, the Frobenius
-norm), bracket balance (:func:`check_balance`), the split of an equation at its top-level
-'=' (:func:`split_top_level`), :class:`ParseError`, and :class:`TokenCursor`, the position in
+(relations, words inside math, Unicode superscripts, ``\\mathsf`` tensors), bracket balance
+(:func:`check_balance`), the split of an equation at its top-level '=' (:func:`split_top_level`),
+:class:`ParseError`, and :class:`TokenCursor`, the position in
 a token list that the parser (:mod:`derive.reading.parser`) walks.
 """
 
@@ -104,6 +104,7 @@ TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
     "\\partial", "\\mathrm{d}", "\\mathbb{1}", "\\mathbf{1}", "\\neq", "\\not=", "\\delta",
     "\\sigma", "\\tanh", "\\sqrt", "'", "\\left(", "\\right)", "\\{", "\\}", "{", "}", "(",
     ")", "[", "]", "_", "^", "^T", "^\\top", "\\mathbf{x}", "\\mathbf{W}", "\\|", "\\odot",
+    "l", "\\text{prod}",  # an unknown function of whole vectors, l(\mathbf{x}), and prod(a, b)
     "\\nabla_{\\mathbf{x}}", "\\operatorname{diag}", "\\underbrace", "\\max", "\\min", "\\ge",
     ">=", "\\vdots", "\\overset{(a)}{=}", "\\mathbf{x}_n", "\\mathbf{W}^{(1)}", "^{(i)}",
     "+", "-", "=", ",", "/", "1", "2", "0.5", "e", "k", "i", "j", "K", "z", "t", "y", "d", " ",
@@ -171,7 +172,6 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
                     p = q
                     continue
                 if name in ("Vert", "lVert", "rVert"):  # \|x\|, a norm
-                    _frobenius(src, q, p)
                     toks.append(Token("op", "norm", p))
                     p = q
                     continue
@@ -255,7 +255,6 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
                 p += 2
                 continue
             if d == "|":  # \| : a norm, or the double bar of a divergence (applications.py)
-                _frobenius(src, p + 2, p)
                 toks.append(Token("op", "norm", p))
                 p += 2
                 continue
@@ -323,17 +322,6 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
         raise ParseError(f"unexpected character {c!r}", p)
     toks.append(Token("eof", "", n))
     return toks
-
-
-_FROBENIUS = re.compile(r"\s*_\s*(?:\{\s*)?(?:\\(?:textrm|text|mathrm|rm)\s*\{\s*F\s*\}|F)"
-                        r"(?![A-Za-z])")
-
-
-def _frobenius(src: str, q: int, p: int) -> None:
-    """Refuse the Frobenius norm ``\\|W\\|_F`` (its closing bar ends at q)."""
-    if _FROBENIUS.match(src, q):
-        raise ParseError("the Frobenius norm \\|W\\|_F is not read: write it with its "
-                         "entries, \\|W\\|_F^2 = \\sum_{i,j} W_{ij}^2", p)
 
 
 #: the inequalities an indicator's condition may hold (\mathbb{1}(x \ge y), 1\{u > 0\})

@@ -33,9 +33,10 @@ class Transpose(Node):
 
 @frozen
 class Norm(Node):
-    """``\\|x\\|`` (the Euclidean norm)."""
+    """``\\|x\\|`` (the Euclidean norm), or ``\\|W\\|_F`` (the Frobenius norm)."""
 
     arg: Node
+    frobenius: bool = False  # \|W\|_F: of a matrix too, the root of the sum of its squares
 
 
 @frozen
@@ -164,12 +165,22 @@ class VectorReading(TokenCursor):
         inner = self.expr()
         self.in_norm -= 1
         self.expect_op("norm", "the closing \\| of the norm")
+        frobenius = False
         if self.at_op("_"):
             self.advance()
+            toks, i = self.toks, self.i
+            braced = toks[i].kind == "op" and toks[i].value == "{"
+            k = i + 1 if braced else i
+            if k < len(toks) and toks[k].kind == "word" and toks[k].value == "F" and (
+                    not braced or (k + 1 < len(toks) and toks[k + 1].value == "}")):
+                self.i = k + 2 if braced else k + 1  # \|W\|_\textrm{F}, _{\mathrm{F}}
+                return Norm(inner, True, pos=start)
             sub = self.script()
-            if not (isinstance(sub, Node) and getattr(sub, "text", None) == "2"):
-                raise self.error("only the Euclidean norm \\|x\\| (or \\|x\\|_2) is read")
-        return Norm(inner, pos=start)
+            frobenius = isinstance(sub, Sym) and not sub.sub and sub.name == "F"  # \|W\|_F
+            if not (frobenius or getattr(sub, "text", None) == "2"):
+                raise self.error("only the Euclidean norm \\|x\\| (or \\|x\\|_2) and the "
+                                 "Frobenius norm \\|W\\|_F are read")
+        return Norm(inner, frobenius, pos=start)
 
     def gradient(self, start: int) -> Node:
         """\\nabla_{\\mathbf{w}} L: the gradient by w of the rest of the term."""

@@ -1,0 +1,268 @@
+"""Unknown scalar functions of whole vectors, in sympy: l(o, y) and its partial derivatives.
+
+Owns the sympy objects of an application ``l(\\mathbf{o}, y)`` of a function the document
+never defines to whole vectors (lowered by :mod:`derive.reading.vector_functions`), and
+their derivatives:
+
+* :class:`VectorApply` ``(name, args…)`` is the value of l at its arguments: a vector argument
+  is a :class:`Whole` ``(o, lo, hi)`` (the family o over lo..hi), a scalar one is itself. It is
+  opaque: two applications are the same value only when name and arguments are the same.
+* :class:`Partial` ``(g, q, j)`` is the j-th partial derivative of g (an application, or a
+  partial of one) by its q-th argument, a vector, at the same point; ``(g, q)`` by a scalar
+  argument. It too is a value of its own: ∂l/∂o_j and ∂l/∂o_k are never identified.
+* While a derivative is being taken, a vector that has a definition and is not held as a
+  variable (o = W h, differentiated by h_j) carries its entries: ``Whole(o, lo, hi, e, m)``
+  with e the grounded entry o_m, so that the chain rule Σ_m ∂l/∂o_m · ∂o_m/∂h_j is taken
+  through it (:func:`derivative`). :func:`settle` drops the entries once every derivative is
+  taken: the point is the vector o itself, whatever it is defined as.
+
+Numbers never stand in for these values: :mod:`derive.engine.numeric` cannot evaluate them
+and declines, so a link with one is proved symbolically or stays unknown. Only to say why a
+wrong step is wrong, :func:`with_stand_ins` puts a concrete function in (an exponential whose
+every partial is known), as :mod:`derive.engine.standins` does for unknown functions of
+scalars: a step that fails for it is not true for every function, and stays unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import sympy as sp
+from sympy.core.symbol import Str
+
+if TYPE_CHECKING:
+    from derive.engine.translate import Translator
+    from derive.reading.syntax import Node
+
+
+class Opaque(sp.Function):
+    """A value sympy never evaluates nor differentiates on its own."""
+
+    is_commutative = True
+
+    @classmethod
+    def eval(cls, *args):  # sympy's hook for automatic evaluation (not Python's eval): none
+        return None
+
+    def _eval_is_extended_real(self) -> bool:
+        return True
+
+    def _eval_derivative(self, s):  # sympy's chain rule (sin(l(o)) by o_j) lands here
+        from derive.engine.translate import differentiate
+
+        return derivative(self, s, differentiate)
+
+
+class Whole(sp.Function):
+    """The whole family ``base`` over lo..hi, given to a function (never a sum); with the
+    grounded entry at ``m`` while a derivative through its definition is taken."""
+
+    @classmethod
+    def eval(cls, *args):
+        return None
+
+    def _eval_derivative(self, s):  # never differentiated alone (see derivative)
+        raise TypeError("a whole vector is differentiated only inside a function of it")
+
+    def _sympystr(self, printer) -> str:
+        return printer._print(self.args[0])
+
+    def _latex(self, printer) -> str:
+        return "\\mathbf{" + printer._print(self.args[0]) + "}"
+
+
+class VectorApply(Opaque):
+    """l(o, y): args are the function's name (a Str) and its arguments."""
+
+    def _latex(self, printer) -> str:
+        name, *args = self.args
+        return f"{name.name}({', '.join(printer._print(a) for a in args)})"
+
+    def _sympystr(self, printer) -> str:
+        name, *args = self.args
+        return f"{name.name.split('/')[0]}({', '.join(printer._print(a) for a in args)})"
+
+
+class Partial(Opaque):
+    """∂g/∂(argument q)[_j]: the partial derivative of g by its q-th argument (entry j)."""
+
+    def _sympystr(self, printer) -> str:
+        g, q, *j = self.args
+        entry = f"_{printer._print(j[0])}" if j else ""
+        return f"D{printer._print(q)}{entry}[{printer._print(g)}]"
+
+    def _latex(self, printer) -> str:
+        g, q, *j = self.args
+        entry = "," + printer._print(j[0]) if j else ""
+        return f"\\partial_{{{printer._print(q)}{entry}}} {printer._print(g)}"
+
+
+def apply(name: str, args: list[sp.Expr]) -> sp.Expr:
+    return VectorApply(Str(name), *args)
+
+
+def whole(base: sp.IndexedBase, lo: sp.Expr, hi: sp.Expr,
+          entry: tuple[sp.Expr, sp.Symbol] | None = None) -> sp.Expr:
+    if entry is None:
+        return Whole(base, lo, hi)
+    return Whole(base, lo, hi, entry[0], entry[1])
+
+
+def argument(tr: Translator, node: Node, keep: frozenset[str], bound: dict) -> sp.Expr:
+    """A whole vector given to an unknown function (a BigOp of kind vec): the family over its
+    range, with its grounded entries where it has a definition that ``tr`` does not hold."""
+    from derive.engine.translate import pyname
+    from derive.reading.scope import ReadError
+    from derive.reading.syntax import BigOp, Sym
+
+    body = node.body if isinstance(node, BigOp) else None
+    if not (isinstance(node, BigOp) and isinstance(body, Sym) and len(body.sub) == 1 and
+            isinstance(body.sub[0], Sym) and body.sub[0].name == node.index and
+            node.lo is not None and node.hi is not None):
+        raise ReadError("a whole vector is read by its name only", node.pos)
+    name = body.name
+    tr._unread(name)
+    base = tr.symbols.family(name)
+    lo, hi = tr._tr(node.lo, keep, bound), tr._tr(node.hi, keep, bound)
+    d = tr.definition(name)
+    if d is None or tr.surface or name in keep:
+        return whole(base, lo, hi)
+    if d.kind != "family" or len(d.params) != 1:
+        raise ReadError(f"{pyname(name)} is given whole to a function, but it is not "
+                        "defined as a vector (a family of one index)", node.pos)
+    m = tr.symbols.entry_dummy(name)
+    return whole(base, lo, hi, (tr.instantiate(d, [m], keep), m))
+
+
+def point(g: sp.Expr) -> sp.Expr:
+    """The application a partial (of a partial …) is taken of."""
+    while isinstance(g, Partial):
+        g = g.args[0]
+    return g
+
+
+def derivative(g: sp.Expr, v: sp.Expr, differentiate: Callable[[sp.Expr, sp.Expr], sp.Expr]
+               ) -> sp.Expr:
+    """∂g/∂v for an application g (or a partial of one): the sum over its arguments of the
+    partial by each times the argument's own derivative (by every entry of a vector)."""
+    from derive.engine.normal import summation
+    from derive.reading.scope import Undetermined
+
+    app = point(g)
+    terms = []
+    for q, a in enumerate(app.args[1:], start=1):
+        if isinstance(a, Whole):
+            base, lo, hi = a.args[:3]
+            if isinstance(v, sp.Indexed) and v.base == base:
+                if len(v.indices) != 1 or len(a.args) > 3:
+                    raise Undetermined("a derivative by an entry of a vector that is given "
+                                       "whole to an unknown function is not read here")
+                terms.append(Partial(g, q, v.indices[0]))
+            elif len(a.args) > 3:  # defined, not held: through its entries
+                entry, m = a.args[3:]
+                k = sp.Dummy("k", integer=True)
+                d_entry = differentiate(entry.xreplace({m: k}), v)
+                if d_entry != 0:
+                    terms.append(summation(Partial(g, q, k) * d_entry, (k, lo, hi)))
+            # else a vector of its own (or held as a variable): it does not depend on v
+            continue
+        if a.has(Whole):
+            raise Undetermined("an unknown function of a vector inside the argument of another "
+                               "is not differentiated")
+        da = differentiate(a, v)
+        if da != 0:
+            terms.append(Partial(g, q) * da)
+    return sp.Add(*terms)
+
+
+def settle(expr: sp.Expr) -> sp.Expr:
+    """Every derivative taken: each whole vector is the vector itself again (its entries,
+    carried for the chain rule, dropped)."""
+    if not expr.has(Whole):
+        return expr
+    return expr.replace(lambda e: isinstance(e, Whole) and len(e.args) > 3,
+                        lambda e: Whole(*e.args[:3]))
+
+
+def carry(expr: sp.Expr, base: sp.IndexedBase, entry: Callable[[sp.Symbol], sp.Expr]
+          ) -> sp.Expr:
+    """A held vector unfolded after its derivative: its whole occurrences carry their
+    entries again, so that a derivative outside sees what the vector depends on."""
+    if not expr.has(Whole):
+        return expr
+    m = sp.Dummy("m", integer=True)
+    return expr.replace(lambda e: isinstance(e, Whole) and len(e.args) == 3 and e.args[0] == base,
+                        lambda e: Whole(*e.args, entry(m), m))
+
+
+def with_stand_ins(expr: sp.Expr, names: dict[str, tuple[int, str]]) -> sp.Expr:
+    """``expr`` with every application and partial replaced by a concrete function's value:
+    f(a_1, …) = exp(S) + Σ_q a_q²/2 over the scalar arguments, S = Σ_q Σ_m a_{q,m}/(q+m+c)
+    + Σ_q a_q/(q+c+1) (c = 2 + the function's place among the functions met), whose every
+    partial is known in closed form. A claim about every function that fails for this one is
+    not true for every function (nothing here proves). ``names`` collects, per function
+    name, its place and how a reason writes its stand-in."""
+    def value(g: sp.Expr) -> sp.Expr:
+        chain: list[tuple[int, sp.Expr | None]] = []
+        while isinstance(g, Partial):
+            chain.append((int(g.args[1]), g.args[2] if len(g.args) > 2 else None))
+            g = g.args[0]
+        name, *args = g.args
+        if name.name not in names:
+            names[name.name] = (len(names), _stand_in_text(name.name, args, 2 + len(names)))
+        c = 2 + names[name.name][0]
+        exponent = sp.Integer(0)
+        for q, a in enumerate(args, start=1):
+            if isinstance(a, Whole):
+                base, lo, hi = a.args[:3]
+                m = sp.Dummy("m", integer=True)
+                exponent += sp.Sum(base[m] / (q + m + c), (m, lo, hi))
+            else:
+                exponent += a / (q + c + 1)
+        out = sp.exp(exponent)
+        for q, j in chain:
+            a = args[q - 1]
+            if isinstance(a, Whole):
+                lo, hi = a.args[1:3]
+                assert j is not None
+                inside = sp.Heaviside(j - lo + sp.Rational(1, 2)) * sp.Heaviside(
+                    hi - j + sp.Rational(1, 2))  # 0 for an entry the vector does not have
+                out *= inside / (q + j + c)
+            else:
+                out /= (q + c + 1)
+        scalars = [a for a in args if not isinstance(a, Whole)]
+        if not chain:
+            out += sum((a**2 / 2 for a in scalars), sp.Integer(0))
+        elif len(chain) == 1 and chain[0][1] is None:
+            out += args[chain[0][0] - 1]
+        elif len(chain) == 2 and chain[0][1] is None and chain[0] == chain[1]:
+            out += 1
+        return out
+
+    found = expr.atoms(VectorApply, Partial)
+    if not found:
+        return expr
+    # xreplace matches the largest expression first: a partial before the application in it
+    return expr.xreplace({g: with_stand_ins(value(g), names) for g in found})
+
+
+def _stand_in_text(name: str, args: list[sp.Expr], c: int) -> str:
+    """l(o, y) = exp(Σ_m o_m/(m+3) + y/5) + y^2/2: the stand-in, at the arguments first met."""
+    shown = [str(a.args[0]) if isinstance(a, Whole) else f"u{q}" for q, a in
+             enumerate(args, start=1)]
+    exponent = " + ".join(
+        f"Σ_m {shown[q - 1]}_m/(m+{q + c})" if isinstance(a, Whole) else
+        f"{shown[q - 1]}/{q + c + 1}" for q, a in enumerate(args, start=1))
+    squares = "".join(f" + {shown[q - 1]}^2/2" for q, a in enumerate(args, start=1)
+                      if not isinstance(a, Whole))
+    return f"{name.split('/')[0]}({', '.join(shown)}) = exp({exponent}){squares}"
+
+
+def stand_in_text(names: dict[str, tuple[int, str]]) -> str:
+    """How the reason writes the stand-ins :func:`with_stand_ins` chose."""
+    return ", ".join(text for _, text in names.values())
+
+
+__all__ = ["argument", "with_stand_ins", "stand_in_text", "VectorApply", "Partial", "Whole",
+           "apply", "whole", "derivative", "settle", "carry", "point", "Opaque"]

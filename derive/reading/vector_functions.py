@@ -1,0 +1,158 @@
+"""Functions of whole vectors: an unknown scalar function applied to vectors, and ``prod``.
+
+Owns the lowering of an application whose arguments include whole vectors, for
+:class:`derive.reading.linalg.Lowering`:
+
+* ``l(\\mathbf{o}, y)``, with l a function the document never defines, never writes alone or
+  subscripted, and no known entry-by-entry function (σ, softmax, …), is an **unknown scalar
+  function of every entry** of the vectors it is applied to. Each vector argument becomes a
+  :class:`~derive.reading.syntax.BigOp` of kind ``"vec"`` (``VEC``): the whole family o_a,
+  a = 1..|o|, never a sum; the engine (:mod:`derive.engine.vector_functions`) reads it as the
+  vector itself, so the application depends on every entry, for every size. Only a vector
+  written by its name is read as an argument (the engine identifies the point by that name).
+* ``\\text{prod}(a, b)`` (d2l's product of tensors) is refused, saying to write the product:
+  which product is meant is said in prose only, so reading it would assume it.
+
+A function the document defines of a vector (``s(\\mathbf{x}) = …``) stays refused, as before:
+its entries are written ``s(\\mathbf{x})_i``. No sympy here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from derive.reading.syntax import Apply, BigOp, Node, Paren, Sym
+from derive.reading.tokenizer import ParseError
+from derive.reading.vectors import all_nodes
+
+if TYPE_CHECKING:
+    from derive.reading.linalg import Build, Lowering, Shape
+
+#: the BigOp kind of a whole vector given to a function (not a sum)
+VEC = "vec"
+_PROBE = "?"  # an index no document writes: what a vector's entry is made of
+
+#: functions that are read entry by entry where the document applies them to a vector: never
+#: an unknown scalar function of the whole vector
+ENTRYWISE = frozenset({
+    "\\sigma", "\\phi", "\\varphi", "\\operatorname{sigmoid}", "\\operatorname{softmax}",
+    "\\operatorname{softplus}", "\\operatorname{relu}", "\\operatorname{ReLU}",
+    "\\operatorname{ReLu}", "\\operatorname{tanh}", "\\operatorname{exp}", "\\operatorname{log}",
+    "\\operatorname{max}", "\\operatorname{min}", "\\mathbb{1}", "\\operatorname{diag}",
+    "\\operatorname{sign}", "\\operatorname{abs}", "\\operatorname{argmax}",
+    "\\operatorname{argmin}", "\\operatorname{prod}",
+})
+
+
+class Functions:
+    """What the document says about the names applied to vectors: which it defines (an
+    equation headed by an application of the name) and which it writes alone or
+    subscripted (a factor, or a family: never an unknown function)."""
+
+    def __init__(self, heads: list[Node], trees: list[Node]):
+        self.defined = {h.func.name for h in heads if isinstance(h, Apply)}
+        applied = {id(n.func) for t in trees for n in all_nodes(t) if isinstance(n, Apply)}
+        self.written = {n.name for t in trees for n in all_nodes(t)
+                        if isinstance(n, Sym) and id(n) not in applied}
+        self.written |= {n.func.name for t in trees for n in all_nodes(t)
+                         if isinstance(n, Apply) and n.func.sub}
+
+    def unknown(self, func: Sym) -> bool:
+        """Is ``func`` applied only, never defined: an unknown function?"""
+        return not func.sub and func.case is None and func.name not in ENTRYWISE and \
+            func.name not in self.defined and func.name not in self.written
+
+
+def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
+    """The shape and builder of an application with a vector among its arguments, or None
+    when no argument is a vector (the caller reads it as before)."""
+    from derive.reading.linalg import SCALAR
+
+    parts = [low.low(a) for a in node.args]
+    if all(s == SCALAR for s, _ in parts):
+        return None
+    name = node.func.name
+    if name == "\\operatorname{prod}" and not node.primes and not node.seps:
+        return _prod(low, node, parts)
+    functions = low.functions
+    if node.primes or functions is None or not functions.unknown(node.func):
+        # defined (s(\mathbf{x}) = …), entry by entry (σ) or also a factor: the caller's
+        # refusal, a vector where a scalar is needed (write s(\mathbf{x})_i)
+        return None
+    builders: list[Build] = []
+    vectors: list[str] = []
+    shown_args: list[str] = []
+    for (shape, build), arg in zip(parts, node.args):
+        if shape == SCALAR:
+            builders.append(build)
+            shown_args.append(_show(arg))
+            continue
+        inner = arg.inner if isinstance(arg, Paren) else arg
+        if shape[1] is not None or shape[0] is None:
+            return None  # a row or a matrix: the caller's refusal
+        # a vector by its name: its entry is the family's own, x_a (never a sum or product)
+        if inner is not arg:
+            build = low.low(inner)[1]  # l((\mathbf{o})): the vector inside
+        probe = build(Sym(_PROBE), None) if isinstance(inner, Sym) else None
+        if not (isinstance(probe, Sym) and len(probe.sub) == 1 and
+                isinstance(probe.sub[0], Sym) and probe.sub[0].name == _PROBE):
+            raise ParseError(f"{low.shape_text(shape)} given to the unknown function "
+                             f"{_show_name(name)}: only a vector written by its name is read "
+                             "as a whole argument: name it first and write it by its name "
+                             f"(\\mathbf{{u}} = …, then {_show_name(name)}(\\mathbf{{u}}))",
+                             arg.pos)
+        base, size = probe.name, shape[0]
+        vectors.append(base)
+        shown_args.append(_show_name(base))
+        builders.append(_whole(low, build, size, arg.pos))
+    shown = ", ".join(_show_name(v) for v in vectors)
+    low.note(f"{_show_name(name)}({', '.join(shown_args)}) is read as an unknown "
+             f"scalar function of every entry of {shown} (for every size); its derivative by "
+             "an entry is a value of its own")
+    return SCALAR, lambda i, j: Apply(node.func, tuple(b(None, None) for b in builders),
+                                      node.primes, node.seps, node.style, node.brackets,
+                                      pos=node.pos)
+
+
+def _whole(low: Lowering, entry: Build, size: int, pos: int) -> Build:
+    """The whole vector whose entry a is ``entry(a)``: a = lo..hi, bound (never summed)."""
+    def build(i: Node | None, j: Node | None) -> Node:
+        letter = low.fresh_sum()
+        try:
+            lo, hi = low.range_of(size)
+        finally:
+            low.sums -= 1
+        return BigOp(VEC, entry(Sym(letter), None), letter, lo, hi, pos=pos)
+    return build
+
+
+def _prod(low: Lowering, node: Apply, parts: list[tuple[Shape, Build]]
+          ) -> tuple[Shape, Build]:
+    """prod(a, b): refused. Which product of tensors d2l means is said in prose only (contract
+    after transposing), so even prod(∂J/∂L, ∂L/∂o), a scalar times a vector, is an assumption
+    about prod: read as the product, the step would be proved without it."""
+    raise ParseError("prod(…) (a product of tensors whose kind the text does not write) is not "
+                     "read: write the product itself, as \\frac{\\partial J}{\\partial L} "
+                     "\\frac{\\partial L}{\\partial \\mathbf{o}} or \\mathbf{W}^\\top "
+                     "\\mathbf{u}", node.pos)
+
+
+def _show_name(name: str) -> str:
+    from derive.reading.syntax import name_text
+    return name_text(name)
+
+
+def _show(node: Node) -> str:
+    from derive.reading.syntax import to_text
+    try:
+        return to_text(node)
+    except TypeError:
+        return "…"
+
+
+def is_whole(node: Node) -> bool:
+    """A whole vector given to a function (never a sum)."""
+    return isinstance(node, BigOp) and node.kind == VEC
+
+
+__all__ = ["VEC", "ENTRYWISE", "Functions", "lower_application", "is_whole"]
