@@ -337,11 +337,23 @@ def test_written_definitions_define(defines):
 
 
 def test_a_term_left_outside_a_sum_that_uses_its_index_gets_a_note():
-    eqs = _equations("$$ S = \\sum_{i=1}^{n} a_i + b_i $$\n\n"
+    # i is free on the left too, so b_i outside the sum is the free b_i: read so, and said
+    eqs = _equations("$$ S_i = \\sum_{i=1}^{n} a_i + b_i $$\n\n"
                      "$$ T = \\sum_{i=1}^{n} (a_i + b_i) $$\n\n"
                      "$$ U = \\sum_{i=1}^{n} a_i + \\sum_{i=1}^{n} b_i $$\n")
     assert any("read outside the sum" in n for n in eqs[0].notes)
     assert not any("outside the sum" in n for e in eqs[1:] for n in e.notes)
+
+
+@pytest.mark.parametrize("text", [
+    "$$ S = \\sum_{i=1}^{n} a_i + b_i $$",  # i nowhere else: inside the sum, or not?
+    "$$ S = x + \\sum_{i=1}^{n} y_i \\log(p_i) + (1 - y_i) \\log(1 - p_i) $$",
+    "$$ \\log(\\sum_{i=1}^{n} a_i + b_i) = 0 $$",
+])
+def test_a_term_outside_a_sum_whose_index_is_free_nowhere_else_is_refused(text):
+    (eq,) = _equations(text + "\n")
+    assert eq.kind == "error" and "free nowhere else" in eq.error.message
+    assert "\\sum_i (… + …)" in eq.error.message
 
 
 def test_a_logarithm_with_a_base_is_read_with_it():

@@ -3,17 +3,22 @@
 Owns :func:`read_cases`, which the expression reader calls with the environment's body and
 itself (to read each row's value), and :func:`side_condition`: a case written beside a whole
 equation, after it (``… \\quad \\text{if } i \\neq j``) or in front of it (``{\\rm if}~i=j,~
-…``); :func:`side_range`: a range written beside it (``…, \\text{for } i = 1, \\dots, K``).
-No sympy here.
+…``); :func:`side_range`: a range written beside it (``…, \\text{for } i = 1, \\dots, K``),
+and :func:`with_range_beside`, the scope that range gives the equation. No sympy here.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from derive.reading.syntax import Add, Case, Indicator, Mul, Neg, Node, Paren
+from derive.reading.syntax import Add, Case, Indicator, Mul, Neg, Node, Num, Paren, Sym, walk
 from derive.reading.tokenizer import ParseError
+
+if TYPE_CHECKING:
+    from derive.reading.scope import Env
 
 _GAP = r"(?:\s|\\[,;:! ]|~)*"
 _RELATION = r"([A-Za-z])\s*(=|\\neq\b|\\ne\b|\\not\s*=|≠)\s*([A-Za-z0-9])"
@@ -138,3 +143,17 @@ def side_condition(text: str) -> tuple[str, Case | None]:
                          "write one", m.start(1))
     return rest, case
 
+
+def with_range_beside(env: Env, sides: tuple[Node, ...], letter: str, first: str,
+                      last: str) -> tuple[Env, str]:
+    """The scope of an equation written with its range beside it (``y_i = e^{x_i}/Σ_k
+    e^{x_k}, \\text{for } i = 1, \\dots, C``): ``letter`` ranges over first..last, and so
+    do the families it indexes there (x and y have C entries); with the note that says so."""
+    span = (Num(first), Num(last) if last.isdigit() else Sym(last))
+    indexed = {m.name: span for side in sides for m in walk(side)
+               if isinstance(m, Sym) and len(m.sub) == 1 and isinstance(m.sub[0], Sym)
+               and m.sub[0].name == letter and m.name not in env.written_ranges}
+    env = replace(env, declared_ranges={**env.declared_ranges, letter: span},
+                  written_ranges={**env.written_ranges, **indexed})
+    return env, (f"the range written beside it, {letter} = {first}..{last}, is the range of "
+                 f"{letter} in this equation")

@@ -19,7 +19,7 @@ from derive.reading.builtins import (
     builtin_note,
     define_builtins,
 )
-from derive.reading.cases import side_condition, side_range
+from derive.reading.cases import side_condition, side_range, with_range_beside
 from derive.reading.conditions import INEQUALITY, name_fact
 from derive.reading.frontmatter import Declarations
 from derive.reading.gathering import gather_declarations
@@ -69,7 +69,6 @@ from derive.reading.scope import (
     collect_sizes_and_indices,
     definition_head,
     resolve,
-    with_range_beside,
     written_ranges,
 )
 from derive.reading.syntax import Apply, Case, Node, Num, Sym, name_text, to_latex, to_text
@@ -488,7 +487,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                         f"{_show(name, kind, params)} is redefined here{fresh} (line {line}); "
                         f"it replaces the definition of equation {old.label} (line "
                         f"{old.line}) from here on",)
-                body_reading = resolve([sides[1]], env)
+                body_reading = resolve([sides[1]], env, params=params)
                 # the body's scope: with the sizes its sums were given (Σ_k e^{o_k}: |o|)
                 env = body_reading.env
                 notes = notes + body_reading.notes
@@ -497,7 +496,8 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                free=free_names(body_reading.sides[0], env, params), row=row)
                 reading: Reading | None = None
                 if len(sides) > 2:
-                    reading = resolve(list(sides[1:]), env, beside)
+                    reading = resolve(list(sides[1:]), env, beside, params=params)
+                    notes = notes + tuple(n for n in reading.notes if n not in notes)
                 env = env.define(d)
                 sections[name] = raw.section
                 out.append(ReadEquation(n, line, latex, "definition", raw.offset, sides,

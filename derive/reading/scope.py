@@ -18,7 +18,7 @@ from derive.reading.collect import (  # noqa: F401 - re-exported
     collect_sizes_and_indices,
     written_ranges,
 )
-from derive.reading.remarks import reading_remarks
+from derive.reading.remarks import dangling_index, reading_remarks
 from derive.reading.syntax import (
     SAMPLE,
     Apply,
@@ -267,24 +267,11 @@ def free_letters(node: Node, env: Env, bound: frozenset[str] = frozenset(),
     return out
 
 
-def with_range_beside(env: Env, sides: tuple[Node, ...], letter: str, first: str,
-                      last: str) -> tuple[Env, str]:
-    """The scope of an equation written with its range beside it (``y_i = e^{x_i}/Σ_k
-    e^{x_k}, \\text{for } i = 1, \\dots, C``): ``letter`` ranges over first..last, and so
-    do the families it indexes there (x and y have C entries); with the note that says so."""
-    span = (Num(first), Num(last) if last.isdigit() else Sym(last))
-    indexed = {m.name: span for side in sides for m in walk(side)
-               if isinstance(m, Sym) and len(m.sub) == 1 and isinstance(m.sub[0], Sym)
-               and m.sub[0].name == letter and m.name not in env.written_ranges}
-    env = replace(env, declared_ranges={**env.declared_ranges, letter: span},
-                  written_ranges={**env.written_ranges, **indexed})
-    return env, (f"the range written beside it, {letter} = {first}..{last}, is the range of "
-                 f"{letter} in this equation")
-
-
-def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = ()) -> Reading:
+def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = (),
+            params: tuple[str, ...] = ()) -> Reading:
     """Fill in bare sums, find free index ranges and case conditions for one equation
-    (``stated``: a case written beside the equation, as in ``… \\quad i \\neq j``)."""
+    (``stated``: a case written beside the equation, as in ``… \\quad i \\neq j``;
+    ``params``: the indices of the definition whose body ``sides`` is, free there too)."""
     cases = _cases(sides, stated)
     for s in sides:
         _check_samples(s, env, frozenset())
@@ -299,6 +286,8 @@ def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = ()) -> Readi
         env = replace(env, sizes=env.sizes | frozenset(n for n in implicit if n[0] != "#"))
         notes = tuple(implicit[name] for name in sorted(implicit))
     notes += reading_remarks(sides)
+    if (refusal := dangling_index(list(sides), params)) is not None:  # Σ_i a_i + b_i
+        raise ReadError(*refusal)
     fam = family_ranges(env, list(resolved))
     ranges: dict[str, Range | None] = {}
     for letter in sorted(free):
@@ -596,5 +585,4 @@ def _rebuild(node: Node, kids: list[Node]) -> Node:
 rebuild = _rebuild
 
 __all__ = ["Definition", "Env", "Reading", "ReadError", "Undetermined", "resolve", "rebuild",
-           "definition_head", "collect_sizes_and_indices", "family_ranges", "to_latex",
-           "with_range_beside"]
+           "definition_head", "collect_sizes_and_indices", "family_ranges", "to_latex"]
