@@ -185,6 +185,13 @@ def test_a_derivative_written_on_the_line_is_read(claim, verdict):
     assert report.equations[-1].links[0].verdict.value == verdict
 
 
+def test_a_factor_right_after_a_derivative_on_the_line_is_refused():
+    # ∂f/∂x_k 3: is 3 below the line? as for a/b c, never guessed
+    report = derive.check_text(SLASH + "$$\\partial f / \\partial x_k \\, 3 = 6 x_k$$\n")
+    last = report.equations[-1]
+    assert last.kind == "error" and "ambiguous" in last.error.message
+
+
 @pytest.mark.parametrize("bad", ["\\partial (f) = 1", "\\partial f = 1",
                                  "\\partial f / x_k = 1", "\\partial f / dx = 1"])
 def test_a_bare_partial_otherwise_is_refused_with_both_ways_to_write_it(bad):

@@ -27,6 +27,7 @@ class DerivativeReading(TokenCursor):
         def expr(self) -> Node: ...
         def postfix(self) -> Node: ...
         def script(self) -> Node: ...
+        def starts_factor(self) -> bool: ...
 
     def fraction(self, name: str, start: int) -> Node:
         """\\frac{…}{…} (also \\dfrac, \\tfrac, \\frac12): a fraction or a derivative."""
@@ -164,6 +165,9 @@ class DerivativeReading(TokenCursor):
         den = self.deriv_denominator_or_expr()
         if not isinstance(den, _DerivDen) or den.style != "partial":
             raise ParseError(refusal, start)
+        if self.starts_factor():  # ∂y/∂x c: is c below the line? never guess, as for a/b c
+            raise self.error("∂y/∂x c is ambiguous: write \\frac{\\partial y}{\\partial x} c, "
+                             "or (\\partial y / \\partial x) c")
         return Deriv(what, den.wrt, "partial", "frac", False, pos=start)
 
     def sample_ahead(self) -> bool:
