@@ -309,3 +309,15 @@ def test_a_defined_function_differentiated_at_its_variable_is_its_derivative():
     report = derive.check_text(md)
     assert [link.verdict.value for e in report.equations for link in e.links] == \
         ["proved", "proved"]
+
+
+@pytest.mark.parametrize("claim, verdict", [
+    ("\\partial_{x_j} f = 2 x_j", "proved"),
+    ("\\partial_{x_j} f = 3 x_j", "refuted"),  # x_j = 1: 2 against 3
+    # it applies to the rest of its term, as ∂/∂x_j does: ∂(f x_j)/∂x_j = 2 x_j² + f
+    ("\\partial_{x_j} f \\cdot x_j = 2 x_j^2", "refuted"),
+    ("(\\partial_{x_j} f) \\cdot x_j = 2 x_j^2", "proved"),
+])
+def test_a_partial_with_its_variable_below_is_the_derivative(claim, verdict):
+    report = derive.check_text(SLASH + f"$${claim}$$\n")
+    assert report.equations[-1].links[0].verdict.value == verdict

@@ -150,11 +150,18 @@ class DerivativeReading(TokenCursor):
 
     def slash_derivative(self, start: int) -> Node:
         """``\\partial z_i / \\partial x_k``, written on the line: ∂, one name, '/', and the
-        differentials. Anything else after a bare ∂ is refused."""
+        differentials; ``\\partial_{o_j} l``, the variable below, applied to the rest of the
+        term as ∂/∂o_j would be. Anything else after a bare ∂ is refused."""
         refusal = ("\\partial is only understood inside a derivative fraction "
-                   "(\\frac{\\partial y}{\\partial x}), or on the line between two names "
-                   "(\\partial y / \\partial x)")
+                   "(\\frac{\\partial y}{\\partial x}), on the line between two names "
+                   "(\\partial y / \\partial x), or with its variable below (\\partial_{x} y)")
         self.advance()
+        if self.at_op("_"):  # ∂_{o_j} l: the derivative by o_j of the rest of the term
+            self.advance()
+            var = self.script()
+            if not isinstance(var, Sym):
+                raise ParseError(refusal, start)
+            return Deriv(None, (var,), "partial", "frac", True, pos=start)  # type: ignore[arg-type]
         if not (self.tok.kind == "letter" or self.at("cmd")):
             raise ParseError(refusal, start)
         what = self.postfix()
