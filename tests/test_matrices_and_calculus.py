@@ -321,3 +321,38 @@ def test_a_defined_function_differentiated_at_its_variable_is_its_derivative():
 def test_a_partial_with_its_variable_below_is_the_derivative(claim, verdict):
     report = derive.check_text(SLASH + f"$${claim}$$\n")
     assert report.equations[-1].links[0].verdict.value == verdict
+
+
+# the written range of the sum, as (lo, hi) functions of the rows n and columns m, and its LaTeX
+_RANGES = [((lambda n, m: 1, lambda n, m: n), "1", "n"),
+           ((lambda n, m: 1, lambda n, m: m), "1", "m"),
+           ((lambda n, m: 2, lambda n, m: n), "2", "n"),
+           ((lambda n, m: 0, lambda n, m: n), "0", "n"),
+           ((lambda n, m: 1, lambda n, m: n - 1), "1", "n - 1"),
+           ((lambda n, m: 1, lambda n, m: n + m), "1", "n + m")]
+
+
+def _always(axis: int, lo, hi) -> bool:
+    """By plain numbers: does Σ_{k=lo}^{hi} W_{kb} 1{a=k} = W_{ab} (axis 0; W_{ak} 1{b=k} for
+    axis 1) hold for every n, m in 1..4 and every entry (a, b)? The sum keeps the one term
+    k = a (or b), and only when that k lies in the range."""
+    for n in range(1, 5):
+        for m in range(1, 5):
+            size = n if axis == 0 else m
+            if any(not lo(n, m) <= k <= hi(n, m) for k in range(1, size + 1)):
+                return False
+    return True
+
+
+@pytest.mark.parametrize("axis", (0, 1))
+@pytest.mark.parametrize("rng", _RANGES, ids=[f"{a}..{b}" for _, a, b in _RANGES])
+def test_generated_sums_over_an_axis_are_proved_exactly_when_numbers_say_always(axis, rng):
+    (lo, hi), lo_tex, hi_tex = rng
+    entry, letter = ("W_{kb}", "a") if axis == 0 else ("W_{ak}", "b")
+    md = MATRIX + (f"$$\\sum_{{k={lo_tex}}}^{{{hi_tex}}} {entry} 1\\{{{letter} = k\\}} + f "
+                   f"= W_{{ab}} + f$$\n")
+    verdict = _one(md)
+    if _always(axis, lo, hi):
+        assert verdict == "proved", (axis, lo_tex, hi_tex, verdict)
+    else:
+        assert verdict != "proved", (axis, lo_tex, hi_tex, verdict)
