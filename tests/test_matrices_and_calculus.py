@@ -356,3 +356,34 @@ def test_generated_sums_over_an_axis_are_proved_exactly_when_numbers_say_always(
         assert verdict == "proved", (axis, lo_tex, hi_tex, verdict)
     else:
         assert verdict != "proved", (axis, lo_tex, hi_tex, verdict)
+
+
+# --------------------------------------------------------------------------- declared words
+
+DECLARED = "---\nderive:\n  functions: [log, Softmax]\n---\n\n"
+
+
+def test_words_declared_as_functions_are_read_where_written_as_bare_letters():
+    md = DECLARED + ("$$L = -\\sum_{i=1}^{K} y_ilog(p_i)$$\n\n"  # y_i, then log: as TeX reads it
+                     "$$\\frac{\\partial L}{\\partial y_j} = -log(p_j)$$\n\n"
+                     "$$\\frac{\\partial L}{\\partial y_j} = log(p_j)$$\n\n"
+                     "$$s = Softmax(x)$$\n")
+    report = derive.check_text(md)
+    assert [e.kind for e in report.equations] == ["definition", "claim", "claim", "definition"]
+    # the left side takes the log of every p_i, the right of p_j alone: true where both are
+    # defined, so conditional on p_i > 0; the sign error is refuted
+    assert [link.verdict.value for e in report.equations for link in e.links] == \
+        ["conditional", "refuted"]
+
+
+@pytest.mark.parametrize("text", ["$$q = blog(x)$$", "$$q = logs(x)$$", "$$q = Softmaxx(x)$$"])
+def test_a_declared_word_inside_a_longer_run_of_letters_is_still_refused(text):
+    report = derive.check_text(DECLARED + text + "\n")
+    last = report.equations[-1]
+    assert last.kind == "error" and "declare the word" in last.error.message
+
+
+def test_without_the_declaration_bare_words_stay_refused():
+    report = derive.check_text("$$s = Softmax(x)$$\n")
+    message = report.equations[0].error.message
+    assert "derive: functions: [Softmax]" in message and "\\operatorname{Softmax}" in message

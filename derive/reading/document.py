@@ -22,7 +22,12 @@ from derive.reading.builtins import (
 from derive.reading.cases import side_condition, side_range, with_range_beside
 from derive.reading.conditions import INEQUALITY, name_fact
 from derive.reading.frontmatter import Declarations
-from derive.reading.gathering import gather_declarations
+from derive.reading.gathering import (
+    blank_front_matter,
+    declared_words,
+    function_names,
+    gather_declarations,
+)
 from derive.reading.layout import (
     DEFINES,
     author_labels,
@@ -32,7 +37,7 @@ from derive.reading.layout import (
 )
 from derive.reading.linalg import lower_chains, uses_vectors
 from derive.reading.macros import collect as collect_macros
-from derive.reading.macros import definitions_only
+from derive.reading.macros import definitions_only, words_in_force
 from derive.reading.macros import in_force as macros_in_force
 from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.naming import (
@@ -185,18 +190,22 @@ def read_document(text: str, source: str = "<string>",
     declarations are merged with the front matter's (the front matter wins on conflicts).
     A transcription (a built-in post) gives in ``derive.builtin`` each equation's line in
     the original, which the equations then carry, and the rule each link is meant to use.
-    The document's own macros (``\\newcommand``) are read where they are used.
+    The document's own macros (``\\newcommand``) are read where they are used, and so are
+    the words it declares as functions (``Softmax(x)`` written as bare letters).
     """
     table = collect_macros(text) if "command" in text or "\\def" in text or \
         "DeclareMathOperator" in text else {}
-    with macros_in_force(table):
-        return _read_document(text, source, sidecar, folders, bool(table))
+    errors, decl, body_line = gather_declarations(text, source, sidecar, folders)
+    with macros_in_force(table), words_in_force(declared_words(decl)):
+        return _read_document(text, source, sidecar, folders, bool(table),
+                              (errors, decl, body_line))
 
 
 def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
-                   folders: tuple[tuple[str, str], ...], has_macros: bool) -> Document:
-    errors, decl, body_line = gather_declarations(text, source, sidecar, folders)
-    raws = find_equations(_blank_front_matter(text, body_line))
+                   folders: tuple[tuple[str, str], ...], has_macros: bool,
+                   gathered: tuple) -> Document:
+    errors, decl, body_line = gathered
+    raws = find_equations(blank_front_matter(text, body_line))
     parsed: list[_Parsed] = []
     previous_last = None  # the last side of the display read before: '= …' continues it
     side_cases: dict[int, Case] = {}  # display offset -> the case written beside it
@@ -351,12 +360,12 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
         if last.isalpha():
             sizes.add(last)
             indices.discard(last)
+    declared = frozenset(n for f in decl.functions for n in function_names(f))
+    unknown -= declared  # a declared function is no "not defined" function for the notes
     env = Env(sizes=frozenset(sizes), indices=frozenset(indices),
               written_ranges=families_written, letter_ranges=letters_written,
-              families=frozenset(families),
-              declared_ranges=declared_ranges,
-              functions=frozenset(_latex_name(f) for f in decl.functions) | unknown | later |
-              (only_applied & PRIMITIVES.keys()),
+              families=frozenset(families), declared_ranges=declared_ranges,
+              functions=declared | unknown | later | (only_applied & PRIMITIVES.keys()),
               constants=frozenset(decl.constants), applied_only=only_applied)
 
     assumptions: list[tuple[tuple[Node, Node], str, int]] = []
@@ -576,24 +585,9 @@ def _show(name: str, kind: str, params) -> str:
     return base
 
 
-def _latex_name(name: str) -> str:
-    name = name.strip()
-    if name.isalpha() and len(name) > 1:
-        return "\\" + name
-    return name
-
-
 def _line(text: str, n: int) -> str:
     lines = text.split("\n")
     return lines[n - 1] if 0 < n <= len(lines) else ""
-
-
-def _blank_front_matter(text: str, body_line: int) -> str:
-    if body_line <= 1:
-        return text
-    lines = text.split("\n")
-    head = "\n".join(" " * len(x) for x in lines[: body_line - 1])
-    return head + "\n" + "\n".join(lines[body_line - 1:])
 
 
 __all__ = ["Document", "ReadEquation", "read_document", "to_latex", "to_text", "Num", "replace"]

@@ -2,7 +2,10 @@
 
 Owns the order in which they apply: book-wide ``derive.yaml`` files (outermost first), then
 the chapter's sidecar, then the front matter, each over the ones before it. Reading YAML
-and the meaning of each key belong to :mod:`derive.reading.frontmatter`.
+and the meaning of each key belong to :mod:`derive.reading.frontmatter`. Also what the
+reader takes from them before any display is read: the names of a declared function, the
+words declared so (read as one name where written as bare letters), the body without the
+front matter.
 """
 
 from __future__ import annotations
@@ -78,3 +81,28 @@ def _assumption_lines(fm: str) -> dict[str, int]:
 def _line(text: str, n: int) -> str:
     lines = text.split("\n")
     return lines[n - 1] if 0 < n <= len(lines) else ""
+
+
+def function_names(name: str) -> tuple[str, ...]:
+    """A declared function's names as the reader may name it: a word's command (\\sech) and
+    its \\operatorname{…} (Softmax written bare is read so), else the letter."""
+    name = name.strip()
+    if name.isalpha() and len(name) > 1:
+        return ("\\" + name, f"\\operatorname{{{name}}}")
+    return (name,)
+
+
+def declared_words(decl: Declarations) -> tuple[str, ...]:
+    """The declared functions that are words (Softmax, log): read as one name even where the
+    document writes them as bare letters."""
+    return tuple(f.strip() for f in decl.functions
+                 if len(f.strip()) > 1 and f.strip().isascii() and f.strip().isalpha())
+
+
+def blank_front_matter(text: str, body_line: int) -> str:
+    """The text with its front matter blanked, lines and columns kept."""
+    if body_line <= 1:
+        return text
+    lines = text.split("\n")
+    head = "\n".join(" " * len(x) for x in lines[: body_line - 1])
+    return head + "\n" + "\n".join(lines[body_line - 1:])

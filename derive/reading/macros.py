@@ -6,7 +6,9 @@ Books define shorthands once (``\\newcommand{\\sumN}{\\sum_{n = 1}^N}``,
 This module owns finding those definitions in a document (:func:`collect`), the table in
 force while the document is read (:func:`in_force`, a context variable that
 ``document.read_document`` sets, so that the tokenizer needs no extra argument threaded
-through every parse), and one use's replacement text (:func:`expand`). The tokenizer reads
+through every parse), and one use's replacement text (:func:`expand`); and, kept alike, the
+words the document declares as names (:func:`words_in_force`: ``derive: functions:
+[Softmax]`` lets bare ``Softmax(x)`` be read as one name). The tokenizer reads
 the replacement in place of the use; every token it gives is placed at the use (the last at
 its end), so an error inside points at the macro as written.
 
@@ -112,6 +114,25 @@ def in_force(table: dict[str, Macro]) -> Iterator[None]:
 
 def current() -> dict[str, Macro] | None:
     return _IN_FORCE.get()
+
+
+#: the words the document declares as names (derive: functions: [Softmax, log]): written as
+#: bare letters, each is read as that one name, never as a product of its letters
+_DECLARED_WORDS: ContextVar[tuple[str, ...]] = ContextVar("derive_words", default=())
+
+
+@contextmanager
+def words_in_force(words: tuple[str, ...]) -> Iterator[None]:
+    """Read with these declared words (longest first, as the tokenizer tries them)."""
+    token = _DECLARED_WORDS.set(tuple(sorted(set(words), key=lambda w: (-len(w), w))))
+    try:
+        yield
+    finally:
+        _DECLARED_WORDS.reset(token)
+
+
+def current_words() -> tuple[str, ...]:
+    return _DECLARED_WORDS.get()
 
 
 def expand(macro: Macro, src: str, q: int, known: frozenset[str]) -> tuple[str, int]:

@@ -222,7 +222,8 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
                 hint = (f"write \\{word}" if word in ("log", "ln", "exp", "sin", "cos", "tan",
                                                         "tanh", "sqrt") else
                         f"write \\operatorname{{{word}}} for a name, or put spaces between "
-                        "the letters for a product")
+                        "the letters for a product") + (
+                    f", or declare the word (derive: functions: [{word}])")
                 raise ParseError(f"the letters '{word}' run together like a word: {hint}",
                                  run[0].pos)
             run = [head] if isinstance(head, Sym) and len(head.name) == 1 and \

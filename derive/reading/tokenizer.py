@@ -14,7 +14,7 @@ import re
 
 from derive.reading.macros import MAX_DEPTH as MACRO_DEPTH
 from derive.reading.macros import MAX_TOKENS as MACRO_TOKENS
-from derive.reading.macros import MacroError, expand
+from derive.reading.macros import MacroError, current_words, expand
 from derive.reading.macros import current as current_macros
 from derive.reading.uncheckable import group_end, label_end
 from derive.records import frozen
@@ -121,11 +121,25 @@ UNICODE = {**{c: ("cmd", n) for c, n in _GREEK_CHARS.items()},
            "⋅": ("cmd", "cdot"), "×": ("cmd", "times"), "−": ("op", "-"), "≠": ("op", "neq")}
 
 
+def _declared_word(src: str, p: int, words: tuple[str, ...]) -> str | None:
+    """The declared word written at ``p`` as bare letters, standing alone: no letter right
+    before it (a subscript's one letter, y_klog, ends before it, as TeX reads it) nor after."""
+    before_ok = p == 0 or not src[p - 1].isalpha() or (p >= 2 and src[p - 2] == "_")
+    if not before_ok:
+        return None
+    for w in words:
+        end = p + len(w)
+        if src.startswith(w, p) and (end >= len(src) or not src[end].isalpha()):
+            return w
+    return None
+
+
 def tokenize(src: str, _depth: int = 0) -> list[Token]:
     toks: list[Token] = []
     n = len(src)
     p = 0
     macros = current_macros()
+    words = current_words()
     skips: dict[int, int] = {}  # an underbrace's label: where it begins -> where it ends
     while p < n:
         if p in skips:
@@ -277,6 +291,12 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
             p = q
             continue
         if c.isascii() and c.isalpha():
+            declared = _declared_word(src, p, words) if words else None
+            if declared is not None:  # Softmax, declared a name: never S·o·f·t·m·a·x
+                toks.append(Token("cmd", declared, p) if declared in ("log", "ln", "exp") or
+                            declared in FUNCTIONS else Token("word", declared, p))
+                p += len(declared)
+                continue
             toks.append(Token("letter", c, p))
             p += 1
             continue
