@@ -68,8 +68,9 @@ import derive
 from derive.engine.check import check_equation
 from derive.engine.decide import EquationChecker
 from derive.engine.translate import Symbols
-from derive.reading.document import _blank_front_matter, read_document
+from derive.reading.document import read_document
 from derive.reading.frontmatter import split_front_matter
+from derive.reading.gathering import blank_front_matter
 from derive.reading.markdown import find_equations
 from derive.reading.parser import ParseError, parse_expression, split_top_level
 from derive.reading.scope import ReadError
@@ -352,7 +353,7 @@ def side_spans(text: str) -> dict[int, list[tuple[int, int, str]]]:
     """Equation index → [(start, end, latex) for each side], as file offsets."""
     _, body_line = split_front_matter(text)
     out = {}
-    for n, raw in enumerate(find_equations(_blank_front_matter(text, body_line)), start=1):
+    for n, raw in enumerate(find_equations(blank_front_matter(text, body_line)), start=1):
         if raw.delimiter.startswith("unclosed"):
             continue
         try:
