@@ -387,3 +387,15 @@ def test_without_the_declaration_bare_words_stay_refused():
     report = derive.check_text("$$s = Softmax(x)$$\n")
     message = report.equations[0].error.message
     assert "derive: functions: [Softmax]" in message and "\\operatorname{Softmax}" in message
+
+
+def test_a_word_below_a_name_is_part_of_the_name():
+    md = ("$$L_{\\text{data}} = x^2$$\n\n$$\\frac{d L_{\\text{data}}}{dx} = 2x$$\n\n"
+          "$$\\frac{d L_{\\text{data}}}{dx} = 3x$$\n\n"
+          "$$D_{\\textrm{KL}}(P\\|Q) = D_{KL}(P \\| Q)$$\n\n"  # one divergence, two spellings
+          "$$D_{\\textrm{KL}}(P\\|Q) = D_{\\textrm{KL}}(Q\\|P)$$\n")
+    report = derive.check_text(md)
+    assert [link.verdict.value for e in report.equations for link in e.links] == \
+        ["proved", "refuted", "proved", "unknown"]
+    # one letter in \text{} below a name could be an index: refused, never a name of its own
+    assert derive.check_text("$$x_{\\text{i}} = 1$$\n").equations[0].kind == "error"

@@ -373,6 +373,12 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
                 case = Case(left, right, op_tok.value == "=", style, pos=self.offset + start.pos)
                 index = Sym(left, pos=self.offset + start.pos)
                 return Sym(sym.name, (index,), case, True, pos=sym.pos)
+            if self.tok.kind == "word" and len(self.tok.value) > 1 and not sym.sub and \
+                    self.peek().kind == "op" and self.peek().value == "}":
+                # D_{\textrm{KL}}, L_{\text{data}}: a word below is part of the name, as in D_{KL}
+                word = self.advance().value
+                self.advance()
+                return Sym(f"{sym.name}_{{{word}}}", pos=sym.pos)
             subs: list[Node] = []
             while not self.at_op("}"):
                 if self.at("eof"):
