@@ -64,7 +64,8 @@ class Functions:
         self.heads: dict[str, list[tuple[str, ...]]] = {}
         for h in heads:
             params = _parameters(h)
-            if params is not None and params not in self.heads.get(h.func.name, []):
+            if isinstance(h, Apply) and params is not None and \
+                    params not in self.heads.get(h.func.name, []):
                 self.heads.setdefault(h.func.name, []).append(params)
         applied = {id(n.func) for t in trees for n in all_nodes(t) if isinstance(n, Apply)}
         self.written = {n.name for t in trees for n in all_nodes(t)
@@ -94,6 +95,13 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
         own = own_application(low, node, functions)
         if own is not None:
             return own
+    if functions is not None and not node.primes and not node.func.sub and \
+            node.func.name in functions.written and node.func.name not in ENTRYWISE:
+        # p(x_1 | \boldsymbol\theta) beside p_i: a factor or a family, never a function
+        raise ParseError(f"{_show_name(name)} is applied to a vector here, but "
+                         f"{_show_name(name)} is also written alone or with an index (a "
+                         "factor or a family), so it is no unknown function: rename one of "
+                         "them", node.pos)
     if node.primes or functions is None or not functions.unknown(node.func):
         # defined (s(\mathbf{x}) = …), entry by entry (σ) or also a factor: the caller's
         # refusal, a vector where a scalar is needed (write s(\mathbf{x})_i)
@@ -108,7 +116,13 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
             continue
         inner = arg.inner if isinstance(arg, Paren) else arg
         if shape[1] is not None or shape[0] is None:
-            return None  # a row or a matrix: the caller's refusal
+            # a matrix or a row given whole: what its value depends on is not read (a
+            # family of two indices, or a transpose), so it is refused, never guessed
+            raise ParseError(f"{low.shape_text(shape)} given whole to the unknown function "
+                             f"{_show_name(name)}: only vectors (columns) written by their "
+                             "names are read as whole arguments: write the value by the "
+                             "vectors it depends on, or name it as a scalar and define it "
+                             "(L = …)", arg.pos)
         # a vector by its name: its entry is the family's own, x_a (never a sum or product)
         if inner is not arg:
             build = low.low(inner)[1]  # l((\mathbf{o})): the vector inside
@@ -125,7 +139,11 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
         shown_args.append(_show_name(base))
         builders.append(_whole(low, build, size, arg.pos))
     shown = ", ".join(_show_name(v) for v in vectors)
-    low.note(f"{_show_name(name)}({', '.join(shown_args)}) is read as an unknown "
+    from derive.reading.names import separators_text
+
+    between = separators_text(node.seps, node.style, len(shown_args))  # P(y | x): the bar
+    written = shown_args[0] + "".join(w + a for w, a in zip(between, shown_args[1:]))
+    low.note(f"{_show_name(name)}({written}) is read as an unknown "
              f"scalar function of every entry of {shown} (for every size); its derivative by "
              "an entry is a value of its own")
     return SCALAR, lambda i, j: Apply(node.func, tuple(b(None, None) for b in builders),
