@@ -1,10 +1,11 @@
 """Functions the document defines of whole vectors, and conditionals with vector arguments.
 
 ``\\mathcal{L}(\\hat{\\boldsymbol\\beta}) = …`` (mlbook) and
-``l(\\mathbf{y}, \\hat{\\mathbf{y}}) = …`` (d2l) define a value; written again of the same parameters it is that value, so its gradient
-goes through the body. Applied to other arguments it is refused, never substituted. An
-application with a condition bar, ``P(y \\mid \\mathbf{x})``, is an unknown function of every
-entry: P(a | b) is neither P(a, b) nor P(b | a), p is not P, another vector is another point."""
+``l(\\mathbf{y}, \\hat{\\mathbf{y}}) = …`` (d2l) define a value; written again of the same
+parameters it is that value, so its gradient goes through the body. Applied to other
+arguments it is refused, never substituted. An application with a condition bar,
+``P(y \\mid \\mathbf{x})``, is an unknown function of every entry: P(a | b) is neither
+P(a, b) nor P(b | a), p is not P, another vector is another point."""
 
 from __future__ import annotations
 
