@@ -148,3 +148,19 @@ def test_a_name_also_written_as_a_family_is_no_conditional_of_a_vector():
     message = _error(r"$$H = \sum_{i=1}^n p_i$$" "\n\n"
                      r"$$a = p(x_1 \mid \boldsymbol{\theta})$$")
     assert "also written alone or with an index" in message
+
+
+# -- ∂_{o_j} written as an operator (d2l's softmax loss)
+
+def test_a_subscripted_partial_is_the_derivative_operator():
+    text = r"$$l(\mathbf{y}, \mathbf{o}) = - \sum_{j=1}^q y_j o_j^2$$" "\n\n"
+    assert _last(text + r"$$\partial_{o_j} l(\mathbf{y}, \mathbf{o}) = -2 y_j o_j$$") == "proved"
+    assert _last(r"$$\partial_{\theta} (\theta^2) = 2\theta$$") == "proved"
+    for wrong in (r"$$\partial_{o_j} l(\mathbf{y}, \mathbf{o}) = -2 y_k o_j$$",
+                  r"$$\partial_{o_j} l(\mathbf{y}, \mathbf{o}) = 2 y_j o_j$$"):
+        assert _last(text + wrong) in ("refuted", "unknown")
+
+
+def test_a_partial_subscripted_by_a_plain_letter_is_refused():
+    # ∂_i is also written for ∂/∂x_i: never guessed
+    assert "could be ∂/∂x_i" in _error(r"$$a = \partial_i (x_i^2)$$")
