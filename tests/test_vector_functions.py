@@ -127,9 +127,12 @@ def test_swapped_arguments_are_another_value():
 
 # -- what stays refused, and what is read as before
 
-def test_a_function_the_document_defines_of_a_vector_is_still_refused():
-    (eq, *_) = _eqs(r"$$s(\mathbf{x}) = \mathbf{x}^\top \mathbf{x}$$")
-    assert eq.kind == "error" and "entry by entry" in eq.error.message
+def test_a_function_the_document_defines_of_a_vector_is_read_only_at_its_parameters():
+    # (tests/test_defined_vector_functions.py has the rest)
+    eq, other = _eqs(r"$$s(\mathbf{x}) = \mathbf{x}^\top \mathbf{x}$$" "\n\n"
+                     r"$$a = s(\mathbf{y})$$")
+    assert eq.kind == "definition"
+    assert other.kind == "error" and "to other arguments" in other.error.message
 
 
 def test_entrywise_functions_of_a_vector_are_not_scalars():

@@ -103,6 +103,11 @@ def text(e: sp.Expr) -> str:
             continue
         names[x] = sp.Symbol(f"{label}_{idx}" if len(idx) == 1 else
                              f"{label}_{{{idx}}}", **x.assumptions0)
+    for x in e.atoms(sp.Symbol):
+        if "@" in x.name:  # l(y, ŷ): the value of a function defined of whole vectors
+            func, arg = x.name.split("@", 1)
+            names[x] = sp.Symbol(f"{func}({arg.replace(',', ', ')})".replace("\\", ""),
+                                 **x.assumptions0)
     if names:
         e = e.xreplace(names)
     return _Text().doprint(e).replace("-", "−").replace("**", "^")

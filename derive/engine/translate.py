@@ -25,6 +25,7 @@ from derive.engine import vector_functions
 from derive.engine.normal import summation
 from derive.reading.scope import Definition, Env, ReadError, Undetermined
 from derive.reading.syntax import (
+    APPLIED,
     Add,
     Apply,
     BigOp,
@@ -288,7 +289,8 @@ class Translator:
     def _unread(self, name: str) -> None:
         line = self.env.failed.get(name)
         if line is not None and name not in self.env.definitions:
-            raise Undetermined(f"{pyname(name)} is used, but its definition at line {line} "
+            shown = name_text(name) if APPLIED in name else pyname(name)  # l(o), not l@o
+            raise Undetermined(f"{shown} is used, but its definition at line {line} "
                                "could not be read")
 
     def symbol(self, node: Sym, keep, bound):

@@ -256,7 +256,13 @@ def _stand_in_text(name: str, args: list[sp.Expr], c: int) -> str:
         f"{shown[q - 1]}/{q + c + 1}" for q, a in enumerate(args, start=1))
     squares = "".join(f" + {shown[q - 1]}^2/2" for q, a in enumerate(args, start=1)
                       if not isinstance(a, Whole))
-    return f"{name.split('/')[0]}({', '.join(shown)}) = exp({exponent}){squares}"
+    base = name.split('/')[0]
+    bars = ""
+    if base.endswith("]") and "[" in base:  # P[|]: a condition, P(a | b), kept in the text
+        base, bars = base[:-1].split("[", 1)
+    between = [" | " if k < len(bars) and bars[k] == "|" else ", " for k in range(len(shown))]
+    written = shown[0] + "".join(w + a for w, a in zip(between, shown[1:])) if shown else ""
+    return f"{base}({written}) = exp({exponent}){squares}"
 
 
 def stand_in_text(names: dict[str, tuple[int, str]]) -> str:

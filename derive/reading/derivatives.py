@@ -156,12 +156,8 @@ class DerivativeReading(TokenCursor):
                    "(\\frac{\\partial y}{\\partial x}), on the line between two names "
                    "(\\partial y / \\partial x), or with its variable below (\\partial_{x} y)")
         self.advance()
-        if self.at_op("_"):  # ∂_{o_j} l: the derivative by o_j of the rest of the term
-            self.advance()
-            var = self.script()
-            if not isinstance(var, Sym):
-                raise ParseError(refusal, start)
-            return Deriv(None, (var,), "partial", "frac", True, pos=start)  # type: ignore[arg-type]
+        if self.at_op("_"):
+            return self.subscript_derivative(start)
         if not (self.tok.kind == "letter" or self.at("cmd")):
             raise ParseError(refusal, start)
         what = self.postfix()
@@ -176,6 +172,20 @@ class DerivativeReading(TokenCursor):
             raise self.error("∂y/∂x c is ambiguous: write \\frac{\\partial y}{\\partial x} c, "
                              "or (\\partial y / \\partial x) c")
         return Deriv(what, den.wrt, "partial", "frac", False, pos=start)
+
+    def subscript_derivative(self, start: int) -> Node:
+        """``\\partial_{o_j} l``, ``\\partial_{\\theta} f``: the operator ∂/∂o_j, applied to
+        the rest of the term as ``\\frac{\\partial}{\\partial o_j}`` is. The variable must be
+        an entry (o_j), a vector or a Greek or accented name: a plain letter (∂_i, ∂_x) is
+        also written for ∂/∂x_i, so it is refused, never guessed."""
+        self.advance()  # the '_'
+        var = self.script()
+        if not (isinstance(var, Sym) and var.case is None and (
+                var.sub or var.name.startswith("\\"))):
+            raise ParseError("\\partial_{…} is read by an entry (\\partial_{o_j}), a vector or "
+                             "a Greek name (\\partial_{\\theta}); a plain letter (\\partial_i) "
+                             "could be ∂/∂x_i: write \\frac{\\partial}{\\partial x}", start)
+        return Deriv(None, (var,), "partial", "frac", True, pos=start)  # type: ignore[arg-type]
 
     def sample_ahead(self) -> bool:
         """At '^': is it ^{(i)} or ^{(1)}, a sample or a layer?"""

@@ -83,7 +83,8 @@ def _bold(text: str) -> str:
 def name_text(name: str) -> str:
     parts = applied_parts(name)
     if parts is not None:
-        return f"{name_text(parts[0])}({name_text(parts[1])})"
+        # (a defined function of several vectors, l(y, ŷ): its parameters, by commas)
+        return f"{name_text(parts[0])}({', '.join(map(name_text, parts[1].split(',')))})"
     if name.endswith(SAMPLE):
         return name_text(name[:-len(SAMPLE)]) + "^(·)"
     if not name.startswith("\\"):

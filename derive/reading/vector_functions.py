@@ -12,9 +12,17 @@ Owns the lowering of an application whose arguments include whole vectors, for
   written by its name is read as an argument (the engine identifies the point by that name).
 * ``\\text{prod}(a, b)`` (d2l's product of tensors) is refused, saying to write the product:
   which product is meant is said in prose only, so reading it would assume it.
+* ``\\mathcal{L}(\\hat{\\boldsymbol\\beta}) = …``, a function the document **defines** of a
+  vector (among plain names), is a value named for the function and its parameters
+  (:func:`own_application`): written again of exactly those names it is that value, so
+  ``\\frac{\\partial \\mathcal{L}(\\hat{\\boldsymbol\\beta})}{\\partial \\hat{\\boldsymbol\\beta}}``
+  differentiates its body; applied to other arguments it is refused with advice. Entries
+  ``s(\\mathbf{x})_i`` of a function defined entry by entry are read by the parser, as before.
+* An application with a condition bar, ``P(y \\mid \\mathbf{x})``, is an unknown function as
+  above: ``P(a \\mid b) = …`` never defines P, and the bar is part of the function's identity
+  (the engine's name for it), so P(a | b) is neither P(a, b) nor P(b | a).
 
-A function the document defines of a vector (``s(\\mathbf{x}) = …``) stays refused, as before:
-its entries are written ``s(\\mathbf{x})_i``. No sympy here.
+No sympy here.
 """
 
 from __future__ import annotations
@@ -46,11 +54,19 @@ ENTRYWISE = frozenset({
 
 class Functions:
     """What the document says about the names applied to vectors: which it defines (an
-    equation headed by an application of the name) and which it writes alone or
-    subscripted (a factor, or a family: never an unknown function)."""
+    equation headed by an application of the name without a bar: ``P(a \\mid b) = …`` is a
+    claim about P, never its definition), the heads of those definitions written of plain
+    names (``\\mathcal{L}(\\hat{\\boldsymbol\\beta}) = …``), and which names it writes alone
+    or subscripted (a factor, or a family: never an unknown function)."""
 
     def __init__(self, heads: list[Node], trees: list[Node]):
-        self.defined = {h.func.name for h in heads if isinstance(h, Apply)}
+        self.defined = {h.func.name for h in heads if isinstance(h, Apply) and not h.seps}
+        self.heads: dict[str, list[tuple[str, ...]]] = {}
+        for h in heads:
+            params = _parameters(h)
+            if isinstance(h, Apply) and params is not None and \
+                    params not in self.heads.get(h.func.name, []):
+                self.heads.setdefault(h.func.name, []).append(params)
         applied = {id(n.func) for t in trees for n in all_nodes(t) if isinstance(n, Apply)}
         self.written = {n.name for t in trees for n in all_nodes(t)
                         if isinstance(n, Sym) and id(n) not in applied}
@@ -75,6 +91,17 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
     if name == "\\operatorname{prod}" and not node.primes and not node.seps:
         return _prod(low, node, parts)
     functions = low.functions
+    if functions is not None and not node.func.sub and node.func.name in functions.heads:
+        own = own_application(low, node, functions)
+        if own is not None:
+            return own
+    if functions is not None and not node.primes and not node.func.sub and \
+            node.func.name in functions.written and node.func.name not in ENTRYWISE:
+        # p(x_1 | \boldsymbol\theta) beside p_i: a factor or a family, never a function
+        raise ParseError(f"{_show_name(name)} is applied to a vector here, but "
+                         f"{_show_name(name)} is also written alone or with an index (a "
+                         "factor or a family), so it is no unknown function: rename one of "
+                         "them", node.pos)
     if node.primes or functions is None or not functions.unknown(node.func):
         # defined (s(\mathbf{x}) = …), entry by entry (σ) or also a factor: the caller's
         # refusal, a vector where a scalar is needed (write s(\mathbf{x})_i)
@@ -89,7 +116,13 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
             continue
         inner = arg.inner if isinstance(arg, Paren) else arg
         if shape[1] is not None or shape[0] is None:
-            return None  # a row or a matrix: the caller's refusal
+            # a matrix or a row given whole: what its value depends on is not read (a
+            # family of two indices, or a transpose), so it is refused, never guessed
+            raise ParseError(f"{low.shape_text(shape)} given whole to the unknown function "
+                             f"{_show_name(name)}: only vectors (columns) written by their "
+                             "names are read as whole arguments: write the value by the "
+                             "vectors it depends on, or name it as a scalar and define it "
+                             "(L = …)", arg.pos)
         # a vector by its name: its entry is the family's own, x_a (never a sum or product)
         if inner is not arg:
             build = low.low(inner)[1]  # l((\mathbf{o})): the vector inside
@@ -106,12 +139,62 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
         shown_args.append(_show_name(base))
         builders.append(_whole(low, build, size, arg.pos))
     shown = ", ".join(_show_name(v) for v in vectors)
-    low.note(f"{_show_name(name)}({', '.join(shown_args)}) is read as an unknown "
+    from derive.reading.names import separators_text
+
+    between = separators_text(node.seps, node.style, len(shown_args))  # P(y | x): the bar
+    written = shown_args[0] + "".join(w + a for w, a in zip(between, shown_args[1:]))
+    low.note(f"{_show_name(name)}({written}) is read as an unknown "
              f"scalar function of every entry of {shown} (for every size); its derivative by "
              "an entry is a value of its own")
     return SCALAR, lambda i, j: Apply(node.func, tuple(b(None, None) for b in builders),
                                       node.primes, node.seps, node.style, node.brackets,
                                       pos=node.pos)
+
+
+def _parameters(node: Node) -> tuple[str, ...] | None:
+    """The parameter names of a definition's head ``F(a, b)``: distinct plain names (no
+    index, no bar, no prime, F no subscript and no entry-by-entry function), else None."""
+    if not (isinstance(node, Apply) and not node.seps and not node.primes and
+            not node.func.sub and node.func.case is None and node.func.name not in ENTRYWISE
+            and node.brackets == "("):
+        return None
+    names = tuple(a.name if isinstance(a, Sym) and not a.sub and a.case is None else ""
+                  for a in node.args)
+    if "" in names or len(set(names)) != len(names):
+        return None
+    return names
+
+
+def own_application(low: Lowering, node: Apply, functions: Functions
+                    ) -> tuple[Shape, Build] | None:
+    """``F(\\mathbf{x})`` where the document defines F of the vector x, ``F(\\mathbf{x}) = …``:
+    the application names what F depends on, so it is the value the definition gives, a
+    scalar named for the function and its parameters (as ``s(\\mathbf{x})_i`` names a
+    family): ``F(\\mathbf{x})`` written again, as a definition's head or in a claim, is that
+    value. F applied to any other arguments is refused: its body would have to be taken at
+    them, which is never done silently. None when F has no head with a vector among its
+    parameters (the caller reads it as before)."""
+    from derive.reading.linalg import SCALAR
+    from derive.reading.names import APPLIED
+
+    name = node.func.name
+    vector_heads = [p for p in functions.heads.get(name, [])
+                    if any(low.name_shape(Sym(x)) is not None for x in p)]
+    if not vector_heads:
+        return None
+    params = _parameters(node)
+    if params is None or params not in vector_heads:
+        written = ", ".join(f"{_show_name(name)}({', '.join(_show_name(x) for x in p)})"
+                            for p in vector_heads)
+        raise ParseError(f"{_show(node)} applies {_show_name(name)}, which the document "
+                         f"defines as {written}, to other arguments: its definition is not "
+                         "taken at other arguments: write the body at them (or name the value "
+                         f"and define it), or write {_show_name(name)} of its own parameters",
+                         node.pos)
+    low.note(f"{_show(node)} is the value its definition gives (the application names what "
+             f"{_show_name(name)} depends on)")
+    key = Sym(name + APPLIED + ",".join(params), pos=node.pos)
+    return SCALAR, lambda i, j: key
 
 
 def _whole(low: Lowering, entry: Build, size: int, pos: int) -> Build:
