@@ -187,24 +187,29 @@ class DerivativeReading(TokenCursor):
                              "could be ∂/∂x_i: write \\frac{\\partial}{\\partial x}", start)
         return Deriv(None, (var,), "partial", "frac", True, pos=start)  # type: ignore[arg-type]
 
-    def sample_ahead(self) -> bool:
-        """At '^': is it ^{(i)} or ^{(1)}, a sample or a layer?"""
-        toks, i = self.toks, self.i
-        kinds = [(t.kind, t.value) for t in toks[i:i + 6]]
+    def sample_ahead(self, after_caret: bool = False) -> bool:
+        """At '^' (or just after it): is it ^{(i)} or ^{(1)}, a sample or a layer?"""
+        i = self.i - 1 if after_caret else self.i
+        kinds = [(t.kind, t.value) for t in self.toks[i:i + 6]]
         return len(kinds) == 6 and kinds[1] == ("op", "{") and kinds[2] == ("op", "(") and \
             kinds[3][0] in ("letter", "num") and kinds[4] == ("op", ")") and \
             kinds[5] == ("op", "}")
 
-    def bold_sample(self, var: Sym) -> Sym:
-        """\\mathbf{W}^{(1)} after a differential, read as the parser reads it elsewhere."""
-        for _ in range(3):
-            self.advance()
+    def sample_script(self, var: Sym) -> Sym:
+        """``{(i)}`` after a caret (read): var's sample or layer, x^{(·)} with i first."""
+        self.advance()
+        self.advance()
         t = self.advance()
         self.advance()
         self.advance()
         inner: Node = (Sym(t.value, pos=self.offset + t.pos) if t.kind == "letter"
                        else Num(t.value, pos=self.offset + t.pos))
         return Sym(var.name + SAMPLE, (inner, *var.sub), pos=var.pos)
+
+    def bold_sample(self, var: Sym) -> Sym:
+        """\\mathbf{W}^{(1)} after a differential, read as the parser reads it elsewhere."""
+        self.advance()  # the '^'
+        return self.sample_script(var)
 
     def make_fraction(self, num: Node, den: Node, style: str, start: int) -> Node:
         if _delta_times(num) and _delta_times(den):

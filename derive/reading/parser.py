@@ -34,7 +34,6 @@ from derive.reading.derivatives import DerivativeReading
 from derive.reading.ellipsis import DotsReading, fold_dots
 from derive.reading.syntax import (
     APPLIED,
-    SAMPLE,
     Add,
     Apply,
     Case,
@@ -244,24 +243,14 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
                                                and not base.sub):  # e^T is exp(T)
                 self.leave()
                 return self.transposed(base, caret)  # checked against a name T by linalg
-            if isinstance(base, Sym) and self.at_op("{") and self.peek().kind == "op" and \
-                    self.peek().value == "(" and self.peek(2).kind in ("letter", "num") and \
-                    self.peek(3).kind == "op" and self.peek(3).value == ")" and \
-                    self.peek(4).kind == "op" and self.peek(4).value == "}":
+            if isinstance(base, Sym) and self.sample_ahead(after_caret=True):
                 # x^{(i)} is a sample index in ML notes (a family of its own, x^{(·)}, apart
                 # from x_j); the scope checks that i is an index. f^{(n)}(x) is a derivative
                 # order: refused
-                self.advance()
-                self.advance()
-                t = self.advance()
-                self.advance()
-                self.advance()
-                inner: Node = (Sym(t.value, pos=self.offset + t.pos) if t.kind == "letter"
-                               else Num(t.value, pos=self.offset + t.pos))
-                sample = Sym(base.name + SAMPLE, (inner, *base.sub), pos=base.pos)
+                sample = self.sample_script(base)
                 if self.at_op("_") and not base.sub:
                     extra = self.subscript(Sym(base.name, pos=base.pos))
-                    sample = Sym(sample.name, (inner, *extra.sub), pos=base.pos)
+                    sample = Sym(sample.name, (sample.sub[0], *extra.sub), pos=base.pos)
                 if self.at_op("(", "'") and not (is_bold(base.name) and self.at_op("(")):
                     # (\\mathbf{W}^{(2)}(\\mathbf{h} + \\mathbf{b}): a layer times a vector)
                     raise self.error("f^{(n)}(x) is a derivative of order n, which derive does "
