@@ -399,3 +399,14 @@ def test_a_word_below_a_name_is_part_of_the_name():
         ["proved", "refuted", "proved", "unknown"]
     # one letter in \text{} below a name could be an index: refused, never a name of its own
     assert derive.check_text("$$x_{\\text{i}} = 1$$\n").equations[0].kind == "error"
+
+
+def test_a_range_beside_that_starts_elsewhere_than_1_is_refused():
+    # y_i = 2 z_i for i = 2..C says nothing of y_1: read as a definition for every i, it would
+    # prove Σ_{i=1}^C y_i = 2 Σ_{i=1}^C z_i, which the document does not give
+    md = ("$$y_i = 2 z_i, \\quad \\text{for } i = 2, \\dots, C$$\n\n"
+          "$$\\sum_{i=1}^{C} y_i = 2 \\sum_{i=1}^{C} z_i$$\n")
+    report = derive.check_text(md)
+    first = report.equations[0]
+    assert first.kind == "error" and "read from 1" in first.error.message
+    assert all(link.verdict.value != "proved" for e in report.equations for link in e.links)

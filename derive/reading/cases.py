@@ -122,6 +122,10 @@ def side_range(text: str) -> tuple[str, tuple[str, str, str, int] | None]:
     if m is None:
         return text, None
     letter, lo, hi = m.groups()
+    if lo != "1":  # y_i = … for i = 2, …, C: a definition would still be read for every i
+        raise ParseError(f"a range beside an equation is read from 1 ({letter} = 1, …, {hi}); "
+                         f"for {letter} = {lo}, …, {hi} write the cases (\\begin{{cases}}) or "
+                         "the equation for each index", m.start(1))
     rest = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
     return rest, (letter, lo, hi, m.start())
 
