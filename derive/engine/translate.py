@@ -185,7 +185,10 @@ class Translator:
         body = self.grounded_body(d, keep)
         if d.kind == "family":
             if len(args) != len(d.params):
-                raise ReadError(f"{d.name} takes {len(d.params)} subscript(s)", 0)
+                raise ReadError(f"{name_text(d.name)} is defined with {len(d.params)} "
+                                f"index(es), but is written here with {len(args)}: a family "
+                                "written with another number of indices needs a name of its "
+                                "own", 0)
             mapping = {self.symbols.index(p): a for p, a in zip(d.params, args)}
         elif d.kind == "function":
             if len(args) != len(d.params):

@@ -26,8 +26,22 @@ OPERATORS = {
 }
 #: operators of a family, defined entry by entry for the family they are applied to
 ENTRYWISE = {
-    "\\operatorname{softmax}": "\\operatorname{softmax}(§)_i = \\frac{e^{§_i}}{\\sum_j e^{§_j}}",
+    "\\operatorname{softmax}": "\\operatorname{softmax}(§)_{@i} = \\frac{e^{§_{@i}}}{\\sum_j e^{§_{@j}}}",
+    # a scalar operator at a vector is taken entry by entry, as σ(\mathbf{z})_i = σ(z_i)
+    "\\operatorname{sigmoid}": "\\operatorname{sigmoid}(§)_{@i} = \\frac{1}{1 + e^{-§_{@i}}}",
+    "\\operatorname{softplus}": "\\operatorname{softplus}(§)_{@i} = \\log(1 + e^{§_{@i}})",
 }
+#: the leading index of an entry at a vector of a family, softmax(\mathbf{z}_n)_k (entry r, i)
+_FAMILY_INDEX = "r "
+
+
+def entrywise_text(func: str, arg: str, indices: int) -> str | None:
+    """The definition of the entries of ``func`` at the vector ``arg`` (of a family of
+    vectors when ``indices`` is 2), or None when it has no such built-in reading."""
+    if func not in ENTRYWISE or indices not in (1, 2):
+        return None
+    lead = _FAMILY_INDEX if indices == 2 else ""
+    return ENTRYWISE[func].replace("§", arg).replace("@", lead)
 
 #: operators read as themselves (sympy's Max and Min), never defined by a document
 PRIMITIVES = {
@@ -49,8 +63,9 @@ def builtin_definitions(trees: list[Node], defined: set[str]) -> list[tuple[str,
                 out.setdefault(n.func.name, OPERATORS[n.func.name])
             elif isinstance(n, Sym) and (parts := applied_parts(n.name)) is not None:
                 func, arg = parts
-                if func in ENTRYWISE and arg.isalpha() and len(arg) == 1:
-                    out.setdefault(n.name, ENTRYWISE[func].replace("§", arg))
+                text = entrywise_text(func, arg, len(n.sub))
+                if text is not None and arg.isalpha() and len(arg) == 1:
+                    out.setdefault(n.name, text)
     return [(name, text) for name, text in out.items() if name not in defined]
 
 

@@ -32,6 +32,7 @@ from derive.reading.bigops import BigOpReading
 from derive.reading.cases import read_cases
 from derive.reading.derivatives import DerivativeReading
 from derive.reading.ellipsis import DotsReading, fold_dots
+from derive.reading.operator_entries import applied_family, operator_entry
 from derive.reading.syntax import (
     APPLIED,
     Add,
@@ -319,15 +320,23 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
             if node.name == "\\operatorname{diag}":  # diag(\mathbf{y}): lowered by linalg
                 return self.call(node)
             macro = self.toks[self.i + 1].value if self.i + 1 < len(self.toks) else ""
+            ahead = operator_entry(node, self.toks, self.i)  # \operatorname{softmax}_k(…)
             bold = self.bold_argument()
-            node = self.call(node)
-            if self.at_op("_") and isinstance(node, Apply) and not node.func.sub and \
-                    len(node.args) == 1 and isinstance(node.args[0], Sym) and \
-                    not node.args[0].sub:
+            node = self.call(replace(node, sub=()) if ahead else node)
+            if ahead and isinstance(node, Apply):
+                family = applied_family(node, bold)
+                if family is None:
+                    raise self.error("an index on a named operator is read as the entry of "
+                                     "its value at a vector, \\operatorname{softmax}_k("
+                                     "\\mathbf{z}) or \\operatorname{softmax}_k(\\mathbf{z}_n)")
+                return replace(family, sub=family.sub + ahead)
+            if self.at_op("_") and isinstance(node, Apply) and \
+                    (family := applied_family(node, bold)) is not None:
                 # s(x)_i, \sigma(\mathbf{z})_i: entry i of a function of the family x, a
-                # family named for the function and its argument (so s(y)_i is another)
-                family = Sym(node.func.name + APPLIED + node.args[0].name, pos=node.func.pos)
-                return self.subscript(family)
+                # family named for the function and its argument (so s(y)_i is another);
+                # of a vector of a family, softmax(\mathbf{z}_n)_k, its entries take n first
+                entry = self.subscript(replace(family, sub=()))
+                return replace(entry, sub=family.sub + entry.sub)
             if self.at_op("_"):
                 raise self.error("an index on a function's value is read as s(\\mathbf{x})_i, "
                                  "on a function of one name: write the entry itself")
