@@ -488,7 +488,8 @@ class EquationChecker:
             if isinstance(vals, numeric.Table):  # W_{ij}: the entries a side read
                 for ints in sorted(touched.get(base, ()))[:MAX_SHOWN_ENTRIES]:
                     where = ",".join(str(k) for k in ints)
-                    values[f"{base.label}_{{{where}}}"] = numeric.plain(vals.at(ints))
+                    values[f"{printing.shown_key(str(base.label))}_{{{where}}}"] = \
+                        numeric.plain(vals.at(ints))
                 continue
             lo, hi = fams.get(base, (sp.Integer(1), None))
             a = int(lo.xreplace(p.sizes)) if lo is not None else 1
@@ -498,11 +499,12 @@ class EquationChecker:
                 continue  # neither side reads this family at this point
             # every value a side read is listed (z_3 too when the range says 1..2)
             a, b = min([a, *used]), max([b, *used])
-            values[str(base.label)] = [numeric.plain(v) for v in vals[max(a, 1):b + 1]]
+            label = printing.shown_key(str(base.label))
+            values[label] = [numeric.plain(v) for v in vals[max(a, 1):b + 1]]
             if a < 1:  # x_0 read (x_0 + ⋯ + x_{K-1}): the 1-based list cannot hold it
-                values[f"{base.label}_0"] = numeric.plain(vals[0])
+                values[f"{label}_0"] = numeric.plain(vals[0])
         for s, v in sorted(p.scalars.items(), key=lambda kv: kv[0].name):
-            values[str(s)] = numeric.plain(v)
+            values[printing.shown_key(str(s))] = numeric.plain(v)
         # the target family only matters where the point has target values
         mode = p.mode if any(b in self._targets and not isinstance(v, numeric.Table)
                              for b, v in p.families.items()) else "free"

@@ -8,11 +8,65 @@ report, so that renderers never touch sympy.
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
+from derive.reading.names import name_text
+from derive.reading.tokenizer import GREEK
+
 _LETTERS = "kjlmnpqrs"
+_MACRO = re.compile(r"([A-Za-z]+)\((.+)\)")
+_WORDS = ("operatorname", "mathrm", "text", "textrm", "mathit")
+
+
+def _latex_name(py: str) -> str:
+    """The LaTeX name a sympy name was made from (translate.pyname, inverted): hat(y) →
+    \\hat{y}, mathbf(theta) → \\mathbf{\\theta}."""
+    m = _MACRO.fullmatch(py)
+    if m is not None:
+        if m.group(1) in _WORDS:
+            return m.group(2)
+        return f"\\{m.group(1)}{{{_latex_name(m.group(2))}}}"
+    return "\\" + py if py in GREEK else py
+
+
+def _latex_of(py: str) -> str:
+    """The LaTeX of a sympy name made of macros: operatorname(sigmoid) → \\operatorname{sigmoid}."""
+    sample = py.endswith("^()")
+    base = py[:-3] if sample else py
+    m = _MACRO.fullmatch(base)
+    out = f"\\{m.group(1)}{{{_latex_of(m.group(2))}}}" if m is not None else (
+        "\\" + base if base in GREEK else base)
+    return out + ("^{(\\cdot)}" if sample else "")
+
+
+def shown_key(py: str) -> str:
+    """A name in a counterexample: as :func:`shown_name` where it is made of macros or is a
+    function's entries (𝛉, ŷ, s(x)), else as written (sigma stays sigma, as in the JSON
+    report's keys before)."""
+    base = py[:-3] if py.endswith("^()") else py
+    return shown_name(py) if "@" in py or _MACRO.fullmatch(base) else py
+
+
+def shown_name(py: str) -> str:
+    """A sympy name as the report prints it: mathbf(theta) → 𝛉, operatorname(sigmoid) →
+    sigmoid, hat(y) → ŷ; a family of a function's entries, s@x, → s(x); anything else as
+    it is."""
+    if "@" in py:
+        func, arg = py.split("@", 1)
+        return f"{shown_name(func)}({', '.join(shown_name(a) for a in arg.split(','))})"
+    sample = py.endswith("^()")
+    base = py[:-3] if sample else py
+    if not (_MACRO.fullmatch(base) or base in GREEK):
+        return py
+    try:
+        out = name_text(_latex_name(base))
+    except (ValueError, KeyError):  # (an unusual name: shown as sympy spells it)
+        return py
+    return out + ("^()" if sample else "")
 
 
 def readable(e: sp.Expr) -> sp.Expr:
@@ -54,6 +108,15 @@ class _Latex(LatexPrinter):
         idx = "".join(self._print(i) for i in expr.indices)
         return f"{self._print(expr.base.label)}_{{{idx}}}"
 
+    def _print_Symbol(self, expr, style="plain"):
+        name = expr.name
+        if "@" in name:  # s(x)_i: a function's entries, written as the document does
+            func, arg = name.split("@", 1)
+            return f"{_latex_of(func)}({', '.join(_latex_of(a) for a in arg.split(','))})"
+        if _MACRO.fullmatch(name[:-3] if name.endswith("^()") else name):
+            return _latex_of(name)
+        return super()._print_Symbol(expr, style)
+
 
 class _Text(StrPrinter):
     # (Indexed prints itself; text() below renames t[k] to t_k before printing)
@@ -91,10 +154,7 @@ def text(e: sp.Expr) -> str:
     names = {}
     for x in e.atoms(sp.Indexed):
         idx = "".join(str(i) for i in x.indices)
-        label = str(x.base.label)
-        if "@" in label:  # s(x)_i: entry i of a function of the family x
-            func, arg = label.split("@", 1)
-            label = f"{func}({arg})"
+        label = shown_name(str(x.base.label))  # s@x, s(x)_i: a function's entries
         if label.endswith("^()"):  # sample i of x: x^(i), then any other index
             rest = "".join(str(i) for i in x.indices[1:])
             shown = f"{label[:-3]}^({x.indices[0]})" + (f"_{rest}" if len(rest) == 1 else
@@ -104,10 +164,9 @@ def text(e: sp.Expr) -> str:
         names[x] = sp.Symbol(f"{label}_{idx}" if len(idx) == 1 else
                              f"{label}_{{{idx}}}", **x.assumptions0)
     for x in e.atoms(sp.Symbol):
-        if "@" in x.name:  # l(y, ŷ): the value of a function defined of whole vectors
-            func, arg = x.name.split("@", 1)
-            names[x] = sp.Symbol(f"{func}({arg.replace(',', ', ')})".replace("\\", ""),
-                                 **x.assumptions0)
+        if "@" in x.name or _MACRO.fullmatch(x.name):
+            # l(y, ŷ): the value of a function defined of whole vectors; σ̂, 𝛉
+            names[x] = sp.Symbol(shown_name(x.name), **x.assumptions0)
     if names:
         e = e.xreplace(names)
     return _Text().doprint(e).replace("-", "−").replace("**", "^")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from derive.engine.printing import shown_key
+
 _U = sp.Dummy("u", real=True)
 #: concrete stand-ins for unknown functions, positive and nonlinear (so that a divisor g(x)
 #: is never zero and a rule that holds only for linear functions is still caught), each with
@@ -90,6 +92,7 @@ def _shown_call(name: str, args: list[str]) -> str:
     for wrapper in ("operatorname(", "mathbb("):
         if base.startswith(wrapper) and base.endswith(")"):
             base = base[len(wrapper):-1]
+    base = shown_key(base)
     joiners = [f" {c} " if c in "|‖" else ", " for c in seps] if len(seps) == len(args) - 1 \
         else [", "] * (len(args) - 1)
     return base + "(" + args[0] + "".join(j + a for j, a in zip(joiners, args[1:])) + ")"

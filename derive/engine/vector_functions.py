@@ -249,7 +249,9 @@ def with_stand_ins(expr: sp.Expr, names: dict[str, tuple[int, str]]) -> sp.Expr:
 
 def _stand_in_text(name: str, args: list[sp.Expr], c: int) -> str:
     """l(o, y) = exp(Σ_m o_m/(m+3) + y/5) + y^2/2: the stand-in, at the arguments first met."""
-    shown = [str(a.args[0]) if isinstance(a, Whole) else f"u{q}" for q, a in
+    from derive.engine.printing import shown_key
+
+    shown = [shown_key(str(a.args[0])) if isinstance(a, Whole) else f"u{q}" for q, a in
              enumerate(args, start=1)]
     exponent = " + ".join(
         f"Σ_m {shown[q - 1]}_m/(m+{q + c})" if isinstance(a, Whole) else

@@ -26,7 +26,9 @@ OPERATORS = {
 }
 #: operators of a family, defined entry by entry for the family they are applied to
 ENTRYWISE = {
-    "\\operatorname{softmax}": "\\operatorname{softmax}(§)_{@i} = \\frac{e^{§_{@i}}}{\\sum_j e^{§_{@j}}}",
+    "\\operatorname{softmax}": (
+        "\\operatorname{softmax}(§)_{@i} = \\frac{e^{§_{@i}}}{\\sum_j e^{§_{@j}}}"
+    ),
     # a scalar operator at a vector is taken entry by entry, as σ(\mathbf{z})_i = σ(z_i)
     "\\operatorname{sigmoid}": "\\operatorname{sigmoid}(§)_{@i} = \\frac{1}{1 + e^{-§_{@i}}}",
     "\\operatorname{softplus}": "\\operatorname{softplus}(§)_{@i} = \\log(1 + e^{§_{@i}})",

@@ -1,5 +1,6 @@
-"""Entries of a function's value at a vector: ``s(\\mathbf{x})_i``, ``\\mathrm{softmax}_k(\\mathbf{z})``
-and, at a vector of a family, ``\\mathrm{softmax}(\\mathbf{z}_n)_k``.
+"""Entries of a function's value at a vector: ``s(\\mathbf{x})_i``,
+``\\mathrm{softmax}_k(\\mathbf{z})`` and, at a vector of a family,
+``\\mathrm{softmax}(\\mathbf{z}_n)_k``.
 
 Owns how the parser names such an entry. It is an entry of a family named for the function and
 its argument (:data:`~derive.reading.names.APPLIED`): s(x)_i is ``Sym("s@x", (i,))``, so s(y)_i

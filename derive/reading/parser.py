@@ -34,7 +34,6 @@ from derive.reading.derivatives import DerivativeReading
 from derive.reading.ellipsis import DotsReading, fold_dots
 from derive.reading.operator_entries import applied_family, operator_entry
 from derive.reading.syntax import (
-    APPLIED,
     Add,
     Apply,
     Case,
