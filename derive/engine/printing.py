@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
@@ -41,6 +42,12 @@ def _latex_of(py: str) -> str:
     out = f"\\{m.group(1)}{{{_latex_of(m.group(2))}}}" if m is not None else (
         "\\" + base if base in GREEK else base)
     return out + ("^{(\\cdot)}" if sample else "")
+
+
+def _function_name(expr: AppliedUndef) -> str:
+    """An unknown function's name as written: H/2 (H of two arguments, apart from H of one:
+    translate.applied_identity) is H; P[|] (P given) is P."""
+    return re.sub(r"(\[[^\]]*\])?(/[0-9]+)?$", "", expr.func.__name__) or expr.func.__name__
 
 
 def shown_key(py: str) -> str:
@@ -117,6 +124,13 @@ class _Latex(LatexPrinter):
             return _latex_of(name)
         return super()._print_Symbol(expr, style)
 
+    def _print_Function(self, expr, exp=None):
+        if isinstance(expr, AppliedUndef):
+            args = ", ".join(self._print(a) for a in expr.args)
+            out = f"{_latex_of(_function_name(expr))}\\left({args}\\right)"
+            return f"{out}^{{{exp}}}" if exp else out
+        return super()._print_Function(expr, exp)
+
 
 class _Text(StrPrinter):
     # (Indexed prints itself; text() below renames t[k] to t_k before printing)
@@ -137,6 +151,22 @@ class _Text(StrPrinter):
 
     def _print_exp(self, expr):
         return f"e^({self._print(expr.args[0])})"
+
+    def _print_Function(self, expr):
+        if isinstance(expr, AppliedUndef):  # an unknown function: its name as written, 𝓛(…)
+            args = ", ".join(self._print(a) for a in expr.args)
+            return f"{shown_name(_function_name(expr))}({args})"
+        return super()._print_Function(expr)
+
+    def _print_Derivative(self, expr):
+        tops = "".join(f"∂{self._print(v)}" + (f"^{n}" if n != 1 else "")
+                       for v, n in expr.variable_count)
+        order = sum(n for _, n in expr.variable_count)
+        head = "∂" + (f"^{order}" if order != 1 else "")
+        inner = expr.expr
+        body = self._print(inner) if isinstance(inner, (sp.Symbol, sp.Indexed, AppliedUndef)) \
+            else f"({self._print(inner)})"
+        return f"{head}{body}/{tops}"
 
     def _print_Mul(self, expr):
         # (a power inside the product prints as **: keep it whole for text() to turn into ^)

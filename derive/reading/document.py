@@ -21,6 +21,7 @@ from derive.reading.builtins import (
 )
 from derive.reading.cases import side_condition, side_range, with_range_beside
 from derive.reading.conditions import INEQUALITY, name_fact
+from derive.reading.entry_parameters import name_values, values_named
 from derive.reading.frontmatter import Declarations
 from derive.reading.gathering import (
     blank_front_matter,
@@ -315,6 +316,12 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                       text=piece if split.cut else None,
                                       in_list=split.is_list))
 
+    named = values_named(entry.chain[0][0] for entry in parsed if entry.chain and
+                         entry.may_define)
+    if named:  # J(θ_0, θ_1) = …: the value it names, wherever it is written again
+        parsed = [replace(entry, chain=[(name_values(t, named), latex, off)
+                                        for t, latex, off in entry.chain])
+                  if entry.chain else entry for entry in parsed]
     lowered, vector_ranges = lower_chains(
         [entry.chain for entry in parsed], decl.shapes, decl.layout,
         frozenset(decl.constants) | frozenset(decl.indices) | frozenset(decl.functions))

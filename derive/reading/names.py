@@ -8,6 +8,8 @@ the separators written between the arguments of an application (``P(a \\mid b)``
 
 from __future__ import annotations
 
+import re
+
 #: the mark on a family of samples: x^{(i)} is Sym("x" + SAMPLE, (i,)), apart from x_i
 SAMPLE = "^{()}"
 #: the mark on a function of a family taken entry by entry: s(x)_i is Sym("s" + APPLIED + "x")
@@ -27,6 +29,8 @@ def applied_parts(name: str) -> tuple[str, str] | None:
 #: condition, P(a | b), and the double bar of a divergence, KL(P ‖ Q) (a comma or a
 #: semicolon, q(z; μ, σ), only lists arguments)
 CONDITION, DIVERGENCE = "|", "‖"
+#: an entry with number subscripts among a value's parameters: \theta_0, W_1_2
+_ENTRY = re.compile(r"(.+?)((?:_[0-9]+)+)")
 #: the separator of \mathbb{1}(x \ge y) (reading.bigops.step): the inequality, as LaTeX
 STEP_LATEX = {"≥": "\\ge", "≤": "\\le", ">": ">", "<": "<"}
 
@@ -80,11 +84,20 @@ def _bold(text: str) -> str:
     return "".join(out)
 
 
+def _arg_text(arg: str) -> str:
+    """A parameter in the name of a value: a name, or an entry, θ_0 (kept as "\\theta_0")."""
+    m = _ENTRY.fullmatch(arg)
+    if m is None:
+        return name_text(arg)
+    subs = m.group(2).split("_")[1:]
+    return name_text(m.group(1)) + "_" + (subs[0] if len(subs) == 1 else "{" + ",".join(subs) + "}")
+
+
 def name_text(name: str) -> str:
     parts = applied_parts(name)
     if parts is not None:
         # (a defined function of several vectors, l(y, ŷ): its parameters, by commas)
-        return f"{name_text(parts[0])}({', '.join(map(name_text, parts[1].split(',')))})"
+        return f"{name_text(parts[0])}({', '.join(map(_arg_text, parts[1].split(',')))})"
     if name.endswith(SAMPLE):
         return name_text(name[:-len(SAMPLE)]) + "^(·)"
     if not name.startswith("\\"):
