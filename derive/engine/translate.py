@@ -461,6 +461,21 @@ class Translator:
         return self.unfold(inner, new, keep) if new else inner
 
 
+    def _dependent_inside(self, expr: Node, node: Deriv, bound) -> None:
+        """∂(t_j log y_j)/∂z_i where the document writes ∂y_j/∂z_i elsewhere with y never
+        defined: y is no independent variable there either, so the link is undetermined
+        (never a derivative taken as if y were fixed)."""
+        names = _dependent_names(expr, self.env, bound, self.params,
+                                 {v.name for v in node.wrt})
+        if names:
+            self._unread(names[0])
+            shown = name_text(names[0])
+            declared = f"'{names[0]}'" if "\\" in names[0] else names[0]
+            raise Undetermined(
+                f"{shown} is not defined, and the document differentiates it on its own "
+                f"elsewhere (∂{shown}/∂…), so what it depends on is unknown: define it, or "
+                f"declare it constant (front matter: derive: constants: [{declared}])")
+
     def _undefined_inside(self, node: Deriv, bound) -> None:
         """∂L/∂a_i with L never defined: a name that is differentiated depends on what it is
         differentiated by, and the document does not say how, so the link is undetermined
@@ -470,6 +485,8 @@ class Translator:
         expr = node.expr
         while isinstance(expr, Paren):
             expr = expr.inner
+        if not isinstance(expr, Sym) or expr.case is not None:
+            self._dependent_inside(expr, node, bound)
         if isinstance(expr, Apply) and not expr.primes:
             name = expr.func.name
             if self.env.is_function(name) or name in self.env.definitions:
@@ -494,6 +511,19 @@ class Translator:
         raise Undetermined(
             f"{shown} is not defined, so what it depends on is unknown: define it, or "
             f"declare it constant (front matter: derive: constants: [{declared}])")
+
+
+def _dependent_names(expr: Node, env, bound, params, wrt: set[str]) -> list[str]:
+    """Undefined names in ``expr`` that the document differentiates on their own elsewhere
+    (so depend on something it does not say), apart from the variables themselves."""
+    out = []
+    for n in walk(expr):
+        if isinstance(n, Sym) and n.name in env.differentiated and n.name not in wrt and \
+                n.name not in bound and n.name not in params and \
+                n.name not in env.definitions and n.name not in env.constants and \
+                n.name not in env.sizes and n.name not in env.indices:
+            out.append(n.name)
+    return sorted(set(out))
 
 
 def _bound_in(tree: Node, letter: str) -> bool:

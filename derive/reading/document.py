@@ -77,7 +77,19 @@ from derive.reading.scope import (
     resolve,
     written_ranges,
 )
-from derive.reading.syntax import Apply, Case, Node, Num, Sym, name_text, to_latex, to_text
+from derive.reading.syntax import (
+    Apply,
+    Case,
+    Deriv,
+    Node,
+    Num,
+    Paren,
+    Sym,
+    name_text,
+    to_latex,
+    to_text,
+    walk,
+)
 from derive.reading.uncheckable import (
     ELIDED_NOTE,
     INTEGRAL_NOTE,
@@ -200,6 +212,20 @@ def read_document(text: str, source: str = "<string>",
     with macros_in_force(table), words_in_force(declared_words(decl)):
         return _read_document(text, source, sidecar, folders, bool(table),
                               (errors, decl, body_line))
+
+
+def differentiated_alone(trees: list[Node]) -> frozenset[str]:
+    """The names written differentiated on their own somewhere: y in ∂y_j/∂z_i, L in ∂L/∂w."""
+    out = set()
+    for tree in trees:
+        for node in walk(tree):
+            if isinstance(node, Deriv):
+                expr = node.expr
+                while isinstance(expr, Paren):
+                    expr = expr.inner
+                if isinstance(expr, Sym) and expr.case is None:
+                    out.add(expr.name)
+    return frozenset(out)
 
 
 def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
@@ -373,7 +399,8 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
               written_ranges=families_written, letter_ranges=letters_written,
               families=frozenset(families), declared_ranges=declared_ranges,
               functions=declared | unknown | later | (only_applied & PRIMITIVES.keys()),
-              constants=frozenset(decl.constants), applied_only=only_applied)
+              constants=frozenset(decl.constants), applied_only=only_applied,
+              differentiated=differentiated_alone(trees))
 
     assumptions: list[tuple[tuple[Node, Node], str, int]] = []
     conditions = []

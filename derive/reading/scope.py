@@ -105,6 +105,9 @@ class Env:
     letter_ranges: dict[str, Range] = field(default_factory=dict)
     # names written only applied, f(x), never alone: such an f is never a factor
     applied_only: frozenset[str] = frozenset()
+    # names the document differentiates on their own, ∂y_j/∂z_i: it says they depend on
+    # something, so they are no independent variables inside a larger derivative either
+    differentiated: frozenset[str] = frozenset()
 
     def define(self, d: Definition) -> Env:
         defs = dict(self.definitions)

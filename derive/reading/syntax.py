@@ -470,7 +470,7 @@ def _text(node: Node) -> str:  # noqa: C901
         if node.operator:
             return f"{num}/{den} " + _twrap(node.expr, _PREC_POW)
         body = _text(node.expr)
-        if isinstance(node.expr, (Sym, Apply, Log, Exp)):
+        if isinstance(node.expr, (Sym, Apply, Log, Exp, Paren)):  # (a Paren prints its own)
             return f"{num}{body}/{den}"
         return f"{num}({body})/{den}"
     raise TypeError(f"cannot print {type(node).__name__}")
