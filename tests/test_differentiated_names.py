@@ -54,3 +54,19 @@ def test_the_variable_itself_is_no_dependent_name():
     text = (r"$$\frac{\partial z_i}{\partial z_i} = 1$$" "\n\n"
             r"$$\frac{\partial z_i^2}{\partial z_i} = 2 z_i$$" "\n")
     assert _last(text) == "proved"
+
+
+@pytest.mark.parametrize(("definition", "claim"), [
+    (r"L = y_1^2", r"\frac{\partial L}{\partial z_1} = 0"),
+    (r"C = -\sum_{j=1}^{K} t_j \log y_j", r"\frac{\partial C}{\partial z_i} = 0"),
+    (r"f(u) = u y_1", r"\frac{d f(z_1)}{d z_1} = y_1"),
+])
+def test_a_definition_that_reads_it_is_not_fixed_either(definition, claim):
+    # the expanded definition holds y: the derivative of the defined name is undetermined too
+    assert _last(f"$${definition}$$\n\n" + ALONE + f"$${claim}$$\n") == "unknown"
+
+
+def test_differentiated_by_its_own_family_says_nothing():
+    text = (r"$$\frac{\partial z_k}{\partial z_i} = \delta_{ki}$$" "\n\n"
+            r"$$\frac{\partial (w z_1)}{\partial w} = z_1$$" "\n")
+    assert _last(text) == "proved"

@@ -447,6 +447,7 @@ class Translator:
             return SurfaceDerivative(inner, *[p[0] for p in pairs])
         held = {p[1] for p in pairs if p[1] is not None}
         inner = self._tr(node.expr, keep | held, bound)
+        self._dependent_grounded(inner, node, bound)
         for v, (var, _) in zip(node.wrt, pairs):
             # ∂C/∂z where C depends on the family z_k: a gradient, not a scalar derivative
             if var.is_Symbol and v.name in self.env.families and inner.has(
@@ -475,6 +476,19 @@ class Translator:
                 f"{shown} is not defined, and the document differentiates it on its own "
                 f"elsewhere (∂{shown}/∂…), so what it depends on is unknown: define it, or "
                 f"declare it constant (front matter: derive: constants: [{declared}])")
+
+    def _dependent_grounded(self, inner: sp.Expr, node: Deriv, bound) -> None:
+        """As :meth:`_dependent_inside`, for the expression with definitions expanded:
+        ∂L/∂z_1 with L = y_1^2 and y differentiated on its own elsewhere is undetermined."""
+        wrt = {v.name for v in node.wrt}
+        env = self.env
+        for name in sorted(env.differentiated):
+            if name in wrt or name in bound or name in self.params or \
+                    name in env.definitions or name in env.constants or \
+                    name in env.sizes or name in env.indices:
+                continue
+            if inner.has(self.symbols.family(name)) or inner.has(self.symbols.scalar(name)):
+                self._dependent_inside(Sym(name), node, bound)
 
     def _undefined_inside(self, node: Deriv, bound) -> None:
         """∂L/∂a_i with L never defined: a name that is differentiated depends on what it is

@@ -215,7 +215,8 @@ def read_document(text: str, source: str = "<string>",
 
 
 def differentiated_alone(trees: list[Node]) -> frozenset[str]:
-    """The names written differentiated on their own somewhere: y in ∂y_j/∂z_i, L in ∂L/∂w."""
+    """The names written differentiated on their own somewhere, by something else: y in
+    ∂y_j/∂z_i, L in ∂L/∂w."""
     out = set()
     for tree in trees:
         for node in walk(tree):
@@ -223,7 +224,9 @@ def differentiated_alone(trees: list[Node]) -> frozenset[str]:
                 expr = node.expr
                 while isinstance(expr, Paren):
                     expr = expr.inner
-                if isinstance(expr, Sym) and expr.case is None:
+                # (∂z_k/∂z_i, by an element of its own family, says nothing about z)
+                if isinstance(expr, Sym) and expr.case is None and \
+                        all(v.name != expr.name for v in node.wrt):
                     out.add(expr.name)
     return frozenset(out)
 
