@@ -485,7 +485,7 @@ class Translator:
         for name in sorted(env.differentiated):
             if name in wrt or name in bound or name in self.params or \
                     name in env.definitions or name in env.constants or \
-                    name in env.sizes or name in env.indices:
+                    name in env.sizes or name in env.indices or env.is_function(name):
                 continue
             if inner.has(self.symbols.family(name)) or inner.has(self.symbols.scalar(name)):
                 self._dependent_inside(Sym(name), node, bound)
@@ -535,7 +535,8 @@ def _dependent_names(expr: Node, env, bound, params, wrt: set[str]) -> list[str]
         if isinstance(n, Sym) and n.name in env.differentiated and n.name not in wrt and \
                 n.name not in bound and n.name not in params and \
                 n.name not in env.definitions and n.name not in env.constants and \
-                n.name not in env.sizes and n.name not in env.indices:
+                n.name not in env.sizes and n.name not in env.indices and \
+                not env.is_function(n.name):  # (g in dg/dh: an unknown function, as such)
             out.append(n.name)
     return sorted(set(out))
 

@@ -456,7 +456,9 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
             out.append(ReadEquation(n, line, latex, "skipped", raw.offset,
                                     notes=(entry.skipped,), row=row))
             # D = \int …: later uses of D are unknown, with this line, never a free variable
-            env = _failed_definition(env, _head_of(raw.text), line)
+            # (every part's: \mathbf{i}_j = […], \hspace{1em} \mathbf{p}_j = […])
+            for head in _heads_of(raw.text):
+                env = _failed_definition(env, head, line)
             continue
         if entry.head_fails:
             env = _failed_definition(env, _head_of(raw.text), line)
@@ -587,6 +589,17 @@ def _reading_order(parsed: list[_Parsed]) -> list[int]:
         out.extend(group[p] + 1 for p in definitions_first(parts))
         k = group[-1] + 1
     return out
+
+
+def _heads_of(text: str) -> list[Node | None]:
+    """The left sides of the parts of a display that is not read (one when not split)."""
+    try:
+        split = split_display(text)
+    except ParseError:
+        return [_head_of(text)]
+    if not split.cut:
+        return [_head_of(text)]
+    return [_head_of(part.text) for part in split.parts if part.has_equals]
 
 
 def _head_of(text: str) -> Node | None:

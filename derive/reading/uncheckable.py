@@ -5,11 +5,13 @@ between values: an optimisation (``\\mathop{\\mathrm{argmax}}``, ``\\operatornam
 ``\\arg\\max``, a maximum over a set ``\\max_{x}``), a limit (``\\lim_{h \\to 0}``), a
 distribution statement (``Y_n \\overset{iid}{\\sim} \\mathcal{N}(…)``), a probability of
 events (``P(X_1 \\in [a, b])``), a sum over a set (``\\sum_{x \\in X}``), an expectation under a
-distribution (``E_{x \\sim p}[…]``) and rows elided with ``\\vdots``. :func:`not_checkable`
-gives the note such a display is skipped with (the document's own macros are expanded first,
-so ``\\iid`` for ``\\overset{i.i.d.}{\\sim}`` is seen). It also owns the notes on labels that
-are read through: an ``\\underbrace{…}_{label}`` and an '=' with a label over it
-(``\\overset{(a)}{=}``), see :func:`label_notes`. No sympy here.
+distribution (``E_{x \\sim p}[…]``), a matrix written out with entries left out
+(``\\begin{bmatrix} y_1 \\\\ \\dots \\\\ y_N \\end{bmatrix}``) and rows elided with
+``\\vdots``. :func:`not_checkable` gives the note such a display is skipped with (the
+document's own macros are expanded first, so ``\\iid`` for ``\\overset{i.i.d.}{\\sim}`` is
+seen). It also owns the notes on labels that are read through: an ``\\underbrace{…}_{label}``
+and an '=' with a label over it (``\\overset{(a)}{=}``), see :func:`label_notes`. No sympy
+here.
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ _OVER_SET = re.compile(r"\\(max|min|sup|inf)(?![A-Za-z])\s*(?:\\(?:limits|nolimi
 _LIMIT = re.compile(r"\\(?:lim|limsup|liminf|varlimsup|varliminf)(?![A-Za-z])")
 _MATRIX = re.compile(r"\\begin\s*\{([a-zA-Z]*matrix|array)\*?\}.*?\\end\s*\{\1\*?\}", re.S)
 _VDOTS = re.compile(r"\\(?:vdots|ddots)(?![A-Za-z])")
+#: entries left out of a written-out matrix: \dots, \cdots, \ldots, \vdots, \ddots, ...
+_ELLIPSIS = re.compile(r"\\(?:[lcvd]?dots|ddots|dotsc|dotsb)(?![A-Za-z])|\.\.\.")
 _SUM_OVER_SET = re.compile(r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{[^{}]*\\in(?![A-Za-z])")
 #: a probability written with its argument: P(…), \Pr(…), \mathbb{P}(…)
 _PROBABILITY = re.compile(r"(?:(?<![A-Za-z\\])[Pp]|\\Pr|\\mathbb\s*\{\s*P\s*\})\s*"
@@ -100,6 +104,10 @@ def not_checkable(src: str) -> str:
     if _SUM_OVER_SET.search(text):
         return ("not checked: a sum over a set (\\sum_{x \\in X}), whose range derive does "
                 "not know: write the sum with its range, \\sum_{k=1}^{K}")
+    if any(_ELLIPSIS.search(m.group(0)) for m in _MATRIX.finditer(text)):
+        return ("not checked: a matrix or vector written out with entries left out (… inside "
+                "\\begin{bmatrix}) shows its layout, not values derive can check; write its "
+                "entries as equations (y_n = …) to have them read")
     if _member_in_probability(text):
         return ("not checked: a probability of events (P(X \\in [a, b])), which derive does "
                 "not evaluate")
