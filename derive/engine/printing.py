@@ -15,7 +15,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-from derive.reading.names import name_text
+from derive.reading.names import name_text, split_parameters
 from derive.reading.tokenizer import GREEK
 
 _LETTERS = "kjlmnpqrs"
@@ -64,7 +64,7 @@ def shown_name(py: str) -> str:
     it is."""
     if "@" in py:
         func, arg = py.split("@", 1)
-        return f"{shown_name(func)}({', '.join(shown_name(a) for a in arg.split(','))})"
+        return f"{shown_name(func)}({', '.join(map(shown_name, split_parameters(arg)))})"
     sample = py.endswith("^()")
     base = py[:-3] if sample else py
     if not (_MACRO.fullmatch(base) or base in GREEK):
@@ -119,7 +119,7 @@ class _Latex(LatexPrinter):
         name = expr.name
         if "@" in name:  # s(x)_i: a function's entries, written as the document does
             func, arg = name.split("@", 1)
-            return f"{_latex_of(func)}({', '.join(_latex_of(a) for a in arg.split(','))})"
+            return f"{_latex_of(func)}({', '.join(map(_latex_of, split_parameters(arg)))})"
         if _MACRO.fullmatch(name[:-3] if name.endswith("^()") else name):
             return _latex_of(name)
         return super()._print_Symbol(expr, style)

@@ -21,8 +21,9 @@ from dataclasses import replace
 
 import sympy as sp
 
-from derive.engine import vector_functions
+from derive.engine import dependence, vector_functions
 from derive.engine.normal import summation
+from derive.reading.names import split_parameters
 from derive.reading.scope import Definition, Env, ReadError, Undetermined
 from derive.reading.syntax import (
     APPLIED,
@@ -42,7 +43,6 @@ from derive.reading.syntax import (
     Paren,
     Pow,
     Sym,
-    applied_parts,
     name_text,
     walk,
 )
@@ -57,6 +57,11 @@ MAX_DIGITS = 10_000  # refuse integer powers with more digits than this before s
 
 def pyname(name: str) -> str:
     """A sympy name for a LaTeX name: \\sigma → sigma, \\hat{y} → hat(y), x^{()} → x^()."""
+    if name.startswith("\\{"):  # a data set, \{y_n, \mathbf{x}_n\}_{n=1}^N: as written
+        return name_text(name)
+    if APPLIED in name and "\\{" in name:  # the value L(β; {y_n, x_n}): each part as above
+        func, args = name.split(APPLIED, 1)
+        return pyname(func) + APPLIED + ",".join(map(pyname, split_parameters(args)))
     if name.endswith("^{()}"):  # the family of samples x^{(i)}
         return pyname(name[:-5]) + "^()"
     return name.lstrip("\\").replace("{\\", "(").replace("{", "(").replace("}", ")")
@@ -289,7 +294,8 @@ class Translator:
             return self.derivative(node, keep, bound)
         raise ReadError(f"cannot read {type(node).__name__}", node.pos)
 
-    def _unread(self, name: str) -> None:
+    def refuse_unread(self, name: str) -> None:
+        """Undetermined when ``name``'s definition was written but could not be read."""
         line = self.env.failed.get(name)
         if line is not None and name not in self.env.definitions:
             shown = name_text(name) if APPLIED in name else pyname(name)  # l(o), not l@o
@@ -299,7 +305,7 @@ class Translator:
     def symbol(self, node: Sym, keep, bound):
         name = node.name
         if name not in bound:
-            self._unread(name)
+            self.refuse_unread(name)
         if not node.sub:
             if name in bound:
                 return bound[name]
@@ -350,7 +356,7 @@ class Translator:
                 raise ReadError(f"{pyname(func.name)}(…) needs two or more arguments", node.pos)
             return _EXTREMA[func.name](*[self._tr(a, keep, bound) for a in node.args])
         if not func.sub and self.definition(func.name) is None:
-            self._unread(func.name)  # f(x) = … written but not read: f is not arbitrary
+            self.refuse_unread(func.name)  # f(x) = … written but not read: f is not arbitrary
         if not func.sub and self.env.is_function(func.name) and \
                 self.definition(func.name) is None and any(map(is_whole, node.args)):
             # l(\mathbf{o}, y): an unknown scalar function of every entry of o
@@ -441,13 +447,14 @@ class Translator:
     def derivative(self, node: Deriv, keep, bound):
         pairs = [self.variable(v, bound) for v in node.wrt]
         if not self.surface:
-            self._undefined_inside(node, bound)
+            dependence.undefined_inside(self, node, bound)
         if self.surface:
             inner = self._tr(node.expr, keep, bound)
             return SurfaceDerivative(inner, *[p[0] for p in pairs])
         held = {p[1] for p in pairs if p[1] is not None}
         inner = self._tr(node.expr, keep | held, bound)
-        self._dependent_grounded(inner, node, bound)
+        dependence.dependent_grounded(self, inner, node, bound)
+        dependence.data_held(inner, node)
         for v, (var, _) in zip(node.wrt, pairs):
             # ∂C/∂z where C depends on the family z_k: a gradient, not a scalar derivative
             if var.is_Symbol and v.name in self.env.families and inner.has(
@@ -460,85 +467,6 @@ class Translator:
             inner = differentiate(inner, var)
         new = held - keep
         return self.unfold(inner, new, keep) if new else inner
-
-
-    def _dependent_inside(self, expr: Node, node: Deriv, bound) -> None:
-        """∂(t_j log y_j)/∂z_i where the document writes ∂y_j/∂z_i elsewhere with y never
-        defined: y is no independent variable there either, so the link is undetermined
-        (never a derivative taken as if y were fixed)."""
-        names = _dependent_names(expr, self.env, bound, self.params,
-                                 {v.name for v in node.wrt})
-        if names:
-            self._unread(names[0])
-            shown = name_text(names[0])
-            declared = f"'{names[0]}'" if "\\" in names[0] else names[0]
-            raise Undetermined(
-                f"{shown} is not defined, and the document differentiates it on its own "
-                f"elsewhere (∂{shown}/∂…), so what it depends on is unknown: define it, or "
-                f"declare it constant (front matter: derive: constants: [{declared}])")
-
-    def _dependent_grounded(self, inner: sp.Expr, node: Deriv, bound) -> None:
-        """As :meth:`_dependent_inside`, for the expression with definitions expanded:
-        ∂L/∂z_1 with L = y_1^2 and y differentiated on its own elsewhere is undetermined."""
-        wrt = {v.name for v in node.wrt}
-        env = self.env
-        for name in sorted(env.differentiated):
-            if name in wrt or name in bound or name in self.params or \
-                    name in env.definitions or name in env.constants or \
-                    name in env.sizes or name in env.indices or env.is_function(name):
-                continue
-            if inner.has(self.symbols.family(name)) or inner.has(self.symbols.scalar(name)):
-                self._dependent_inside(Sym(name), node, bound)
-
-    def _undefined_inside(self, node: Deriv, bound) -> None:
-        """∂L/∂a_i with L never defined: a name that is differentiated depends on what it is
-        differentiated by, and the document does not say how, so the link is undetermined
-        (never 0). Names inside a larger expression that are never defined stay the
-        document's independent variables (the README's model: z, t, a, …), and a family
-        differentiated by one of its own elements (∂z_k/∂z_i) is that variable."""
-        expr = node.expr
-        while isinstance(expr, Paren):
-            expr = expr.inner
-        if not isinstance(expr, Sym) or expr.case is not None:
-            self._dependent_inside(expr, node, bound)
-        if isinstance(expr, Apply) and not expr.primes:
-            name = expr.func.name
-            if self.env.is_function(name) or name in self.env.definitions:
-                return
-        elif isinstance(expr, Sym) and expr.case is None:
-            name = expr.name
-            if name in bound or name in self.params or name in ("e", "\\pi") or \
-                    name in self.env.sizes or name in self.env.indices or \
-                    name in self.env.constants or name in self.env.definitions:
-                return
-            if any(v.name == name for v in node.wrt):
-                return  # the variable itself, or an element of its own family
-        else:
-            return
-        self._unread(name)  # its definition was written but could not be read: say that
-        shown = name_text(name)
-        if applied_parts(name) is not None:  # s(y)_i with only s(x)_i defined
-            raise Undetermined(f"{shown} is not defined (a function of a family is defined "
-                               "for the family it is written with), so what it depends on is "
-                               "unknown")
-        declared = f"'{name}'" if "\\" in name else name  # (single quotes: YAML keeps \)
-        raise Undetermined(
-            f"{shown} is not defined, so what it depends on is unknown: define it, or "
-            f"declare it constant (front matter: derive: constants: [{declared}])")
-
-
-def _dependent_names(expr: Node, env, bound, params, wrt: set[str]) -> list[str]:
-    """Undefined names in ``expr`` that the document differentiates on their own elsewhere
-    (so depend on something it does not say), apart from the variables themselves."""
-    out = []
-    for n in walk(expr):
-        if isinstance(n, Sym) and n.name in env.differentiated and n.name not in wrt and \
-                n.name not in bound and n.name not in params and \
-                n.name not in env.definitions and n.name not in env.constants and \
-                n.name not in env.sizes and n.name not in env.indices and \
-                not env.is_function(n.name):  # (g in dg/dh: an unknown function, as such)
-            out.append(n.name)
-    return sorted(set(out))
 
 
 def _bound_in(tree: Node, letter: str) -> bool:

@@ -122,7 +122,7 @@ def argument(tr: Translator, node: Node, keep: frozenset[str], bound: dict) -> s
             node.lo is not None and node.hi is not None):
         raise ReadError("a whole vector is read by its name only", node.pos)
     name = body.name
-    tr._unread(name)
+    tr.refuse_unread(name)
     base = tr.symbols.family(name)
     lo, hi = tr._tr(node.lo, keep, bound), tr._tr(node.hi, keep, bound)
     d = tr.definition(name)

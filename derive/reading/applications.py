@@ -10,7 +10,9 @@ expectation ``\\mathbb{E}``. What a separator means:
 * ``,`` and ``;`` list arguments: ``q(z; \\mu, \\sigma)`` is q applied to three arguments;
 * ``|`` (``\\mid``, ``\\vert``) is a condition: ``P(a | b)`` is an application of its own,
   never ``P(a, b)`` and never ``P(b | a)``;
-* ``||`` (``\\|``, ``\\parallel``) is a divergence between two arguments, in order.
+* ``||`` (``\\|``, ``\\parallel``) is a divergence between two arguments, in order;
+* after ``;``, a set in braces, ``L(\\beta; \\{y_n, \\mathbf{x}_n\\}_{n=1}^N)``, is the data the
+  function is evaluated on: one opaque argument (:meth:`ApplicationReading.data_set`).
 
 A condition or a divergence is part of the application's identity (``Apply.seps``); how it
 was written (``\\mid`` or ``|``, ``;``) is notation. No sympy here.
@@ -21,7 +23,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from derive.reading.syntax import CONDITION, DIVERGENCE, Apply, Node, Num, Paren, Pow, Sym
+from derive.reading.syntax import (
+    CONDITION,
+    DIVERGENCE,
+    Apply,
+    Node,
+    Num,
+    Paren,
+    Pow,
+    Sym,
+    to_latex,
+)
 from derive.reading.tokenizer import ParseError, TokenCursor
 
 _SIZING = re.compile(r"\\(?:left|bigl|Bigl|biggl|Biggl|big|Big|bigg|Bigg)$")
@@ -56,7 +68,9 @@ class ApplicationReading(TokenCursor):
             shown, means = SEPARATORS[tok.value]
             style.append(shown)
             meaning.append(means)
-            args.append(self.expr())
+            # after ';', a set written with braces is the data the function is taken on
+            args.append(self.data_set() if shown == "; " and self.at_op("\\{") else
+                        self.expr())
         self.expect_op(close, repr(close))
         if (meaning.count(CONDITION) > 1 or meaning.count(DIVERGENCE) > 1
                 or (CONDITION in meaning and DIVERGENCE in meaning)
@@ -73,6 +87,29 @@ class ApplicationReading(TokenCursor):
         return Apply(func, tuple(args), seps=tuple(meaning) if special else (),
                      style=() if plain else tuple(style),
                      brackets="[" if close == "]" else "(", pos=start)
+
+    def data_set(self) -> Sym:
+        """``\\{y_n, \\mathbf{x}_n\\}_{n=1}^N`` after the ';' of ``L(\\beta; …)``: the data a
+        function is evaluated on, held fixed. One opaque name, its LaTeX (the index n is bound
+        inside it): two data sets are the same only when written the same."""
+        start = self.pos()
+        self.advance()
+        items = [self.expr()]
+        while self.at_op(","):
+            self.advance()
+            items.append(self.expr())
+        self.expect_op("\\}", "'\\}' closing the data set")
+        latex = "\\{" + ", ".join(to_latex(item) for item in items) + "\\}"
+        if self.at_op("_"):
+            self.advance()
+            index, lo, excluded = self.bigop_lower()  # type: ignore[attr-defined]
+            if lo is None or excluded is not None or not self.at_op("^"):
+                raise self.error("a data set's subscript is its range, as in "
+                                 "\\{y_n, x_n\\}_{n=1}^{N}")
+            self.advance()
+            hi = self.script()
+            latex += f"_{{{index}={to_latex(lo)}}}^{{{to_latex(hi)}}}"
+        return Sym(latex, pos=start)
 
     def _divergence_bar(self, close: str) -> None:
         """``\\|`` is a norm's bar (``\\|x\\|``) and a divergence's (``KL(P \\| Q)``): one bar

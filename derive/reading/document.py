@@ -46,6 +46,7 @@ from derive.reading.naming import (
     applied_only,
     defined_name,
     definitions_first,
+    differentiated_alone,
     free_names,
     function_head,
     functions_defined_later,
@@ -55,8 +56,9 @@ from derive.reading.naming import (
     unknown_function_notes,
     unknown_functions,
     used_before_definition,
+    written_bare,
 )
-from derive.reading.parser import ParseError, parse_chain, parse_expression, split_top_level
+from derive.reading.parser import ParseError, parse_chain, parse_expression
 from derive.reading.relations import (
     INTEGRAL,
     Part,
@@ -80,15 +82,12 @@ from derive.reading.scope import (
 from derive.reading.syntax import (
     Apply,
     Case,
-    Deriv,
     Node,
     Num,
-    Paren,
     Sym,
     name_text,
     to_latex,
     to_text,
-    walk,
 )
 from derive.reading.uncheckable import (
     ELIDED_NOTE,
@@ -98,6 +97,7 @@ from derive.reading.uncheckable import (
     not_checkable,
     plain_equals,
 )
+from derive.reading.unread import failed_definition, head_of, heads_of
 from derive.records import frozen
 from derive.report.model import SourceError
 
@@ -212,23 +212,6 @@ def read_document(text: str, source: str = "<string>",
     with macros_in_force(table), words_in_force(declared_words(decl)):
         return _read_document(text, source, sidecar, folders, bool(table),
                               (errors, decl, body_line))
-
-
-def differentiated_alone(trees: list[Node]) -> frozenset[str]:
-    """The names written differentiated on their own somewhere, by something else: y in
-    ∂y_j/∂z_i, L in ∂L/∂w."""
-    out = set()
-    for tree in trees:
-        for node in walk(tree):
-            if isinstance(node, Deriv):
-                expr = node.expr
-                while isinstance(expr, Paren):
-                    expr = expr.inner
-                # (∂z_k/∂z_i, by an element of its own family, says nothing about z)
-                if isinstance(expr, Sym) and expr.case is None and \
-                        all(v.name != expr.name for v in node.wrt):
-                    out.add(expr.name)
-    return frozenset(out)
 
 
 def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
@@ -403,7 +386,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
               families=frozenset(families), declared_ranges=declared_ranges,
               functions=declared | unknown | later | (only_applied & PRIMITIVES.keys()),
               constants=frozenset(decl.constants), applied_only=only_applied,
-              differentiated=differentiated_alone(trees))
+              differentiated=differentiated_alone(trees), bare=written_bare(trees))
 
     assumptions: list[tuple[tuple[Node, Node], str, int]] = []
     conditions = []
@@ -457,16 +440,16 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                     notes=(entry.skipped,), row=row))
             # D = \int …: later uses of D are unknown, with this line, never a free variable
             # (every part's: \mathbf{i}_j = […], \hspace{1em} \mathbf{p}_j = […])
-            for head in _heads_of(raw.text):
-                env = _failed_definition(env, head, line)
+            for part_head in heads_of(raw.text):
+                env = failed_definition(env, part_head, line)
             continue
         if entry.head_fails:
-            env = _failed_definition(env, _head_of(raw.text), line)
+            env = failed_definition(env, head_of(raw.text), line)
         sides_read = entry.chain
         if err is not None or sides_read is None:  # (one of the two is None, never both)
             out.append(ReadEquation(n, line, latex, "error", raw.offset, error=err, row=row))
             # the part's own left side: p = σ(z), \quad z = w^T x + b leaves z undetermined
-            env = _failed_definition(env, _head_of(entry.text or raw.text), line)
+            env = failed_definition(env, head_of(entry.text or raw.text), line)
             continue
         sides = tuple(t for t, _, _ in sides_read)
         piece_notes = entry.notes + unknown_function_notes(sides, unknown) + \
@@ -562,7 +545,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
             off = raw.offset + pos if pos else offsets[0]
             out.append(ReadEquation(n, line, latex, "error", raw.offset,
                                     error=_error(source, text, off, exc.message), row=row))
-            env = _failed_definition(env, sides[0] if len(sides) >= 2 else None, line)
+            env = failed_definition(env, sides[0] if len(sides) >= 2 else None, line)
     out.sort(key=lambda eq: (eq.index, eq.row))  # read definitions first; report as written
     out = author_labels(out, raws, text)
     return Document(source, text, tuple(out), decl, tuple(assumptions), tuple(errors),
@@ -583,41 +566,12 @@ def _reading_order(parsed: list[_Parsed]) -> list[int]:
         for j in group:
             chain = parsed[j].chain
             head = defined_name(chain[0][0]) if chain else defined_name(
-                _head_of(parsed[j].text or parsed[j].raw.text))
+                head_of(parsed[j].text or parsed[j].raw.text))
             used = frozenset(n for t, _, _ in (chain or [])[1:] for n in names_in(t))
             parts.append((head, used))
         out.extend(group[p] + 1 for p in definitions_first(parts))
         k = group[-1] + 1
     return out
-
-
-def _heads_of(text: str) -> list[Node | None]:
-    """The left sides of the parts of a display that is not read (one when not split)."""
-    try:
-        split = split_display(text)
-    except ParseError:
-        return [_head_of(text)]
-    if not split.cut:
-        return [_head_of(text)]
-    return [_head_of(part.text) for part in split.parts if part.has_equals]
-
-
-def _head_of(text: str) -> Node | None:
-    """The left side of an equation that could not be read, if that much can be."""
-    try:
-        parts = split_top_level(text)
-        return parse_expression(parts[0][0], parts[0][1]) if len(parts) >= 2 else None
-    except (ParseError, RecursionError):
-        return None
-
-
-def _failed_definition(env: Env, lhs: Node | None, line: int) -> Env:
-    """An equation that could not be read but has the shape of a definition (p_j = …):
-    later uses of the name are then undetermined, never read as a free variable."""
-    head = definition_head(lhs, env) if lhs is not None else None
-    if head is None or head[0] in env.definitions:
-        return env
-    return replace(env, failed={**env.failed, head[0]: line})
 
 
 def _explicit(latex: str) -> bool:

@@ -93,11 +93,39 @@ def _arg_text(arg: str) -> str:
     return name_text(m.group(1)) + "_" + (subs[0] if len(subs) == 1 else "{" + ",".join(subs) + "}")
 
 
+#: a macro in the LaTeX of a data set, \{y_n, \mathbf{x}_n\}_{n=1}^{N}
+_MACRO_IN_SET = re.compile(r"\\[A-Za-z]+(?:\{[^{}]*\})?")
+
+
+def split_parameters(text: str) -> list[str]:
+    """The parameters in a value's name, ``y,\\hat{y}``: split at the commas outside braces
+    (a data set's own commas, ``\\{y_n, x_n\\}``, stay inside it)."""
+    out, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch in "{(":
+            depth += 1
+        elif ch in "})":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(text[start:k])
+            start = k + 1
+    out.append(text[start:])
+    return out
+
+
+def data_set_text(name: str) -> str:
+    """A data set's name (its LaTeX) in plain text: {y_n, 𝐱_n}_{n=1}^{N}."""
+    body = name.replace("\\{", "{").replace("\\}", "}")
+    return _MACRO_IN_SET.sub(lambda m: name_text(m.group(0)), body)
+
+
 def name_text(name: str) -> str:
+    if name.startswith("\\{"):  # a data set (reading.applications.data_set)
+        return data_set_text(name)
     parts = applied_parts(name)
     if parts is not None:
         # (a defined function of several vectors, l(y, ŷ): its parameters, by commas)
-        return f"{name_text(parts[0])}({', '.join(map(_arg_text, parts[1].split(',')))})"
+        return f"{name_text(parts[0])}({', '.join(map(_arg_text, split_parameters(parts[1])))})"
     if name.endswith(SAMPLE):
         return name_text(name[:-len(SAMPLE)]) + "^(·)"
     if not name.startswith("\\"):

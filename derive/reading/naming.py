@@ -45,6 +45,28 @@ def applied_only(trees: list[Node]) -> frozenset[str]:
     return frozenset(applied - alone)
 
 
+def written_bare(trees: list[Node]) -> frozenset[str]:
+    """Names written somewhere alone, without a subscript and not as the name of an
+    application: p in p y_n (not p in p(y_n), nor p_n)."""
+    from derive.reading.syntax import Apply
+
+    out: set[str] = set()
+
+    def visit(node: Node) -> None:
+        if isinstance(node, Apply):
+            kids = node.args if not node.func.sub else (node.func, *node.args)
+        else:
+            if isinstance(node, Sym) and not node.sub:
+                out.add(node.name)
+            kids = _children(node)
+        for child in kids:
+            visit(child)
+
+    for tree in trees:
+        visit(tree)
+    return frozenset(out)
+
+
 def unknown_functions(only_applied: frozenset[str], heads: set[Node],
                       taken: set[str]) -> frozenset[str]:
     """Of the names only ever written applied (:func:`applied_only`), those never defined
@@ -233,3 +255,22 @@ def defined_name(lhs: Node | None) -> str | None:
     if isinstance(lhs, Apply):
         return lhs.func.name
     return lhs.name if isinstance(lhs, Sym) else None
+
+
+def differentiated_alone(trees: list[Node]) -> frozenset[str]:
+    """The names written differentiated on their own somewhere, by something else: y in
+    ∂y_j/∂z_i, L in ∂L/∂w."""
+    from derive.reading.syntax import Deriv, Paren, walk
+
+    out = set()
+    for tree in trees:
+        for node in walk(tree):
+            if isinstance(node, Deriv):
+                expr = node.expr
+                while isinstance(expr, Paren):
+                    expr = expr.inner
+                # (∂z_k/∂z_i, by an element of its own family, says nothing about z)
+                if isinstance(expr, Sym) and expr.case is None and \
+                        all(v.name != expr.name for v in node.wrt):
+                    out.add(expr.name)
+    return frozenset(out)

@@ -105,9 +105,9 @@ class Env:
     letter_ranges: dict[str, Range] = field(default_factory=dict)
     # names written only applied, f(x), never alone: such an f is never a factor
     applied_only: frozenset[str] = frozenset()
-    # names the document differentiates on their own, ∂y_j/∂z_i: it says they depend on
-    # something, so they are no independent variables inside a larger derivative either
+    # names differentiated on their own, ∂y_j/∂z_i (naming.differentiated_alone)
     differentiated: frozenset[str] = frozenset()
+    bare: frozenset[str] = frozenset()  # names written alone somewhere (naming.written_bare)
 
     def define(self, d: Definition) -> Env:
         defs = dict(self.definitions)
@@ -481,6 +481,14 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
         raise ReadError(f"{name}[…] could be an application or a product: write {name}(…) for "
                         f"an application of a function, or {name} \\cdot […] for a product",
                         node.pos)
+    if isinstance(node, Apply) and not env.is_function(node.func.name) and \
+            not node.func.sub and node.func.case is None and node.func.name in env.families \
+            and node.func.name not in env.bare and node.func.name not in env.definitions:
+        # p(y_n) beside p_n, p never written alone: no value p to multiply by
+        name = name_text(node.func.name)
+        raise ReadError(f"{name}(…) applies {name}, which is written elsewhere only with an "
+                        f"index ({name}_n, a family): write {name}_n for an entry, {name} "
+                        "\\cdot (…) for a product, or name the function apart", node.pos)
     if isinstance(node, Apply) and not env.is_function(node.func.name) and len(node.args) == 1:
         # not a function: juxtaposition is multiplication, as in y_k (1 - y_i)
         return _juxtaposed(node.func, _fill_sums(node.args[0], env, free, fam, implicit),
