@@ -47,6 +47,7 @@ from derive.reading.naming import (
     defined_name,
     definitions_first,
     differentiated_alone,
+    dot_product_note,
     free_names,
     function_head,
     functions_defined_later,
@@ -307,7 +308,8 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                     function_head(chain[0][0])
                 defines = not split.cut or split.is_list or premise or (
                     k == 0 and split.first_may_define and split.parts[0].has_equals)
-                parsed.append(_Parsed(raw, chain, None, (cut_notes if k == 0 else ()) + broken,
+                parsed.append(_Parsed(raw, chain, None, (cut_notes if k == 0 else ()) + broken +
+                                      dot_product_note(chain),
                                       text=piece if split.cut else None,
                                       may_define=defines and not broken,
                                       premise=premise,

@@ -411,6 +411,9 @@ class Lowering:
         if op == "\\odot":
             self.same(sa, sb, "multiply entry by entry", pos)
             return sa, lambda i, j: mul(ba(i, j), bb(i, j))
+        if op == ".":  # a . b: a product of scalars only (a dot product is written \cdot)
+            raise ParseError("a '.' between two vectors or matrices is not read: write \\cdot "
+                             "for the dot product, or A B for the matrix product", pos)
         if op == "\\times":
             raise ParseError("\\times between two vectors or matrices (a cross product?) is "
                              "not read: write the product as A B, or u^T v", pos)

@@ -274,3 +274,13 @@ def differentiated_alone(trees: list[Node]) -> frozenset[str]:
                         all(v.name != expr.name for v in node.wrt):
                     out.add(expr.name)
     return frozenset(out)
+
+
+def dot_product_note(chain: list[tuple[Node, str, int]]) -> tuple[str, ...]:
+    """The note on a chain where a '.' between two factors is read as a product."""
+    from derive.reading.syntax import Mul, walk
+
+    if any(isinstance(n, Mul) and "." in n.ops for t, _, _ in chain for n in walk(t)):
+        return ("a '.' between two factors (df.\\frac{…}{…}, a . b) is read as a product; "
+                "write \\cdot to say so",)
+    return ()

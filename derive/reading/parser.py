@@ -183,6 +183,11 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
                 continue
             if self.at_op("dots") and self.product_dots(factors, ops):
                 continue
+            if self.at_op(".") and self.dot_is_product():
+                self.advance()  # df.\frac{…}{…}, a . b: a dot for a product (noted)
+                ops.append(".")
+                factors.append(self.factor())
+                continue
             if self.starts_factor():
                 last = factors[-1]
                 if self.at_op("[") and isinstance(last, Sym) and not last.sub and \
@@ -200,6 +205,20 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
             return factors[0]
         self.refuse_words(factors)
         return Mul(tuple(factors), tuple(ops), pos=start)
+
+    def dot_is_product(self) -> bool:
+        """A '.' between two factors with the same space on both sides (``df.\\frac``,
+        ``a . b``) is a product; with a space after it only (``b. c``) it is a full stop, and
+        what follows is refused in :meth:`parse_side`."""
+        dot = self.tok
+        after = self.peek()
+        if after.kind == "eof" or dot.pos == 0 or dot.pos + 1 >= len(self.src):
+            return False
+        self.advance()
+        follows = self.starts_factor()
+        self.i -= 1
+        before, behind = self.src[dot.pos - 1].isspace(), self.src[dot.pos + 1].isspace()
+        return follows and before == behind
 
     def refuse_words(self, factors: list[Node]) -> None:
         """Three or more letters written together (log x, exp(x), softmax) are a word, not a

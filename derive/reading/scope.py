@@ -18,6 +18,7 @@ from derive.reading.collect import (  # noqa: F401 - re-exported
     collect_sizes_and_indices,
     written_ranges,
 )
+from derive.reading.implicit_ranges import implicit_range
 from derive.reading.remarks import dangling_index, reading_remarks
 from derive.reading.syntax import (
     SAMPLE,
@@ -357,47 +358,6 @@ def _free_range(letter: str, sides, env: Env, fam: dict[str, Range]) -> Range | 
     return None
 
 
-def implicit_size(family: str) -> str:
-    """The size of a family whose range the document never writes: |o| for Σ_k e^{o_k}."""
-    return f"|{family}|"
-
-
-def _implicit_range(letter: str, body: Node, env: Env, fam: dict[str, Range],
-                    implicit: dict[str, str] | None, kind: str) -> Range | None:
-    """Σ_k e^{o_k} with no range anywhere: over all of o, 1..|o|, a size of its own (shared
-    by every sum over o), so the claim is checked for every size. None if the body indexes
-    no family by ``letter``."""
-    if implicit is None:
-        return None
-    indexed = sorted({n.name for n in walk(body) if isinstance(n, Sym) and len(n.sub) == 1
-                      and isinstance(n.sub[0], Sym) and n.sub[0].name == letter
-                      and not n.sub[0].sub})
-    op = "Σ" if kind == "sum" else "Π"
-    for family in indexed:
-        if family in env.written_ranges:
-            rng = env.written_ranges[family]
-            implicit.setdefault(f"#{family}", f"{op}_{letter} has no range written: it runs over "
-                                f"{letter} = {to_text(rng[0])}..{to_text(rng[1])}, the range "
-                                f"written for {name_text(family)} elsewhere in the document")
-            return rng
-    if indexed and letter in env.letter_ranges:
-        rng = env.letter_ranges[letter]
-        implicit.setdefault(f"#{letter}", f"{op}_{letter} has no range written: it runs over "
-                            f"{letter} = {to_text(rng[0])}..{to_text(rng[1])}, the range every "
-                            f"other sum over {letter} in the document writes")
-        return rng
-    families = [f for f in indexed if f not in env.definitions]
-    if not families:
-        return None
-    family = families[0]
-    size = implicit_size(family)
-    rng = (Num("1"), Sym(size))
-    fam.setdefault(family, rng)
-    implicit.setdefault(size, f"{op}_{letter} has no range written: it runs over all of "
-                              f"{name_text(family)}, {letter} = 1..{size}, for every size {size}")
-    return fam[family]
-
-
 def _range_advice(kind: str, letter: str) -> str:
     return (f": write it, \\{kind}_{{{letter}=1}}^{{K}}, "
             f"or declare it (derive: indices: {{{letter}: \"[1, K]\"}})")
@@ -417,7 +377,7 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
                     "not free in the equation", node.pos)
             letter = candidates.pop()
             r = definition_sum_range(letter, env) or _range_of_letter(letter, body, fam) or \
-                _implicit_range(letter, body, env, fam, implicit, node.kind)
+                implicit_range(letter, body, env, fam, implicit, node.kind)
             if r is None:
                 raise ReadError(f"cannot tell the range of the bare \\{node.kind} over "
                                 f"{letter}{_range_advice(node.kind, letter)}", node.pos)
@@ -425,7 +385,7 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
         if node.lo is None:
             r = (env.declared_ranges.get(node.index) or definition_sum_range(node.index, env)
                  or _range_of_letter(node.index, body, fam)
-                 or _implicit_range(node.index, body, env, fam, implicit, node.kind))
+                 or implicit_range(node.index, body, env, fam, implicit, node.kind))
             if r is None and len(env.sizes) == 1:
                 r = (Num("1"), Sym(next(iter(env.sizes))))
             if r is None:
