@@ -85,3 +85,21 @@ def test_a_bold_name_in_the_data_is_its_entries_too():
     text = (r"$$C = L(w; \{\mathbf{x}_n, y_n\}_{n=1}^N)$$" "\n\n"
             r"$$\frac{\partial C}{\partial x_1} = 0$$" "\n")
     assert [lk.verdict.value for lk in _eqs(text)[-1].links] == ["unknown"]
+
+
+@pytest.mark.parametrize(("claim", "verdict"), [
+    (r"L(\beta; Y_1, \dots, Y_N) = L(\beta; Y_1, \ldots, Y_N)", "proved"),
+    (r"p(z_1, \ldots, z_k) = p(z_1, \ldots, z_n)", "unknown"),  # another size: never one
+    (r"\frac{\partial L(\beta; Y_1, \dots, Y_N)}{\partial Y_2} = 0", "unknown"),
+    (r"\frac{\partial L(\beta; Y_1, \dots, Y_N)}{\partial \beta} = 0", "unknown"),
+])
+def test_entries_listed_with_dots_are_the_whole_family(claim, verdict):
+    # mlbook's L(β_0, β_1; Y_1, …, Y_N): the function of every Y_n, n = 1..N
+    text = f"$${claim}$$\n"
+    eq = _eqs(text)[-1]
+    assert [lk.verdict.value for lk in eq.links] == [verdict], eq.error
+
+
+@pytest.mark.parametrize("bad", [r"f(x_1, \dots, y_n)", r"f(x_1, \dots)", r"f(x_2, \dots, x_1 + 1)"])
+def test_dots_that_stand_for_nothing_clear_are_refused(bad):
+    assert _eqs(f"$$q = {bad}$$\n")[-1].kind == "error"

@@ -48,3 +48,17 @@ def test_a_sum_over_one_axis_is_not_the_whole_family():
     # Σ_l e^{x_{kl}} is row k: its derivative by x_{ij} is 0 unless k = i, never proved as 1
     eq = _eq(r"$$\frac{\partial}{\partial x_{ij}} \sum_l x_{kl} = 1$$" "\n")
     assert [lk.verdict.value for lk in eq.links] != ["proved"]
+
+
+@pytest.mark.parametrize(("claim", "verdict"), [
+    (r"-a_1 - a_2 \cdots - a_n = -\sum_{k=1}^{n} a_k", "proved"),
+    (r"a_1 + a_2 \cdots + a_n = \sum_{k=1}^{n} a_k", "proved"),
+    (r"-a_1 - a_2 \cdots - a_n = \sum_{k=1}^{n} a_k", "refuted"),
+])
+def test_dots_with_the_sign_before_them_left_out(claim, verdict):
+    # d2l: -\log P(x_1) - \log P(x_2) \cdots - \log P(x_n): only a sum goes on so
+    assert [lk.verdict.value for lk in _eq(f"$${claim}$$\n").links] == [verdict]
+
+
+def test_dots_between_different_signs_are_refused():
+    assert _eq(r"$$s = a_1 + a_2 \cdots - a_n$$" "\n").kind == "error"

@@ -65,6 +65,9 @@ class ApplicationReading(TokenCursor):
         meaning: list[str] = []
         while self.at_op(*SEPARATORS):
             tok = self.advance()
+            if tok.value == "," and self.at_op("dots") and meaning[-1:] != [CONDITION]:
+                args = self._listed_entries(args)  # Y_1, \dots, Y_N: the whole family Y
+                continue
             shown, means = SEPARATORS[tok.value]
             style.append(shown)
             meaning.append(means)
@@ -87,6 +90,23 @@ class ApplicationReading(TokenCursor):
         return Apply(func, tuple(args), seps=tuple(meaning) if special else (),
                      style=() if plain else tuple(style),
                      brackets="[" if close == "]" else "(", pos=start)
+
+    def _listed_entries(self, args: list[Node]) -> list[Node]:
+        """``f(z_1, \\ldots, z_k)``: the entries of a family listed with dots are the whole
+        family, z over 1..k, given to f as a vector (as ``f(\\mathbf{z})``). The entries
+        around the dots must differ only in a number that counts up."""
+        from derive.reading.ellipsis import fold_dots
+        from derive.reading.vector_functions import VEC
+
+        dots = self.advance()
+        self.expect_op(",", "',' after the dots of an argument list")
+        last = self.expr()
+        folded = fold_dots(args, last, dots.pos, kind=VEC)
+        if folded is None or not isinstance(folded[-1].body, Sym):  # type: ignore[attr-defined]
+            raise ParseError("cannot tell what the dots in this argument list stand for: "
+                             "write the entries of one family, f(z_1, \\ldots, z_k), or the "
+                             "vector, f(\\mathbf{z})", dots.pos)
+        return folded
 
     def data_set(self) -> Sym:
         """``\\{y_n, \\mathbf{x}_n\\}_{n=1}^N`` after the ';' of ``L(\\beta; …)``: the data a

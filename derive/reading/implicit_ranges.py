@@ -49,7 +49,7 @@ def implicit_range(letter: str, body: Node, env: Env, fam: dict[str, Range],
         return rng
     families = [f for f in indexed if f not in env.definitions]
     if not families:
-        return implicit_axis(letter, body, env, fam, implicit, op)
+        return None
     family = families[0]
     size = implicit_size(family)
     rng = (Num("1"), Sym(size))
@@ -60,7 +60,7 @@ def implicit_range(letter: str, body: Node, env: Env, fam: dict[str, Range],
 
 
 def implicit_axis(letter: str, body: Node, env: Env, fam: dict[str, Range],
-                   implicit: dict[str, str], op: str) -> Range | None:
+                  implicit: dict[str, str] | None, kind: str) -> Range | None:
     """Σ_l e^{x_{kl}}: over all of x's axis that l indexes, l = 1..|x|_2, a size of its own
     for that axis (shared by every such sum). None unless some family of several indices has
     ``letter`` at exactly one place."""
@@ -69,9 +69,11 @@ def implicit_axis(letter: str, body: Node, env: Env, fam: dict[str, Range],
                     for place in n.sub if isinstance(place, Sym) and place.name == letter
                     and not place.sub and sum(isinstance(t, Sym) and t.name == letter
                                               for t in n.sub) == 1})
-    if not found:
+    if not found or implicit is None:
         return None
     from derive.reading.scope import axis_key
+
+    op = "Σ" if kind == "sum" else "Π"
 
     family, axis, axes = found[0]
     size = f"{implicit_size(family)}_{axis + 1}"

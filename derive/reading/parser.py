@@ -102,8 +102,16 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
             terms.append(Neg(self.term(), pos=start))
         else:
             terms.append(self.term())
-        while self.at_op("+", "-"):
-            op = self.advance().value
+        while self.at_op("+", "-") or self.dots_then_sign():
+            if self.at_op("dots"):  # a - b \cdots - c: the sign before the dots left out
+                dots = self.advance()
+                op = self.tok.value
+                if op != ("-" if isinstance(terms[-1], Neg) else "+"):
+                    raise self.error("the signs before and after the dots differ: write "
+                                     "the sum as \\sum_{k=1}^{n} …", dots)
+                self.i -= 1  # (read on as if the sign stood before the dots too)
+            else:
+                op = self.advance().value
             if self.at_op("dots"):  # x_1 + x_2 + \cdots + x_n: a written-out sum
                 dots = self.advance()
                 if self.at_op("+", "-"):
@@ -127,6 +135,12 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
                              "they are not: write \\sum_{k=1}^{n} … or \\prod_{k=1}^{n} …")
         self.leave()
         return terms[0] if len(terms) == 1 else Add(tuple(terms), pos=start)
+
+    def dots_then_sign(self) -> bool:
+        """Dots right after a term and a sign after them, ``- b \\cdots - c``: only a sum can
+        go on so (a product's dots stand between factors)."""
+        after = self.peek()
+        return self.at_op("dots") and after.kind == "op" and after.value in ("+", "-")
 
     def starts_factor(self) -> bool:
         t = self.tok

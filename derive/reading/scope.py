@@ -18,7 +18,7 @@ from derive.reading.collect import (  # noqa: F401 - re-exported
     collect_sizes_and_indices,
     written_ranges,
 )
-from derive.reading.implicit_ranges import implicit_range
+from derive.reading.implicit_ranges import implicit_axis, implicit_range
 from derive.reading.remarks import dangling_index, reading_remarks
 from derive.reading.syntax import (
     SAMPLE,
@@ -388,6 +388,7 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
                  or implicit_range(node.index, body, env, fam, implicit, node.kind))
             if r is None and len(env.sizes) == 1:
                 r = (Num("1"), Sym(next(iter(env.sizes))))
+            r = r or implicit_axis(node.index, body, env, fam, implicit, node.kind)
             if r is None:
                 raise ReadError(f"cannot tell the range of \\{node.kind}_{{{node.index}}}"
                                 f"{_range_advice(node.kind, node.index)}", node.pos)

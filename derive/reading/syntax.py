@@ -295,7 +295,15 @@ def _latex(node: Node) -> str:  # noqa: C901 - one case per node type
         closed = {")": ")", "]": "]", "}": "}", "\\}": "\\}"}.get(node.close, node.close)
         return opened + _latex(node.inner) + closed
     if isinstance(node, BigOp) and node.kind == "vec" and isinstance(node.body, Sym):
+        if node.written == "dots" and node.lo is not None and node.hi is not None:
+            b = node.body.name  # f(z_1, \ldots, z_k), as written
+            return f"{b}_{{{_latex(node.lo)}}}, \\ldots, {b}_{{{_latex(node.hi)}}}"
         return "\\mathbf{" + node.body.name + "}"  # a whole vector given to a function
+    if isinstance(node, BigOp) and node.kind == "vec":  # its entries, as given: (x_k + 1)_k
+        entry = _latex(node.body.inner if isinstance(node.body, Paren) else node.body)
+        return (f"\\left({entry}\\right)_{{{node.index}={_latex(node.lo)}}}^"
+                f"{{{_latex(node.hi)}}}" if node.lo is not None and node.hi is not None else
+                f"\\left({entry}\\right)_{{{node.index}}}")
     if isinstance(node, BigOp):
         head = "\\" + node.kind
         if node.written == "bare":
@@ -440,7 +448,14 @@ def _text(node: Node) -> str:  # noqa: C901
     if isinstance(node, Paren):
         return "(" + _text(node.inner) + ")"
     if isinstance(node, BigOp) and node.kind == "vec" and isinstance(node.body, Sym):
+        if node.written == "dots" and node.lo is not None and node.hi is not None:
+            b = name_text(node.body.name)
+            return f"{b}_{_text(node.lo)}, …, {b}_{_text(node.hi)}"
         return name_text(node.body.name)  # a whole vector given to a function
+    if isinstance(node, BigOp) and node.kind == "vec":  # its entries, as given
+        entry = _text(node.body.inner if isinstance(node.body, Paren) else node.body)
+        return (f"({entry})_{{{node.index}={_text(node.lo)}..{_text(node.hi)}}}"
+                if node.lo is not None and node.hi is not None else f"({entry})_{node.index}")
     if isinstance(node, BigOp):
         sym = "Σ" if node.kind == "sum" else "Π"
         if node.written == "bare":
