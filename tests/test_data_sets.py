@@ -103,3 +103,8 @@ def test_entries_listed_with_dots_are_the_whole_family(claim, verdict):
 @pytest.mark.parametrize("bad", [r"f(x_1, \dots, y_n)", r"f(x_1, \dots)", r"f(x_2, \dots, x_1 + 1)"])
 def test_dots_that_stand_for_nothing_clear_are_refused(bad):
     assert _eqs(f"$$q = {bad}$$\n")[-1].kind == "error"
+
+
+def test_a_maximum_of_listed_entries_is_refused():
+    eq = _eqs(r"$$m = \max(x_1, \ldots, x_n)$$" "\n")[-1]
+    assert eq.kind == "error" and "\\max(x_1" in eq.error.message

@@ -66,6 +66,10 @@ class ApplicationReading(TokenCursor):
         while self.at_op(*SEPARATORS):
             tok = self.advance()
             if tok.value == "," and self.at_op("dots") and meaning[-1:] != [CONDITION]:
+                if func.name in ("\\operatorname{max}", "\\operatorname{min}"):
+                    raise ParseError(f"\\{func.name[14:-1]}(x_1, \\ldots, x_n) of entries "
+                                     "listed with dots is not read: derive reads a maximum or "
+                                     "minimum of arguments written out", self.pos())
                 args = self._listed_entries(args)  # Y_1, \dots, Y_N: the whole family Y
                 continue
             shown, means = SEPARATORS[tok.value]

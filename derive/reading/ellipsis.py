@@ -1,5 +1,6 @@
 """Written-out sums and products: ``e^{z_1} + e^{z_2} + \\cdots + e^{z_K}`` read as
-Σ_{k=1}^{K} e^{z_k}, ``p_1 p_2 \\cdots p_n`` as Π_{k=1}^{n} p_k.
+Σ_{k=1}^{K} e^{z_k}, ``p_1 p_2 \\cdots p_n`` as Π_{k=1}^{n} p_k; and a '.' written for a
+product (``df.\\frac{1}{N}``).
 
 Owns :func:`fold_dots`, which the expression reader calls when it meets dots between the
 terms of a sum or the factors of a product. The first term of the run and the term after
@@ -121,6 +122,26 @@ class DotsReading(TokenCursor):
     if TYPE_CHECKING:  # the grammar this calls back into, defined by Parser
         def factor(self) -> Node: ...
         def starts_factor(self) -> bool: ...
+
+    def dot_is_product(self) -> bool:
+        """A '.' between two factors with the same space on both sides (``df.\\frac``,
+        ``a . b``) is a product; with a space after it only (``b. c``) it is a full stop, and
+        what follows is refused in :meth:`parse_side`."""
+        dot = self.tok
+        after = self.peek()
+        if after.kind == "eof" or dot.pos == 0 or dot.pos + 1 >= len(self.src):
+            return False
+        self.advance()
+        follows = self.starts_factor()
+        self.i -= 1
+        before, behind = self.src[dot.pos - 1].isspace(), self.src[dot.pos + 1].isspace()
+        return follows and before == behind
+
+    def dots_then_sign(self) -> bool:
+        """Dots right after a term and a sign after them, ``- b \\cdots - c``: only a sum can
+        go on so (a product's dots stand between factors)."""
+        after = self.peek()
+        return self.at_op("dots") and after.kind == "op" and after.value in ("+", "-")
 
     def product_dots(self, factors: list[Node], ops: list[str]) -> bool:
         """``p(x_1) \\cdot p(x_2) \\cdots p(x_n)``: a written-out product, folded into

@@ -136,12 +136,6 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
         self.leave()
         return terms[0] if len(terms) == 1 else Add(tuple(terms), pos=start)
 
-    def dots_then_sign(self) -> bool:
-        """Dots right after a term and a sign after them, ``- b \\cdots - c``: only a sum can
-        go on so (a product's dots stand between factors)."""
-        after = self.peek()
-        return self.at_op("dots") and after.kind == "op" and after.value in ("+", "-")
-
     def starts_factor(self) -> bool:
         t = self.tok
         if t.kind in ("letter", "num", "word"):
@@ -219,20 +213,6 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
             return factors[0]
         self.refuse_words(factors)
         return Mul(tuple(factors), tuple(ops), pos=start)
-
-    def dot_is_product(self) -> bool:
-        """A '.' between two factors with the same space on both sides (``df.\\frac``,
-        ``a . b``) is a product; with a space after it only (``b. c``) it is a full stop, and
-        what follows is refused in :meth:`parse_side`."""
-        dot = self.tok
-        after = self.peek()
-        if after.kind == "eof" or dot.pos == 0 or dot.pos + 1 >= len(self.src):
-            return False
-        self.advance()
-        follows = self.starts_factor()
-        self.i -= 1
-        before, behind = self.src[dot.pos - 1].isspace(), self.src[dot.pos + 1].isspace()
-        return follows and before == behind
 
     def refuse_words(self, factors: list[Node]) -> None:
         """Three or more letters written together (log x, exp(x), softmax) are a word, not a
