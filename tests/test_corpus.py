@@ -5,7 +5,8 @@ expectation found without derive (by hand and by tests/corpus/oracle_check.py). 
 derive cannot read yet, what it does decide must agree: it never proves a link expected
 false (or needing an assumption it does not name), never refutes a link expected true (unless
 the expectation assumes a case stated only in prose, "case i = k", and derive's refutation says
-the link holds exactly there), and never proves an injected error. benchmarks/corpus_report.py prints the full scoreboard.
+the link holds exactly there), and never proves an injected error.
+benchmarks/corpus_report.py prints the full scoreboard.
 """
 
 from __future__ import annotations

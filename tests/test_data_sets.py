@@ -100,7 +100,8 @@ def test_entries_listed_with_dots_are_the_whole_family(claim, verdict):
     assert [lk.verdict.value for lk in eq.links] == [verdict], eq.error
 
 
-@pytest.mark.parametrize("bad", [r"f(x_1, \dots, y_n)", r"f(x_1, \dots)", r"f(x_2, \dots, x_1 + 1)"])
+@pytest.mark.parametrize("bad", [r"f(x_1, \dots, y_n)", r"f(x_1, \dots)",
+                                 r"f(x_2, \dots, x_1 + 1)"])
 def test_dots_that_stand_for_nothing_clear_are_refused(bad):
     assert _eqs(f"$$q = {bad}$$\n")[-1].kind == "error"
 

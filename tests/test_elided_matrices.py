@@ -38,3 +38,16 @@ def test_what_it_would_define_is_not_a_free_variable_later():
     report = derive.check_text(text, jobs=1)
     link = report.equations[-1].links[0]
     assert link.verdict.value == "unknown" and "line 1" in (link.reason or "")
+
+
+def test_an_expression_alone_is_skipped_not_an_error():
+    # d2l: "the log-likelihood, which is $$\log(P(X \mid \theta)).$$": nothing is claimed
+    report = derive.check_text(r"$$\log(P(X \mid \theta)).$$" "\n", jobs=1)
+    (eq,) = report.equations
+    assert eq.kind == "skipped" and "no '='" in " ".join(eq.notes)
+
+
+def test_a_lone_side_continued_by_the_next_display_is_still_checked():
+    text = r"$$\frac{d}{d x} x^2$$" "\n\n" r"$$= 3 x$$" "\n"
+    assert [lk.verdict.value for e in derive.check_text(text, jobs=1).equations
+            for lk in e.links] == ["refuted"]

@@ -471,8 +471,10 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                 out.append(ReadEquation(n, line, latex, "skipped", raw.offset,
                                         notes=unlinked, row=row))
                 continue
-            if len(sides) < 2 and not entry.continued:
-                raise ReadError("an equation needs an '='", 0)
+            if len(sides) < 2 and not entry.continued:  # $$\log P(X \mid θ).$$ alone
+                out.append(ReadEquation(n, line, latex, "skipped", raw.offset, row=row, notes=(
+                    "not checked: an expression with no '=' states nothing to check",)))
+                continue
             if len(sides) < 2:  # a lone side: the display after it goes on from it with '='
                 out.append(ReadEquation(n, line, latex, "claim", raw.offset, sides, side_latex,
                                         resolve(list(sides), env, beside), None, env,

@@ -59,7 +59,8 @@ def summarise(equations: list[Equation], source_errors: int = 0) -> tuple[str, .
     skipped = sum(e.kind == "skipped" for e in equations)
     if skipped:
         out.append(f"{skipped} display{'s are' if skipped > 1 else ' is'} not checked: "
-                   "relations other than '=' or integrals (see the notes)")
+                   "each for the reason in its notes (a relation other than '=', an "
+                   "integral, …)")
     return tuple(out)
 
 
