@@ -62,3 +62,18 @@ def test_dots_with_the_sign_before_them_left_out(claim, verdict):
 
 def test_dots_between_different_signs_are_refused():
     assert _eq(r"$$s = a_1 + a_2 \cdots - a_n$$" "\n").kind == "error"
+
+
+@pytest.mark.parametrize(("claim", "verdict"), [
+    (r"\tanh'(z) = 1 - \tanh^2(z)", "proved"),   # caramdir's tanh
+    (r"\tanh'(z) = 1 + \tanh^2(z)", "refuted"),
+    (r"\sin''(x) = -\sin(x)", "proved"),
+    (r"\cos'(x_i) = \sin(x_i)", "refuted"),
+])
+def test_a_prime_on_a_built_in_function_at_a_name(claim, verdict):
+    assert [lk.verdict.value for lk in _eq(f"$${claim}$$\n").links] == [verdict]
+
+
+@pytest.mark.parametrize("claim", [r"\tanh'(2x) = 2", r"\tanh' z = 1", r"\sin'''(x) = 0"])
+def test_a_prime_on_a_built_in_function_elsewhere_is_refused(claim):
+    assert _eq(f"$${claim}$$\n").kind == "error"

@@ -103,10 +103,12 @@ def test_a_lone_side_after_an_unread_display_is_continued_too():
     assert [link.verdict.value for e in report.equations for link in e.links] == ["refuted"]
 
 
-def test_a_lone_side_that_nothing_continues_is_still_an_error():
+def test_a_lone_side_that_nothing_continues_is_skipped():
+    # it states nothing to check (#19: not checkable is not an error); --strict fails it
     md = "$$\\frac{d}{dx} x^2$$\n\nand prose.\n"
     report = derive.check_text(md)
-    assert [e.kind for e in report.equations] == ["error"]
+    assert [e.kind for e in report.equations] == ["skipped"]
+    assert "no '='" in " ".join(report.equations[0].notes)
 
 
 # --------------------------------------------------------------------------- d2l's calculus

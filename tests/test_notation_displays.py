@@ -237,7 +237,7 @@ def test_a_name_also_written_alone_stays_a_factor():
     (r"y = H[P] + H", "an application or a product"),  # H also written alone
     (r"y = Dx[f]", r"\operatorname{Dx}[…]"),
     (r"a = \frac{1}{b}. c", r"write \cdot"),  # a full stop; "b . c" is a product (triton)
-    (r"\tanh'(z) = 1 - \tanh^2(z)", "prime on a built-in function"),
+    (r"\tanh'(2 z) = 1", "at a name in parentheses"),
     (r"Softmax(x) = 1", r"\operatorname{Softmax}"),
 ])
 def test_refused_with_how_to_write_it(src, message):

@@ -80,16 +80,7 @@ from derive.reading.scope import (
     resolve,
     written_ranges,
 )
-from derive.reading.syntax import (
-    Apply,
-    Case,
-    Node,
-    Num,
-    Sym,
-    name_text,
-    to_latex,
-    to_text,
-)
+from derive.reading.syntax import Apply, Case, Node, Num, Sym, name_text, to_latex, to_text
 from derive.reading.uncheckable import (
     ELIDED_NOTE,
     INTEGRAL_NOTE,
