@@ -109,3 +109,7 @@ def test_dots_that_stand_for_nothing_clear_are_refused(bad):
 def test_a_maximum_of_listed_entries_is_refused():
     eq = _eqs(r"$$m = \max(x_1, \ldots, x_n)$$" "\n")[-1]
     assert eq.kind == "error" and "\\max(x_1" in eq.error.message
+
+
+def test_the_value_of_a_likelihood_prints_with_its_semicolon():
+    assert name_text(r"L@\beta,\{y_n, x_n\}_{n=1}^{N}") == "L(β; {y_n, x_n}_{n=1}^{N})"

@@ -15,7 +15,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
-from derive.reading.names import name_text, split_parameters
+from derive.reading.names import join_parameters, name_text, split_parameters
 from derive.reading.tokenizer import GREEK
 
 _LETTERS = "kjlmnpqrs"
@@ -64,7 +64,7 @@ def shown_name(py: str) -> str:
     it is."""
     if "@" in py:
         func, arg = py.split("@", 1)
-        return f"{shown_name(func)}({', '.join(map(shown_name, split_parameters(arg)))})"
+        return f"{shown_name(func)}({join_parameters(map(shown_name, split_parameters(arg)))})"
     sample = py.endswith("^()")
     base = py[:-3] if sample else py
     if not (_MACRO.fullmatch(base) or base in GREEK):

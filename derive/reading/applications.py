@@ -2,8 +2,8 @@
 ``\\mathrm{KL}(P \\| Q)``, ``q(z; \\mu, \\sigma)``, ``\\mathbb{E}[X]``.
 
 Owns the :class:`ApplicationReading` mixin of the parser (:mod:`derive.reading.parser`): the
-argument of a built-in function (``\\log x``, ``\\tanh^2 x``), the argument list and its
-separators, the name of a divergence written as bare letters
+argument of a built-in function (``\\log x``, ``\\tanh^2 x``, ``\\tanh'(z)``), the argument
+list and its separators, the name of a divergence written as bare letters
 (``KL(q || p)``, ``D_{KL}(p || q)``), an application written with brackets (``H[P]``) and the
 expectation ``\\mathbb{E}``. What a separator means:
 
@@ -27,6 +27,8 @@ from derive.reading.syntax import (
     CONDITION,
     DIVERGENCE,
     Apply,
+    Deriv,
+    Func,
     Node,
     Num,
     Paren,
@@ -201,6 +203,21 @@ class ApplicationReading(TokenCursor):
         if not self.starts_factor():
             raise self.error("expected the argument of the function")
         return self.factor()
+
+    def primed_builtin(self, name: str, start: int) -> Node:
+        """``\\tanh'(z)``, ``\\sin''(x)``: the derivative of a built-in function at a name,
+        read as ``\\frac{d}{dz} \\tanh(z)``; at anything else (``\\tanh'(2x)``) refused."""
+        primes = 0
+        while self.at_op("'"):
+            self.advance()
+            primes += 1
+        arg = self.function_argument() if self.at_op("(") else None
+        inner = arg.inner if isinstance(arg, Paren) else None
+        if primes > 2 or arg is None or not (isinstance(inner, Sym) and inner.case is None):
+            raise ParseError(f"\\{name}{chr(39) * primes} is read at a name in parentheses, "
+                             f"\\{name}'(z): write \\frac{{d}}{{du}} \\{name}(u) and its value "
+                             "elsewhere", start)
+        return Deriv(Func(name, arg, pos=start), (inner,) * primes, "d", pos=start)
 
     def touches(self) -> bool:
         """Is the current token written right after the one before, with nothing but a

@@ -113,6 +113,14 @@ def split_parameters(text: str) -> list[str]:
     return out
 
 
+def join_parameters(shown) -> str:
+    """Parameters as printed: by commas, and a ';' before a data set (L(𝛃; {y_n, 𝐱_n}))."""
+    out = ""
+    for k, text in enumerate(shown):
+        out += ("; " if text.startswith("{") else ", ") + text if k else text
+    return out
+
+
 def data_set_text(name: str) -> str:
     """A data set's name (its LaTeX) in plain text: {y_n, 𝐱_n}_{n=1}^{N}."""
     body = name.replace("\\{", "{").replace("\\}", "}")
@@ -125,7 +133,8 @@ def name_text(name: str) -> str:
     parts = applied_parts(name)
     if parts is not None:
         # (a defined function of several vectors, l(y, ŷ): its parameters, by commas)
-        return f"{name_text(parts[0])}({', '.join(map(_arg_text, split_parameters(parts[1])))})"
+        shown = map(_arg_text, split_parameters(parts[1]))
+        return f"{name_text(parts[0])}({join_parameters(shown)})"
     if name.endswith(SAMPLE):
         return name_text(name[:-len(SAMPLE)]) + "^(·)"
     if not name.startswith("\\"):

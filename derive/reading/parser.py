@@ -214,21 +214,6 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
         self.refuse_words(factors)
         return Mul(tuple(factors), tuple(ops), pos=start)
 
-    def primed_builtin(self, name: str, start: int) -> Node:
-        """``\\tanh'(z)``, ``\\sin''(x)``: the derivative of a built-in function at a name,
-        read as ``\\frac{d}{dz} \\tanh(z)``; at anything else (``\\tanh'(2x)``) refused."""
-        primes = 0
-        while self.at_op("'"):
-            self.advance()
-            primes += 1
-        arg = self.function_argument() if self.at_op("(") else None
-        inner = arg.inner if isinstance(arg, Paren) else None
-        if primes > 2 or arg is None or not (isinstance(inner, Sym) and inner.case is None):
-            raise ParseError(f"\\{name}{chr(39) * primes} is read at a name in parentheses, "
-                             f"\\{name}'(z): write \\frac{{d}}{{du}} \\{name}(u) and its value "
-                             "elsewhere", start)
-        return Deriv(Func(name, arg, pos=start), (inner,) * primes, "d", pos=start)
-
     def refuse_words(self, factors: list[Node]) -> None:
         """Three or more letters written together (log x, exp(x), softmax) are a word, not a
         product of one-letter variables: refuse rather than multiply them."""
