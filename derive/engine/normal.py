@@ -391,10 +391,42 @@ def is_zero(e: sp.Expr, ranges: Ranges, depth: int = 0) -> bool:
     return zero_or_residual(e, ranges, depth)[0]
 
 
+def abstract_exponentials(e: sp.Expr) -> sp.Expr:
+    """``e`` with every exponential of a sum (σ(𝐰^T 𝐱 + b) grounds to one) replaced by a
+    positive symbol of its own, the same for the same exponent; only exponentials whose
+    exponent holds no index bound by a sum of ``e`` (it has one value throughout ``e``).
+    What vanishes for every value of those symbols vanishes for the exponentials too, and
+    expanding an exponential of a sum is the costly part of the normaliser."""
+    bound = {lim[0] for s in e.atoms(sp.Sum, sp.Product) for lim in s.limits}
+    bases: list[tuple[sp.Expr, sp.Dummy]] = []  # exponent, its symbol u (e^{r·a} is u^r)
+    chosen: dict[sp.Expr, sp.Expr] = {}
+    # (the shortest exponent first, so that e^{-2a} is u^{-2}, not e^{a} the root of …)
+    for x in sorted(e.atoms(sp.exp), key=lambda x: (sp.count_ops(x), sp.default_sort_key(x))):
+        if not x.args[0].has(sp.Sum) or x.args[0].free_symbols & bound:
+            continue
+        a = canonical(x.args[0])  # (Σ_j and Σ_k over the same range are one exponent)
+        for base, u in bases:
+            r = sp.cancel(a / base)
+            if r.is_Rational:
+                chosen[x] = u ** r
+                break
+        else:
+            u = sp.Dummy("u", positive=True)
+            bases.append((a, u))
+            chosen[x] = u
+    return e.xreplace(chosen) if chosen else e
+
+
 def zero_or_residual(e: sp.Expr, ranges: Ranges,
                      depth: int = 0) -> tuple[bool, sp.Expr | None]:
     """:func:`is_zero`, and when it is not shown zero, :func:`reduce` of ``e`` too (from
-    the same passes, which are the expensive part of both)."""
+    the same passes, which are the expensive part of both). First, cheaply, with the
+    exponentials of sums held as symbols (:func:`abstract_exponentials`)."""
+    if depth == 0:
+        sifted = _linear(e, ranges)  # (the deltas sifted: fewer exponents under a sum)
+        held = abstract_exponentials(sifted)
+        if held is not sifted and zero_or_residual(held, ranges, 1)[0]:
+            return True, None
     cur, num, den = _settle(e, ranges)
     if num == 0:
         return True, None
