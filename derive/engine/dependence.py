@@ -44,11 +44,8 @@ def dependent_grounded(tr: Translator, inner: sp.Expr, node: Deriv, bound) -> No
     """As :func:`dependent_inside`, for the expression with definitions expanded:
     ∂L/∂z_1 with L = y_1^2 and y differentiated on its own elsewhere is undetermined."""
     wrt = {v.name for v in node.wrt}
-    env = tr.env
-    for name in sorted(env.differentiated):
-        if name in wrt or name in bound or name in tr.params or \
-                name in env.definitions or name in env.constants or \
-                name in env.sizes or name in env.indices or env.is_function(name):
+    for name in sorted(tr.env.differentiated):
+        if not _dependent(name, tr.env, bound, tr.params, wrt):
             continue
         if inner.has(tr.symbols.family(name)) or inner.has(tr.symbols.scalar(name)):
             dependent_inside(tr, Sym(name), node, bound)
@@ -110,15 +107,17 @@ def data_held(inner: sp.Expr, node: Deriv) -> None:
                                "of the data's entries")
 
 
+def _dependent(name: str, env, bound, params, wrt: set[str]) -> bool:
+    """Is ``name`` one the document differentiates on its own and never defines, declares,
+    binds or differentiates by here (g in dg/dh, an unknown function, is read as such)?"""
+    return name in env.differentiated and name not in wrt and name not in bound and \
+        name not in params and name not in env.definitions and \
+        name not in env.constants and name not in env.sizes and \
+        name not in env.indices and not env.is_function(name)
+
+
 def dependent_names(expr: Node, env, bound, params, wrt: set[str]) -> list[str]:
     """Undefined names in ``expr`` that the document differentiates on their own elsewhere
     (so depend on something it does not say), apart from the variables themselves."""
-    out = []
-    for n in walk(expr):
-        if isinstance(n, Sym) and n.name in env.differentiated and n.name not in wrt and \
-                n.name not in bound and n.name not in params and \
-                n.name not in env.definitions and n.name not in env.constants and \
-                n.name not in env.sizes and n.name not in env.indices and \
-                not env.is_function(n.name):  # (g in dg/dh: an unknown function, as such)
-            out.append(n.name)
-    return sorted(set(out))
+    return sorted({n.name for n in walk(expr)
+                   if isinstance(n, Sym) and _dependent(n.name, env, bound, params, wrt)})
