@@ -42,6 +42,26 @@ def test_a_side_condition_is_the_stated_case():
     assert [c.text for c in report.equations[1].cases] == ["i ≠ j"]
 
 
+def test_an_equation_beside_another_is_no_case_and_no_product():
+    """a = b \\quad b = 2 once read "b = 2" as a case (b is no index) and dropped it from the
+    definition; Σ z = 1 \\quad Σ z = 2 was one chain through the product 1·Σ z, its first link
+    "proved". Each is two equations; a case beside an equation needs an index."""
+    body = "\n\n".join([
+        r"$$a = b \quad b = 2$$",
+        r"$$a = 3$$",
+        r"$$\sum_{k=1}^K z_k = 1 \quad \sum_{k=1}^K z_k = 2$$",
+        r"$$y_k = 1 \quad k = 1$$",
+    ])
+    report = derive.check_text(body, jobs=1)
+    kinds = [(e.index, e.kind, e.defines) for e in report.equations]
+    assert kinds[:2] == [(1, "definition", "a"), (1, "definition", "b")]
+    assert [lk.verdict.value for lk in report.equations[2].links] == ["refuted"]  # a = 2
+    assert [(e.index, e.row) for e in report.equations[3:5]] == [(3, 1), (3, 2)]
+    assert all(len(e.links) == 1 and e.links[0].verdict.value == "refuted"
+               for e in report.equations[3:5])
+    assert "would be read for every index" in report.equations[5].error.message  # k: a case
+
+
 def test_names_that_are_words_and_named_functions():
     body = "\n\n".join([
         r"$$\text{MSE} = \frac{1}{2} (a - b)^2$$",

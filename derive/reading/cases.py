@@ -130,6 +130,19 @@ def side_range(text: str) -> tuple[str, tuple[str, str, str, int] | None]:
     return rest, (letter, lo, hi, m.start())
 
 
+_SUBSCRIPT = re.compile(r"_\s*(?:\{([^{}]*)\}|([A-Za-z]))")
+
+
+def _is_index(text: str, letter: str) -> bool:
+    """Is ``letter`` written as an index in ``text``: in a subscript (z_i, W_{ij},
+    \\sum_{k=1}) or in an indicator's condition (1\\{k = i\\})?"""
+    for m in _SUBSCRIPT.finditer(text):
+        inner = m.group(1) if m.group(1) is not None else m.group(2)
+        if re.search(r"(?<![\\A-Za-z])" + letter + r"(?![A-Za-z])", inner):
+            return True
+    return re.search(r"\\\{[^{}]*(?<![\\A-Za-z])" + letter + r"(?![A-Za-z])", text) is not None
+
+
 def side_condition(text: str) -> tuple[str, Case | None]:
     """A case written beside the equation, after it (``… \\quad i = j``, ``…, \\; i \\ne j``,
     ``… \\quad \\text{if } i \\neq j``) or in front of it, followed by a comma (``{\\rm if}~
@@ -142,6 +155,10 @@ def side_condition(text: str) -> tuple[str, Case | None]:
     left, op, right = m.groups()
     case = Case(left, right, op == "=", "=" if op == "=" else r"\neq", pos=m.start(1))
     rest = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    if not any(_is_index(rest, letter) for letter in (left, right) if letter.isalpha()):
+        # a = b \quad b = 2: b is no index of the equation, so this is a second equation
+        # beside the first, never a case (which a definition would drop silently)
+        return text, None
     if lead is not None and _SIDE_CONDITION.search(rest):
         raise ParseError("a case is written both in front of the equation and after it: "
                          "write one", m.start(1))

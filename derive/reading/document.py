@@ -492,6 +492,12 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                 # a restatement of a defined name is a claim about it, checked against the
                 # definition in force (only := or the same body up to renaming redefines)
                 is_def = False
+            if is_def and head is not None and beside:
+                raise ReadError(  # y_k = 1 \quad k = i: a value for one case only
+                    f"a definition with a case beside it ({beside[0].left} "
+                    f"{'=' if beside[0].equal else '≠'} {beside[0].right}) would be read for "
+                    f"every index: write both cases (\\begin{{cases}}) in the definition",
+                    beside[0].pos)
             if is_def and head is not None:
                 name, kind, params = head
                 try:

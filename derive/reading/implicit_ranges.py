@@ -71,7 +71,7 @@ def implicit_axis(letter: str, body: Node, env: Env, fam: dict[str, Range],
                                               for t in n.sub) == 1})
     if not found or implicit is None:
         return None
-    from derive.reading.scope import axis_key
+    from derive.reading.family_ranges import axis_key
 
     op = "Σ" if kind == "sum" else "Π"
 

@@ -128,7 +128,7 @@ def split_display(text: str) -> Split:
                 continue
             if depth == 0 and name in SEPARATING_MACROS:
                 seps.append((k, m.end(), SEPARATING_MACROS[name]))
-            elif depth == 0 and name in ("hspace", "qquad"):
+            elif depth == 0 and name in ("hspace", "qquad", "quad"):
                 wide = _WIDE_SPACE.match(text, k)
                 gaps.append((k, wide.end() if wide is not None else m.end()))
                 k = gaps[-1][1]
@@ -181,9 +181,10 @@ _WIDE_SPACE = re.compile(r"\\(?:hspace\*?\s*\{[^{}]*\}|qquad)")
 
 def _between_equations(text: str, seps: list[tuple[int, int, str]],
                        gaps: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """The wide spaces (``\\hspace{0.5in}``, ``\\qquad``) that stand between two equations,
-    as in ``f = x y \\hspace{1em} \\frac{\\partial f}{\\partial x} = y``: list separators.
-    A wide space inside one expression (``a \\qquad b = c``) separates nothing."""
+    """The wide spaces (``\\hspace{0.5in}``, ``\\qquad``, ``\\quad``) that stand between two
+    equations, as in ``f = x y \\hspace{1em} \\frac{\\partial f}{\\partial x} = y``: list
+    separators. A wide space inside one expression (``a \\qquad b = c``) separates nothing,
+    and a ``\\quad`` beside another separator (``\\quad \\Rightarrow \\quad``) is its spacing."""
     cuts = sorted([(a, b) for a, b, _ in seps] + gaps)
     bounds = [0] + [x for cut in cuts for x in cut] + [len(text)]
     segments = [text[bounds[k]:bounds[k + 1]] for k in range(0, len(bounds), 2)]
@@ -191,6 +192,8 @@ def _between_equations(text: str, seps: list[tuple[int, int, str]],
     out = []
     for g, cut in enumerate(cuts):
         if cut not in gaps:
+            continue
+        if text.startswith("\\quad", cut[0]) and not (filled[g] and filled[g + 1]):
             continue
         left = next((segments[k] for k in range(g, -1, -1) if filled[k]), "")
         right = next((segments[k] for k in range(g + 1, len(segments)) if filled[k]), "")
