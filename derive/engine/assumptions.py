@@ -103,6 +103,19 @@ class Attempt:
                                              modes=("free",)).get("free"))
 
 
+def needed(t: Attempt, assumption: Assumption, residual: sp.Expr | None) -> Decision:
+    """The link holds under ``assumption``: conditional when numbers show it fails without
+    (a counterexample with free values), else unknown. A link true for all values whose
+    difference the normaliser could not cancel also vanishes under the assumption, and
+    "holds only if x is one-hot" would then be false."""
+    cx = t.free_counterexample()
+    if cx is None:
+        return Decision(Verdict.UNKNOWN, "none", residual=residual,
+                        reason=f"holds when {assumption.text}; no counterexample was found "
+                               "otherwise")
+    return Decision(Verdict.CONDITIONAL, "symbolic", (assumption,), cx, residual)
+
+
 class Strategy:
     """One assumption of the catalogue."""
 
@@ -175,8 +188,7 @@ class SumToOne(Strategy):
             if on_simplex and base in targets and fams.get(base) == (lo, hi):
                 continue  # refuted at a point where this sum is 1
             if ck._zero(residual.xreplace({a: sp.Integer(1)})):
-                return Decision(Verdict.CONDITIONAL, "symbolic", (Assumption(latex, text),),
-                                t.free_counterexample(), residual)
+                return needed(t, Assumption(latex, text), residual)
         return None
 
     def sums(self, ck, residual: sp.Expr):
@@ -205,8 +217,7 @@ class OneHot(Strategy):
             return None
         for assumption, cond in self.conditions(ck, t.residual, t.restated):
             if ck._zero(cond):
-                return Decision(Verdict.CONDITIONAL, "symbolic", (assumption,),
-                                t.free_counterexample(), t.residual)
+                return needed(t, assumption, t.residual)
         return None
 
     def conditions(self, ck, residual: sp.Expr, restated: set):

@@ -11,8 +11,10 @@ Owns the symbolic decision procedure's rewriting. One pass:
 5. ``cancel(together(·))`` on the result.
 
 Passes repeat to a fixed point. :func:`is_zero` adds the split into cases a = b and
-a ≠ b where a free delta remains. Anything this cannot show stays non-zero: an
-unproved link is then decided by numbers or left unknown, never guessed.
+a ≠ b where a free delta remains, and the join of sums over one range into one summand,
+shown zero at a free index (:func:`_merged_zero`), which linearity's split cannot see.
+Anything this cannot show stays non-zero: an unproved link is then decided by numbers or
+left unknown, never guessed.
 """
 
 from __future__ import annotations
@@ -417,6 +419,41 @@ def abstract_exponentials(e: sp.Expr) -> sp.Expr:
     return e.xreplace(chosen) if chosen else e
 
 
+def _merged_zero(e: sp.Expr, ranges: Ranges, depth: int) -> bool:
+    """Is ``e`` zero because, once the sums over one range are joined into one, each
+    joined summand vanishes at every index in the range (and the terms outside sums
+    vanish)? Linearity splits Σ_k (f_k − g_k) into sums the fraction of the whole cannot
+    cancel (∂L/∂b of the logistic loss: six sums of fractions in e^{b}e^{w x_k}); inside
+    one summand the index is a symbol and f_k − g_k cancels. Sufficient, never necessary:
+    it only ever answers True for an expression that is zero."""
+    if depth > 3:
+        return False
+    groups: dict[tuple, list[tuple[sp.Expr, sp.Expr, sp.Symbol]]] = {}
+    rest: list[sp.Expr] = []
+    for term in sp.Add.make_args(e):
+        sums = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
+        if len(sums) != 1 or len(sums[0].limits) != 1:
+            rest.append(term)
+            continue
+        s = sums[0]
+        v, lo, hi = s.limits[0]
+        coeff = term / s
+        if v in coeff.free_symbols:
+            rest.append(term)
+            continue
+        groups.setdefault((lo, hi), []).append((coeff, s.function, v))
+    if not any(len(parts) > 1 for parts in groups.values()):
+        return False
+    if rest and not is_zero(sp.Add(*rest), ranges, depth + 1):
+        return False
+    for (lo, hi), parts in sorted(groups.items(), key=lambda kv: sp.default_sort_key(kv[0])):
+        k = sp.Dummy("k", integer=True)  # the index, free in the joined summand
+        summand = sp.Add(*(c * f.xreplace({v: k}) for c, f, v in parts))
+        if not zero_or_residual(summand, {**ranges, k: (lo, hi)}, 0)[0]:
+            return False
+    return True
+
+
 def zero_or_residual(e: sp.Expr, ranges: Ranges,
                      depth: int = 0) -> tuple[bool, sp.Expr | None]:
     """:func:`is_zero`, and when it is not shown zero, :func:`reduce` of ``e`` too (from
@@ -427,8 +464,12 @@ def zero_or_residual(e: sp.Expr, ranges: Ranges,
         held = abstract_exponentials(sifted)
         if held is not sifted and zero_or_residual(held, ranges, 1)[0]:
             return True, None
+        if _merged_zero(sifted, ranges, 0):  # (before the costly passes over the whole)
+            return True, None
     cur, num, den = _settle(e, ranges)
     if num == 0:
+        return True, None
+    if _merged_zero(cur, ranges, depth):
         return True, None
     if depth < 2:
         for a, b in free_deltas(cur):
