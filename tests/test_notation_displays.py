@@ -272,7 +272,7 @@ def test_a_list_of_equations_in_one_display_is_read_equation_by_equation():
 
 
 def test_a_transpose_is_refused_never_a_power():
-    (eq,) = _equations("$$ z = w^T x $$")
+    (eq,) = _equations("$$ z = W^T x $$")  # (a plain w^T x is a product of vectors)
     assert eq.kind == "error" and "transpose" in eq.error.message
     (eq,) = _equations("$$ q = e^{T} $$")  # e^T is exp(T)
     assert eq.kind == "definition"
@@ -304,8 +304,11 @@ def test_a_name_defined_after_a_definition_that_reads_it_as_free_is_undetermined
                  "$$ M = z^2 $$\n\n$$ L = 2 M $$\n\n$$ z = 3 w $$\n\n"
                  "$$ \\frac{\\partial L}{\\partial w} = 0 $$\n",
                  "$$ L = z^2, \\quad z = w^T x $$\n\n$$ \\frac{\\partial L}{\\partial w} = 0 $$\n"):
-        link = _equations(text)[-1].links[0]
-        assert link.verdict.value == "unknown", text
+        last = _equations(text)[-1]
+        if "w^T" in text:  # w a vector: ∂L/∂w = 0 equates a vector and a scalar
+            assert last.kind == "error" and "cannot equate" in last.error.message
+            continue
+        assert last.links[0].verdict.value == "unknown", text
     # in one list display the definition of z is read first, so this one is decided
     eqs = _equations("$$ L = z^2, \\quad z = 3 w $$\n\n"
                      "$$ \\frac{\\partial L}{\\partial w} = 0 $$\n")

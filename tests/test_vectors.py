@@ -150,7 +150,7 @@ def test_a_family_written_bare_beside_a_transpose_is_a_vector():
     (r"$$\mathbf{u}\times\mathbf{v} = \mathbf{w}$$", "cross product"),
     (r"$$a = \exp(\mathbf{u})$$", "entry by entry"),
     (r"$$a = \mathbf{x}_{ij}$$", "two indices"),  # \mathbf{x}_i: tests/test_vector_families.py
-    (r"$$a = w^T x$$", "no vector or matrix"),
+    (r"$$a = W^T x$$", "no vector or matrix"),  # (w^T x: tests/test_plain_vectors.py)
     (r"$$a = \frac{1}{\mathbf{u}}$$", "division by"),
     (r"$$\nabla L = 0$$", "\\nabla needs the variable"),
     # x alone, x_1 and the bold x: is x_1 an entry of the bold x or of another x?

@@ -14,8 +14,10 @@ Shapes are (rows, columns); a vector is a column, ``x^T`` a row, a scalar has tw
 singleton axes. Sizes are symbols, unified across the document (a name means one vector
 throughout): a size is the range the document writes for the family (Σ_{j=1}^{K} z_j),
 the declared shape, or else a size of its own, ``|x|``. A shape mismatch is an error that
-names both shapes. Nothing is guessed: a plain name is a vector only when declared, or when
-it is a family of one index written bare beside a transpose (``\\theta^T x``). No sympy here.
+names both shapes. Nothing is guessed: a plain name is a vector only when declared, when
+it is a family of one index written bare beside a transpose (``\\theta^T x``), or when
+:mod:`derive.reading.plain_vectors` finds it transposed and never indexed (``w^T x_i``).
+No sympy here.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from derive.reading.entries import need_entry as _need
 from derive.reading.entries import parenthesised as _paren
 from derive.reading.entries import range_key as _range_key
 from derive.reading.entries import shown as _show
+from derive.reading.plain_vectors import promote
 from derive.reading.syntax import (
     Add,
     Apply,
@@ -527,6 +530,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     from derive.reading.scope import written_ranges
 
     chains = fam.rename_layers(chains)  # W^{(1)}_{ab} beside \\mathbf{W}^{(1)}: the layer's name
+    chains, promoted = promote(chains, frozenset(shapes))  # w^T x_i, w never indexed
     trees = [t for c in chains if c for t, _, _ in c]
     declared: dict[str, tuple[Range, ...]] = {}
     for name, dims in shapes.items():
@@ -563,7 +567,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
         if not claims:
             lowering.touched = {lowering.find(v) for v in lowering.parent}
     fam.check_plain_names(lowering.families, chains, firsts, declared)  # x_n beside \\mathbf{x}_n
-    for chain, first in zip(chains, firsts):
+    for chain, first, said in zip(chains, firsts, promoted):
         if first is None or chain is None:
             out.append((chain, (), None))
         elif isinstance(first, ParseError):
@@ -574,8 +578,8 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
             except ParseError as exc:
                 out.append((None, (), exc))
                 continue
-            out.append(([(t, latex, off) for t, (_, latex, off) in zip(sides, chain)], notes,
-                        None))
+            out.append(([(t, latex, off) for t, (_, latex, off) in zip(sides, chain)],
+                        said + tuple(notes), None))
     return out, dict(lowering.free_ranges)
 
 
