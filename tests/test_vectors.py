@@ -190,10 +190,12 @@ def test_fresh_indices_never_clash_with_the_documents_letters():
     assert _last(text).links[0].verdict.value == "conditional"
 
 
-def test_a_vector_whose_range_starts_past_a_written_entry_is_refused():
+def test_a_vector_whose_entry_0_is_written_beside_it_is_numbered_from_0():
+    # (tests/test_numbered_vectors.py has more); x_0 = 1 is not written, so no proof
     text = r"$$h = \theta^T x = \theta_0 + \theta_1 x_1 + \cdots + \theta_n x_n$$"
     (eq,) = _eqs(text)
-    assert eq.kind == "error" and "θ_0 is written" in eq.error.message
+    assert [lk.verdict.value for lk in eq.links] == ["refuted"]
+    assert any("numbered from 0" in n for n in eq.notes)
 
 
 def test_the_range_a_claim_writes_is_not_the_vectors_range():

@@ -31,6 +31,13 @@ from derive.reading.entries import need_entry as _need
 from derive.reading.entries import parenthesised as _paren
 from derive.reading.entries import range_key as _range_key
 from derive.reading.entries import shown as _show
+from derive.reading.numbered import (
+    check_numbered,
+    from_zero,
+    from_zero_note,
+    numbered_entries,
+    zero_written,
+)
 from derive.reading.plain_vectors import promote
 from derive.reading.syntax import (
     Add,
@@ -98,12 +105,9 @@ class Lowering:
         self.bare = {n.name for t in trees for n in all_nodes(t)
                      if isinstance(n, Sym) and not n.sub and n.case is None}
         self.t_name = "T" in used or "T" in names
-        self.numbered: dict[str, set[int]] = {}  # θ_0, θ_1: entries written with a number
-        for t in trees:
-            for n in all_nodes(t):
-                if isinstance(n, Sym) and len(n.sub) == 1 and isinstance(n.sub[0], Num) and \
-                        n.sub[0].text.isdigit():
-                    self.numbered.setdefault(n.name, set()).add(int(n.sub[0].text))
+        self.numbered = numbered_entries(trees)  # θ_0, θ_1: entries written with a number
+        self.zero_written: set[str] = set()  # θ_0 beside vectors (see lower_chains)
+        self.zero: set[int] = set()  # the sizes of vectors numbered from 0
         self.parent: dict[int, int] = {}
         self.known: dict[int, Range] = {}
         self.label: dict[int, str] = {}
@@ -144,7 +148,8 @@ class Lowering:
         if self.label[ra] == "|1|":  # a size is named for a vector, not for \mathbf{1}
             ra, rb = rb, ra
         ka, kb = self.known.get(ra), self.known.get(rb)
-        if ka is not None and kb is not None and _range_key(ka) != _range_key(kb):
+        if (ka is not None and kb is not None and _range_key(ka) != _range_key(kb)) or \
+                (ra in self.zero and kb is not None) or (rb in self.zero and ka is not None):
             raise ParseError(what() + f" (sizes {self.size_text(ra)} and {self.size_text(rb)} "
                              "are not known to be equal; declare them under derive: shapes if they "
                              "are)", pos)
@@ -157,11 +162,14 @@ class Lowering:
             self.touched.add(ra)
         if ka is None and kb is not None:
             self.known[ra] = kb
+        if rb in self.zero:  # numbered from 0 (θ_0 written): so is what it equals in size
+            self.zero.add(ra)
 
     def range_of(self, v: int) -> Range:
         r = self.find(v)
         if r not in self.known:
-            self.known[r] = (Num("1"), Sym(self.label[r]))
+            self.known[r] = from_zero(self.label[r]) if r in self.zero else \
+                (Num("1"), Sym(self.label[r]))
         return self.known[r]
 
     def size_text(self, v: Axis) -> str:
@@ -213,26 +221,16 @@ class Lowering:
             if v is None:
                 known = declared[k] if declared is not None and k < len(declared) else (
                     self.ranges.get(base) if not matrix else None)
-                shown = name_text(base) if apart else base  # |𝛉|, not |\mathbf{\theta}|
+                shown = name_text(base)  # |𝛉| and |θ|, not |\mathbf{\theta}| or |\theta|
                 label = f"|{shown}|" if not matrix else f"|{shown}|_{k + 1}"
                 v = self.axes[(base, k)] = self._var(label, known)
-                if not matrix:
-                    self.check_numbered(base, known, sym.pos)
+                if known is None and not matrix and base in self.zero_written:
+                    self.zero.add(v)  # θ_0 written: θ_0 … θ_{|θ|-1}
+                    self.note(from_zero_note(base, label))
+                if not matrix and v not in self.zero:
+                    check_numbered(self.numbered, base, known, sym.pos)
             axes.append(v)
         return base, (axes[0], axes[1] if matrix else None), None
-
-    def check_numbered(self, base: str, known: Range | None, pos: int) -> None:
-        """θ_0 written, and θ summed over 1..n (or no range: 1..|θ|): which entries the
-        vector θ holds is unclear, so it is refused, never guessed."""
-        lo = known[0] if known is not None else Num("1")
-        written = self.numbered.get(base, set())
-        if isinstance(lo, Num) and lo.text.isdigit() and written and \
-                min(written) < int(lo.text):
-            shown = name_text(base)
-            raise ParseError(f"{shown}_{min(written)} is written, but the vector {shown} is "
-                             f"read from {shown}_{lo.text} on: declare its size (derive: "
-                             f"shapes: {{{shown}: [n]}}), or write the sum with its range "
-                             f"(\\sum_{{k={min(written)}}}^{{n}})", pos)
 
     # ------------------------------------------------------------------ letters
     def fresh_free(self, v: int, slot: int) -> Sym:
@@ -546,6 +544,11 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     family_ranges = {name: r for name, r in written_ranges(scalar_trees)[0].items()
                      if isinstance(r[0], Num) and r[0].text in ("0", "1")}
     lowering = Lowering(trees, declared, layout, names, family_ranges)
+    # θ_0 in an equation that also writes vectors (θ^T x = θ_0 + θ_1 x_1 + …): θ is numbered
+    # from 0; written only in scalar equations (another section's β_0) it says nothing
+    lowering.zero_written = zero_written(
+        [[t for t, _, _ in c] for c in chains if c and any(uses_vectors(t, shaped)
+                                                          for t, _, _ in c)])
     lowering.functions = Functions([c[0][0] for c in chains if c], trees)
     out: list[tuple[Chain | None, tuple[str, ...], ParseError | None]] = []
     firsts: list = [None] * len(chains)
