@@ -71,3 +71,29 @@ def test_a_condition_with_no_counterexample_without_it_is_no_condition():
     conditional = needed(Found(marker), x, sp.Integer(1))  # type: ignore[arg-type]
     assert conditional.verdict is Verdict.CONDITIONAL and conditional.needs == (x,)
     assert conditional.counterexample is marker
+
+
+# tests/data/soundness/joined.md, by hand (each pair of fractions adds to 1 at one index):
+JOINED = {
+    "1.1": "proved",  # n terms of 1
+    "2.1": "refuted",  # n ≠ n + 1
+    "3.1": "proved",  # the same with another letter
+    "4.1": "refuted",  # the k = 1 term of the second sum is missing
+    "5.1": "refuted",  # shifted index: x_{k+1}
+    "6.1": "refuted",  # a product of sums, not a sum
+    "7.1": "proved",  # a common factor x_i outside
+    "8.1": "refuted",  # x_j ≠ x_i
+    "9.1": "unknown",  # true (n − 1 terms, none at n = 1), not proved: the count may be 0
+    "10.1": "refuted",  # n − 1 ≠ n
+    "11.1": "refuted",  # n = 1: 0 against −1 (the range 3..n is empty)
+}
+
+
+def test_joined_sums_against_hand_verdicts():
+    from pathlib import Path
+
+    report = derive.check(str(Path(__file__).parent / "data" / "soundness" / "joined.md"),
+                          jobs=1)
+    got = {f"{e.index}.{lk.position}": lk.verdict.value for e in report.equations
+           for lk in e.links}
+    assert got == JOINED

@@ -444,14 +444,18 @@ def _merged_zero(e: sp.Expr, ranges: Ranges, depth: int) -> bool:
         groups.setdefault((lo, hi), []).append((coeff, s.function, v))
     if not any(len(parts) > 1 for parts in groups.values()):
         return False
-    if rest and not is_zero(sp.Add(*rest), ranges, depth + 1):
-        return False
-    for (lo, hi), parts in sorted(groups.items(), key=lambda kv: sp.default_sort_key(kv[0])):
+    spread = sp.Add(*rest)
+    order = sorted(groups.items(), key=lambda kv: sp.default_sort_key(kv[0]))
+    for (lo, hi), parts in order:
         k = sp.Dummy("k", integer=True)  # the index, free in the joined summand
         summand = sp.Add(*(c * f.xreplace({v: k}) for c, f, v in parts))
+        count = _count(lo, hi)
+        if spread != 0 and count is not None and _nonneg(count - 1):
+            # Σ_{k=lo}^{hi} 1 = count ≥ 1: the rest (n in Σ_k a_k + Σ_k b_k − n) joins in
+            summand, spread = summand + spread / count, sp.Integer(0)
         if not zero_or_residual(summand, {**ranges, k: (lo, hi)}, 0)[0]:
             return False
-    return True
+    return spread == 0 or is_zero(spread, ranges, depth + 1)
 
 
 def zero_or_residual(e: sp.Expr, ranges: Ranges,
