@@ -109,13 +109,19 @@ def test_json_has_one_top_level_for_one_file_or_many(docs):
     one = json.loads(run(docs, "check", "a.md", "--no-cache", "-f", "json").stdout)
     many = json.loads(run(docs, "check", "a.md", "b.md", "--no-cache", "-f", "json").stdout)
     assert list(one) == list(many) == ["schema", "reports", "ok", "exit_code", "files", "counts",
-                                       "problems", "errors", "seed"]
+                                       "problems", "errors", "seed", "equations"]
     assert one["schema"] == many["schema"] == "derive.report/2"
     assert [x["schema"] for x in many["reports"]] == ["derive.report/1"] * 2
     assert one["ok"] and one["files"] == 1 and one["problems"] == []
     assert many["files"] == 2 and many["exit_code"] == 1 and not many["ok"]
     assert many["counts"] == {"proved": 1, "refuted": 1, "conditional": 0, "unknown": 0}
     assert many["problems"] == [{"source": "b.md", "exit_code": 1, "text": "✗ 1 refuted"}]
+    # the flat index: every link of every report, with where it is (what the canaries'
+    # before-stop hook reads: a proof there must be seen)
+    flat = [(e["source"], lk["verdict"]) for e in many["equations"] for lk in e["links"]]
+    full = [(r["source"], lk["verdict"]) for r in many["reports"] for e in r["equations"]
+            for lk in e["links"] or []]
+    assert flat == full and ("a.md", "proved") in flat and ("b.md", "refuted") in flat
 
 
 def test_json_lists_targets_that_could_not_be_checked(docs):

@@ -253,7 +253,18 @@ def json_tail(reports: list[Report], errors: Iterable[tuple[str, str]] = (),
                      for r in reports if not r.ok],
         "errors": listed,
         "seed": reports[0].seed if reports else None,
+        "equations": link_index(reports),
     }
+
+
+def link_index(reports: list[Report]) -> list[dict[str, Any]]:
+    """Every equation with links, of every report, in one flat list: where it is and each
+    link's sides and verdict (the full record is in `reports`), for tools that read one list,
+    as `jq '.equations[].links[] | select(.verdict == "proved")'`."""
+    return [{"source": r.source, "index": e.index, "row": e.row, "line": e.line,
+             "links": [{"position": lk.position, "lhs": lk.lhs, "rhs": lk.rhs,
+                        "verdict": lk.verdict.value} for lk in e.links]}
+            for r in reports for e in r.equations if e.links]
 
 
 def _exit_code(codes: list[int], errors: bool) -> int:
@@ -269,7 +280,8 @@ def json_document(reports: list[Report], errors: Iterable[tuple[str, str]] = (),
                   exit_code: int | None = None) -> dict[str, Any]:
     """The command's JSON output (schema `derive.report/2`) as a dict: `schema`, the
     `reports` (each a `derive.report/1` report, as `Report.to_dict()`), then the totals
-    (`ok`, `exit_code`, `files`, `counts`, `problems`, `errors`, `seed`)."""
+    (`ok`, `exit_code`, `files`, `counts`, `problems`, `errors`, `seed`, and `equations`:
+    the links of every report in one flat list, :func:`link_index`)."""
     return {**json_head(), "reports": [r.to_dict() for r in reports],
             **json_tail(reports, errors, exit_code)}
 
