@@ -130,14 +130,15 @@ def side_range(text: str) -> tuple[str, tuple[str, str, str, int] | None]:
     return rest, (letter, lo, hi, m.start())
 
 
-_SUBSCRIPT = re.compile(r"_\s*(?:\{([^{}]*)\}|([A-Za-z]))")
+_SUBSCRIPT = re.compile(r"_\s*(?:\{([^{}]*)\}|([A-Za-z]))|\^\s*\{\s*\(([^{}()]*)\)\s*\}")
 
 
 def _is_index(text: str, letter: str) -> bool:
     """Is ``letter`` written as an index in ``text``: in a subscript (z_i, W_{ij},
-    \\sum_{k=1}) or in an indicator's condition (1\\{k = i\\})?"""
+    \\sum_{k=1}), a sample's superscript (x^{(i)}) or an indicator's condition
+    (1\\{k = i\\})?"""
     for m in _SUBSCRIPT.finditer(text):
-        inner = m.group(1) if m.group(1) is not None else m.group(2)
+        inner = next(g for g in m.groups() if g is not None)
         if re.search(r"(?<![\\A-Za-z])" + letter + r"(?![A-Za-z])", inner):
             return True
     return re.search(r"\\\{[^{}]*(?<![\\A-Za-z])" + letter + r"(?![A-Za-z])", text) is not None

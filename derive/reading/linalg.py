@@ -528,7 +528,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
     from derive.reading.scope import written_ranges
 
     chains = fam.rename_layers(chains)  # W^{(1)}_{ab} beside \\mathbf{W}^{(1)}: the layer's name
-    chains, promoted = promote(chains, frozenset(shapes))  # w^T x_i, w never indexed
+    chains, promoted = promote(chains, frozenset(shapes) | names)  # w^T x_i, w never indexed
     trees = [t for c in chains if c for t, _, _ in c]
     declared: dict[str, tuple[Range, ...]] = {}
     for name, dims in shapes.items():

@@ -50,14 +50,14 @@ def _uses(trees: list[Node]) -> tuple[set[str], set[str], set[str], set[str]]:
     return bare, one, more, applied
 
 
-def promoted(trees: list[Node], shapes: frozenset[str]
+def promoted(trees: list[Node], declared: frozenset[str]
              ) -> tuple[dict[str, str], dict[str, str]]:
     """(the plain names read as vectors, the plain families read as families of vectors),
     each with the transposed vector it multiplies ("" for a name transposed itself)."""
     bare, one, more, applied = _uses(trees)
 
     def vector_letter(name: str) -> bool:
-        return _plain_letter(name) and name not in one | more | applied | shapes
+        return _plain_letter(name) and name not in one | more | applied | declared
 
     vectors: dict[str, str] = {}  # name -> the transposed vector it multiplies ("" for w)
     families: dict[str, str] = {}
@@ -71,7 +71,7 @@ def promoted(trees: list[Node], shapes: frozenset[str]
                     continue
                 vectors.setdefault(a.arg.name, "")
                 if isinstance(b, Sym) and _plain_letter(b.name) and b.name not in \
-                        applied | shapes:
+                        applied | declared:
                     if not b.sub and b.name not in one | more:
                         vectors.setdefault(b.name, a.arg.name)  # w^T x: x of w's size
                     elif len(b.sub) == 1 and isinstance(b.sub[0], Sym) and \
@@ -110,12 +110,12 @@ def rename(tree: Node, vectors: dict[str, str], families: dict[str, str]) -> Nod
     return walk(tree)
 
 
-def promote(chains: list[Chain | None], shapes: frozenset[str]
+def promote(chains: list[Chain | None], declared: frozenset[str]
             ) -> tuple[list[Chain | None], list[tuple[str, ...]]]:
     """Every chain with the plain vectors renamed bold, and for each chain the notes that
     say which names it reads as vectors."""
     trees = [t for c in chains if c for t, _, _ in c]
-    vectors, families = promoted(trees, shapes)
+    vectors, families = promoted(trees, declared)
     if not vectors and not families:
         return chains, [()] * len(chains)
     out: list[Chain | None] = []
