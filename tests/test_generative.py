@@ -192,9 +192,16 @@ def rewrite(g: Gen, fdef: tuple[str, str, str]) -> tuple[str, str, str]:  # noqa
     r = g.rng
     d = r.choice((1, 1, 2))
     top = ["i"]
-    kind = r.randrange(18)
-    if kind >= 16:
+    kind = r.randrange(19)
+    if kind >= 17:
         return trap(g)
+    if kind == 16:  # two sums over one range whose summands add to a constant (joined sums)
+        lo = r.choice(("1", "2"))
+        f1, c = g.expr(d, ["i", "k"]), g.expr(d, top)
+        s = f"\\sum_{{k={lo}}}^{{K}} "
+        count = "K" if lo == "1" else "(K - 1)"
+        return (s + p(f1) + " + " + s + p(p(c) + " - " + p(f1)), count + " \\cdot " + p(c),
+                "joined sums")
     if kind == 0:
         a, b, c = (g.expr(d, top) for _ in range(3))
         return p(a) + " \\cdot " + p(p(b) + " + " + p(c)), \
