@@ -30,6 +30,17 @@ def test_numbered_from_zero(text, verdicts):
     assert _links(text) == verdicts
 
 
+def test_what_a_vector_numbered_from_0_multiplies_is_numbered_from_0_too():
+    # x_0 is written only in a later scalar equation; x is of θ's size, which starts at 0
+    text = (r"$$u = \theta^T x + \theta_0$$" "\n\n"
+            r"$$\frac{\partial u}{\partial \theta_0} = x_0 + 1$$" "\n\n"
+            r"$$\frac{\partial u}{\partial \theta_0} = x_0$$" "\n")
+    assert _links(text) == ["proved", "refuted"]
+    # with nothing numbered from 0 beside it, x_0 and a vector x from 1 stay refused
+    report = derive.check_text(r"$$u = w^T x$$" "\n\n" r"$$v = x_0$$" "\n", jobs=1)
+    assert "x_0 is written" in report.equations[0].error.message
+
+
 def test_entry_0_written_only_in_another_section_reads_as_before():
     # β_0 of a scalar model elsewhere says nothing about the vector β of a later equation
     report = derive.check_text(r"$$y = \beta_0 + \beta_1 x$$" "\n\n"

@@ -32,7 +32,8 @@ from derive.reading.entries import parenthesised as _paren
 from derive.reading.entries import range_key as _range_key
 from derive.reading.entries import shown as _show
 from derive.reading.numbered import (
-    check_numbered,
+    check_pending,
+    defer_or_check,
     from_zero,
     from_zero_note,
     numbered_entries,
@@ -108,6 +109,8 @@ class Lowering:
         self.numbered = numbered_entries(trees)  # θ_0, θ_1: entries written with a number
         self.zero_written: set[str] = set()  # θ_0 beside vectors (see lower_chains)
         self.zero: set[int] = set()  # the sizes of vectors numbered from 0
+        self.pending: list[tuple[int, str, Range | None, int, int]] = []  # checked at the end
+        self.current = 0  # the chain being shaped
         self.parent: dict[int, int] = {}
         self.known: dict[int, Range] = {}
         self.label: dict[int, str] = {}
@@ -228,7 +231,7 @@ class Lowering:
                     self.zero.add(v)  # θ_0 written: θ_0 … θ_{|θ|-1}
                     self.note(from_zero_note(base, label))
                 if not matrix and v not in self.zero:
-                    check_numbered(self.numbered, base, known, sym.pos)
+                    defer_or_check(self, base, known, sym.pos, v)
             axes.append(v)
         return base, (axes[0], axes[1] if matrix else None), None
 
@@ -563,12 +566,14 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
             if not chain or not any(uses_vectors(t, shaped) for t, _, _ in chain) or \
                     (k in defining) == claims:
                 continue
+            lowering.current = k
             try:
                 firsts[k] = lowering.shape_equation([t for t, _, _ in chain])
             except ParseError as exc:
                 firsts[k] = exc
         if not claims:
             lowering.touched = {lowering.find(v) for v in lowering.parent}
+    check_pending(lowering, firsts)  # x_0 written: is x numbered from 0, as θ is?
     fam.check_plain_names(lowering.families, chains, firsts, declared)  # x_n beside \\mathbf{x}_n
     for chain, first, said in zip(chains, firsts, promoted):
         if first is None or chain is None:

@@ -4,15 +4,21 @@ Owns, for :mod:`derive.reading.linalg`, which entries of each family are written
 number, the range of a vector numbered from 0 (``θ^T x = θ_0 + θ_1 x_1 + …``: θ_0 written in
 an equation that writes vectors, so θ runs over 0..|θ| − 1 and |θ| is still its number of
 entries), and the refusal of a vector read from 1 whose entry 0 is written elsewhere (which
-entries it holds is unclear, so it is never guessed). No sympy here.
+entries it holds is unclear, so it is never guessed), checked once every equation is shaped
+when the vector could still turn out to be of a size numbered from 0. No sympy here.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from derive.reading.names import name_text
 from derive.reading.syntax import Add, Neg, Node, Num, Sym
 from derive.reading.tokenizer import ParseError
 from derive.reading.vectors import all_nodes
+
+if TYPE_CHECKING:
+    from derive.reading.linalg import Lowering
 
 Range = tuple[Node, Node]
 
@@ -65,3 +71,24 @@ def check_numbered(numbered: dict[str, set[int]], base: str, known: Range | None
                          f"read from {shown}_{lo.text} on: declare its size (derive: "
                          f"shapes: {{{shown}: [n]}}), or write the sum with its range "
                          f"(\\sum_{{k={min(written)}}}^{{n}})", pos)
+
+
+def defer_or_check(low: Lowering, base: str, known: Range | None, pos: int, v: int) -> None:
+    """:func:`check_numbered` now, or, for x_0 written and x of no known range in a document
+    with a vector numbered from 0, once every equation is shaped (:func:`check_pending`): x
+    may be of θ's size. (Refused at once, the equation shapes nothing: its sizes stay apart.)"""
+    if known is None and low.zero_written and 0 in low.numbered.get(base, ()):
+        low.pending.append((low.current, base, known, pos, v))
+    else:
+        check_numbered(low.numbered, base, known, pos)
+
+
+def check_pending(low: Lowering, firsts: list) -> None:
+    """The deferred checks: a vector whose size is not numbered from 0 after all, with its
+    entry 0 written, makes its equation (``firsts[k]``) the refusal."""
+    for k, base, known, pos, v in low.pending:
+        if low.find(v) not in low.zero and not isinstance(firsts[k], ParseError):
+            try:
+                check_numbered(low.numbered, base, known, pos)
+            except ParseError as exc:
+                firsts[k] = exc
