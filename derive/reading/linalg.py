@@ -516,8 +516,8 @@ class Lowering:
 
 
 Chain = list[tuple[Node, str, int]]
-_PLAIN = (": a name written plain is a scalar; write a vector or matrix bold (\\mathbf{X}), "
-          "or declare its shape (derive: shapes: {X: [m, n]})")
+_PLAIN = (": a plain name is a scalar unless transposed (w^T) or declared; write a vector or "
+          "matrix bold (\\mathbf{X}), or declare its shape (derive: shapes: {X: [m, n]})")
 
 
 def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]], layout: str,
