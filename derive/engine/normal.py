@@ -442,6 +442,7 @@ def _merged_zero(e: sp.Expr, ranges: Ranges, depth: int) -> bool:
             rest.append(term)
             continue
         groups.setdefault((lo, hi), []).append((coeff, s.function, v))
+    _peel(groups, rest)
     if not any(len(parts) > 1 for parts in groups.values()):
         return False
     spread = sp.Add(*rest)
@@ -456,6 +457,20 @@ def _merged_zero(e: sp.Expr, ranges: Ranges, depth: int) -> bool:
         if not zero_or_residual(summand, {**ranges, k: (lo, hi)}, 0)[0]:
             return False
     return spread == 0 or is_zero(spread, ranges, depth + 1)
+
+
+def _peel(groups: dict[tuple, list], rest: list[sp.Expr]) -> None:
+    """Sums over lo..hi and over (lo + d)..hi (d = 1, 2, 3) made one group: Σ_{k=lo}^{hi} f is
+    f(lo) + … + f(lo + d − 1) + Σ_{k=lo+d}^{hi} f wherever hi ≥ lo + d − 1 (then the first
+    range holds the d peeled indices); where that is not known for every size, not at all."""
+    for lo, hi in sorted(groups, key=sp.default_sort_key):
+        for d in (1, 2, 3):
+            later = (lo + d, hi)
+            if later in groups and (lo, hi) in groups and _nonneg(hi - (lo + d - 1)):
+                for c, f, v in groups.pop((lo, hi)):
+                    groups[later].append((c, f, v))
+                    rest.extend(c * f.xreplace({v: lo + j}) for j in range(d))
+                break
 
 
 def zero_or_residual(e: sp.Expr, ranges: Ranges,
