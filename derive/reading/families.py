@@ -34,9 +34,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from derive.reading.names import SAMPLE, name_text
-from derive.reading.syntax import BigOp, Node, Num, Pow, Sym, children
+from derive.reading.syntax import BigOp, Node, Num, Pow, Sym
 from derive.reading.tokenizer import ParseError
-from derive.reading.vectors import Grad, Norm, Transpose, all_nodes, bold_letter
+from derive.reading.vectors import all_nodes, bold_letter, map_names
 
 Range = tuple[Node, Node]
 
@@ -222,22 +222,14 @@ class FamilyIndex:
         """The entries an author writes of a layer, W^{(1)}_{ab} (read as W^{()}_{1ab}), as
         the entries of the layer's own name W^{(1)}, where the document writes the bold
         layer: so \\mathbf{W}^{(1)} = … defines them, and two layers never share a name."""
-        def walk(n: Node) -> Node:
-            if isinstance(n, Sym) and n.name in layers and n.sub and \
-                    isinstance(n.sub[0], Num) and n.sub[0].text.isdigit():
+        def layer(n: Sym) -> Sym | None:
+            if n.name in layers and n.sub and isinstance(n.sub[0], Num) and \
+                    n.sub[0].text.isdigit():
                 return replace(n, name=layer_name(_letter(n.name), n.sub[0].text),
-                               sub=tuple(walk(k) for k in n.sub[1:]))
-            if isinstance(n, (Transpose, Norm)):
-                return replace(n, arg=walk(n.arg))
-            if isinstance(n, Grad):
-                return replace(n, expr=walk(n.expr))
-            kids = children(n)
-            if not kids:
-                return n
-            from derive.reading.scope import rebuild
-            return rebuild(n, [walk(k) for k in kids])
+                               sub=tuple(map_names(k, layer) for k in n.sub[1:]))
+            return None
         layers = {k for k in self.by_number if k.endswith(SAMPLE)}
-        return walk(tree) if layers else tree
+        return map_names(tree, layer) if layers else tree
 
 
 def layer_name(letter: str, number: str) -> str:

@@ -70,6 +70,7 @@ from derive.reading.vectors import (
     bold_letter,
     is_bold,
     uses_vectors,
+    written_forms,
 )
 
 Range = tuple[Node, Node]
@@ -99,12 +100,7 @@ class Lowering:
         used |= {bold_letter(n) or n for n in used}  # \\mathbf{z}: z is taken too
         used |= names
         self.pool = [c for c in _POOL if c not in used]
-        self.one_index = {n.name for t in trees for n in all_nodes(t)
-                          if isinstance(n, Sym) and len(n.sub) == 1}
-        self.two_index = {n.name for t in trees for n in all_nodes(t)
-                          if isinstance(n, Sym) and len(n.sub) >= 2}
-        self.bare = {n.name for t in trees for n in all_nodes(t)
-                     if isinstance(n, Sym) and not n.sub and n.case is None}
+        self.bare, self.one_index, self.two_index = written_forms(trees)
         self.t_name = "T" in used or "T" in names
         self.numbered = numbered_entries(trees)  # θ_0, θ_1: entries written with a number
         self.zero_written: set[str] = set()  # θ_0 beside vectors (see lower_chains)

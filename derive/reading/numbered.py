@@ -23,29 +23,25 @@ if TYPE_CHECKING:
 Range = tuple[Node, Node]
 
 
-def _numbered(n: Node) -> int | None:
-    if isinstance(n, Sym) and len(n.sub) == 1 and isinstance(n.sub[0], Num) and \
-            n.sub[0].text.isdigit():
-        return int(n.sub[0].text)
-    return None
+def _numbered(trees: list[Node]) -> list[tuple[str, int]]:
+    """(name, number) of every entry written with a number (θ_0: ('\\theta', 0))."""
+    return [(n.name, int(n.sub[0].text)) for t in trees for n in all_nodes(t)
+            if isinstance(n, Sym) and len(n.sub) == 1 and isinstance(n.sub[0], Num)
+            and n.sub[0].text.isdigit()]
 
 
 def numbered_entries(trees: list[Node]) -> dict[str, set[int]]:
     """Each family name → the numbers its entries are written with (θ_0, θ_1: {0, 1})."""
     out: dict[str, set[int]] = {}
-    for t in trees:
-        for n in all_nodes(t):
-            k = _numbered(n)
-            if k is not None:
-                out.setdefault(n.name, set()).add(k)  # type: ignore[attr-defined]
+    for name, k in _numbered(trees):
+        out.setdefault(name, set()).add(k)
     return out
 
 
 def zero_written(equations: list[list[Node]]) -> set[str]:
     """The names whose entry 0 is written in one of ``equations`` (those that write
     vectors): θ in θ^T x = θ_0 + θ_1 x_1 + …; another section's scalar β_0 is not counted."""
-    return {n.name for sides in equations for t in sides for n in all_nodes(t)  # type: ignore
-            if _numbered(n) == 0}
+    return {name for sides in equations for name, k in _numbered(sides) if k == 0}
 
 
 def from_zero(label: str) -> Range:

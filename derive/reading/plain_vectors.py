@@ -20,8 +20,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from derive.reading.names import name_text
-from derive.reading.syntax import Apply, Deriv, Mul, Node, Sym, children
-from derive.reading.vectors import Grad, Norm, Transpose, all_nodes, bold_letter, is_bold
+from derive.reading.syntax import Apply, Mul, Node, Sym
+from derive.reading.vectors import (
+    Transpose,
+    all_nodes,
+    bold_letter,
+    is_bold,
+    map_names,
+    written_forms,
+)
 
 Chain = list[tuple[Node, str, int]]
 
@@ -36,18 +43,12 @@ def _plain_letter(name: str) -> bool:
 
 
 def _uses(trees: list[Node]) -> tuple[set[str], set[str], set[str], set[str]]:
-    """(names written bare, with one index, with two or more, applied as functions)."""
-    bare: set[str] = set()
-    one: set[str] = set()
-    more: set[str] = set()
-    applied: set[str] = set()
-    for t in trees:
-        for n in all_nodes(t):
-            if isinstance(n, Sym):
-                (bare if not n.sub else one if len(n.sub) == 1 else more).add(n.name)
-            elif isinstance(n, Apply) and isinstance(n.func, Sym):
-                applied.add(n.func.name)
-    return bare, one, more, applied
+    """(names written bare or as a case, with one index, with two or more, applied)."""
+    applied = {n.func.name for t in trees for n in all_nodes(t) if isinstance(n, Apply)}
+    cases = {n.name for t in trees for n in all_nodes(t)  # y_{k=i}: written as an entry
+             if isinstance(n, Sym) and not n.sub and n.case is not None}
+    bare, one, more = written_forms(trees)
+    return bare | cases, one, more, applied
 
 
 def promoted(trees: list[Node], declared: frozenset[str]
@@ -80,34 +81,15 @@ def promoted(trees: list[Node], declared: frozenset[str]
     return vectors, families
 
 
-def _bold(name: str) -> str:
-    return f"\\mathbf{{{name}}}"
-
-
 def rename(tree: Node, vectors: dict[str, str], families: dict[str, str]) -> Node:
-    """``tree`` with the promoted names in their bold spelling."""
-    from derive.reading.scope import rebuild
-
-    def sym(n: Sym) -> Sym:
+    """``tree`` with the promoted names in their bold spelling (a subscript is left as it
+    is: h_{w,b} names h, whatever w is)."""
+    def bold(n: Sym) -> Sym:
         if (n.name in vectors and not n.sub) or (n.name in families and len(n.sub) == 1):
-            return replace(n, name=_bold(n.name))
+            return replace(n, name=f"\\mathbf{{{n.name}}}")
         return n
 
-    def walk(n: Node) -> Node:
-        if isinstance(n, Sym):
-            return sym(n)
-        if isinstance(n, (Transpose, Norm)):
-            return replace(n, arg=walk(n.arg))
-        if isinstance(n, Grad):
-            return replace(n, wrt=sym(n.wrt), expr=walk(n.expr))
-        if isinstance(n, Deriv):
-            return replace(n, expr=walk(n.expr), wrt=tuple(sym(v) for v in n.wrt))
-        kids = children(n)
-        if not kids:
-            return n
-        return rebuild(n, [walk(k) for k in kids])
-
-    return walk(tree)
+    return map_names(tree, bold)
 
 
 def promote(chains: list[Chain | None], declared: frozenset[str]

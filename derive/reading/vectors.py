@@ -12,7 +12,8 @@ one of them to index form, or refuses it, right after the parse. No sympy here.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from derive.reading.syntax import Mul, Node, Sym, children
@@ -85,6 +86,44 @@ def all_nodes(node: Node) -> Iterator[Node]:
         yield from all_nodes(node.expr)
     for c in children(node):
         yield from all_nodes(c)
+
+
+def map_names(node: Node, rename: Callable[[Sym], Sym | None]) -> Node:
+    """``node`` with each name ``rename`` gives a new name for replaced by it (as returned:
+    its subscripts are not visited again), the private vector nodes' insides included; a
+    name it returns None for keeps its place, and its subscripts are visited."""
+    from derive.reading.scope import rebuild
+
+    if isinstance(node, Sym):
+        new = rename(node)
+        if new is not None:
+            return new
+    if isinstance(node, (Transpose, Norm)):
+        return replace(node, arg=map_names(node.arg, rename))
+    if isinstance(node, Grad):
+        wrt = map_names(node.wrt, rename)
+        assert isinstance(wrt, Sym)  # (a name maps to a name)
+        return replace(node, wrt=wrt, expr=map_names(node.expr, rename))
+    kids = children(node)
+    if not kids:
+        return node
+    return rebuild(node, [map_names(k, rename) for k in kids])
+
+
+def written_forms(trees: list[Node]) -> tuple[set[str], set[str], set[str]]:
+    """(the names written bare, with one index, with two or more) in ``trees``; a case
+    such as y_{k=i} is no bare name."""
+    bare: set[str] = set()
+    one: set[str] = set()
+    more: set[str] = set()
+    for t in trees:
+        for n in all_nodes(t):
+            if isinstance(n, Sym):
+                if n.sub:
+                    (one if len(n.sub) == 1 else more).add(n.name)
+                elif n.case is None:
+                    bare.add(n.name)
+    return bare, one, more
 
 
 def uses_vectors(node: Node, shaped: frozenset[str]) -> bool:
