@@ -348,15 +348,34 @@ def test_a_term_left_outside_a_sum_that_uses_its_index_gets_a_note():
     assert not any("outside the sum" in n for e in eqs[1:] for n in e.notes)
 
 
-@pytest.mark.parametrize("text", [
-    "$$ S = \\sum_{i=1}^{n} a_i + b_i $$",  # i nowhere else: inside the sum, or not?
-    "$$ S = x + \\sum_{i=1}^{n} y_i \\log(p_i) + (1 - y_i) \\log(1 - p_i) $$",
-    "$$ \\log(\\sum_{i=1}^{n} a_i + b_i) = 0 $$",
+@pytest.mark.parametrize(("text", "verdict"), [
+    # i is free nowhere else, so b_i outside the sum would stand for nothing: read inside
+    ("$$ \\sum_{i=1}^{n} a_i + a_i = 2 \\sum_{i=1}^{n} a_i $$", "proved"),
+    ("$$ \\sum_{i=1}^{n} a_i + a_i = \\sum_{i=1}^{n} a_i $$", "refuted"),
+    ("$$ x + \\sum_{i=1}^{n} y_i \\log(p_i) + (1 - y_i) \\log(1 - p_i) = x + "
+     "\\sum_{i=1}^{n} (y_i \\log(p_i) + (1 - y_i) \\log(1 - p_i)) $$", "proved"),
+    ("$$ \\exp(\\sum_{i=1}^{n} a_i + b_i) = \\exp(\\sum_{i=1}^{n} a_i) $$", "refuted"),
+    ("$$ \\sum_{i=1}^{n} a_i + b_i + c = c + \\sum_{i=1}^{n} (a_i + b_i) $$", "proved"),
 ])
-def test_a_term_outside_a_sum_whose_index_is_free_nowhere_else_is_refused(text):
+def test_a_term_outside_a_sum_whose_index_is_free_nowhere_else_is_read_inside(text, verdict):
+    (eq,) = _equations(text + "\n")
+    assert eq.kind == "claim" and eq.links[0].verdict.value == verdict
+    assert any("read inside the sum" in n and "\\sum_i (… + …)" in n for n in eq.notes)
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("$$ S = -\\sum_{i=1}^{n} a_i + b_i $$", "negated"),  # does the minus cover b_i?
+    ("$$ S = \\sum_{i=1}^{n} (a_i) + b_i $$", "brackets"),
+    ("$$ S = \\sum_{i=1}^{n} a_i + c + b_i $$", "between"),
+    ("$$ S = \\prod_{i=1}^{n} a_i + b_i $$", "product"),
+    # inside Σ_i, or inside Σ_j too (m b_i)? Either is a reading
+    ("$$ S = \\sum_{i=1}^{n} \\sum_{j=1}^{m} a_{ij} + b_i $$", "another sum"),
+    ("$$ S = \\sum_{i=1}^{n} c_i \\sum_{j=1}^{m} a_{ij} + b_i $$", "another sum"),
+])
+def test_a_term_outside_a_sum_is_refused_where_it_is_not_clear_what_belongs(text, why):
     (eq,) = _equations(text + "\n")
     assert eq.kind == "error" and "free nowhere else" in eq.error.message
-    assert "\\sum_i (… + …)" in eq.error.message
+    assert why in eq.error.message and "(… + …)" in eq.error.message
 
 
 def test_a_logarithm_with_a_base_is_read_with_it():

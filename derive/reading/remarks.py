@@ -1,8 +1,10 @@
 """What the reader says about how it read an equation, beyond its verdicts.
 
 Owns :func:`reading_remarks`: the notes on written-out sums (read as Σ) and on a term left
-outside a sum although it uses the sum's index; and :func:`dangling_index`, such a term whose
-index is free nowhere else, which the reader refuses. No sympy here.
+outside a sum although it uses the sum's index; and :func:`absorb_dangling`, for such a term
+whose index is free nowhere else: it is read inside the sum, with a note, where that is the
+only reading that gives the letter a meaning, and refused where it is not clear which terms
+belong. No sympy here.
 """
 
 from __future__ import annotations
@@ -28,21 +30,111 @@ def left_outside(side: Node) -> list[str]:
             "it belongs inside)" for letter, total, _, use in _outside(side)]
 
 
-def dangling_index(sides: list[Node], free: tuple[str, ...] = ()) -> tuple[str, int] | None:
-    """A term left outside a sum that uses the sum's index, where that index is free nowhere
-    else in the equation (Σ_{i=1}^n y_i log π_i + (1 − y_i) log(1 − π_i)): then it stands for
-    nothing but the sum's index, and whether the term is inside is not guessed. The refusal
-    (message, position), or None."""
-    found = [(letter, total, later) for s in sides for letter, total, later, _ in _outside(s)]
-    for letter, total, later in found:
+def absorb_dangling(sides: list[Node], free: tuple[str, ...] = ()
+                    ) -> tuple[list[Node], tuple[str, ...], tuple[str, int] | None]:
+    """Terms after a sum that use the sum's index, where that index is free nowhere else in
+    the equation (Σ_{i=1}^n y_i log π_i + (1 − y_i) log(1 − π_i)). Outside the sum such a
+    term would stand for nothing, so it is read inside, and said. Only the terms right after
+    the sum are taken in, and only by a sum that is neither negated (−Σ_i a_i + b_i: does
+    the minus cover b_i?) nor closed by brackets (Σ_i (a_i) + b_i). Otherwise nothing is
+    guessed. Returns (the sides, the notes, a refusal (message, position) or None)."""
+    found = [(letter, later) for s in sides for letter, _, later, _ in _outside(s)]
+    dangling: set[str] = set()
+    for letter, _later in found:
         if letter in free:  # S_i = Σ_i a_i + b_i: i is the defined family's own index
             continue
-        skip = {id(t) for other, _, t in found if other == letter}
+        skip = {id(t) for other, t in found if other == letter}
         if not any(_free_use(s, letter, skip, False) for s in sides):
-            return (f"{to_text(later)} comes after {to_text(total)} and uses its index "
-                    f"{letter}, which is free nowhere else: write \\sum_{letter} (… + …) if it "
-                    "belongs inside the sum, or another letter if not", later.pos)
-    return None
+            dangling.add(letter)
+    if not dangling:
+        return sides, (), None
+    notes: list[str] = []
+    refusal: list[tuple[str, int]] = []
+    out = [_absorb(s, dangling, notes, refusal) for s in sides]
+    if refusal:
+        return sides, (), refusal[0]
+    return out, tuple(dict.fromkeys(notes)), None
+
+
+def _absorb(node: Node, letters: set[str], notes: list[str],
+            refusal: list[tuple[str, int]]) -> Node:
+    from dataclasses import replace
+
+    from derive.reading.scope import rebuild
+    from derive.reading.syntax import Add, Neg, Paren
+
+    kids = children(node)
+    if kids:
+        new = [_absorb(k, letters, notes, refusal) for k in kids]
+        if any(a is not b for a, b in zip(new, kids)):
+            node = rebuild(node, new)
+    if not isinstance(node, Add):
+        return node
+    terms = list(node.terms)
+    out: list[Node] = []
+    k = 0
+    while k < len(terms):
+        term = terms[k]
+        inner = term.arg if isinstance(term, Neg) else term
+        letter = inner.index if isinstance(inner, BigOp) else None
+        if letter not in letters:
+            out.append(term)
+            k += 1
+            continue
+        assert isinstance(inner, BigOp) and letter is not None
+        j = k + 1
+        while j < len(terms) and _uses(terms[j], letter):
+            j += 1
+        later = terms[k + 1:j]
+        rest = [t for t in terms[j:] if _uses(t, letter)]
+        if rest or (later and (term is not inner or inner.kind != "sum" or
+                               isinstance(inner.body, Paren) or _ends_in_sum(inner.body))):
+            why = ("other terms come between" if rest else
+                   "the sum is negated, and whether the minus covers it is not guessed"
+                   if term is not inner else
+                   "the sum's body is closed by brackets" if isinstance(inner.body, Paren)
+                   else "it is a product" if inner.kind != "sum" else
+                   "the sum's body ends in another sum, which it could belong to")
+            first = (later or rest)[0]
+            refusal.append((f"{to_text(first)} comes after {to_text(inner)} and uses its "
+                            f"index {letter}, which is free nowhere else, but {why}: write "
+                            f"\\{inner.kind}_{letter} (… + …) if it belongs inside, or another "
+                            "letter if not", first.pos))
+            return node
+        if not later:
+            out.append(term)
+            k += 1
+            continue
+        body_terms = inner.body.terms if isinstance(inner.body, Add) else (inner.body,)
+        whole = replace(inner, body=Add((*body_terms, *later), pos=inner.body.pos))
+        notes.append(f"{' + '.join(to_text(t) for t in later)} comes after {to_text(inner)} "
+                     f"and uses its index {letter}, which is free nowhere else: it is read "
+                     f"inside the sum, {to_text(whole)} (write \\sum_{letter} (… + …) to say "
+                     "so)")
+        out.append(whole)
+        k = j
+    if len(out) == len(terms):
+        return node
+    return out[0] if len(out) == 1 else replace(node, terms=tuple(out))
+
+
+def _ends_in_sum(body: Node) -> bool:
+    """Does ``body`` end in a sum (Σ_i Σ_j a_ij, Σ_i c_i Σ_j a_ij), so that a term after it
+    could belong to either sum?"""
+    from derive.reading.syntax import Mul, Neg
+
+    if isinstance(body, BigOp):
+        return True
+    if isinstance(body, Mul):
+        return _ends_in_sum(body.factors[-1])
+    return _ends_in_sum(body.arg) if isinstance(body, Neg) else False
+
+
+def _uses(term: Node, letter: str) -> bool:
+    """Does ``term`` use ``letter`` as an index, outside any sum over it?"""
+    uses = any(isinstance(n, Sym) and any(isinstance(x, Sym) and x.name == letter
+                                          for x in n.sub) for n in walk(term))
+    return uses and not any(isinstance(n, BigOp) and n.index == letter for n in walk(term))
 
 
 def _free_use(node: Node, letter: str, skip: set[int], bound: bool) -> bool:

@@ -24,7 +24,7 @@ from derive.reading.family_ranges import (  # noqa: F401 - re-exported
     range_of_letter,
 )
 from derive.reading.implicit_ranges import implicit_axis, implicit_range
-from derive.reading.remarks import dangling_index, reading_remarks
+from derive.reading.remarks import absorb_dangling, reading_remarks
 from derive.reading.syntax import (
     SAMPLE,
     Apply,
@@ -215,6 +215,9 @@ def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = (),
     """Fill in bare sums, find free index ranges and case conditions for one equation
     (``stated``: a case written beside the equation, as in ``… \\quad i \\neq j``;
     ``params``: the indices of the definition whose body ``sides`` is, free there too)."""
+    sides, absorbed, refusal = absorb_dangling(list(sides), params)  # Σ_i a_i + b_i
+    if refusal is not None:
+        raise ReadError(*refusal)
     cases = _cases(sides, stated)
     for s in sides:
         _check_samples(s, env, frozenset())
@@ -228,9 +231,7 @@ def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = (),
     if implicit:
         env = replace(env, sizes=env.sizes | frozenset(n for n in implicit if n[0] != "#"))
         notes = tuple(implicit[name] for name in sorted(implicit))
-    notes += reading_remarks(sides)
-    if (refusal := dangling_index(list(sides), params)) is not None:  # Σ_i a_i + b_i
-        raise ReadError(*refusal)
+    notes += absorbed + reading_remarks(sides)
     fam = family_ranges(env, list(resolved))
     ranges: dict[str, Range | None] = {}
     for letter in sorted(free):
