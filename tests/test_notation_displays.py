@@ -532,3 +532,24 @@ def test_a_row_that_begins_with_an_operator_goes_on_with_the_side_before_it():
     alone = _equations("$$\n\\begin{align}\na &= b \\\\\nx &\\in R \\\\\nc &= d\n"
                        "\\end{align}\n$$\n")
     assert [e.kind for e in alone] == ["definition", "skipped", "definition"]
+
+
+@pytest.mark.parametrize("text", [
+    "$$ \\log((1/2)^{1000000000}) = 1000000000 \\cdot \\log(1/2) $$",
+    "$$ e^{100000} = e^{100000} \\cdot 1 $$",
+])
+def test_a_number_too_large_to_compute_leaves_the_link_unknown_not_an_error(text):
+    # the display is read; derive cannot compute the number, so it decides nothing
+    (eq,) = _equations(text + "\n")
+    assert eq.kind == "claim"
+    (link,) = eq.links
+    assert link.verdict.value == "unknown" and "too large to compute" in link.reason
+
+
+def test_a_letter_written_only_as_an_index_is_never_multiplied_by_brackets_after_it():
+    # n_H makes H an index; H(p) then is no product H·p (which "proved" H(p) = H p before)
+    eqs = _equations("$$ a = n_H + n_T $$\n\n$$ H(p) = -\\sum_i p_i \\log p_i $$\n\n"
+                     "$$ \\sum_{i=1}^{n} i(i + 1) = \\sum_{i=1}^{n} (i^2 + i) $$\n")
+    assert eqs[1].kind == "error" and "only as an index" in eqs[1].error.message
+    # an index also written as a value (i in i + 1) still multiplies
+    assert eqs[2].links[0].verdict.value == "proved"

@@ -265,7 +265,8 @@ class Translator:
         if isinstance(node, Exp):
             arg = t(node.arg, keep, bound)
             if arg.is_Integer and abs(int(arg)) > MAX_DIGITS:
-                raise ReadError("exponent too large to evaluate", node.pos)
+                raise Undetermined(f"e^{arg} is too large to compute exactly (more than "
+                                   f"{MAX_DIGITS} digits): the link is left undecided")
             return sp.exp(arg)
         if isinstance(node, Log):
             arg = t(node.arg, keep, bound)
@@ -561,5 +562,5 @@ def _guard_power(base: sp.Expr, exp: sp.Expr, pos: int) -> None:
         except (OverflowError, ValueError):
             digits = math.inf
         if abs(digits) > MAX_DIGITS:
-            raise ReadError("number too large: an integer power with more than "
-                            f"{MAX_DIGITS} digits", pos)
+            raise Undetermined("a number too large to compute exactly (an integer power with "
+                               f"more than {MAX_DIGITS} digits): the link is left undecided")

@@ -57,6 +57,7 @@ from derive.reading.naming import (
     unknown_function_notes,
     unknown_functions,
     used_before_definition,
+    written_as_value,
     written_bare,
 )
 from derive.reading.parser import ParseError, parse_chain, parse_expression
@@ -379,7 +380,8 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
               families=frozenset(families), declared_ranges=declared_ranges,
               functions=declared | unknown | later | (only_applied & PRIMITIVES.keys()),
               constants=frozenset(decl.constants), applied_only=only_applied,
-              differentiated=differentiated_alone(trees), bare=written_bare(trees))
+              differentiated=differentiated_alone(trees), bare=written_bare(trees),
+              values=written_as_value(trees))
 
     assumptions: list[tuple[tuple[Node, Node], str, int]] = []
     conditions = []

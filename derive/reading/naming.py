@@ -67,6 +67,32 @@ def written_bare(trees: list[Node]) -> frozenset[str]:
     return frozenset(out)
 
 
+def written_as_value(trees: list[Node]) -> frozenset[str]:
+    """Names written alone as a value somewhere: outside any subscript, and not as the name
+    of an application (i in i(i + 1) or Σ_i i, not H in n_H nor f in f(x))."""
+    from derive.reading.syntax import Apply, BigOp
+
+    out: set[str] = set()
+
+    def visit(node: Node) -> None:
+        if isinstance(node, Sym):
+            if not node.sub:
+                out.add(node.name)
+            return  # what a subscript holds is an index, not a value
+        if isinstance(node, Apply):
+            for arg in node.args:
+                visit(arg)
+            return
+        if isinstance(node, BigOp):
+            out.update([node.index] if node.index else [])
+        for child in _children(node):
+            visit(child)
+
+    for tree in trees:
+        visit(tree)
+    return frozenset(out)
+
+
 def unknown_functions(only_applied: frozenset[str], heads: set[Node],
                       taken: set[str]) -> frozenset[str]:
     """Of the names only ever written applied (:func:`applied_only`), those never defined

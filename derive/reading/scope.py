@@ -114,6 +114,8 @@ class Env:
     # names differentiated on their own, ∂y_j/∂z_i (naming.differentiated_alone)
     differentiated: frozenset[str] = frozenset()
     bare: frozenset[str] = frozenset()  # names written alone somewhere (naming.written_bare)
+    # names written as a value somewhere, outside subscripts (naming.written_as_value)
+    values: frozenset[str] = frozenset()
 
     def define(self, d: Definition) -> Env:
         defs = dict(self.definitions)
@@ -390,6 +392,15 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
         raise ReadError(f"{name}(…) applies {name}, which is written elsewhere only with an "
                         f"index ({name}_n, a family): write {name}_n for an entry, {name} "
                         "\\cdot (…) for a product, or name the function apart", node.pos)
+    if isinstance(node, Apply) and not env.is_function(node.func.name) and \
+            not node.func.sub and node.func.name in env.indices and \
+            node.func.name not in env.values | env.definitions.keys() | env.sizes:
+        # H(p) where H is only ever an index (n_H): no value H to multiply by
+        name = name_text(node.func.name)
+        raise ReadError(f"{name}(…) applies {name}, which is written elsewhere only as an "
+                        f"index, in subscripts (x_{name}): write {name} \\cdot (…) for a "
+                        "product, or another letter for the function or for the index",
+                        node.pos)
     if isinstance(node, Apply) and not env.is_function(node.func.name) and len(node.args) == 1:
         # not a function: juxtaposition is multiplication, as in y_k (1 - y_i)
         return _juxtaposed(node.func, _fill_sums(node.args[0], env, free, fam, implicit),
