@@ -547,8 +547,8 @@ def test_a_number_too_large_to_compute_leaves_the_link_unknown_not_an_error(text
 
 
 def test_a_letter_written_only_as_an_index_is_never_multiplied_by_brackets_after_it():
-    # n_H makes H an index; H(p) then is no product H·p (which "proved" H(p) = H p before)
-    eqs = _equations("$$ a = n_H + n_T $$\n\n$$ H(p) = -\\sum_i p_i \\log p_i $$\n\n"
+    # n_H makes H an index; H(p) then is no product H·p (which proved H(p + q) = H(p) + H(q))
+    eqs = _equations("$$ a = n_H + n_T $$\n\n$$ H(p + q) = H(p) + H(q) $$\n\n"
                      "$$ \\sum_{i=1}^{n} i(i + 1) = \\sum_{i=1}^{n} (i^2 + i) $$\n")
     assert eqs[1].kind == "error" and "only as an index" in eqs[1].error.message
     # an index also written as a value (i in i + 1) still multiplies
