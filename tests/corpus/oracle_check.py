@@ -510,7 +510,8 @@ link(s, 4, 1, lambda e: d1(math.log, e["u"][0]), lambda e: 1 / e["u"][0], **SC)
 link(s, 6, 1, lambda e: fdX(lse_r(rk(e)), Xm(e), ri(e), e["j"]), lambda e: 1 / Srow(e, rk(e)) * dSrow(e, rk(e)), **TL)
 L9 = lambda e: 1 / Srow(e, ri(e)) * dSrow(e, ri(e))
 link(s, 9, 1, lambda e: fdX(lse_r(ri(e)), Xm(e), ri(e), e["j"]), L9, **TL)
-link(s, 10, 1, L9, L9, **TL)
+L10 = lambda e: 1 / Srow(e, rk(e)) * dSrow(e, rk(e))   # row k, as display 9 writes it
+link(s, 10, 1, L10, L9, assume=lambda e, rng: e.__setitem__("bit", float(ri(e))), **TL)
 L11 = lambda e: 1 / Srow(e, ri(e)) * Xm(e)[ri(e), e["j"]]
 link(s, 11, 1, L9, L11, **TL)
 link(s, 12, 1, L11, lambda e: Xm(e)[ri(e), e["j"]] / Srow(e, ri(e)), **TL)
