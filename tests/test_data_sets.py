@@ -67,8 +67,12 @@ def test_a_family_applied_is_refused():
 
 def test_a_name_also_written_alone_stays_a_factor():
     # p alone (p y_n) beside p_n: the README's a(b + c) = ab + ac reading, unchanged
-    text = (r"$$q_n = p_n^{y_n}$$" "\n\n" r"$$p(y_n) = p y_n$$" "\n")
+    text = (r"$$q_n = p_n^{y_n}$$" "\n\n" r"$$p(y_n + 1) = p y_n + p$$" "\n")
     assert [lk.verdict.value for lk in _eqs(text)[-1].links] == ["proved"]
+    # but one name in the brackets, p(y_n), is how a function is written: no product guessed
+    text = (r"$$q_n = p_n^{y_n}$$" "\n\n" r"$$p(y_n) = p y_n$$" "\n")
+    eq = _eqs(text)[-1]
+    assert eq.kind == "error" and "could be p applied to y_n or p times y_n" in eq.error.message
 
 
 @pytest.mark.parametrize("variable", ["x_1", "y_2", r"\beta"])

@@ -553,3 +553,49 @@ def test_a_letter_written_only_as_an_index_is_never_multiplied_by_brackets_after
     assert eqs[1].kind == "error" and "only as an index" in eqs[1].error.message
     # an index also written as a value (i in i + 1) still multiplies
     assert eqs[2].links[0].verdict.value == "proved"
+
+
+@pytest.mark.parametrize("text", [
+    # h_θ is written nowhere as a value: a function with a parameter, not h_θ·(x + y)
+    "$$ h_\\theta(x + y) = h_\\theta(x) + h_\\theta(y) $$",
+    "$$ f_a(2 x) = 2 f_a(x) $$",
+    # σ is written alone (σ^2), but σ(z), one name in brackets, is how functions are written
+    "$$ s = \\sigma^2 $$\n\n$$ \\sigma(z) + \\sigma(w) = \\sigma(z + w) $$",
+])
+def test_brackets_after_a_name_that_is_no_function_are_no_product_guessed(text):
+    eqs = _equations(text + "\n")
+    assert eqs[-1].kind == "error" and "could be" in eqs[-1].error.message
+    assert "\\cdot" in eqs[-1].error.message
+    assert not any(lk.verdict.value == "proved" for e in eqs for lk in e.links)
+
+
+def test_brackets_after_a_value_are_a_product_and_a_plain_name_says_so():
+    eqs = _equations("$$ a(b + c) = ab + ac $$\n\n$$ y_k(1 - y_i) = y_k - y_k y_i $$\n")
+    assert [e.links[0].verdict.value for e in eqs] == ["proved", "proved"]
+    assert any("read as a times (…)" in n for n in eqs[0].notes)
+    assert not any("times (…)" in n for n in eqs[1].notes)
+
+
+@pytest.mark.parametrize(("text", "verdict"), [
+    ("$$ \\tanh^2 w + \\operatorname{sech}^2(w) = 1 $$", "proved"),
+    ("$$ \\frac{d}{dx} \\tanh x = \\text{sech}^2(x) $$", "proved"),
+    ("$$ \\frac{d}{dx} \\tanh x = \\operatorname{sech}(x)^2 + 1 $$", "refuted"),
+    ("$$ \\frac{d}{dx} \\frac{1}{\\sinh x} = -\\operatorname{csch}(x) \\coth(x) $$", None),
+    # an unknown operator squared is its value squared, never its name squared times (x)
+    ("$$ \\operatorname{foo}^2(x) = \\operatorname{foo}(x)^2 $$", "proved"),
+    ("$$ \\operatorname{foo}^2(x) = \\operatorname{foo}(x^2) $$", "unknown"),
+])
+def test_sech_is_built_in_and_an_operator_squared_is_its_value_squared(text, verdict):
+    (eq,) = _equations(text + "\n")
+    if verdict is None:  # \coth has no reading: an error, never a verdict
+        assert eq.kind == "error"
+        return
+    assert eq.links[0].verdict.value == verdict
+
+
+@pytest.mark.parametrize("text", ["$$ \\operatorname{sech}^2 w = 1 $$",
+                                  "$$ \\text{sech} w = 1 $$",
+                                  "$$ \\mathrm{MSE} n = 1 $$"])
+def test_an_operator_name_before_a_factor_without_brackets_is_refused(text):
+    (eq,) = _equations(text + "\n")
+    assert eq.kind == "error" and "without brackets" in eq.error.message

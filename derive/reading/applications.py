@@ -57,6 +57,25 @@ class ApplicationReading(TokenCursor):
         def starts_factor(self) -> bool: ...
         def bigop(self, kind: str, start: int) -> Node: ...
 
+    def operator_power(self, node: Pow) -> Pow:
+        """``\\operatorname{sech}^2(w)`` is sech(w)², as ``\\tanh^2 w`` is: never sech²·(w)."""
+        if _operator_name(node.base) and self.at_op("("):
+            assert isinstance(node.base, Sym)
+            return Pow(self.call(node.base), node.exp, pos=node.pos)
+        return node
+
+    def refuse_operator_before_factor(self, last: Node) -> None:
+        """``\\operatorname{sech} w``, ``\\text{sech}^2 w``: an operator's name, then a factor
+        without brackets. Its argument, or a product? Never guessed."""
+        head = last.base if isinstance(last, Pow) else last
+        if _operator_name(head) and not self.at_op("("):
+            assert isinstance(head, Sym)
+            word = head.name[len("\\operatorname{"):-1]
+            raise self.error(f"\\operatorname{{{word}}} is followed by a factor without "
+                             "brackets: write its argument in brackets, "
+                             f"\\operatorname{{{word}}}(w) (or \\operatorname{{{word}}}^2(w) for "
+                             "its square), or \\cdot for a product")
+
     def call(self, func: Sym, close: str = ")") -> Apply:
         """``func(a, b; c | d)``: the arguments and what separates them."""
         start = self.pos()
@@ -301,3 +320,8 @@ def _letter(node: Sym) -> bool:
 
 
 __all__ = ["SEPARATORS", "ApplicationReading", "merge_divergence_names"]
+
+
+def _operator_name(node: Node) -> bool:
+    """Is ``node`` a word written as an operator's name (\\operatorname{sech}, \\text{MSE})?"""
+    return isinstance(node, Sym) and not node.sub and node.name.startswith("\\operatorname{")

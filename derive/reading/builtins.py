@@ -23,6 +23,9 @@ from derive.reading.syntax import Apply, Node, Sym, name_text, walk
 OPERATORS = {
     "\\operatorname{sigmoid}": "\\operatorname{sigmoid}(u) = \\frac{1}{1 + e^{-u}}",
     "\\operatorname{softplus}": "\\operatorname{softplus}(u) = \\log(1 + e^{u})",
+    # hyperbolic secant and cosecant, which LaTeX has no command for
+    "\\operatorname{sech}": "\\operatorname{sech}(u) = \\frac{1}{\\cosh u}",
+    "\\operatorname{csch}": "\\operatorname{csch}(u) = \\frac{1}{\\sinh u}",
 }
 #: operators of a family, defined entry by entry for the family they are applied to
 ENTRYWISE = {

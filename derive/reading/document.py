@@ -360,7 +360,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
     families_written, letters_written = written_ranges(trees)
     families = collect_families(trees)
     heads = {entry.chain[0][0] for entry in parsed if entry.chain}
-    only_applied = applied_only(trees)
+    only_applied, values_and_entries = applied_only(trees), written_as_value(trees)
     unknown = unknown_functions(only_applied, heads, families | sizes | indices |
                                 set(decl.constants))
     later = functions_defined_later(only_applied, heads, families | sizes | indices |
@@ -381,7 +381,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
               functions=declared | unknown | later | (only_applied & PRIMITIVES.keys()),
               constants=frozenset(decl.constants), applied_only=only_applied,
               differentiated=differentiated_alone(trees), bare=written_bare(trees),
-              values=written_as_value(trees))
+              values=values_and_entries[0], entries=values_and_entries[1])
 
     assumptions: list[tuple[tuple[Node, Node], str, int]] = []
     conditions = []

@@ -67,30 +67,36 @@ def written_bare(trees: list[Node]) -> frozenset[str]:
     return frozenset(out)
 
 
-def written_as_value(trees: list[Node]) -> frozenset[str]:
-    """Names written alone as a value somewhere: outside any subscript, and not as the name
-    of an application (i in i(i + 1) or Σ_i i, not H in n_H nor f in f(x))."""
+def written_as_value(trees: list[Node]) -> tuple[frozenset[str], frozenset[str]]:
+    """Names written as a value somewhere, not as the name of an application: (those written
+    alone, outside any subscript: i in i(i + 1) or Σ_i i, not H in n_H nor f in f(x); those
+    written with a subscript: y in y_k, not h in h_θ(x))."""
     from derive.reading.syntax import Apply, BigOp
 
-    out: set[str] = set()
+    alone: set[str] = set()
+    indexed: set[str] = set()
 
     def visit(node: Node) -> None:
         if isinstance(node, Sym):
-            if not node.sub:
-                out.add(node.name)
-            return  # what a subscript holds is an index, not a value
+            (indexed if node.sub else alone).add(node.name)
+            for part in node.sub:  # what a subscript holds is an index, not a value
+                if not isinstance(part, Sym):
+                    visit(part)
+                elif part.sub:
+                    indexed.add(part.name)
+            return
         if isinstance(node, Apply):
             for arg in node.args:
                 visit(arg)
             return
         if isinstance(node, BigOp):
-            out.update([node.index] if node.index else [])
+            alone.update([node.index] if node.index else [])
         for child in _children(node):
             visit(child)
 
     for tree in trees:
         visit(tree)
-    return frozenset(out)
+    return frozenset(alone), frozenset(indexed)
 
 
 def unknown_functions(only_applied: frozenset[str], heads: set[Node],

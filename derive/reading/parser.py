@@ -203,6 +203,7 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
                     # H[P], E[X]: an application in brackets, read as H(P) would be
                     factors[-1] = self.bracket_application(last)
                     continue
+                self.refuse_operator_before_factor(last)
                 ops.append("")
                 factors.append(self.factor())
                 continue
@@ -278,6 +279,7 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
                 if isinstance(base, (Exp,)) and base.style == "e":
                     raise self.error("double superscript", caret)
                 node = Pow(base, self.script(), pos=base.pos)
+                node = self.operator_power(node)
             if self.at_op("^"):
                 raise self.error("double superscript: use braces, e.g. e^{x^2}")
             base = node
@@ -590,3 +592,4 @@ def parse_chain(src: str) -> list[tuple[Node, str, int]]:
                              off + (len(side) - len(side.lstrip())))
         out.append((parse_expression(side, off), side.strip(), off))
     return out
+

@@ -116,6 +116,7 @@ class Env:
     bare: frozenset[str] = frozenset()  # names written alone somewhere (naming.written_bare)
     # names written as a value somewhere, outside subscripts (naming.written_as_value)
     values: frozenset[str] = frozenset()
+    entries: frozenset[str] = frozenset()  # names written with a subscript, as values (y_k)
 
     def define(self, d: Definition) -> Env:
         defs = dict(self.definitions)
@@ -401,6 +402,9 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
                         f"index, in subscripts (x_{name}): write {name} \\cdot (…) for a "
                         "product, or another letter for the function or for the index",
                         node.pos)
+    if isinstance(node, Apply) and not env.is_function(node.func.name) and \
+            len(node.args) == 1 and node.func.name not in env.failed and not node.primes:
+        _product_or_refuse(node, env, implicit)
     if isinstance(node, Apply) and not env.is_function(node.func.name) and len(node.args) == 1:
         # not a function: juxtaposition is multiplication, as in y_k (1 - y_i)
         return _juxtaposed(node.func, _fill_sums(node.args[0], env, free, fam, implicit),
@@ -448,6 +452,34 @@ def _one_argument(name: str, env: Env) -> bool:
     d = env.definitions.get(name)
     return (d.kind == "function" and len(d.params) == 1) if d is not None else (
         name in env.functions and name in env.applied_only)
+
+
+def _product_or_refuse(node: Apply, env: Env, implicit: dict[str, str] | None) -> None:
+    """``a(…)`` where ``a`` is no function: a product when that is how ``a`` is written
+    elsewhere, said in a note; refused where a product is not what such writing means.
+
+    * ``h_θ(x)``, a name with a subscript that is written nowhere as a value (y_k is, in
+      y_k (1 − y_i)): a function with a parameter, most likely, so no product is guessed;
+    * ``σ(z)``, one name or number in the brackets: nobody writes σ·z so, but f(x) is how a
+      function is written;
+    * ``a(b + c)`` with ``a`` written alone elsewhere: the product, with a note."""
+    func, arg = node.func, node.args[0]
+    name, shown = name_text(func.name), to_text(func)
+    if func.sub and func.name not in env.entries:
+        why = f"{shown} is written nowhere else as a value"
+    elif not func.sub and isinstance(arg, (Sym, Num)):
+        why = f"{name} is no function here: it is written alone elsewhere, or defined as a value"
+    else:
+        if implicit is not None and not func.sub:  # y_k (1 − y_i) is too common to say
+            implicit[f"#product {shown}"] = (
+                f"{shown}(…) is read as {shown} times (…): {name} is no function here (it is "
+                f"written as a value elsewhere); define {name} as a function if it is one")
+        return
+    what = to_text(arg)
+    raise ReadError(f"{shown}({what}) could be {shown} applied to {what} or {shown} times "
+                    f"{what} ({why}): write {shown} \\cdot ({what}) for a product, or define "
+                    f"{shown} as a function ({shown}(u) = …), or declare {name} under derive: "
+                    "functions", node.pos)
 
 
 def _juxtaposed(factor: Node, arg: Node, pos: int) -> Node:
