@@ -44,7 +44,8 @@ def test_two_data_sets_written_differently_are_not_one():
     other = r"\{y_n, z_n\}_{n = 1}^N"
     text = rf"$$L(\beta; {DATA}) + 0 = L(\beta; {other})$$" "\n"
     (eq,) = _eqs(text)
-    assert [lk.verdict.value for lk in eq.links] == ["unknown"]
+    # never proved; and for an arbitrary L the two values differ: refuted
+    assert [lk.verdict.value for lk in eq.links] == ["refuted"]
 
 
 def test_the_same_data_set_is_the_same_argument():
@@ -94,8 +95,9 @@ def test_a_bold_name_in_the_data_is_its_entries_too():
 @pytest.mark.parametrize(("claim", "verdict"), [
     (r"L(\beta; Y_1, \dots, Y_N) = L(\beta; Y_1, \ldots, Y_N)", "proved"),
     (r"p(z_1, \ldots, z_k) = p(z_1, \ldots, z_n)", "unknown"),  # another size: never one
-    (r"\frac{\partial L(\beta; Y_1, \dots, Y_N)}{\partial Y_2} = 0", "unknown"),
-    (r"\frac{\partial L(\beta; Y_1, \dots, Y_N)}{\partial \beta} = 0", "unknown"),
+    # false for an arbitrary L (at N ≥ 2 for Y_2): refuted
+    (r"\frac{\partial L(\beta; Y_1, \dots, Y_N)}{\partial Y_2} = 0", "refuted"),
+    (r"\frac{\partial L(\beta; Y_1, \dots, Y_N)}{\partial \beta} = 0", "refuted"),
 ])
 def test_entries_listed_with_dots_are_the_whole_family(claim, verdict):
     # mlbook's L(β_0, β_1; Y_1, …, Y_N): the function of every Y_n, n = 1..N

@@ -89,6 +89,7 @@ def test_another_number_of_scalar_arguments_is_another_function():
     text = (r"$$0 + \mathcal{L}(u, v) = \frac{1}{2}\sum_{n=1}^N "
             r"(y_n - u - v z_n)^2$$" "\n\n")
     assert _last(text + MLBOOK) != "error"
+    # false for an arbitrary L of two scalars, but the document defines L(β̂): unknown
     assert _verdict_of(text + MLBOOK, 0) == "unknown"
 
 

@@ -141,7 +141,9 @@ def test_a_name_differentiated_and_applied_is_a_function_not_a_factor():
     md = "$$\\frac{dg}{dx}(x) = \\frac{dg}{dx}(x)$$\n\n$$g(x + 1) = g(x) + g(1)$$\n"
     report = derive.check_text(md)
     assert report.equations[-1].links[0].verdict.value != "proved"
-    assert report.equations[-1].links[0].verdict.value != "refuted"  # g is arbitrary here
+    # g is arbitrary here, so the claim is refuted, with a concrete g named
+    assert report.equations[-1].links[0].verdict.value == "refuted"
+    assert report.equations[-1].links[0].counterexample.functions.startswith("g(u) = ")
 
 
 def test_a_product_with_a_variable_that_is_differentiated_stays_a_product():

@@ -217,13 +217,15 @@ QUOTIENT = ("$$ h(x) = \\frac{f(x)}{g(x)} $$\n\n"
 def test_names_written_only_applied_are_unknown_functions_and_rules_hold_for_every_one():
     eqs = _equations(QUOTIENT)
     verdicts = [[lk.verdict.value for lk in e.links] for e in eqs[1:]]
-    # a false rule is never proved; it is shown false for one concrete choice, but stays
-    # unknown: f and g have no definition, and the prose may give them one
-    assert verdicts == [["proved"], ["unknown"], ["proved"], ["unknown"]]
+    # a false rule is never proved; read for every f and g (a note says so), it is refuted
+    # by one concrete choice, which the counterexample names
+    assert verdicts == [["proved"], ["refuted"], ["proved"], ["refuted"]]
     assert any("unknown function" in n for n in eqs[1].notes)
     wrong = eqs[2].links[0]
     assert "not true for every function" in wrong.reason
-    assert "f(u) = " in wrong.reason and "g(u) = " in wrong.reason
+    cx = wrong.counterexample
+    assert "f(u) = " in cx.functions and "g(u) = " in cx.functions and cx.functions in cx.text
+    assert cx.to_json()["functions"] == cx.functions
 
 
 def test_a_name_also_written_alone_stays_a_factor():
@@ -315,12 +317,14 @@ def test_a_name_defined_after_a_definition_that_reads_it_as_free_is_undetermined
     assert eqs[-1].links[0].verdict.value == "refuted"
 
 
-def test_a_claim_about_an_unknown_function_on_the_left_keeps_it_unknown():
+def test_a_claim_about_an_unknown_function_on_the_left_is_judged_for_every_function():
     eqs = _equations("$$ f(x + y) = f(x) + f(y) $$\n\n"
                      "$$ \\frac{d}{dx} f(x^2) = 2 x f'(x^2) $$\n\n"
                      "$$ \\frac{d}{dx} f(x^2) = x f'(x^2) $$\n")
-    assert [e.links[0].verdict.value for e in eqs] == ["unknown", "proved", "unknown"]
+    # f is arbitrary: the false rules are refuted, with a concrete f in the counterexample
+    assert [e.links[0].verdict.value for e in eqs] == ["refuted", "proved", "refuted"]
     assert "not true for every function" in eqs[0].links[0].reason
+    assert eqs[0].links[0].counterexample.functions.startswith("f(u) = ")
 
 
 def test_an_integral_is_skipped_and_what_it_defines_stays_unknown():
@@ -583,6 +587,7 @@ def test_brackets_after_a_value_are_a_product_and_a_plain_name_says_so():
     ("$$ \\frac{d}{dx} \\frac{1}{\\sinh x} = -\\operatorname{csch}(x) \\coth(x) $$", None),
     # an unknown operator squared is its value squared, never its name squared times (x)
     ("$$ \\operatorname{foo}^2(x) = \\operatorname{foo}(x)^2 $$", "proved"),
+    # (foo is a word: a named function, never put in for by an arbitrary one)
     ("$$ \\operatorname{foo}^2(x) = \\operatorname{foo}(x^2) $$", "unknown"),
 ])
 def test_sech_is_built_in_and_an_operator_squared_is_its_value_squared(text, verdict):
@@ -599,3 +604,12 @@ def test_sech_is_built_in_and_an_operator_squared_is_its_value_squared(text, ver
 def test_an_operator_name_before_a_factor_without_brackets_is_refused(text):
     (eq,) = _equations(text + "\n")
     assert eq.kind == "error" and "without brackets" in eq.error.message
+
+
+@pytest.mark.parametrize(("claim", "verdict"), [
+    ("\\sigma^2(z) = \\sigma(z) \\sigma(z)", "proved"),
+    ("\\sigma^2(z) = \\sigma(z^2)", "refuted"),
+])
+def test_a_function_squared_before_brackets_is_its_value_squared(claim, verdict):
+    eqs = _equations(f"$$ \\sigma(u) = \\frac{{1}}{{1 + e^{{-u}}}} $$\n\n$$ {claim} $$\n")
+    assert eqs[1].links[0].verdict.value == verdict

@@ -190,4 +190,29 @@ def test_one_double_bar_in_an_argument_list_is_a_divergence_two_are_a_norm():
     assert links("$$ \\mathrm{KL}(P \\| Q) + 0 = \\mathrm{KL}(P \\| Q) $$") == ["proved"]
     assert links("$$ \\mathrm{KL}(P \\| Q) = \\mathrm{KL}(Q \\| P) $$") == ["unknown"]
     assert links("$$ g(\\|\\mathbf{x}\\|^2) = g(\\mathbf{x}^\\top \\mathbf{x}) $$") == ["proved"]
-    assert links("$$ g(\\|\\mathbf{x}\\|^2) = g(2 \\mathbf{x}^\\top \\mathbf{x}) $$") == ["unknown"]
+    assert links("$$ g(\\|\\mathbf{x}\\|^2) = g(2 \\mathbf{x}^\\top \\mathbf{x}) $$") == ["refuted"]
+
+
+@pytest.mark.parametrize("text", [
+    # true by the laws of probability, false for arbitrary functions: never refuted
+    r"$$P(a \mid b) = \frac{P(b \mid a) P(a)}{P(b)}$$",
+    r"$$\mathbb{E}[X + Y] = \mathbb{E}[X] + \mathbb{E}[Y]$$",
+    r"$$0 + H(X, Y) = H(X) + H(Y \mid X)$$",
+    r"$$0 + p(x, y) = p(x) p(y)$$",
+    # the shape of a definition the reader does not take: the function is not arbitrary
+    "$$P(X \\mid \\theta) = \\theta^{n_H}(1-\\theta)^{n_T}$$\n\n"
+    "$$P(X \\mid \\theta) = \\theta^9 (1 - \\theta)^4$$",
+    "$$f(s_i) = \\frac{1}{1 + e^{-s_i}}$$\n\n$$f(s_i) + f(s_i) = 1$$",
+])
+def test_probability_notation_and_stated_functions_are_never_refuted_by_stand_ins(text):
+    verdicts = [lk.verdict.value for e in derive.check_text(text, jobs=1).equations
+                for lk in e.links]
+    assert verdicts and "refuted" not in verdicts and "proved" not in verdicts
+
+
+def test_an_arbitrary_function_is_refuted_with_the_function_named():
+    (eq,) = _equations(r"$$f(x + y) = f(x) + f(y)$$")
+    (link,) = eq.links
+    assert link.verdict.value == "refuted"
+    assert link.counterexample.functions == "f(u) = 1 + u^2/2"
+    assert "f(u) = 1 + u^2/2" in link.counterexample.text

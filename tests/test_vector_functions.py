@@ -222,11 +222,12 @@ def test_the_second_partials_are_not_assumed_symmetric_but_never_wrong():
                        r"\frac{\partial^2 L}{\partial o_k \partial o_m}$$") != "refuted"
 
 
-def test_a_wrong_step_names_a_function_for_which_it_fails_and_stays_unknown():
+def test_a_wrong_step_names_a_function_for_which_it_fails_and_is_refuted():
     (link,) = _eqs(D2L + r"$$\frac{\partial J}{\partial \mathbf{o}} = "
                          r"2 \frac{\partial L}{\partial \mathbf{o}}$$")[-1].links
-    assert link.verdict.value == "unknown"
-    assert "not true for every function" in link.reason and "l(o, u2) = exp(" in link.reason
+    assert link.verdict.value == "refuted"
+    assert "not true for every function" in link.reason
+    assert "l(o, u2) = exp(" in link.counterexample.functions
 
 
 def test_the_stand_in_partials_are_the_partials_of_the_stand_in():

@@ -27,8 +27,9 @@ from derive.engine import numeric, printing
 from derive.engine.assumptions import AT_LEAST_TWO, CATALOGUE, Attempt, Decision, RangedZero
 from derive.engine.domain import divisor, log_argument, restricted_parts
 from derive.engine.normal import canonical, is_positive, nonzero_offset, zero_or_residual
-from derive.engine.standins import with_concrete_functions
-from derive.engine.translate import Symbols, Translator
+from derive.engine.standins import REFUTED_FOR_EVERY_FUNCTION as REFUTED_ALL
+from derive.engine.standins import not_arbitrary, with_concrete_functions
+from derive.engine.translate import Symbols, Translator, pyname
 from derive.reading.document import Document, ReadEquation
 from derive.reading.scope import ReadError, Reading, family_ranges
 from derive.reading.syntax import Node, Sym, to_text, walk
@@ -203,7 +204,6 @@ class EquationChecker:
         facts = self.symbols.positive | self.symbols.nonzero
         if not facts:
             return ()
-        from derive.engine.translate import pyname
         from derive.reading.conditions import name_fact
 
         expr = sp.Tuple(lhs, rhs)
@@ -262,22 +262,24 @@ class EquationChecker:
             return Decision(Verdict.REFUTED, "numeric", (), self._counterexample(found["free"]),
                             residual, reason=note)
         instance = with_concrete_functions(lhs, rhs)
-        if instance is not None:
-            # unknown functions: one concrete choice where the sides differ shows the step
-            # does not hold for every function. That refutes it only if the function is
-            # arbitrary; it may be one the prose defines, so the link stays unknown (a name
-            # with no definition is never given a meaning) and the reason says what was found
-            a, b, chosen = instance
+        if instance is not None:  # unknown functions: see derive.engine.standins
+            a, b, chosen, names = instance
             found = self._search(a, b, label + "#functions")
             hit = next((found[m] for m in ("one-hot", "simplex", "free") if found.get(m)), None)
+            given = not_arbitrary(names, self.env)
+            cx = self._counterexample(hit) if hit is not None else None
+            if hit is not None and not given:  # refuted as written, the functions named
+                return Decision(Verdict.REFUTED, "numeric", (),
+                                replace(cx, functions=chosen) if cx is not None else None,
+                                residual, reason=REFUTED_ALL)
             if hit is not None:
-                cx = self._counterexample(hit)
                 at = f" at {cx.text}" if cx is not None and cx.text else ""
                 return Decision(Verdict.UNKNOWN, "numeric", residual=residual, reason=(
                     f"not true for every function: with {chosen} the sides differ{at} "
-                    f"({_short(hit.lhs)} against {_short(hit.rhs)}); false "
-                    "if the functions are arbitrary; if the prose defines them, define them "
-                    "in the document"))
+                    f"({_short(hit.lhs)} against {_short(hit.rhs)}); but {', '.join(given)} "
+                    "may not be arbitrary (defined elsewhere, probability notation, a value "
+                    "the document states, or a known function's name): define the functions "
+                    "in the document to have it judged"))
         sizes = ", ".join(str(n) for n in sorted(numeric.SIZES + numeric.EXTRA_SIZES))
         reason = f"no symbolic proof, and no counterexample at K = {sizes}"
         skipped = self._skipped.get(label, [])

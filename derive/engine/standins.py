@@ -1,8 +1,14 @@
 """Concrete stand-ins for unknown functions: how a claim about every f is refuted.
 
-Owns :func:`with_concrete_functions`. A claim about an unknown function must hold for every
-function, so one concrete choice where the two sides differ refutes it; the checker's numeric
-search then looks for the point. Nothing here proves: a proof stays symbolic.
+Owns :func:`with_concrete_functions` and :func:`not_arbitrary`. The document reads a function
+it never defines as arbitrary (a note says so), so a claim about it must hold for every
+function, and one concrete choice where the two sides differ refutes it as written, as a
+point refutes a claim about undefined scalars; the checker's numeric search looks for the
+point. Not where a function is not arbitrary: the document defines it (at other arguments),
+states its value as a left side (P(X | θ) = θ^9 (1 − θ)^4, a definition the reader does not
+take), writes it as probability notation, which the laws of probability tie together (Bayes'
+rule is true), or names it by a word or a Greek letter (softmax, σ). Then the link stays
+unknown, with what was found. Nothing here proves: a proof stays symbolic.
 """
 
 from __future__ import annotations
@@ -10,6 +16,12 @@ from __future__ import annotations
 import sympy as sp
 
 from derive.engine.printing import shown_key
+from derive.reading.names import APPLIED
+
+#: the reason of a link refuted by stand-ins (the counterexample names them)
+REFUTED_FOR_EVERY_FUNCTION = (
+    "not true for every function (the counterexample puts concrete functions in for the "
+    "unknown ones); if the prose defines the functions, define them in the document")
 
 _U = sp.Dummy("u", real=True)
 #: concrete stand-ins for unknown functions, positive and nonlinear (so that a divisor g(x)
@@ -21,9 +33,9 @@ _STAND_INS = (("1 + u^2/2", 1 + _U**2 / 2), ("2 + u/3 + u^2", 2 + _U / 3 + _U**2
 
 
 def with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
-    """(lhs, rhs, "f(u) = …, g(u) = …") with every unknown function of one argument replaced
-    by a fixed polynomial and derivatives taken, or None when there are none; an unknown
-    function of whole vectors and its partials by a fixed exponential (see
+    """(lhs, rhs, "f(u) = …, g(u) = …", the names replaced) with every unknown function of
+    one argument replaced by a fixed polynomial and derivatives taken, or None when there are
+    none; an unknown function of whole vectors and its partials by a fixed exponential (see
     :func:`derive.engine.vector_functions.with_stand_ins`)."""
     from sympy.core.function import AppliedUndef
 
@@ -35,7 +47,7 @@ def with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
     rhs = vector_functions.with_stand_ins(rhs, vector_names)
     applied = sp.Tuple(lhs, rhs).atoms(AppliedUndef)
     if vector_names and not applied:
-        return lhs, rhs, vector_functions.stand_in_text(vector_names)
+        return lhs, rhs, vector_functions.stand_in_text(vector_names), tuple(vector_names)
     arity: dict = {}
     for a in applied:
         arity.setdefault(a.func, set()).add(len(a.args))
@@ -81,7 +93,28 @@ def with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
         return None
     if vector_names:
         texts.append(vector_functions.stand_in_text(vector_names))
-    return a, b, ", ".join(texts)
+    return a, b, ", ".join(texts), (*(str(f) for f in funcs), *vector_names)
+
+
+def function_name(name: str) -> str:
+    """The name a stand-in replaced, as the document's (pyname) form: P[|]/2 → P."""
+    return name.split("/")[0].partition("[")[0]
+
+
+#: names that probability and information theory give a fixed meaning (a distribution, an
+#: expectation, an entropy, a divergence): never arbitrary functions, whatever the document
+#: defines, so a stand-in for one refutes nothing (E[X + Y] = E[X] + E[Y] is true)
+CONVENTIONAL = frozenset({"P", "p", "q", "Q", "E", "H", "I", "D", "KL", "Pr", "Var", "Cov",
+                          "N"})
+
+
+def arbitrary(name: str) -> bool:
+    """May ``name`` (a pyname: f, L_1, sigma, operatorname(softmax)) stand for any function?
+    Only a Latin letter that is not one of :data:`CONVENTIONAL`: a word (softmax, MSE) or a
+    Greek letter (σ, the sigmoid; Φ, the normal distribution) names a function its readers
+    know, whatever the document defines (σ(x) + σ(−x) = 1 is true of the sigmoid)."""
+    base = name.split("_")[0]
+    return len(base) == 1 and base.isascii() and base.isalpha() and base not in CONVENTIONAL
 
 
 def _shown_call(name: str, args: list[str]) -> str:
@@ -96,3 +129,15 @@ def _shown_call(name: str, args: list[str]) -> str:
     joiners = [f" {c} " if c in "|‖" else ", " for c in seps] if len(seps) == len(args) - 1 \
         else [", "] * (len(args) - 1)
     return base + "(" + args[0] + "".join(j + a for j, a in zip(joiners, args[1:])) + ")"
+
+
+def not_arbitrary(names: tuple[str, ...], env) -> list[str]:
+    """Of the functions a stand-in replaced (sympy names, P[|]/2), those that may not be
+    arbitrary, in the document's (pyname) form: defined, failed, stated, probability notation
+    (see the module's docstring), or not a plain Latin letter."""
+    from derive.engine.translate import pyname
+
+    fixed = {pyname(n.split(APPLIED)[0]) for n in (  # J, for the value J(θ_0, θ_1)
+        env.stated | env.probability | env.definitions.keys() | env.failed.keys())}
+    return sorted(n for n in {function_name(n) for n in names}
+                  if n in fixed or not arbitrary(n))

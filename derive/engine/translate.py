@@ -299,7 +299,7 @@ class Translator:
         """Undetermined when ``name``'s definition was written but could not be read."""
         line = self.env.failed.get(name)
         if line is not None and name not in self.env.definitions:
-            shown = name_text(name) if APPLIED in name else pyname(name)  # l(o), not l@o
+            shown = name_text(name)  # l(o), not l@o; KL, not operatorname(KL)
             raise Undetermined(f"{shown} is used, but its definition at line {line} "
                                "could not be read")
 
@@ -322,11 +322,11 @@ class Translator:
                 return sp.pi
             d = self.definition(name)
             if d is not None and d.kind == "family":
-                raise ReadError(f"{pyname(name)} is a family: it needs a subscript, "
-                                f"as in {pyname(name)}_{d.params[0]}", node.pos)
+                raise ReadError(f"{name_text(name)} is a family: it needs a subscript, "
+                                f"as in {name_text(name)}_{d.params[0]}", node.pos)
             if d is not None and d.kind == "function":
-                raise ReadError(f"{pyname(name)} is a function: apply it, as in "
-                                f"{pyname(name)}({', '.join(d.params)})", node.pos)
+                raise ReadError(f"{name_text(name)} is a function: apply it, as in "
+                                f"{name_text(name)}({', '.join(d.params)})", node.pos)
             if d is not None and not self.surface and name not in keep:
                 return self.instantiate(d, [], keep)
             return self.symbols.scalar(name)

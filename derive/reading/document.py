@@ -43,6 +43,7 @@ from derive.reading.macros import in_force as macros_in_force
 from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.naming import (
     CONSTANTS,
+    NAME_USES,
     applied_only,
     defined_name,
     definitions_first,
@@ -51,13 +52,13 @@ from derive.reading.naming import (
     free_names,
     function_head,
     functions_defined_later,
+    name_uses,
     names_in,
     no_name_or_product,
     no_self_reference,
     unknown_function_notes,
     unknown_functions,
     used_before_definition,
-    written_as_value,
     written_bare,
 )
 from derive.reading.parser import ParseError, parse_chain, parse_expression
@@ -67,6 +68,7 @@ from derive.reading.relations import (
     Split,
     elided_chains,
     integral_free_chains,
+    not_checked_note,
     split_display,
 )
 from derive.reading.restate import same_definition
@@ -146,19 +148,6 @@ class _Parsed:
     in_list: bool = False  # one equation of a list display (a, \quad b)
     head_fails: bool = False  # D = \int … = a = b: D stays undetermined (only a = b is read)
     continued: bool = False  # the next display goes on from its last side ('= …')
-
-
-def _not_checked(split: Split, display: str) -> str:
-    """The note on a display cut at relations or prose that derive does not check."""
-    shown = ", ".join(dict.fromkeys(s for s, _ in split.separators))
-    if not any(part.has_equals for part in split.parts):
-        return (f"not checked: it relates its parts by {shown}, and derive checks only "
-                "chains of '='")
-    left = [" ".join(part.text.split()) for part in split.parts if not part.has_equals]
-    left = [t if len(t) <= 40 else t[:39] + "…" for t in left]
-    return (f"read in parts at {shown}: each chain of '=' is checked; {shown} "
-            + ("is" if len(split.separators) == 1 else "are") + " not"
-            + (f", nor {', '.join(left)}" if left else ""))
 
 
 def _broken_continuation(before: _Parsed) -> str:
@@ -267,12 +256,12 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
         pieces = [part.text for part in split.parts if part.has_equals] if split.cut else [src]
         if split.cut and not pieces:
             previous_last = None
-            parsed.append(_Parsed(raw, None, None, skipped=_not_checked(split, raw.text)))
+            parsed.append(_Parsed(raw, None, None, skipped=not_checked_note(split)))
             continue
         unlisted = [" ".join(part.text.split()) for part in split.parts
                     if split.is_list and not part.has_equals]
         cut_notes = label_notes(raw.text) + (integral_notes or (
-            (_not_checked(split, raw.text),) if split.cut and not split.is_list else
+            (not_checked_note(split),) if split.cut and not split.is_list else
             (f"not checked: {', '.join(unlisted)} (no '=')",) if unlisted else ()))
         for k, piece in enumerate(pieces):
             try:
@@ -339,7 +328,8 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                                                 problem.message))
         elif vector_chain is not entry.chain:
             parsed[k] = replace(entry, chain=vector_chain, notes=entry.notes + vector_notes)
-    trees = [t for entry in parsed if entry.chain for t, _, _ in entry.chain]
+    chains = [[t for t, _, _ in entry.chain] for entry in parsed if entry.chain]
+    trees = [t for chain in chains for t in chain]
     sizes, indices = collect_sizes_and_indices(trees)
     declared_ranges = dict(vector_ranges)
     indices |= set(vector_ranges)
@@ -360,11 +350,10 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
     families_written, letters_written = written_ranges(trees)
     families = collect_families(trees)
     heads = {entry.chain[0][0] for entry in parsed if entry.chain}
-    only_applied, values_and_entries = applied_only(trees), written_as_value(trees)
-    unknown = unknown_functions(only_applied, heads, families | sizes | indices |
-                                set(decl.constants))
-    later = functions_defined_later(only_applied, heads, families | sizes | indices |
-                                    set(decl.constants))
+    only_applied, uses = applied_only(trees), name_uses(chains)
+    taken = families | sizes | indices | set(decl.constants)
+    unknown = unknown_functions(only_applied, heads, taken)
+    later = functions_defined_later(only_applied, heads, taken)
     builtins = dict(builtin_definitions(trees, {defined_name(h) or "" for h in heads
                                                 if not (isinstance(h, Apply) and h.primes)}))
     unknown, later = unknown - set(builtins) - PRIMITIVES.keys(), later - PRIMITIVES.keys()
@@ -381,7 +370,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
               functions=declared | unknown | later | (only_applied & PRIMITIVES.keys()),
               constants=frozenset(decl.constants), applied_only=only_applied,
               differentiated=differentiated_alone(trees), bare=written_bare(trees),
-              values=values_and_entries[0], entries=values_and_entries[1])
+              **{f: getattr(uses, f) for f in NAME_USES})
 
     assumptions: list[tuple[tuple[Node, Node], str, int]] = []
     conditions = []

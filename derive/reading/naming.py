@@ -11,6 +11,7 @@ from __future__ import annotations
 from derive.reading.scope import Env, ReadError
 from derive.reading.syntax import DIVERGENCE, Node, Sym, name_text
 from derive.reading.syntax import children as _children
+from derive.records import frozen
 
 CONSTANTS = frozenset({"\\pi", "e"})
 
@@ -67,11 +68,36 @@ def written_bare(trees: list[Node]) -> frozenset[str]:
     return frozenset(out)
 
 
-def written_as_value(trees: list[Node]) -> tuple[frozenset[str], frozenset[str]]:
-    """Names written as a value somewhere, not as the name of an application: (those written
-    alone, outside any subscript: i in i(i + 1) or Σ_i i, not H in n_H nor f in f(x); those
-    written with a subscript: y in y_k, not h in h_θ(x))."""
-    from derive.reading.syntax import Apply, BigOp
+@frozen
+class NameUses:
+    """How names are written across a document, beyond definitions."""
+
+    values: frozenset[str]  # alone, as a value, outside subscripts: i in i(i + 1), Σ_i i
+    entries: frozenset[str]  # with a subscript, as a value: y in y_k (not h in h_θ(x))
+    # applied to names, entries or whole vectors, as the left side of an equation whose other
+    # sides do not apply it: P in P(X | θ) = θ^9 (1 − θ)^4, f in f(s_i) = …, the shape of a
+    # definition, so the function is not arbitrary even where no definition is read (f in
+    # f(x + ε) = g(x + ε) + h(x + ε), P in P(a | b) = P(b | a) are claims about them)
+    stated: frozenset[str]
+    # applied with a condition or a divergence, or in square brackets: P(a | b), KL(q ‖ p),
+    # H[P]: probability notation, whose functions the laws of probability tie together
+    probability: frozenset[str]
+
+
+NAME_USES = ("values", "entries", "stated", "probability")  # NameUses's fields, as in Env
+
+
+def _named(arg: Node) -> bool:
+    """A name, an entry (s_i) or a whole vector (\\mathbf{x}, lowered to its entries)."""
+    from derive.reading.syntax import BigOp
+
+    return isinstance(arg, Sym) or (isinstance(arg, BigOp) and arg.kind == "vec" and
+                                    isinstance(arg.body, Sym))
+
+
+def name_uses(chains: list[list[Node]]) -> NameUses:
+    """How each name is written in ``chains``, the sides of every equation read."""
+    from derive.reading.syntax import Apply, BigOp, walk
 
     alone: set[str] = set()
     indexed: set[str] = set()
@@ -94,9 +120,18 @@ def written_as_value(trees: list[Node]) -> tuple[frozenset[str], frozenset[str]]
         for child in _children(node):
             visit(child)
 
-    for tree in trees:
-        visit(tree)
-    return frozenset(alone), frozenset(indexed)
+    for chain in chains:
+        for tree in chain:
+            visit(tree)
+    stated = frozenset(head.func.name for head, *rest in (c for c in chains if len(c) >= 2)
+                       if isinstance(head, Apply) and not head.primes and
+                       all(_named(a) for a in head.args) and
+                       not any(isinstance(n, Apply) and n.func.name == head.func.name
+                               for side in rest for n in walk(side)))
+    probability = frozenset(n.func.name for chain in chains for tree in chain
+                            for n in walk(tree) if isinstance(n, Apply) and
+                            (n.seps or n.brackets == "["))
+    return NameUses(frozenset(alone), frozenset(indexed), stated, probability)
 
 
 def unknown_functions(only_applied: frozenset[str], heads: set[Node],

@@ -7,7 +7,7 @@ inside braces, brackets or ``\\left…\\right``), the relations it does not chec
 of prose between parts, and cuts the display there. Each part keeps its offsets (everything
 outside it is blanked), so errors in a part are still located in the file. The parts that hold
 an '=' are read and checked as chains; the others, and the relations themselves, are reported
-as not checked. No sympy here.
+as not checked (:func:`not_checked_note` says so). No sympy here.
 """
 
 from __future__ import annotations
@@ -270,3 +270,16 @@ def elided_chains(text: str) -> list[str]:
         except ParseError:
             return []
     return out
+
+
+def not_checked_note(split: Split) -> str:
+    """The note on a display cut at relations or prose that derive does not check."""
+    shown = ", ".join(dict.fromkeys(s for s, _ in split.separators))
+    if not any(part.has_equals for part in split.parts):
+        return (f"not checked: it relates its parts by {shown}, and derive checks only "
+                "chains of '='")
+    left = [" ".join(part.text.split()) for part in split.parts if not part.has_equals]
+    left = [t if len(t) <= 40 else t[:39] + "…" for t in left]
+    return (f"read in parts at {shown}: each chain of '=' is checked; {shown} "
+            + ("is" if len(split.separators) == 1 else "are") + " not"
+            + (f", nor {', '.join(left)}" if left else ""))

@@ -36,6 +36,7 @@ from derive.reading.syntax import (
     Node,
     Num,
     Paren,
+    Pow,
     Sym,
     children,
     name_text,
@@ -117,6 +118,9 @@ class Env:
     # names written as a value somewhere, outside subscripts (naming.written_as_value)
     values: frozenset[str] = frozenset()
     entries: frozenset[str] = frozenset()  # names written with a subscript, as values (y_k)
+    # names applied as a whole left side (P(X | θ) = …), or in probability notation (P(a | b))
+    stated: frozenset[str] = frozenset()
+    probability: frozenset[str] = frozenset()
 
     def define(self, d: Definition) -> Env:
         defs = dict(self.definitions)
@@ -410,13 +414,31 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
         return _juxtaposed(node.func, _fill_sums(node.args[0], env, free, fam, implicit),
                            node.pos)
     if isinstance(node, Mul):
-        node = _derivatives_at(node, env)
+        node = _derivatives_at(_function_powers(node, env), env)
         if not isinstance(node, Mul):
             return _fill_sums(node, env, free, fam, implicit)
     kids = children(node)
     if not kids:
         return node
     return _rebuild(node, [_fill_sums(c, env, free, fam, implicit) for c in kids])
+
+
+def _function_powers(node: Mul, env: Env) -> Mul:
+    """``\\sigma^2(z)`` for a function σ is σ(z)², as ``\\sin^2 x`` is sin(x)²."""
+    factors, ops = list(node.factors), list(node.ops)
+    k = 0
+    while k + 1 < len(factors):
+        power, arg = factors[k], factors[k + 1]
+        if isinstance(power, Pow) and isinstance(power.base, Sym) and not power.base.sub and \
+                power.base.case is None and env.is_function(power.base.name) and \
+                isinstance(arg, Paren) and arg.open == "(" and ops[k] == "":
+            factors[k] = Pow(Apply(power.base, (arg.inner,), pos=power.pos), power.exp,
+                             pos=power.pos)
+            del factors[k + 1], ops[k]
+        k += 1
+    if len(factors) == len(node.factors):
+        return node
+    return replace(node, factors=tuple(factors), ops=tuple(ops))
 
 
 def _derivatives_at(node: Mul, env: Env) -> Node:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from derive.reading.parser import ParseError, parse_expression, split_top_level
 from derive.reading.relations import split_display
 from derive.reading.scope import Env, definition_head
-from derive.reading.syntax import Node
+from derive.reading.syntax import Apply, Node
 
 
 def heads_of(text: str) -> list[Node | None]:
@@ -40,6 +40,12 @@ def failed_definition(env: Env, lhs: Node | None, line: int) -> Env:
     """An equation that could not be read but has the shape of a definition (p_j = …):
     later uses of the name are then undetermined, never read as a free variable."""
     head = definition_head(lhs, env) if lhs is not None else None
-    if head is None or head[0] in env.definitions:
+    name = head[0] if head is not None else None
+    if name is None and isinstance(lhs, Apply) and lhs.func.name not in env.families:
+        # q(z; μ, σ^2) = …, KL(q ‖ p) = ∫ …: not a definition derive reads, but what it says
+        # about q or KL is lost with it, so later claims about them are not judged either
+        # (not p in p(y_n) = … beside the family p_n: p_n is no application of p)
+        name = lhs.func.name
+    if name is None or name in env.definitions:
         return env
-    return replace(env, failed={**env.failed, head[0]: line})
+    return replace(env, failed={**env.failed, name: line})

@@ -64,6 +64,9 @@ class Counterexample:
     lhs: float | list[float]
     rhs: float | list[float]
     family: str = "free"  # the target family the point was drawn from
+    # the concrete functions put in for unknown ones ("f(u) = 1 + u^2/2"), when the point
+    # refutes a claim about every function
+    functions: str = ""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -73,11 +76,14 @@ class Counterexample:
         out["lhs"] = self.lhs
         out["rhs"] = self.rhs
         out["family"] = self.family
+        if self.functions:
+            out["functions"] = self.functions
         return out
 
     @property
     def text(self) -> str:
-        parts = [f"{k}={v}" for k, v in {**self.size, **self.indices}.items()]
+        parts = [self.functions] if self.functions else []
+        parts += [f"{k}={v}" for k, v in {**self.size, **self.indices}.items()]
         for name, vals in self.values.items():
             if isinstance(vals, (list, tuple)):
                 parts.append(f"{name}=({', '.join(_num(v) for v in vals)})")
