@@ -492,7 +492,11 @@ def _product_or_refuse(node: Apply, env: Env, implicit: dict[str, str] | None) -
     elif not func.sub and isinstance(arg, (Sym, Num)):
         why = f"{name} is no function here: it is written alone elsewhere, or defined as a value"
     else:
-        if implicit is not None and not func.sub:  # y_k (1 − y_i) is too common to say
+        plain = func.name in env.sizes | env.indices | env.constants | env.definitions.keys() \
+            or any(isinstance(n, Sym) and n.name == func.name for n in walk(arg))
+        if implicit is not None and not func.sub and not plain:
+            # (not y_k (1 − y_i), p(1 − p), n(n + 1), nor a size or a defined value: plainly
+            # products, too common to say)
             implicit[f"#product {shown}"] = (
                 f"{shown}(…) is read as {shown} times (…): {name} is no function here (it is "
                 f"written as a value elsewhere); define {name} as a function if it is one")
