@@ -115,7 +115,7 @@ class Env:
     # names differentiated on their own, ∂y_j/∂z_i (naming.differentiated_alone)
     differentiated: frozenset[str] = frozenset()
     bare: frozenset[str] = frozenset()  # names written alone somewhere (naming.written_bare)
-    # names written as a value somewhere, outside subscripts (naming.written_as_value)
+    # names written as a value somewhere, outside subscripts (naming.name_uses)
     values: frozenset[str] = frozenset()
     entries: frozenset[str] = frozenset()  # names written with a subscript, as values (y_k)
     # names applied as a whole left side (P(X | θ) = …), or in probability notation (P(a | b))
@@ -487,13 +487,15 @@ def _product_or_refuse(node: Apply, env: Env, implicit: dict[str, str] | None) -
     * ``a(b + c)`` with ``a`` written alone elsewhere: the product, with a note."""
     func, arg = node.func, node.args[0]
     name, shown = name_text(func.name), to_text(func)
+    if func.name in env.sizes | env.constants:  # n(x), c(x) with c declared a constant
+        return
     if func.sub and func.name not in env.entries:
         why = f"{shown} is written nowhere else as a value"
     elif not func.sub and isinstance(arg, (Sym, Num)):
         why = f"{name} is no function here: it is written alone elsewhere, or defined as a value"
     else:
-        plain = func.name in env.sizes | env.indices | env.constants | env.definitions.keys() \
-            or any(isinstance(n, Sym) and n.name == func.name for n in walk(arg))
+        plain = func.name in env.indices or func.name in env.definitions or any(
+            isinstance(n, Sym) and n.name == func.name for n in walk(arg))
         if implicit is not None and not func.sub and not plain:
             # (not y_k (1 − y_i), p(1 − p), n(n + 1), nor a size or a defined value: plainly
             # products, too common to say)
