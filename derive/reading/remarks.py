@@ -75,30 +75,36 @@ def _absorb(node: Node, letters: set[str], notes: list[str],
     k = 0
     while k < len(terms):
         term = terms[k]
-        inner = term.arg if isinstance(term, Neg) else term
-        letter = inner.index if isinstance(inner, BigOp) else None
-        if letter not in letters:
+        paths = _spine(term)  # the sums on the term's right edge, outermost first
+        mine = {p[-1].index for p in paths} & letters  # type: ignore[attr-defined]
+        if not mine:
             out.append(term)
             k += 1
             continue
-        assert isinstance(inner, BigOp) and letter is not None
         j = k + 1
-        while j < len(terms) and _uses(terms[j], letter):
+        while j < len(terms) and any(_uses(terms[j], x) for x in mine):
             j += 1
         later = terms[k + 1:j]
-        rest = [t for t in terms[j:] if _uses(t, letter)]
-        if rest or (later and (term is not inner or inner.kind != "sum" or
-                               isinstance(inner.body, Paren) or _ends_in_sum(inner.body))):
-            why = ("other terms come between" if rest else
-                   "the sum is negated, and whether the minus covers it is not guessed"
-                   if term is not inner else
-                   "the sum's body is closed by brackets" if isinstance(inner.body, Paren)
-                   else "it is a product" if inner.kind != "sum" else
-                   "the sum's body ends in another sum, which it could belong to")
+        rest = [t for t in terms[j:] if any(_uses(t, x) for x in mine)]
+        path = paths[-1]  # to the innermost sum: the one a term after it would join
+        inner = path[-1]
+        assert isinstance(inner, BigOp)
+        used = {x for x in mine if any(_uses(t, x) for t in later)}
+        why = ("other terms come between" if rest else
+               "the sum is negated, and whether the minus covers it is not guessed"
+               if any(isinstance(n, Neg) for n in path) else
+               "it is a product" if any(isinstance(n, BigOp) and n.kind != "sum"
+                                        for n in path) else
+               "the sum's body is closed by brackets" if isinstance(inner.body, Paren) else
+               "the sum's body ends in another sum, which it could belong to"
+               if inner.index not in used else None) if later or rest else None
+        if why is not None:
             first = (later or rest)[0]
-            refusal.append((f"{to_text(first)} comes after {to_text(inner)} and uses its "
+            letter = sorted(used or mine)[0]
+            total = next(p[-1] for p in paths if p[-1].index == letter)  # type: ignore
+            refusal.append((f"{to_text(first)} comes after {to_text(total)} and uses its "
                             f"index {letter}, which is free nowhere else, but {why}: write "
-                            f"\\{inner.kind}_{letter} (… + …) if it belongs inside, or another "
+                            f"\\{total.kind}_{letter} (… + …) if it belongs inside, or another "  # type: ignore
                             "letter if not", first.pos))
             return node
         if not later:
@@ -106,28 +112,42 @@ def _absorb(node: Node, letters: set[str], notes: list[str],
             k += 1
             continue
         body_terms = inner.body.terms if isinstance(inner.body, Add) else (inner.body,)
-        whole = replace(inner, body=Add((*body_terms, *later), pos=inner.body.pos))
+        grown: Node = replace(inner, body=Add((*body_terms, *later), pos=inner.body.pos))
         notes.append(f"{' + '.join(to_text(t) for t in later)} comes after {to_text(inner)} "
-                     f"and uses its index {letter}, which is free nowhere else: it is read "
-                     f"inside the sum, {to_text(whole)} (write \\sum_{letter} (… + …) to say "
-                     "so)")
-        out.append(whole)
+                     f"and uses its index {inner.index}, which is free nowhere else: it is "
+                     f"read inside the sum, {to_text(grown)} (write \\sum_{inner.index} (… + …) "
+                     "to say so)")
+        for parent in reversed(path[:-1]):  # put the grown sum back in its place
+            grown = (replace(parent, body=grown) if isinstance(parent, BigOp) else
+                     replace(parent, factors=(*parent.factors[:-1], grown)))  # type: ignore
+        out.append(grown)
         k = j
     if len(out) == len(terms):
         return node
     return out[0] if len(out) == 1 else replace(node, terms=tuple(out))
 
 
-def _ends_in_sum(body: Node) -> bool:
-    """Does ``body`` end in a sum (Σ_i Σ_j a_ij, Σ_i c_i Σ_j a_ij), so that a term after it
-    could belong to either sum?"""
+def _spine(term: Node) -> list[tuple[Node, ...]]:
+    """The sums on the right edge of ``term`` (2 Σ_i a_i, Σ_i Σ_j a_ij, −Σ_i a_i: what a
+    term written after it may continue), each as the path from ``term`` down to it."""
     from derive.reading.syntax import Mul, Neg
 
-    if isinstance(body, BigOp):
-        return True
-    if isinstance(body, Mul):
-        return _ends_in_sum(body.factors[-1])
-    return _ends_in_sum(body.arg) if isinstance(body, Neg) else False
+    out: list[tuple[Node, ...]] = []
+    path: list[Node] = []
+    node: Node | None = term
+    while node is not None:
+        path.append(node)
+        if isinstance(node, BigOp):
+            if node.index:
+                out.append(tuple(path))
+            node = node.body
+        elif isinstance(node, Mul):
+            node = node.factors[-1]
+        elif isinstance(node, Neg):
+            node = node.arg
+        else:
+            node = None
+    return out
 
 
 def _uses(term: Node, letter: str) -> bool:
@@ -158,8 +178,9 @@ def _free_use(node: Node, letter: str, skip: set[int], bound: bool) -> bool:
 
 
 def _outside(side: Node) -> list[tuple[str, Node, Node, Node]]:
-    """(the sum's index, the sum, a later term that uses it unbound, the use) in ``side``."""
-    from derive.reading.syntax import Add, Neg
+    """(the sum's index, the sum, a later term that uses it unbound, the use) in ``side``:
+    for every sum on the right edge of a term (:func:`_spine`), the terms after it."""
+    from derive.reading.syntax import Add
 
     out: list[tuple[str, Node, Node, Node]] = []
     for node in walk(side):
@@ -167,14 +188,13 @@ def _outside(side: Node) -> list[tuple[str, Node, Node, Node]]:
             continue
         terms = list(node.terms)
         for k, term in enumerate(terms):
-            inner = term.arg if isinstance(term, Neg) else term
-            if not (isinstance(inner, BigOp) and inner.index):
-                continue
-            letter = inner.index
-            for later in terms[k + 1:]:
-                uses = [n for n in walk(later) if isinstance(n, Sym) and any(
-                    isinstance(x, Sym) and x.name == letter for x in n.sub)]
-                bound = any(isinstance(n, BigOp) and n.index == letter for n in walk(later))
-                if uses and not bound:
-                    out.append((letter, inner, later, uses[0]))
+            for path in _spine(term):
+                total = path[-1]
+                assert isinstance(total, BigOp) and total.index is not None
+                letter = total.index
+                for later in terms[k + 1:]:
+                    uses = [n for n in walk(later) if isinstance(n, Sym) and any(
+                        isinstance(x, Sym) and x.name == letter for x in n.sub)]
+                    if uses and _uses(later, letter):
+                        out.append((letter, total, later, uses[0]))
     return out
