@@ -97,3 +97,19 @@ def test_joined_sums_against_hand_verdicts():
     got = {f"{e.index}.{lk.position}": lk.verdict.value for e in report.equations
            for lk in e.links}
     assert got == JOINED
+
+
+@pytest.mark.parametrize(("claim", "verdict"), [
+    # Σ k^p in closed form (Faulhaber) where hi ≥ lo − 1 for every size; by hand
+    (r"\sum_{k=1}^{n} k = \frac{n(n+1)}{2}", "proved"),
+    (r"\sum_{k=0}^{n-1} k = \frac{n(n-1)}{2}", "proved"),
+    (r"\sum_{k=1}^{n} k^2 = \frac{n(n+1)(2n+1)}{6}", "proved"),
+    (r"\sum_{k=2}^{n} k = \frac{n(n+1)}{2} - 1", "proved"),  # n = 1: 0 = 0
+    (r"\sum_{k=1}^{n} k^3 = \left(\frac{n(n+1)}{2}\right)^2", "proved"),
+    (r"\sum_{k=1}^{n} k = \frac{n^2}{2}", "refuted"),
+    (r"\sum_{k=3}^{n} k = \frac{n(n+1)}{2} - 3", "refuted"),  # n = 1: 0 against −2
+    (r"\sum_{k=1}^{n} k^2 = \frac{n(n+1)(2n-1)}{6}", "refuted"),
+])
+def test_sums_of_powers_of_the_index(claim, verdict):
+    (eq,) = derive.check_text(f"$${claim}$$\n", jobs=1).equations
+    assert [lk.verdict.value for lk in eq.links] == [verdict]

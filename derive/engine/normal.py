@@ -114,7 +114,8 @@ def _sum(body: sp.Expr, v: sp.Symbol, lo, hi, ranges: Ranges,
     if original is not None and body == before and not body.is_Add and not any(
             not _depends(f, v) or isinstance(f, sp.KroneckerDelta) or (
                 f.is_Pow and isinstance(f.base, sp.KroneckerDelta))
-            for f in sp.Mul.make_args(body)):
+            for f in sp.Mul.make_args(body)) and (
+                _index_power(list(sp.Mul.make_args(body)), v) is None or _count(lo, hi) is None):
         return original  # nothing to split, pull out or sift: keep the very same object
     total = []
     for term in sp.Add.make_args(body):
@@ -133,9 +134,25 @@ def _sum(body: sp.Expr, v: sp.Symbol, lo, hi, ranges: Ranges,
         sifted = _sift(dep, v, lo, hi, inner)
         if sifted is not None:
             total.append(c * sifted)
+        elif (powers := _index_power(dep, v)) is not None and _count(lo, hi) is not None:
+            # Σ_{k=lo}^{hi} k^p, with hi ≥ lo − 1 for every size: Faulhaber's polynomial,
+            # exact there (at hi = lo − 1 it is the empty sum's 0)
+            total.append(c * sp.expand(sp.summation(v**powers, (v, lo, hi))))
         else:
             total.append(c * summation(sp.Mul(*dep), (v, lo, hi)))
     return sp.Add(*total)
+
+
+def _index_power(dep: list[sp.Expr], v: sp.Symbol) -> int | None:
+    """p where the factors that depend on the index are v^p alone, 1 ≤ p ≤ 4; else None."""
+    if len(dep) != 1:
+        return None
+    f = dep[0]
+    if f == v:
+        return 1
+    if f.is_Pow and f.base == v and f.exp.is_Integer and 1 <= int(f.exp) <= 4:
+        return int(f.exp)
+    return None
 
 
 def _linear(e: sp.Expr, ranges: Ranges) -> sp.Expr:
