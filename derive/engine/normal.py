@@ -104,7 +104,8 @@ def _sift(dep: list[sp.Expr], v: sp.Symbol, lo, hi, ranges: Ranges) -> sp.Expr |
 
 def _sum(body: sp.Expr, v: sp.Symbol, lo, hi, ranges: Ranges,
          original: sp.Expr | None = None) -> sp.Expr:
-    if _count(lo, hi) == 0:
+    count = _count(lo, hi)
+    if count == 0:
         return sp.Integer(0)  # a range empty for every size (K + 1..K): the empty sum
     inner = dict(ranges)
     inner[v] = (lo, hi)
@@ -115,7 +116,7 @@ def _sum(body: sp.Expr, v: sp.Symbol, lo, hi, ranges: Ranges,
             not _depends(f, v) or isinstance(f, sp.KroneckerDelta) or (
                 f.is_Pow and isinstance(f.base, sp.KroneckerDelta))
             for f in sp.Mul.make_args(body)) and (
-                _index_power(list(sp.Mul.make_args(body)), v) is None or _count(lo, hi) is None):
+                count is None or _index_power(list(sp.Mul.make_args(body)), v) is None):
         return original  # nothing to split, pull out or sift: keep the very same object
     total = []
     for term in sp.Add.make_args(body):
@@ -125,7 +126,6 @@ def _sum(body: sp.Expr, v: sp.Symbol, lo, hi, ranges: Ranges,
             (dep if _depends(f, v) else const).append(f)
         c = sp.Mul(*const)
         if not dep:
-            count = _count(lo, hi)
             if count is not None:
                 total.append(c * count)
             else:  # a range that may be empty: c·(hi − lo + 1) would be wrong there
@@ -134,7 +134,7 @@ def _sum(body: sp.Expr, v: sp.Symbol, lo, hi, ranges: Ranges,
         sifted = _sift(dep, v, lo, hi, inner)
         if sifted is not None:
             total.append(c * sifted)
-        elif (powers := _index_power(dep, v)) is not None and _count(lo, hi) is not None:
+        elif count is not None and (powers := _index_power(dep, v)) is not None:
             # Σ_{k=lo}^{hi} k^p, with hi ≥ lo − 1 for every size: Faulhaber's polynomial,
             # exact there (at hi = lo − 1 it is the empty sum's 0)
             total.append(c * sp.expand(sp.summation(v**powers, (v, lo, hi))))

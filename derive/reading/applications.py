@@ -319,9 +319,9 @@ def _letter(node: Sym) -> bool:
     return len(node.name) == 1 and node.name.isalpha() and not node.sub and node.case is None
 
 
-__all__ = ["SEPARATORS", "ApplicationReading", "merge_divergence_names"]
-
-
 def _operator_name(node: Node) -> bool:
     """Is ``node`` a word written as an operator's name (\\operatorname{sech}, \\text{MSE})?"""
     return isinstance(node, Sym) and not node.sub and node.name.startswith("\\operatorname{")
+
+
+__all__ = ["SEPARATORS", "ApplicationReading", "merge_divergence_names"]

@@ -43,12 +43,12 @@ from derive.reading.macros import in_force as macros_in_force
 from derive.reading.markdown import RawEquation, find_equations, line_col
 from derive.reading.naming import (
     CONSTANTS,
-    NAME_USES,
     applied_only,
     defined_name,
     definitions_first,
     differentiated_alone,
     dot_product_note,
+    env_fields,
     free_names,
     function_head,
     functions_defined_later,
@@ -370,7 +370,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
               functions=declared | unknown | later | (only_applied & PRIMITIVES.keys()),
               constants=frozenset(decl.constants), applied_only=only_applied,
               differentiated=differentiated_alone(trees), bare=written_bare(trees),
-              **{f: getattr(uses, f) for f in NAME_USES})
+              **env_fields(uses))
 
     assumptions: list[tuple[tuple[Node, Node], str, int]] = []
     conditions = []

@@ -8,6 +8,8 @@ name. No sympy here.
 
 from __future__ import annotations
 
+from typing import Any
+
 from derive.reading.scope import Env, ReadError
 from derive.reading.syntax import DIVERGENCE, Node, Sym, name_text
 from derive.reading.syntax import children as _children
@@ -84,9 +86,6 @@ class NameUses:
     probability: frozenset[str]
 
 
-NAME_USES = ("values", "entries", "stated", "probability")  # NameUses's fields, as in Env
-
-
 def _named(arg: Node) -> bool:
     """A name, an entry (s_i) or a whole vector (\\mathbf{x}, lowered to its entries)."""
     from derive.reading.syntax import BigOp
@@ -132,6 +131,13 @@ def name_uses(chains: list[list[Node]]) -> NameUses:
                             for n in walk(tree) if isinstance(n, Apply) and
                             (n.seps or n.brackets == "["))
     return NameUses(frozenset(alone), frozenset(indexed), stated, probability)
+
+
+def env_fields(uses: NameUses) -> dict[str, Any]:
+    """``uses`` as the :class:`~derive.reading.scope.Env` fields of the same names."""
+    from dataclasses import fields
+
+    return {f.name: getattr(uses, f.name) for f in fields(uses)}
 
 
 def unknown_functions(only_applied: frozenset[str], heads: set[Node],

@@ -592,4 +592,3 @@ def parse_chain(src: str) -> list[tuple[Node, str, int]]:
                              off + (len(side) - len(side.lstrip())))
         out.append((parse_expression(side, off), side.strip(), off))
     return out
-

@@ -61,7 +61,7 @@ def _absorb(node: Node, letters: set[str], notes: list[str],
     from dataclasses import replace
 
     from derive.reading.scope import rebuild
-    from derive.reading.syntax import Add, Neg, Paren
+    from derive.reading.syntax import Add, Mul, Neg, Paren
 
     kids = children(node)
     if kids:
@@ -76,7 +76,7 @@ def _absorb(node: Node, letters: set[str], notes: list[str],
     while k < len(terms):
         term = terms[k]
         paths = _spine(term)  # the sums on the term's right edge, outermost first
-        mine = {p[-1].index for p in paths} & letters  # type: ignore[attr-defined]
+        mine = {total.index for _, total in paths if total.index in letters}
         if not mine:
             out.append(term)
             k += 1
@@ -86,9 +86,7 @@ def _absorb(node: Node, letters: set[str], notes: list[str],
             j += 1
         later = terms[k + 1:j]
         rest = [t for t in terms[j:] if any(_uses(t, x) for x in mine)]
-        path = paths[-1]  # to the innermost sum: the one a term after it would join
-        inner = path[-1]
-        assert isinstance(inner, BigOp)
+        path, inner = paths[-1]  # the innermost sum: the one a term after it would join
         used = {x for x in mine if any(_uses(t, x) for t in later)}
         why = ("other terms come between" if rest else
                "the sum is negated, and whether the minus covers it is not guessed"
@@ -101,11 +99,11 @@ def _absorb(node: Node, letters: set[str], notes: list[str],
         if why is not None:
             first = (later or rest)[0]
             letter = sorted(used or mine)[0]
-            total = next(p[-1] for p in paths if p[-1].index == letter)  # type: ignore
+            total = next(t for _, t in paths if t.index == letter)
             refusal.append((f"{to_text(first)} comes after {to_text(total)} and uses its "
                             f"index {letter}, which is free nowhere else, but {why}: write "
-                            f"\\{total.kind}_{letter} (… + …) if it belongs inside, or another "  # type: ignore
-                            "letter if not", first.pos))
+                            f"\\{total.kind}_{letter} (… + …) if it belongs inside, or "
+                            "another letter if not", first.pos))
             return node
         if not later:
             out.append(term)
@@ -118,8 +116,10 @@ def _absorb(node: Node, letters: set[str], notes: list[str],
                      f"read inside the sum, {to_text(grown)} (write \\sum_{inner.index} (… + …) "
                      "to say so)")
         for parent in reversed(path[:-1]):  # put the grown sum back in its place
-            grown = (replace(parent, body=grown) if isinstance(parent, BigOp) else
-                     replace(parent, factors=(*parent.factors[:-1], grown)))  # type: ignore
+            if isinstance(parent, BigOp):
+                grown = replace(parent, body=grown)
+            elif isinstance(parent, Mul):
+                grown = replace(parent, factors=(*parent.factors[:-1], grown))
         out.append(grown)
         k = j
     if len(out) == len(terms):
@@ -127,19 +127,20 @@ def _absorb(node: Node, letters: set[str], notes: list[str],
     return out[0] if len(out) == 1 else replace(node, terms=tuple(out))
 
 
-def _spine(term: Node) -> list[tuple[Node, ...]]:
+def _spine(term: Node) -> list[tuple[tuple[Node, ...], BigOp]]:
     """The sums on the right edge of ``term`` (2 Σ_i a_i, Σ_i Σ_j a_ij, −Σ_i a_i: what a
-    term written after it may continue), each as the path from ``term`` down to it."""
+    term written after it may continue), outermost first, each with the path from ``term``
+    down to it (the sum last)."""
     from derive.reading.syntax import Mul, Neg
 
-    out: list[tuple[Node, ...]] = []
+    out: list[tuple[tuple[Node, ...], BigOp]] = []
     path: list[Node] = []
     node: Node | None = term
     while node is not None:
         path.append(node)
         if isinstance(node, BigOp):
             if node.index:
-                out.append(tuple(path))
+                out.append((tuple(path), node))
             node = node.body
         elif isinstance(node, Mul):
             node = node.factors[-1]
@@ -152,9 +153,16 @@ def _spine(term: Node) -> list[tuple[Node, ...]]:
 
 def _uses(term: Node, letter: str) -> bool:
     """Does ``term`` use ``letter`` as an index, outside any sum over it?"""
-    uses = any(isinstance(n, Sym) and any(isinstance(x, Sym) and x.name == letter
-                                          for x in n.sub) for n in walk(term))
-    return uses and not any(isinstance(n, BigOp) and n.index == letter for n in walk(term))
+    return _first_use(term, letter) is not None
+
+
+def _first_use(term: Node, letter: str) -> Sym | None:
+    """The first entry in ``term`` with ``letter`` as an index (x_i), unless ``term`` sums
+    over ``letter`` itself."""
+    if any(isinstance(n, BigOp) and n.index == letter for n in walk(term)):
+        return None
+    return next((n for n in walk(term) if isinstance(n, Sym) and any(
+        isinstance(x, Sym) and x.name == letter for x in n.sub)), None)
 
 
 def _free_use(node: Node, letter: str, skip: set[int], bound: bool) -> bool:
@@ -188,13 +196,10 @@ def _outside(side: Node) -> list[tuple[str, Node, Node, Node]]:
             continue
         terms = list(node.terms)
         for k, term in enumerate(terms):
-            for path in _spine(term):
-                total = path[-1]
-                assert isinstance(total, BigOp) and total.index is not None
+            for _, total in _spine(term):
                 letter = total.index
+                assert letter is not None
                 for later in terms[k + 1:]:
-                    uses = [n for n in walk(later) if isinstance(n, Sym) and any(
-                        isinstance(x, Sym) and x.name == letter for x in n.sub)]
-                    if uses and _uses(later, letter):
-                        out.append((letter, total, later, uses[0]))
+                    if (use := _first_use(later, letter)) is not None:
+                        out.append((letter, total, later, use))
     return out
