@@ -166,8 +166,9 @@ def test_membership_inside_a_probability_is_skipped():
              "probability of events")
 
 
-def test_a_sum_over_a_set_is_skipped():
-    _skipped(r"D = \sum_{x \in X} P(x) \log P(x)", "sum over a set")
+def test_a_sum_over_a_set_written_out_is_skipped():
+    # (a sum over a named set is read: see test_sets_and_expectations.py)
+    _skipped(r"D = \sum_{x \in \{0, 1\}} P(x) \log P(x)", "sum over a set")
 
 
 # -- 7-9. tensors, the indicator in parentheses, the Frobenius norm

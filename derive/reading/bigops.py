@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from derive.reading.names import STEP_LATEX
-from derive.reading.syntax import Apply, BigOp, Case, Indicator, Mul, Node, Num, Sym
+from derive.reading.sets import expectation, over_set
+from derive.reading.syntax import Apply, BigOp, Case, Indicator, Mul, Node, Num, Paren, Sym
 from derive.reading.tokenizer import ParseError, Token, TokenCursor
 from derive.reading.vectors import Ones
 
@@ -22,6 +23,7 @@ class BigOpReading(TokenCursor):
 
     if TYPE_CHECKING:  # the grammar these methods call back into, defined by Parser
         def expr(self) -> Node: ...
+        def atom(self) -> Node: ...
         def term(self) -> Node: ...
         def script(self) -> Node: ...
         def starts_factor(self) -> bool: ...
@@ -36,6 +38,9 @@ class BigOpReading(TokenCursor):
                 if index is not None:
                     raise self.error("double subscript on the sum")
                 self.advance()
+                member = self.set_member()
+                if member is not None:  # \sum_{x \in X} f(x): over X's elements
+                    return self.bigop_over_set(kind, *member, start)
                 index, lo, excluded = self.bigop_lower()
             elif self.at_op("^"):
                 if hi is not None:
@@ -54,15 +59,81 @@ class BigOpReading(TokenCursor):
             raise self.error(f"\\{kind}_{{{index}=…}} needs an upper limit")
         if index is not None and lo is None and hi is not None:
             lo = Num("1", pos=start)  # \sum_{i}^{N} runs over i = 1..N
-        if not self.starts_factor() and not self.at_op("-"):
-            raise self.error(f"expected the body of the \\{kind}")
-        body = self.term()
+        body = self.bigop_body(kind)
         if excluded is not None:  # Σ_{k ≠ i} f_k is Σ_k f_k 1{k ≠ i}
             if kind != "sum":
                 raise self.error("a product that leaves an index out is not read")
             body = Mul((body, Indicator(excluded, "1{}", pos=excluded.pos)), pos=body.pos)
         written = "full" if lo is not None else ("index" if index is not None else "bare")
         return BigOp(kind, body, index, lo, hi, written, pos=start)
+
+    def bigop_body(self, kind: str) -> Node:
+        """The body of a sum or product: a term, or a group in braces, \\sum_x \\{ … \\}."""
+        if self.at_op("\\{"):
+            start = self.offset + self.tok.pos
+            self.advance()
+            inner = self.expr()
+            self.expect_op("\\}", "'\\}'")
+            if self.starts_factor():
+                raise self.error(f"the body of the \\{kind} ends with its braces: write the "
+                                 "factors after them inside")
+            return Paren(inner, "\\{", "\\}", pos=start)
+        if not self.starts_factor() and not self.at_op("-"):
+            raise self.error(f"expected the body of the \\{kind}")
+        return self.term()
+
+    def set_member(self) -> tuple[str, str] | None:
+        r"""The bound name and the set of ``{x \in X}`` after a sum's '_' (read), or None."""
+        t = self.toks
+        if not (self.at_op("{") and self.i + 2 < len(t) and t[self.i + 2].kind == "op"
+                and t[self.i + 2].value == "in"):
+            return None
+        bound = t[self.i + 1]
+        if bound.kind not in ("letter", "cmd"):
+            raise self.error("expected the name the sum runs over before \\in")
+        self.i += 3
+        where = self.tok
+        name = self.atom()
+        if not (isinstance(name, Sym) and not name.sub):
+            raise self.error("a sum over a set is read over a set written as a name "
+                             "(\\sum_{x \\in X}, \\sum_{x \\in \\mathcal{X}})", where)
+        self.expect_op("}", "'}'")
+        return (bound.value if bound.kind == "letter" else "\\" + bound.value), name.name
+
+    def bigop_over_set(self, kind: str, bound: str, set_name: str, start: int) -> BigOp:
+        """The rest of \\sum_{x \\in X} after its subscript: the body, over X's elements."""
+        if self.at_op("^"):
+            raise self.error(f"a \\{kind} over a set has no upper limit")
+        body = self.bigop_body(kind)
+        return over_set(kind, bound, set_name, body, self.letters_written(), start)
+
+    def expectation_ahead(self) -> bool:
+        """Is an expectation's subscript next, ``_{x \\sim P}``?"""
+        t = self.toks
+        return (self.at_op("_") and self.i + 3 < len(t) and t[self.i + 1].kind == "op"
+                and t[self.i + 1].value == "{" and t[self.i + 2].kind in ("letter", "cmd")
+                and t[self.i + 3].kind == "op" and t[self.i + 3].value == "sim")
+
+    def expectation_under(self, start: int) -> BigOp:
+        """``E_{x \\sim P}[f(x)]`` (the E read): a sum over the set x is summed over
+        elsewhere, weighted by P (see :mod:`derive.reading.sets`)."""
+        self.i += 2
+        bound = self.advance()
+        self.advance()  # \sim
+        distribution = self.expr()
+        self.expect_op("}", "'}'")
+        if not self.at_op("["):
+            raise self.error("expected the expectation's argument in square brackets, "
+                             "E_{x \\sim P}[f(x)]")
+        self.advance()
+        body = self.expr()
+        self.expect_op("]", "']'")
+        name = bound.value if bound.kind == "letter" else "\\" + bound.value
+        return expectation(name, distribution, body, self.letters_written(), start)
+
+    def letters_written(self) -> set[str]:
+        """Every letter of this expression (an index chosen for it must be none of them)."""
+        return {t.value for t in self.toks if t.kind == "letter"}
 
     def bigop_lower(self) -> tuple[str, Node | None, Case | None]:
         """The index, the lower limit (if written) and an index left out: _{k}, _{k=1},

@@ -7,6 +7,7 @@ Owns only collection (nothing here infers meaning for a single equation; that is
 
 from __future__ import annotations
 
+from derive.reading.sets import lowered
 from derive.reading.syntax import BigOp, Indicator, Node, Sym, children, walk
 
 Range = tuple[Node, Node]
@@ -31,7 +32,8 @@ def written_ranges(trees: list[Node]) -> tuple[dict[str, Range], dict[str, Range
                 continue
             rng = (n.lo, n.hi)
             k = (key(n.lo), key(n.hi))
-            by_letter.setdefault(n.index, {})[k] = rng
+            if not lowered(n):  # the index of Σ_{x∈X}'s elements is derive's, not the author's
+                by_letter.setdefault(n.index, {})[k] = rng
             for m in walk(n.body):
                 if isinstance(m, Sym) and len(m.sub) == 1 and isinstance(m.sub[0], Sym) and \
                         m.sub[0].name == n.index:

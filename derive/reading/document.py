@@ -83,6 +83,8 @@ from derive.reading.scope import (
     resolve,
     written_ranges,
 )
+from derive.reading.sets import in_force as sets_in_force
+from derive.reading.sets import scan as scan_sets
 from derive.reading.syntax import Apply, Case, Node, Num, Sym, name_text, to_latex, to_text
 from derive.reading.uncheckable import (
     ELIDED_NOTE,
@@ -191,7 +193,8 @@ def read_document(text: str, source: str = "<string>",
     table = collect_macros(text) if "command" in text or "\\def" in text or \
         "DeclareMathOperator" in text else {}
     errors, decl, body_line = gather_declarations(text, source, sidecar, folders)
-    with macros_in_force(table), words_in_force(declared_words(decl)):
+    with macros_in_force(table), words_in_force(declared_words(decl)), \
+            sets_in_force(scan_sets(text)):
         return _read_document(text, source, sidecar, folders, bool(table),
                               (errors, decl, body_line))
 
@@ -207,6 +210,9 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
     # display offset -> the range written beside it: (letter, first, last, offset)
     side_ranges: dict[int, tuple[str, str, str, int]] = {}
     opens = [begins_with_equals(r.text) for r in raws[1:]] + [False]
+    whole: dict[int, str] = {}  # each display's rows together (a row's E may be another's Σ)
+    for r in raws:
+        whole[r.display] = whole.get(r.display, "") + r.text
     for raw, next_continues in zip(raws, opens):
         if has_macros and definitions_only(raw.text):
             parsed.append(_Parsed(raw, None, None, skipped=(
@@ -237,7 +243,8 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
         if beside_range is not None:
             side_ranges[raw.offset] = beside_range
         integral_notes: tuple[str, ...] = ()
-        reason = not_checkable(raw.text)  # an argmax, a limit, E_{x \sim p}: never misread
+        # an argmax, a limit, an E_{x ∼ p} over x never summed over a set: never misread
+        reason = not_checkable(raw.text, whole.get(raw.display, ""))
         if reason:
             previous_last = None
             parsed.append(_Parsed(raw, None, None, skipped=reason))

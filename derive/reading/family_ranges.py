@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from derive.reading.sets import lowered
 from derive.reading.syntax import Add, BigOp, Neg, Node, Num, Paren, Sym, children, walk
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ def definition_sum_range(letter: str, env: Env) -> Range | None:
     """The range ``letter`` had as a summation index in the definitions in scope (newest first)."""
     for name in reversed(env.order):
         for n in walk(env.definitions[name].body):
-            if isinstance(n, BigOp) and n.index == letter and n.lo is not None:
+            if isinstance(n, BigOp) and n.index == letter and n.lo is not None and \
+                    not lowered(n):  # (the index over a set's elements is derive's own)
                 return (n.lo, n.hi)  # type: ignore[return-value]
     return None

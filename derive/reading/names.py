@@ -137,6 +137,8 @@ def name_text(name: str) -> str:
         return f"{name_text(parts[0])}({join_parameters(shown)})"
     if name.endswith(SAMPLE):
         return name_text(name[:-len(SAMPLE)]) + "^(·)"
+    if len(name) > 2 and name[0] == name[-1] == "|":  # a size, |o|, |𝒳|
+        return f"|{name_text(name[1:-1])}|"
     if not name.startswith("\\"):
         return name
     bare = name[1:]

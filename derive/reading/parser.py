@@ -446,6 +446,8 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
             return Num(t.value, pos=start)
         if t.kind == "letter":
             self.advance()
+            if t.value == "E" and self.expectation_ahead():  # E_{x \sim P}[f(x)]
+                return self.expectation_under(start)
             return Sym(t.value, pos=start)
         if t.kind == "cases":
             self.advance()
@@ -547,7 +549,8 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
             if name == "infty":
                 raise self.error("\\infty is not supported as a value")
             if name == "mathbb" and (e := self.expectation(start)) is not None:
-                return e
+                return self.expectation_under(start) if e.name == "\\mathbb{E}" and \
+                    self.expectation_ahead() else e
             if name in BOLD and not (name == "mathbf" and self.bold_one_ahead()):
                 return self.bold_name(start)
             if name in ("mathbb", "mathbf"):

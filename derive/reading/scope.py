@@ -25,6 +25,8 @@ from derive.reading.family_ranges import (  # noqa: F401 - re-exported
 )
 from derive.reading.implicit_ranges import implicit_axis, implicit_range
 from derive.reading.remarks import absorb_dangling, reading_remarks
+from derive.reading.sets import continued as continued_set_sums
+from derive.reading.sets import notes as set_notes
 from derive.reading.syntax import (
     SAMPLE,
     Apply,
@@ -222,7 +224,10 @@ def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = (),
     """Fill in bare sums, find free index ranges and case conditions for one equation
     (``stated``: a case written beside the equation, as in ``… \\quad i \\neq j``;
     ``params``: the indices of the definition whose body ``sides`` is, free there too)."""
-    sides, absorbed, refusal = absorb_dangling(list(sides), params)  # Σ_i a_i + b_i
+    sides, refusal = continued_set_sums(list(sides))  # Σ_{x∈X} a(x) + b(x)
+    if refusal is not None:
+        raise ReadError(*refusal)
+    sides, absorbed, refusal = absorb_dangling(sides, params)  # Σ_i a_i + b_i
     if refusal is not None:
         raise ReadError(*refusal)
     cases = _cases(sides, stated)
@@ -238,7 +243,7 @@ def resolve(sides: list[Node], env: Env, stated: tuple[Case, ...] = (),
     if implicit:
         env = replace(env, sizes=env.sizes | frozenset(n for n in implicit if n[0] != "#"))
         notes = tuple(implicit[name] for name in sorted(implicit))
-    notes += absorbed + reading_remarks(sides)
+    notes += absorbed + reading_remarks(sides) + set_notes(sides)
     fam = family_ranges(env, list(resolved))
     ranges: dict[str, Range | None] = {}
     for letter in sorted(free):

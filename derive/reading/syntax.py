@@ -179,7 +179,8 @@ def _prec(node: Node) -> int:
         return _PREC_NEG
     if isinstance(node, Frac) and node.style == "slash":
         return _PREC_MUL
-    if isinstance(node, Pow):
+    if isinstance(node, Pow) or (isinstance(node, Sym) and node.name.endswith(SAMPLE) and
+                                 node.sub):  # x^{(i)} is written with a superscript
         return _PREC_POW
     return _PREC_ATOM
 

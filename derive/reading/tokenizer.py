@@ -22,6 +22,11 @@ from derive.records import frozen
 MAX_DEPTH = 150  # nesting limit: deeper input is refused, not a RecursionError
 
 
+def _sets():  # \sum_{x \in X}, E_{x \sim P} (the module reads with this one: imported late)
+    from derive.reading import sets
+    return sets
+
+
 class ParseError(Exception):
     """A reading failure at a source offset (relative to the equation text)."""
 
@@ -108,8 +113,11 @@ TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
     "\\nabla_{\\mathbf{x}}", "\\operatorname{diag}", "\\underbrace", "\\max", "\\min", "\\ge",
     ">=", "\\vdots", "\\overset{(a)}{=}", "\\mathbf{x}_n", "\\mathbf{W}^{(1)}", "^{(i)}",
     "+", "-", "=", ",", "/", "1", "2", "0.5", "e", "k", "i", "j", "K", "z", "t", "y", "d", " ",
+    "\\sum_{x \\in X}", "E_{x \\sim p}", "\\mathbb{E}_{x \\sim P}",  # over a set's elements
 )
 
+
+_OPERATOR_MACROS = {"neq": "neq", "ne": "neq", "Vert": "norm", "lVert": "norm", "rVert": "norm"}
 
 # Unicode written straight into math: read as the macro it stands for.
 _GREEK_CHARS = dict(zip("αβγδεζηθικλμνξρστυφχψωΓΔΘΛΞΦΨΩ", (
@@ -181,12 +189,8 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
                         p = r + 1
                         continue
                     raise ParseError("\\not is only understood before '='", p)
-                if name in ("neq", "ne"):
-                    toks.append(Token("op", "neq", p))
-                    p = q
-                    continue
-                if name in ("Vert", "lVert", "rVert"):  # \|x\|, a norm
-                    toks.append(Token("op", "norm", p))
+                if name in _OPERATOR_MACROS:  # \neq, and \Vert for a norm \|x\|
+                    toks.append(Token("op", _OPERATOR_MACROS[name], p))
                     p = q
                     continue
                 if name in DOTS:
@@ -195,6 +199,10 @@ def tokenize(src: str, _depth: int = 0) -> list[Token]:
                     continue
                 if name in STEPS and _in_indicator(src, p):  # \mathbb{1}(x \ge y)
                     toks.append(Token("op", STEPS[name], p))
+                    p = q
+                    continue
+                if name in ("in", "sim") and _sets().relation_in_subscript(src, p, name):
+                    toks.append(Token("op", name, p))
                     p = q
                     continue
                 if name in RELATIONS:

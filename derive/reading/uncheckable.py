@@ -77,11 +77,14 @@ def expanded(src: str) -> str:
     return src
 
 
-def not_checkable(src: str) -> str:
-    """Why the display ``src`` is not checked ("" when nothing here stops it)."""
+def not_checkable(src: str, display: str = "") -> str:
+    """Why the display ``src`` is not checked ("" when nothing here stops it); ``display`` is
+    the whole display when ``src`` is one of its rows."""
+    from derive.reading.sets import expectation_unread, named_set  # (sets reads tokens)
+
     text = expanded(src)
-    if EXPECTATION.search(text):
-        return EXPECTATION_NOTE
+    if EXPECTATION.search(text) and (unread := expectation_unread(text, expanded(display) or text)):
+        return unread  # an E_{x ∼ p} over an x never summed over a set: discrete?
     demand = next((label_text(lab) for _, _, lab in labelled(text, "=")
                    if label_text(lab) in ("!", "?")), None)
     if demand is not None:  # ∂L/∂w \overset{!}{=} 0: a condition imposed, or a question
@@ -101,9 +104,10 @@ def not_checkable(src: str) -> str:
     if any(True for _ in labelled(text, "\\sim")):  # \overset{iid}{\sim}
         return ("not checked: a distribution statement (x \\sim p, '…is distributed as…'), "
                 "not an equation")
-    if _SUM_OVER_SET.search(text):
-        return ("not checked: a sum over a set (\\sum_{x \\in X}), whose range derive does "
-                "not know: write the sum with its range, \\sum_{k=1}^{K}")
+    if any(not named_set(text, m.start()) for m in _SUM_OVER_SET.finditer(text)):
+        return ("not checked: a sum over a set written out or built (\\sum_{x \\in \\{0, 1\\}}),"
+                " which derive does not read: write the terms, or name the set "
+                "(\\sum_{x \\in X})")
     if any(_ELLIPSIS.search(m.group(0)) for m in _MATRIX.finditer(text)):
         return ("not checked: a matrix or vector written out with entries left out (… inside "
                 "\\begin{bmatrix}) shows its layout, not values derive can check; write its "
