@@ -179,7 +179,10 @@ def test_a_part_cut_at_a_relation_never_gives_a_name_a_value():
     assert all(e.kind != "definition" for e in eqs[:-1])
     assert eqs[1].links[0].verdict.value == "refuted"
     assert eqs[3].links[0].verdict.value == "refuted"
-    assert eqs[-1].kind == "definition"  # written alone, x = 1 defines x
+    # x is written in claims before: x = 1 is a claim about it (x := 1 would define it)
+    assert eqs[-1].kind == "claim" and any("claim before" in n for n in eqs[-1].notes)
+    again = _equations("$$ x \\cdot y = 0 $$\n\n$$ x := 1 $$\n\n$$ x + 1 = 2 $$\n")
+    assert again[1].kind == "definition" and again[2].links[0].verdict.value == "proved"
 
 
 def test_the_first_part_before_a_relation_of_a_chain_may_define():

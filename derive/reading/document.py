@@ -40,10 +40,12 @@ from derive.reading.linalg import lower_chains, uses_vectors
 from derive.reading.macros import collect as collect_macros
 from derive.reading.macros import definitions_only, words_in_force
 from derive.reading.macros import in_force as macros_in_force
-from derive.reading.markdown import RawEquation, find_equations, line_col
+from derive.reading.markdown import RawEquation, find_equations
+from derive.reading.markdown import source_error as _error
 from derive.reading.naming import (
     CONSTANTS,
     applied_only,
+    claimed_before_note,
     defined_name,
     definitions_first,
     differentiated_alone,
@@ -59,6 +61,7 @@ from derive.reading.naming import (
     unknown_function_notes,
     unknown_functions,
     used_before_definition,
+    values_written,
     written_bare,
 )
 from derive.reading.parser import ParseError, parse_chain, parse_expression
@@ -158,16 +161,6 @@ def _broken_continuation(before: _Parsed) -> str:
            if before.error is not None else "the display before it is not checked")
     return (f"not checked: the link from the side before its first '=' ({why}); "
             "the links after it are checked")
-
-
-def _error(file: str, text: str, offset: int, message: str) -> SourceError:
-    line, col = line_col(text, offset)
-    lines = text.split("\n")
-    snippet = lines[line - 1] if 0 < line <= len(lines) else ""
-    if len(snippet) > 200:  # keep the caret's neighbourhood readable on huge lines
-        start = max(col - 100, 0)
-        snippet, col = snippet[start:start + 200], col - start
-    return SourceError(message, line, col, snippet.replace("\t", " "), file)
 
 
 def _parse_range(text: str) -> tuple[Node, Node]:
@@ -326,7 +319,8 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                   if entry.chain else entry for entry in parsed]
     lowered, vector_ranges = lower_chains(
         [entry.chain for entry in parsed], decl.shapes, decl.layout,
-        frozenset(decl.constants) | frozenset(decl.indices) | frozenset(decl.functions))
+        frozenset(decl.constants) | frozenset(decl.indices) | frozenset(decl.functions),
+        [entry.raw.part for entry in parsed])
     for k, (vector_chain, vector_notes, problem) in enumerate(lowered):  # in index form
         entry = parsed[k]
         if problem is not None:
@@ -409,6 +403,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
     out: list[ReadEquation] = []
     per_display = Counter(entry.raw.display for entry in parsed)
     sections: dict[str, int] = {}  # name -> the section its definition in force was read in
+    claimed: dict[str, int] = {}  # a name written as a value in a claim -> the claim's line
     rows_seen: Counter[int] = Counter()
     rows = []
     for seq, entry in enumerate(parsed, start=1):
@@ -431,8 +426,8 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                     notes=(entry.skipped,), row=row))
             # D = \int …: later uses of D are unknown, with this line, never a free variable
             # (every part's: \mathbf{i}_j = […], \hspace{1em} \mathbf{p}_j = […])
-            for part_head in heads_of(raw.text):
-                env = failed_definition(env, part_head, line)
+            for part_head, part_text in heads_of(raw.text):
+                env = failed_definition(env, part_head, line, part_text)
             continue
         if entry.head_fails:
             env = failed_definition(env, head_of(raw.text), line)
@@ -480,6 +475,9 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                 sides[0].pos)
             is_def = entry.may_define and head is not None and (
                 head[0] not in env.definitions or len(sides) == 2)
+            after_claim = is_def and head is not None and head[0] in claimed and \
+                head[0] not in env.definitions and not _explicit(latex)  # p̂_n after f(p̂_n)
+            is_def = is_def and not after_claim
             if is_def and not rules.get(1, "").startswith("def") and rules:
                 is_def = False
             new_section = head is not None and raw.section > sections.get(head[0], raw.section)
@@ -535,6 +533,9 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                                         row=row))
                 continue
             reading = resolve(list(sides), env, beside)
+            if after_claim and head is not None:
+                piece_notes += (claimed_before_note(head[0], claimed[head[0]]),)
+            claimed = {**{name: line for name in values_written(sides)}, **claimed}
             out.append(ReadEquation(n, line, latex, "claim", raw.offset, sides, side_latex,
                                     reading, None, env, piece_notes + reading.notes,
                                     rules=rules, row=row))

@@ -376,15 +376,28 @@ def rename_layers(chains: list[Chain | None]) -> list[Chain | None]:
     return [[(index.rename_layers(t), s, o) for t, s, o in c] if c else c for c in chains]
 
 
-def check_plain_names(index: FamilyIndex, chains: list[Chain | None], firsts: list,
+def by_part(chains: list[Chain | None], parts: list[int] | None
+            ) -> tuple[list[int], dict[int, FamilyIndex]]:
+    """Each chain's part of the document (the # or ## heading it stands under), and the
+    family index of each part: how a bold family and its plain entries are written is read
+    per part, since a book's part on one feature (x_n) may use the letter for vectors in the
+    next (𝐱_n). Reading two names apart never proves more than reading them as one would."""
+    part_of = parts or [0] * len(chains)
+    return part_of, {p: FamilyIndex([t for c, q in zip(chains, part_of) if c and q == p
+                                     for t, _, _ in c]) for p in set(part_of)}
+
+
+def check_plain_names(indices: dict[int, FamilyIndex], part_of: list[int],
+                      chains: list[Chain | None], firsts: list,
                       shapes: dict[str, tuple[Range, ...]]) -> None:
     """:meth:`FamilyIndex.check_plain` on each chain that uses vectors and was shaped (an
-    equation of scalars alone reads x_n as it always has); a refusal replaces its shapes."""
+    equation of scalars alone reads x_n as it always has), against its part's index; a
+    refusal replaces its shapes."""
     for k, chain in enumerate(chains):
         if chain and firsts[k] is not None and not isinstance(firsts[k], ParseError):
             try:
                 for t, _, _ in chain:
-                    index.check_plain(t, shapes)
+                    indices[part_of[k]].check_plain(t, shapes)
             except ParseError as exc:
                 firsts[k] = exc
 
@@ -402,6 +415,6 @@ def power_of_bold(node: Pow) -> None:
                          node.pos)
 
 
-__all__ = ["FamilyIndex", "Member", "check_plain_names", "defines_member", "entry",
-           "first_definitions", "is_matrix_letter", "layer_name", "member_shape",
-           "power_of_bold", "rename_layers", "right_fold", "vector_sum"]
+__all__ = ["FamilyIndex", "Member", "by_part", "check_plain_names", "defines_member", "entry",
+           "first_definitions", "is_matrix_letter", "layer_name",
+           "member_shape", "power_of_bold", "rename_layers", "right_fold", "vector_sum"]

@@ -517,12 +517,12 @@ _PLAIN = (": a plain name is a scalar unless transposed (w^T) or declared; write
 
 
 def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]], layout: str,
-                 names: frozenset[str]
+                 names: frozenset[str], parts: list[int] | None = None
                  ) -> tuple[list[tuple[Chain | None, tuple[str, ...], ParseError | None]],
                             dict[str, Range]]:
     """Lower every chain of a document that uses vector notation (the others are returned
     as they are): for each, (the lowered chain, its notes, or the error), and the range of
-    every fresh free index."""
+    every fresh free index. ``parts``: each chain's part (see families.by_part)."""
     from derive.reading.parser import parse_expression
     from derive.reading.scope import written_ranges
 
@@ -549,6 +549,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
         [[t for t, _, _ in c] for c in chains if c and any(uses_vectors(t, shaped)
                                                           for t, _, _ in c)])
     lowering.functions = Functions([c[0][0] for c in chains if c], trees)
+    part_of, by_part = fam.by_part(chains, parts)
     out: list[tuple[Chain | None, tuple[str, ...], ParseError | None]] = []
     firsts: list = [None] * len(chains)
     # definitions first (x = …, L = …: their shapes hold for the whole document), then the
@@ -563,6 +564,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
                     (k in defining) == claims:
                 continue
             lowering.current = k
+            lowering.families = by_part[part_of[k]]
             try:
                 firsts[k] = lowering.shape_equation([t for t, _, _ in chain])
             except ParseError as exc:
@@ -570,7 +572,7 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
         if not claims:
             lowering.touched = {lowering.find(v) for v in lowering.parent}
     check_pending(lowering, firsts)  # x_0 written: is x numbered from 0, as θ is?
-    fam.check_plain_names(lowering.families, chains, firsts, declared)  # x_n beside \\mathbf{x}_n
+    fam.check_plain_names(by_part, part_of, chains, firsts, declared)  # x_n beside 𝐱_n
     for chain, first, said in zip(chains, firsts, promoted):
         if first is None or chain is None:
             out.append((chain, (), None))

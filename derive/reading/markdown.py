@@ -13,8 +13,8 @@ renderer shows as display math is checked, and nothing else:
 
 Each equation keeps its offset in the file (``text`` maps 1:1 onto the file span it came
 from, with container markup such as a blockquote's ``>`` blanked out), so every later error
-can be reported as FILE:LINE:COL. markdown-it is imported on first use, not with this
-module. No sympy here.
+can be reported as FILE:LINE:COL (:func:`source_error` makes one). markdown-it is
+imported on first use, not with this module. No sympy here.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dataclasses import replace
 from typing import Any
 
 from derive.records import frozen
+from derive.report.model import SourceError
 
 ENVIRONMENTS = ("equation", "equation*", "align", "align*", "gather", "gather*",
                 "multline", "multline*", "eqnarray", "eqnarray*", "alignat", "alignat*",
@@ -42,6 +43,7 @@ class RawEquation:
     display: int = 0  # 1-based place of its display among the document's displays
     row: int = 0  # 1-based row when the display holds several equations (aligned rows), else 0
     section: int = 0  # how many headings come before it (a new section may redefine a name)
+    part: int = 0  # how many headings of the top two levels (# and ##) come before it
 
 
 _BEGIN = re.compile(r"\\begin\{(" + "|".join(re.escape(e) for e in ENVIRONMENTS) + r")\}")
@@ -353,6 +355,8 @@ def find_equations(text: str) -> list[RawEquation]:
     spans: list[tuple[int, str, int, int, list]] = []
     headings = [starts[token.map[0]] for token in tokens
                 if token.type == "heading_open" and token.map]
+    parts = [starts[token.map[0]] for token in tokens
+             if token.type == "heading_open" and token.map and token.tag in ("h1", "h2")]
     for token in tokens:
         meta = token.meta
         if meta and "derive" in meta:
@@ -376,9 +380,9 @@ def find_equations(text: str) -> list[RawEquation]:
             body = _blank_spans(body, body_start, blanks)
         body_line = line_no + text.count("\n", opener, body_start)  # a fence's is the next
         rows = _rows(body, body_start, body_line, kind, line_no)
-        section = bisect_right(headings, opener)
-        found.extend(replace(r, display=display, row=k if len(rows) > 1 else 0, section=section)
-                     for k, r in enumerate(rows, start=1))
+        section, part = bisect_right(headings, opener), bisect_right(parts, opener)
+        found.extend(replace(r, display=display, row=k if len(rows) > 1 else 0, section=section,
+                             part=part) for k, r in enumerate(rows, start=1))
     return found
 
 
@@ -555,3 +559,14 @@ def _rows(body: str, offset: int, line: int, kind: str, head: int) -> list[RawEq
         eq_line = line + body.count("\n", 0, a + lead)
         out.append(RawEquation(first, offset + a, eq_line, kind))
     return out
+
+
+def source_error(file: str, text: str, offset: int, message: str) -> SourceError:
+    """The error ``message`` at ``offset`` of ``text``, located by line, column and line text."""
+    line, col = line_col(text, offset)
+    lines = text.split("\n")
+    snippet = lines[line - 1] if 0 < line <= len(lines) else ""
+    if len(snippet) > 200:  # keep the caret's neighbourhood readable on huge lines
+        start = max(col - 100, 0)
+        snippet, col = snippet[start:start + 200], col - start
+    return SourceError(message, line, col, snippet.replace("\t", " "), file)

@@ -312,6 +312,20 @@ def names_in(tree: Node) -> set[str]:
     return {n.name for n in walk(tree) if isinstance(n, Sym)}
 
 
+def claimed_before_note(name: str, line: int) -> str:
+    """The note on ``name = …`` after a claim (at ``line``) that writes ``name`` as a value."""
+    return (f"{name_text(name)} is written in a claim before (line {line}), so this is a claim "
+            "about it, not its definition (define it first, or with :=)")
+
+
+def values_written(trees: tuple[Node, ...]) -> set[str]:
+    """The names ``trees`` write as values (alone or with a subscript), not applied."""
+    from derive.reading.syntax import Apply, walk
+
+    heads = {id(n.func) for t in trees for n in walk(t) if isinstance(n, Apply)}
+    return {n.name for t in trees for n in walk(t) if isinstance(n, Sym) and id(n) not in heads}
+
+
 def function_head(lhs: Node) -> bool:
     """f(x, y) = … before an arrow defines f (a condition is never written on a function's
     parameters): ``f(x,y) = x y \\rightarrow \\frac{\\partial f}{\\partial x} = y``."""
