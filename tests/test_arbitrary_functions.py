@@ -77,3 +77,25 @@ def test_claims_about_arbitrary_functions(seed):
         assert _verdict(claim) in ("proved", "unknown"), claim  # never refuted
     for claim in false:
         assert _verdict(claim) == "refuted", claim  # never proved, and shown false
+
+
+# -- a claim that holds in one case of its indices only, about an arbitrary function
+
+def _link(text: str):
+    (eq,) = derive.check_text(text, jobs=1).equations
+    return eq.links[0]
+
+
+def test_a_function_claim_true_only_when_indices_coincide_is_refuted_with_the_function():
+    link = _link("$$ f(x_i) - f(x_j) = 0 $$\n")
+    assert link.verdict.value == "refuted"
+    assert "i = j" in link.reason and link.counterexample.functions
+
+
+def test_the_same_claim_in_its_case_is_proved():
+    assert _link("$$ f(x_i) - f(x_j) = 0 \\quad i = j $$\n").verdict.value == "proved"
+
+
+def test_a_probability_in_the_same_claim_is_not_refuted():
+    # P may be given by the prose: what numbers find about it is no refutation
+    assert _link("$$ P(x_i) - P(x_j) = 0 $$\n").verdict.value == "unknown"

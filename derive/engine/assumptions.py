@@ -97,10 +97,26 @@ class Attempt:
                                first_only=True)
 
     def free_counterexample(self) -> Counterexample | None:
-        """A counterexample with free values (none assumed), confirmed, or None."""
+        """A counterexample with free values (none assumed), confirmed, or None. Where the
+        sides hold unknown functions that may be arbitrary, numbers cannot evaluate them: the
+        search puts concrete functions in, as the refutation of any claim about arbitrary
+        functions does (:mod:`derive.engine.standins`), and the counterexample names them."""
+        from dataclasses import replace
+
+        from derive.engine.standins import not_arbitrary, with_concrete_functions
+
         ck = self.ck
-        return ck._counterexample(ck._search(self.lhs, self.rhs, self.label,
-                                             modes=("free",)).get("free"))
+        cx = ck._counterexample(ck._search(self.lhs, self.rhs, self.label,
+                                           modes=("free",)).get("free"))
+        instance = with_concrete_functions(self.lhs, self.rhs) if cx is None else None
+        if instance is None:
+            return cx
+        a, b, chosen, names = instance
+        if not_arbitrary(names, ck.env):
+            return None
+        found = ck._counterexample(ck._search(a, b, self.label + "#functions",
+                                              modes=("free",)).get("free"))
+        return replace(found, functions=chosen) if found is not None else None
 
 
 def needed(t: Attempt, assumption: Assumption, residual: sp.Expr | None) -> Decision:
@@ -279,8 +295,10 @@ class CaseCondition(Strategy):
                     return Decision(Verdict.UNKNOWN, "none", residual=residual,
                                     reason=f"holds when {text}; no counterexample was "
                                            "found otherwise")
+                also = "; not true for every function otherwise (the counterexample puts " \
+                    "concrete functions in)" if cx.functions else ""
                 return Decision(Verdict.REFUTED, "numeric", (), cx, residual,
-                                reason=f"holds when {text}")
+                                reason=f"holds when {text}{also}")
         return None
 
     def conditions(self, ck, residual: sp.Expr):
