@@ -109,3 +109,13 @@ def test_library_has_the_required_derivations():
 def test_examples_library_points_at_the_package_library():
     assert sorted(p.name for p in (EXAMPLES / "library").glob("*.md")) == [
         p.name for p in PACKAGE_LIBRARY]
+
+
+def test_a_link_by_a_definition_names_the_definition_it_used():
+    # the rule unfolding one function's definition used to unfold every function's, and the
+    # first definition in the document was named as the reason
+    text = ("$$ x = 3 $$\n\n$$ g(y) = 5 y $$\n\n$$ u(y) = \\sum_{k=1}^n a_k y $$\n\n"
+            "$$ E = u(2) = 2 \\sum_{k=1}^n a_k $$\n")
+    link = derive.check_text(text, jobs=1).equations[-1].links[-1]
+    assert link.verdict.value == "proved"
+    assert "definition of u" in link.rule, link.rule

@@ -69,7 +69,8 @@ def unfold_once(node: Node, ctx: RuleContext, names: set[str] | None = None) -> 
                 if n.case is not None:
                     out = _with_case(out, n.case)
                 return wrap(out)
-        if isinstance(n, Apply) and n.func.name in ctx.env.definitions:
+        if isinstance(n, Apply) and n.func.name in ctx.env.definitions and (
+                names is None or n.func.name in names):
             d = ctx.env.definitions[n.func.name]
             if d.kind == "function" and len(n.args) == len(d.params) and n.primes:
                 # f'(x) for f(x) = …: the derivative of the body, never the body itself
