@@ -86,3 +86,12 @@ def test_entries_of_a_skipped_matrix_of_other_vectors_are_unknown_later():
 def test_a_skipped_vector_of_its_own_entries_takes_nothing_away():
     eqs = _equations(_WRITTEN_OUT + "$$ \\mathbf{y}^\\top (2 \\mathbf{y}) = 2 \\sum_n y_n^2 $$\n")
     assert eqs[1].links[0].verdict.value == "proved"
+
+
+def test_under_a_new_heading_a_name_claimed_about_before_may_be_defined():
+    text = "## Example 1\n\n" + _CLAIM_FIRST.split("$$ p_n = ")[0] + \
+        "## Example 2\n\n$$ p_n = \\frac{1}{1 + e^{-b x_n}} $$\n\n" \
+        "$$ \\frac{\\partial p_n}{\\partial b} = p_n (1 - p_n) x_n $$\n"
+    eqs = _equations(text)
+    assert eqs[1].kind == "definition"
+    assert eqs[2].links[0].verdict.value == "proved"

@@ -403,7 +403,7 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
     out: list[ReadEquation] = []
     per_display = Counter(entry.raw.display for entry in parsed)
     sections: dict[str, int] = {}  # name -> the section its definition in force was read in
-    claimed: dict[str, int] = {}  # a name written as a value in a claim -> the claim's line
+    claimed: dict[str, tuple[int, int]] = {}  # a name in a claim -> (its line, section)
     rows_seen: Counter[int] = Counter()
     rows = []
     for seq, entry in enumerate(parsed, start=1):
@@ -476,7 +476,8 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
             is_def = entry.may_define and head is not None and (
                 head[0] not in env.definitions or len(sides) == 2)
             after_claim = is_def and head is not None and head[0] in claimed and \
-                head[0] not in env.definitions and not _explicit(latex)  # p̂_n after f(p̂_n)
+                head[0] not in env.definitions and not _explicit(latex) and \
+                not entry.premise and claimed[head[0]][1] == raw.section  # p̂_n after f(p̂_n)
             is_def = is_def and not after_claim
             if is_def and not rules.get(1, "").startswith("def") and rules:
                 is_def = False
@@ -534,8 +535,9 @@ def _read_document(text: str, source: str, sidecar: tuple[str, str] | None,
                 continue
             reading = resolve(list(sides), env, beside)
             if after_claim and head is not None:
-                piece_notes += (claimed_before_note(head[0], claimed[head[0]]),)
-            claimed = {**{name: line for name in values_written(sides)}, **claimed}
+                piece_notes += (claimed_before_note(head[0], claimed[head[0]][0]),)
+            claimed = {**claimed,
+                       **{name: (line, raw.section) for name in values_written(sides)}}
             out.append(ReadEquation(n, line, latex, "claim", raw.offset, sides, side_latex,
                                     reading, None, env, piece_notes + reading.notes,
                                     rules=rules, row=row))

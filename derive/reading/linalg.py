@@ -573,7 +573,8 @@ def lower_chains(chains: list[Chain | None], shapes: dict[str, tuple[str, ...]],
             lowering.touched = {lowering.find(v) for v in lowering.parent}
     check_pending(lowering, firsts)  # x_0 written: is x numbered from 0, as θ is?
     fam.check_plain_names(by_part, part_of, chains, firsts, declared)  # x_n beside 𝐱_n
-    for chain, first, said in zip(chains, firsts, promoted):
+    for chain, first, said, part in zip(chains, firsts, promoted, part_of):
+        lowering.families = by_part[part]  # (as when it was shaped)
         if first is None or chain is None:
             out.append((chain, (), None))
         elif isinstance(first, ParseError):
