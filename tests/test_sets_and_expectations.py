@@ -192,3 +192,11 @@ def test_generated_sums_over_a_set_match_polynomial_identity(seed):
         assert verdict == "proved", latex
     else:
         assert verdict != "proved", latex
+
+
+def test_samples_and_elements_are_never_assumed_one_hot():
+    # x^{(i)} and X^{(k)} are data points, not a target vector: a false step about them is
+    # refuted, never "conditional on x^{(·)} being one-hot"
+    for latex in (r"\sum_{i=1}^m (x^{(i)})^2 = \sum_{i=1}^m x^{(i)}",
+                  r"A = \sum_{x \in X} x^2 = \sum_{x \in X} x"):
+        assert _last(latex) == "refuted", latex

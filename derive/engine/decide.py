@@ -410,9 +410,10 @@ class EquationChecker:
                             wrt.add(v.name)
         # a family of two indices or more (a matrix W_{ij}, samples x_{na}) is no target:
         # "one-hot" and "on the simplex" are said of a vector t_k
+        # (nor are samples x^{(i)} and a set's elements X^{(k)}: data points, not a vector)
         many = self._family_names(2)
         return frozenset(self.symbols.family(name) for name in self._family_names()
-                         if name not in wrt and name not in many)
+                         if name not in wrt and name not in many and not name.endswith("^{()}"))
 
     def _family_names(self, least: int = 1):
         names = set()
