@@ -101,22 +101,15 @@ class Attempt:
         sides hold unknown functions that may be arbitrary, numbers cannot evaluate them: the
         search puts concrete functions in, as the refutation of any claim about arbitrary
         functions does (:mod:`derive.engine.standins`), and the counterexample names them."""
-        from dataclasses import replace
-
-        from derive.engine.standins import not_arbitrary, with_concrete_functions
+        from derive.engine.standins import stand_in_finding
 
         ck = self.ck
         cx = ck._counterexample(ck._search(self.lhs, self.rhs, self.label,
                                            modes=("free",)).get("free"))
-        instance = with_concrete_functions(self.lhs, self.rhs) if cx is None else None
-        if instance is None:
+        if cx is not None:
             return cx
-        a, b, chosen, names = instance
-        if not_arbitrary(names, ck.env):
-            return None
-        found = ck._counterexample(ck._search(a, b, self.label + "#functions",
-                                              modes=("free",)).get("free"))
-        return replace(found, functions=chosen) if found is not None else None
+        f = stand_in_finding(ck, self.lhs, self.rhs, self.label, ("free",), arbitrary_only=True)
+        return f.refutation if f is not None else None
 
 
 def needed(t: Attempt, assumption: Assumption, residual: sp.Expr | None) -> Decision:

@@ -28,11 +28,11 @@ from derive.engine.assumptions import AT_LEAST_TWO, CATALOGUE, Attempt, Decision
 from derive.engine.domain import divisor, log_argument, restricted_parts
 from derive.engine.normal import canonical, is_positive, nonzero_offset, zero_or_residual
 from derive.engine.standins import REFUTED_FOR_EVERY_FUNCTION as REFUTED_ALL
-from derive.engine.standins import not_arbitrary, with_concrete_functions
+from derive.engine.standins import stand_in_finding
 from derive.engine.translate import Symbols, Translator, pyname
 from derive.reading.document import Document, ReadEquation
 from derive.reading.scope import ReadError, Reading, family_ranges
-from derive.reading.syntax import Node, Sym, to_text, walk
+from derive.reading.syntax import SAMPLE, Node, Sym, to_text, walk
 from derive.report.model import Assumption, Counterexample, Verdict
 
 __all__ = ["ENGINE_FAILURES", "VETO_POINTS", "Decision", "EquationChecker", "TimeLimit",
@@ -261,25 +261,19 @@ class EquationChecker:
                         "could not be proved symbolically")
             return Decision(Verdict.REFUTED, "numeric", (), self._counterexample(found["free"]),
                             residual, reason=note)
-        instance = with_concrete_functions(lhs, rhs)
-        if instance is not None:  # unknown functions: see derive.engine.standins
-            a, b, chosen, names = instance
-            found = self._search(a, b, label + "#functions")
-            hit = next((found[m] for m in ("one-hot", "simplex", "free") if found.get(m)), None)
-            given = not_arbitrary(names, self.env)
-            cx = self._counterexample(hit) if hit is not None else None
-            if hit is not None and not given:  # refuted as written, the functions named
-                return Decision(Verdict.REFUTED, "numeric", (),
-                                replace(cx, functions=chosen) if cx is not None else None,
-                                residual, reason=REFUTED_ALL)
-            if hit is not None:
-                at = f" at {cx.text}" if cx is not None and cx.text else ""
-                return Decision(Verdict.UNKNOWN, "numeric", residual=residual, reason=(
-                    f"not true for every function: with {chosen} the sides differ{at} "
-                    f"({_short(hit.lhs)} against {_short(hit.rhs)}); but {', '.join(given)} "
-                    "may not be arbitrary (defined elsewhere, probability notation, a value "
-                    "the document states, or a known function's name): define the functions "
-                    "in the document to have it judged"))
+        f = stand_in_finding(self, lhs, rhs, label)  # unknown functions: see standins
+        if f is not None and not f.given:  # refuted as written, the functions named
+            return Decision(Verdict.REFUTED, "numeric", (), f.refutation, residual,
+                            reason=REFUTED_ALL)
+        if f is not None:
+            cx = f.counterexample
+            at = f" at {cx.text}" if cx is not None and cx.text else ""
+            return Decision(Verdict.UNKNOWN, "numeric", residual=residual, reason=(
+                f"not true for every function: with {f.chosen} the sides differ{at} "
+                f"({_short(f.hit.lhs)} against {_short(f.hit.rhs)}); but {', '.join(f.given)} "
+                "may not be arbitrary (defined elsewhere, probability notation, a value "
+                "the document states, or a known function's name): define the functions "
+                "in the document to have it judged"))
         sizes = ", ".join(str(n) for n in sorted(numeric.SIZES + numeric.EXTRA_SIZES))
         reason = f"no symbolic proof, and no counterexample at K = {sizes}"
         skipped = self._skipped.get(label, [])
@@ -413,7 +407,7 @@ class EquationChecker:
         # (nor are samples x^{(i)} and a set's elements X^{(k)}: data points, not a vector)
         many = self._family_names(2)
         return frozenset(self.symbols.family(name) for name in self._family_names()
-                         if name not in wrt and name not in many and not name.endswith("^{()}"))
+                         if name not in wrt and name not in many and not name.endswith(SAMPLE))
 
     def _family_names(self, least: int = 1):
         names = set()

@@ -1,6 +1,7 @@
 """Concrete stand-ins for unknown functions: how a claim about every f is refuted.
 
-Owns :func:`with_concrete_functions` and :func:`not_arbitrary`. The document reads a function
+Owns :func:`with_concrete_functions`, :func:`not_arbitrary` and the search with them put in
+(:func:`stand_in_finding`). The document reads a function
 it never defines as arbitrary (a note says so), so a claim about it must hold for every
 function, and one concrete choice where the two sides differ refutes it as written, as a
 point refutes a claim about undefined scalars; the checker's numeric search looks for the
@@ -13,10 +14,14 @@ unknown, with what was found. Nothing here proves: a proof stays symbolic.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+from typing import Any
+
 import sympy as sp
 
 from derive.engine.printing import shown_key
 from derive.reading.names import APPLIED
+from derive.report.model import Counterexample
 
 #: the reason of a link refuted by stand-ins (the counterexample names them)
 REFUTED_FOR_EVERY_FUNCTION = (
@@ -115,6 +120,41 @@ def arbitrary(name: str) -> bool:
     know, whatever the document defines (σ(x) + σ(−x) = 1 is true of the sigmoid)."""
     base = name.split("_")[0]
     return len(base) == 1 and base.isascii() and base.isalpha() and base not in CONVENTIONAL
+
+
+@dataclass(frozen=True)
+class StandInFinding:
+    """Where the concrete functions put in for the unknown ones make the sides differ."""
+
+    hit: Any  # the numeric search's point, with the values of both sides there
+    counterexample: Counterexample | None  # confirmed, the functions not yet named in it
+    chosen: str  # "f(u) = 1 + u^2/2, g(u) = …"
+    given: list[str]  # those functions that may not be arbitrary (see not_arbitrary)
+
+    @property
+    def refutation(self) -> Counterexample | None:
+        """The counterexample that names the functions put in."""
+        cx = self.counterexample
+        return replace(cx, functions=self.chosen) if cx is not None else None
+
+
+def stand_in_finding(ck, lhs: sp.Expr, rhs: sp.Expr, label: str, modes: tuple[str, ...] = (),
+                     arbitrary_only: bool = False) -> StandInFinding | None:
+    """The checker ``ck``'s numeric search on ``lhs = rhs`` with concrete functions put in
+    (in ``modes``, or its own), or None: no unknown function, no point where the sides
+    differ, or (``arbitrary_only``) a function that may not be arbitrary."""
+    instance = with_concrete_functions(lhs, rhs)
+    if instance is None:
+        return None
+    a, b, chosen, names = instance
+    given = not_arbitrary(names, ck.env)
+    if given and arbitrary_only:
+        return None
+    found = ck._search(a, b, label + "#functions", *((modes,) if modes else ()))
+    hit = next((found[m] for m in ("one-hot", "simplex", "free") if found.get(m)), None)
+    if hit is None:
+        return None
+    return StandInFinding(hit, ck._counterexample(hit), chosen, given)
 
 
 def _shown_call(name: str, args: list[str]) -> str:

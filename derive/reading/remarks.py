@@ -75,7 +75,7 @@ def _absorb(node: Node, letters: set[str], notes: list[str],
     k = 0
     while k < len(terms):
         term = terms[k]
-        paths = _spine(term)  # the sums on the term's right edge, outermost first
+        paths = right_edge_sums(term)  # the sums on the term's right edge, outermost first
         mine = {total.index for _, total in paths if total.index in letters}
         if not mine:
             out.append(term)
@@ -127,7 +127,7 @@ def _absorb(node: Node, letters: set[str], notes: list[str],
     return out[0] if len(out) == 1 else replace(node, terms=tuple(out))
 
 
-def _spine(term: Node) -> list[tuple[tuple[Node, ...], BigOp]]:
+def right_edge_sums(term: Node) -> list[tuple[tuple[Node, ...], BigOp]]:
     """The sums on the right edge of ``term`` (2 Σ_i a_i, Σ_i Σ_j a_ij, −Σ_i a_i: what a
     term written after it may continue), outermost first, each with the path from ``term``
     down to it (the sum last)."""
@@ -187,7 +187,7 @@ def _free_use(node: Node, letter: str, skip: set[int], bound: bool) -> bool:
 
 def _outside(side: Node) -> list[tuple[str, Node, Node, Node]]:
     """(the sum's index, the sum, a later term that uses it unbound, the use) in ``side``:
-    for every sum on the right edge of a term (:func:`_spine`), the terms after it."""
+    for every sum on the right edge of a term (:func:`right_edge_sums`), the terms after it."""
     from derive.reading.syntax import Add
 
     out: list[tuple[str, Node, Node, Node]] = []
@@ -196,7 +196,7 @@ def _outside(side: Node) -> list[tuple[str, Node, Node, Node]]:
             continue
         terms = list(node.terms)
         for k, term in enumerate(terms):
-            for _, total in _spine(term):
+            for _, total in right_edge_sums(term):
                 letter = total.index
                 assert letter is not None
                 for later in terms[k + 1:]:

@@ -31,7 +31,6 @@ from derive.reading.syntax import (
     Apply,
     BigOp,
     Mul,
-    Neg,
     Node,
     Num,
     Sym,
@@ -47,12 +46,14 @@ SET_MARK, EXPECTATION_MARK = "set:", "expectation:"
 _INDEX_LETTERS = tuple("kjlmrsuvabcdegh")
 
 _NAME = r"(?:\\mathcal\s*\{\s*[A-Za-z]\s*\}|\\[A-Za-z]+|[A-Za-z])"
-_SET_SUM = re.compile(r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{\s*(" + _NAME + r")\s*\\in\s*("
-                      + _NAME + r")\s*\}")
+#: the openings of a sum's subscript, \sum_{, and of an expectation's, E_{ or \mathbb{E}_{
+_SUM_OPEN = r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{\s*"
+_E_OPEN = r"(?:(?<![A-Za-z\\])E|\\mathbb\s*\{\s*E\s*\})\s*_\s*\{\s*"
+_SET_SUM = re.compile(_SUM_OPEN + "(" + _NAME + r")\s*\\in\s*(" + _NAME + r")\s*\}")
 _SAMPLE_WRITTEN = re.compile(r"(" + _NAME + r")\s*\^\s*\{\s*\(")
 _INTEGRAL = re.compile(r"\\i+nt(?![A-Za-z])|\\oint(?![A-Za-z])")
-_EXPECTATION = re.compile(r"(?:(?<![A-Za-z\\])E|\\mathbb\s*\{\s*E\s*\})\s*_\s*\{\s*(" + _NAME
-                          + r")\s*\\sim(?![A-Za-z])([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
+_EXPECTATION = re.compile(_E_OPEN + "(" + _NAME +
+                          r")\s*\\sim(?![A-Za-z])([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
 #: a distribution written as a name (P, p, q_\theta) or applied to its variable first (p(x | θ))
 _DISTRIBUTION = re.compile(r"\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:\s*_\s*(?:\{[^{}]*\}|\\?[A-Za-z0-9]+))?"
                            r"\s*(?:(?:\\left\s*)?\(\s*(" + _NAME + r")(?![A-Za-z]).*)?")
@@ -60,9 +61,8 @@ _SUBSCRIPTED = re.compile(r"(?<![A-Za-z\\])([A-Z])\s*_")
 
 
 #: what stands before the \in of \sum_{x \in X} (or \prod), and the \sim of E_{x \sim P}
-_BEFORE = {"in": re.compile(r"\\(?:sum|prod)\s*(?:\\limits\s*)?_\s*\{\s*" + _NAME + r"\s*\Z"),
-           "sim": re.compile(r"(?:(?<![A-Za-z\\])E|\\mathbb\s*\{\s*E\s*\})\s*_\s*\{\s*" + _NAME
-                             + r"\s*\Z")}
+_BEFORE = {"in": re.compile(_SUM_OPEN + _NAME + r"\s*\Z"),
+           "sim": re.compile(_E_OPEN + _NAME + r"\s*\Z")}
 
 
 def relation_in_subscript(src: str, p: int, name: str) -> bool:
@@ -269,7 +269,7 @@ def continued(sides: list[Node]) -> tuple[list[Node], tuple[str, int] | None]:
     if not later:
         return sides, None
     terms = {id(n): n for side in sides for n in walk(side) if id(n) in later}
-    for bound in {x for x, _ in later.values()}:
+    for bound in sorted({x for x, _ in later.values()}):  # (one message, whatever the seed)
         mine = {i for i, (x, _) in later.items() if x == bound}
         outside = next((side for side in sides if _plain_use([side], bound, mine)), None)
         if outside is not None:
@@ -284,17 +284,15 @@ def continued(sides: list[Node]) -> tuple[list[Node], tuple[str, int] | None]:
 
 def _after_set_sums(node: Add, later: dict[int, tuple[str, Sym]]) -> None:
     """Record the terms of ``node`` written after a sum over a set that use its bound name."""
+    from derive.reading.remarks import right_edge_sums
+
     for k, term in enumerate(node.terms):
-        edge: Node | None = term
-        while edge is not None:  # the right edge: 2 Σ…, −Σ…, Σ Σ…
-            if isinstance(edge, BigOp) and lowered(edge) and edge.written.startswith(SET_MARK):
-                bound = lowered(edge)
-                element = _set_element(edge)
+        for _, total in right_edge_sums(term):  # 2 Σ…, −Σ…, Σ Σ…
+            if total.written.startswith(SET_MARK):
+                bound = lowered(total)
                 for after in node.terms[k + 1:]:
                     if _plain_use([after], bound, set()) is not None:
-                        later.setdefault(id(after), (bound, element))
-            edge = (edge.body if isinstance(edge, BigOp) else edge.factors[-1]
-                    if isinstance(edge, Mul) else edge.arg if isinstance(edge, Neg) else None)
+                        later.setdefault(id(after), (bound, _set_element(total)))
 
 
 def _set_element(total: BigOp) -> Sym:

@@ -25,9 +25,6 @@ from derive.reading.macros import current as current_macros
 #: an expectation under a distribution: E_{x \sim p}[…], \mathbb{E}_{x \sim P}[…]
 EXPECTATION = re.compile(
     r"(?:\\mathbb\s*\{\s*E\s*\}|(?<![A-Za-z\\])E)\s*_\s*\{[^{}]*\\sim(?![A-Za-z])")
-EXPECTATION_NOTE = (
-    "not checked: an expectation under a distribution (E_{x \\sim p}[…]), which derive does "
-    "not evaluate: write the sum over x; it checks sums, products and derivatives")
 ELIDED_NOTE = ("not checked: \\vdots elides rows, whose terms or steps are not written; "
                "no link is read across them")
 INTEGRAL_NOTE = ("not checked: an integral (\\int), which derive does not evaluate; it "
