@@ -181,7 +181,8 @@ def test_a_sans_serif_tensor_is_refused_saying_how_to_write_it():
 def test_the_indicator_in_parentheses_reads_like_braces():
     text = "$$ g_k = \\mathbb{1}(k = i) + 0 $$\n\n$$ h_k = 1\\{k = i\\} $$\n\n$$ g_k = h_k $$\n"
     assert _verdicts(_equations(text)[2]) == ["proved"]
-    for form in (r"\mathbb{1}(y_i = k)", r"\mathbb{1}\{y_i = k\}"):
+    # a label y_i is an index of its own (tests/test_labels.py); a power is no index
+    for form in (r"\mathbb{1}(y^2 = k)", r"\mathbb{1}\{y^2 = k\}"):
         eq = _one(f"f_k = p_k - {form}")
         assert eq.kind == "error" and "two index letters" in eq.error.message
 

@@ -104,7 +104,8 @@ def test_a_conditional_of_a_vector_is_read_and_the_log_rule_proved():
                rf"\frac{{1}}{{{THETA}}} \frac{{\partial}}{{\partial \boldsymbol{{\theta}}}} "
                rf"{THETA}$$")
     assert eqs[-1].links[0].verdict.value in ("proved", "conditional")  # (P > 0 for the log)
-    assert any("P(X | θ) is read as an unknown scalar function" in n for n in eqs[-1].notes)
+    assert any("P(X | 𝛉) is read as an unknown scalar function of every entry of 𝛉" in n
+               for n in eqs[-1].notes)
 
 
 def test_the_same_conditional_is_the_same_value():
@@ -140,14 +141,51 @@ def test_the_d2l_sign_error_is_never_proved():
     assert link.verdict.value == "unknown" and "not true for every function" in link.reason
 
 
-def test_a_matrix_given_whole_is_refused_with_advice():
-    message = _error(r"$$a = P(\mathbf{y} \mid \mathbf{X})$$")
-    assert "matrix given whole" in message and "name it as a scalar" in message
+def test_a_matrix_given_whole_is_an_unknown_function_of_every_entry():
+    eqs = _eqs(r"$$a = P(\mathbf{y} \mid \mathbf{X})$$")
+    assert eqs[-1].kind == "definition"
+    assert any("P(𝐲 | 𝐗) is read as an unknown scalar function of every entry of 𝐲, 𝐗" in n
+               for n in eqs[-1].notes)
+    # the same matrix is the same point; another matrix, or the vector, is another
+    assert _last(r"$$\log P(\mathbf{Y} \mid \mathbf{X}) = \log P(\mathbf{Y} \mid "
+                 r"\mathbf{X})$$") == "proved"
+    assert _last(r"$$P(\mathbf{Y} \mid \mathbf{X}) = P(\mathbf{Y} \mid \mathbf{Z})$$") != \
+        "proved"
+    assert _last(r"$$P(\mathbf{x} \mid \mathbf{X}) = P(\mathbf{x} \mid \mathbf{X}^\top)$$") \
+        == "error"
 
 
-def test_a_name_also_written_as_a_family_is_no_conditional_of_a_vector():
-    message = _error(r"$$H = \sum_{i=1}^n p_i$$" "\n\n"
-                     r"$$a = p(x_1 \mid \boldsymbol{\theta})$$")
+def test_no_derivative_of_a_function_of_a_whole_matrix_is_taken():
+    # by an entry of the matrix, or through its definition: undecided, never 0
+    assert _last(r"$$\frac{\partial}{\partial X_{11}} P(\mathbf{y} \mid \mathbf{X}) = 0$$") \
+        == "unknown"
+    text = (r"$$\mathbf{X} = \mathbf{W} \mathbf{V}$$" "\n\n"
+            r"$$\frac{\partial}{\partial W_{11}} P(\mathbf{y} \mid \mathbf{X}) = 0$$")
+    assert _last(text) not in ("proved", "error")
+    # a matrix of its own does not depend on another name
+    assert _last(r"$$\frac{\partial}{\partial b} P(\mathbf{y} \mid \mathbf{X}) = 0$$") == \
+        "proved"
+
+
+def test_a_sample_vector_given_whole_is_a_point_of_its_own():
+    text = r"$$\sum_{i=1}^n P(\mathbf{y}^{(i)} \mid \mathbf{x}^{(i)}) = "
+    assert _last(text + r"\sum_{j=1}^n P(\mathbf{y}^{(j)} \mid \mathbf{x}^{(j)})$$") \
+        == "proved"
+    assert _last(text + r"\frac{1}{n} \sum_{i=1}^n \sum_{j=1}^n P(\mathbf{y}^{(j)} \mid "
+                 r"\mathbf{x}^{(i)})$$") == "unknown"  # true at n = 1 only
+    assert _last(text + r"\sum_{i=1}^n P(\mathbf{x}^{(i)} \mid \mathbf{y}^{(i)})$$") \
+        == "unknown"
+
+
+def test_a_conditional_beside_a_family_of_the_same_letter_is_a_function_apart():
+    # the bar is read only between a function's arguments: p(x_1 | θ) is never p_1
+    text = r"$$H = \sum_{i=1}^n p_i$$" "\n\n"
+    eq = _eqs(text + r"$$a = p(x_1 \mid \boldsymbol{\theta})$$")[-1]
+    assert eq.kind == "definition"
+    assert _last(text + r"$$p(x_1 \mid \boldsymbol{\theta}) = p_1$$") != "proved"
+    assert _last(text + r"$$p(x_1 \mid \theta) = p_1$$") != "proved"
+    # without a bar, p(x_1, θ) beside p_i stays refused: a factor, a family or a function
+    message = _error(text + r"$$a = p(x_1, \boldsymbol{\theta})$$")
     assert "also written alone or with an index" in message
 
 

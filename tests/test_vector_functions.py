@@ -42,7 +42,7 @@ def test_the_d2l_chain_through_a_defined_scalar():
                   r"\frac{\partial L}{\partial \mathbf{o}}$$")
     eqs = _eqs(text)
     assert [link.verdict.value for link in eqs[-1].links] == ["proved", "proved"]
-    assert any("unknown scalar function of every entry of o" in n for n in eqs[0].notes)
+    assert any("unknown scalar function of every entry of 𝐨" in n for n in eqs[0].notes)
 
 
 def test_the_derivative_of_an_unknown_function_of_a_vector_equals_itself():

@@ -298,8 +298,8 @@ def _fold_back(ck: EquationChecker, residual: sp.Expr) -> sp.Expr:
             try:
                 body = canonical(ck.ground.instantiate(d, [s], frozenset()))
                 q = sp.cancel(sp.together(canonical(best / body)))
-            except (ReadError, TypeError, ValueError, ZeroDivisionError):
-                continue
+            except (ReadError, Undetermined, TypeError, ValueError, ZeroDivisionError):
+                continue  # (a family that reads a label, at another: only a way of writing)
             if sp.count_ops(q) + 1 < sp.count_ops(best):
                 best = q * ck.symbols.family(name)[s]
     return best

@@ -467,7 +467,8 @@ class EquationChecker:
                                   tuple((a, b) for a, b, _, _ in self.declared),
                                   tuple(sorted({i.base for i in expr.atoms(sp.Indexed)
                                                 if len(i.indices) > 1},
-                                               key=lambda b: str(b.label))))
+                                               key=lambda b: str(b.label))),
+                                  self.symbols.label_ties(expr.free_symbols))
         seed = _mix(self.seed, label)
         skipped = self._skipped.setdefault(label, [])
         return numeric.search(problem, seed, modes, first_only=first_only, skipped=skipped)

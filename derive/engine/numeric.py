@@ -295,6 +295,7 @@ class Problem:
     targets: tuple = ()  # families to which the target modes apply
     requirements: tuple = ()  # (lhs, rhs) declared assumptions every point must satisfy
     tables: tuple = ()  # families written with several indices (W_{ij}): Table values
+    labels: tuple = ()  # (y_i, y, i): class labels, one value where their samples agree
 
 
 def _rational(rng: random.Random, lo: int, hi: int, den: int = 4) -> Fraction:
@@ -323,7 +324,8 @@ def _points(problem: Problem, seed: int, mode: str, per_size: int):
         if idx_choices is None:
             continue
         combos = [dict(c) for c in itertools.product(*idx_choices)] if idx_choices else [{}]
-        combos = [c for c in combos if _satisfies(c, problem.constraints)]
+        combos = [c for c in combos if _satisfies(c, problem.constraints) and
+                  _labels_agree(c, problem.labels)]
         if not combos:
             continue
         spans = {base: _bounds(rngs, sizes, size) for base, rngs in problem.families.items()}
@@ -358,6 +360,17 @@ def _bounds(rngs, sizes: dict, size: int) -> tuple[int, int]:
         return int(lo.xreplace(sizes)), int(hi.xreplace(sizes))
     except (TypeError, ValueError):
         return 1, size
+
+
+def _labels_agree(assign: dict, labels) -> bool:
+    """y_i = y_j wherever i = j: a label is a function of its sample (letters not in the
+    point are free)."""
+    seen: dict = {}
+    for label, base, sample in labels:
+        if label in assign and sample in assign:
+            if seen.setdefault((base, assign[sample]), assign[label]) != assign[label]:
+                return False
+    return True
 
 
 def _satisfies(assign: dict, constraints) -> bool:

@@ -41,6 +41,7 @@ import mpmath
 
 from derive.reading.scope import Env
 from derive.reading.syntax import (
+    LABEL,
     Add,
     Apply,
     BigOp,
@@ -89,6 +90,8 @@ class Point:
     nonzero: frozenset[str] = frozenset()
     values: dict[Key, Fraction | Value] = field(default_factory=dict)
     default_range: tuple[int, int] = (1, 4)
+    labels: dict[tuple[str, int], int] = field(default_factory=dict)  # (y, v) → y_v
+    label_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # y → its range
 
     def value(self, name: str, idx: tuple[int, ...] = ()) -> Fraction | Value:
         key = (name, idx)
@@ -110,6 +113,19 @@ class Point:
         elif name in self.nonzero and v == 0:
             v = Fraction(rng.choice((-1, 1)))
         return v
+
+    def label(self, base: str, sample: int, letter: str) -> int:
+        """The class label y_v of the sample v: one value per sample value, whichever letter
+        names it (y_i and y_j are one label where i = j); first the point's value of the
+        letter, else drawn in the range of the base's labels."""
+        key = (base, sample)
+        if key not in self.labels:
+            if letter in self.indices:
+                self.labels[key] = self.indices[letter]
+            else:
+                rng = random.Random(f"{self.seed}/{self.number}/label/{base}/{sample}")
+                self.labels[key] = rng.randint(*self.label_ranges.get(base, self.default_range))
+        return self.labels[key]
 
     def index(self, letter: str) -> int:
         """A free index letter's value (drawn in the default range if the point has none)."""
@@ -184,6 +200,9 @@ def _integer(n: int) -> Value:
 def _letter_value(letter: str, local: dict[str, Value], point: Point, env: Env) -> int:
     if letter.isdigit():
         return int(letter)
+    if LABEL in letter:  # the class label y_i: the label of the sample i's value
+        base, sub = letter.split(LABEL, 1)
+        return point.label(base, _letter_value(sub, local, point, env), letter)
     if letter in local:
         return _as_int(local[letter], letter)
     if letter in point.sizes:
@@ -372,6 +391,8 @@ class Evaluator:
                     self.memo[memo_key] = self.ev(d.body, d.env, dict(zip(d.params, idx)))
                 return self.memo[memo_key]
             return self._value(name, idx)
+        if LABEL in name:
+            return mpmath.mpf(_letter_value(name, local, self.point, env))
         if name in local:
             return _integer(local[name]) if isinstance(local[name], int) else local[name]
         key = (name, ())

@@ -21,9 +21,9 @@ from dataclasses import replace
 
 import sympy as sp
 
-from derive.engine import dependence, vector_functions
+from derive.engine import dependence, labels, vector_functions
 from derive.engine.normal import summation
-from derive.reading.names import split_parameters
+from derive.reading.names import CONDITION, DIVERGENCE, LABEL, split_parameters
 from derive.reading.scope import Definition, Env, ReadError, Undetermined
 from derive.reading.syntax import (
     APPLIED,
@@ -64,6 +64,8 @@ def pyname(name: str) -> str:
         return pyname(func) + APPLIED + ",".join(map(pyname, split_parameters(args)))
     if name.endswith("^{()}"):  # the family of samples x^{(i)}
         return pyname(name[:-5]) + "^()"
+    if LABEL in name:  # a class label written as an index, f_{y_i}: y_i
+        return "_".join(map(pyname, name.split(LABEL, 1)))
     return name.lstrip("\\").replace("{\\", "(").replace("{", "(").replace("}", ")")
 
 
@@ -85,6 +87,7 @@ class Symbols:
         self.positive = positive  # names declared positive (T > 0) or non-zero (b \neq 0)
         self.nonzero = nonzero
         self._cache: dict[tuple[str, str], object] = {}
+        self._letters: dict[sp.Symbol, str] = {}
         self.memo: dict = {}  # grounded sides, keyed by scope and tree (see checker)
         self.bodies: dict = {}  # grounded definition bodies, keyed by definition and held names
 
@@ -95,7 +98,16 @@ class Symbols:
         return self._cache[key]
 
     def index(self, letter: str) -> sp.Symbol:
-        return self._get("index", letter, lambda: sp.Symbol(pyname(letter), integer=True))
+        symbol = self._get("index", letter, lambda: sp.Symbol(pyname(letter), integer=True))
+        self._letters[symbol] = letter
+        return symbol
+
+    def label_ties(self, found: set) -> tuple:
+        return labels.label_ties(self, found)
+
+    def letter_of(self, value: sp.Expr) -> str | None:
+        """The index letter whose symbol ``value`` is (never a sum's dummy), else None."""
+        return self._letters.get(value) if isinstance(value, sp.Symbol) else None
 
     def size(self, letter: str) -> sp.Symbol:
         return self._get("size", letter,
@@ -150,6 +162,8 @@ class Translator:
 
     # -- helpers
     def index_value(self, node: Node, bound: dict[str, sp.Symbol]) -> sp.Expr:
+        if isinstance(node, Sym) and not node.sub and LABEL in node.name:
+            return labels.label_value(self, node, bound)
         if isinstance(node, Sym) and not node.sub:
             if node.name in bound:
                 return bound[node.name]
@@ -195,6 +209,7 @@ class Translator:
                                 "written with another number of indices needs a name of its "
                                 "own", 0)
             mapping = {self.symbols.index(p): a for p, a in zip(d.params, args)}
+            mapping.update(labels.labels_at(self, d, body, dict(zip(d.params, args))))
         elif d.kind == "function":
             if len(args) != len(d.params):
                 raise ReadError(f"{pyname(d.name)} is defined as a function of "
@@ -358,14 +373,17 @@ class Translator:
             return _EXTREMA[func.name](*[self._tr(a, keep, bound) for a in node.args])
         if not func.sub and self.definition(func.name) is None:
             self.refuse_unread(func.name)  # f(x) = … written but not read: f is not arbitrary
-        if not func.sub and self.env.is_function(func.name) and \
-                self.definition(func.name) is None and any(map(is_whole, node.args)):
+        # p(x | θ) with p undefined is an unknown function even beside a family p_i: a bar
+        # stands only between a function's arguments, and it is part of the identity
+        unknown = not func.sub and self.definition(func.name) is None and (
+            self.env.is_function(func.name) or CONDITION in node.seps or DIVERGENCE in node.seps)
+        if unknown and any(map(is_whole, node.args)):
             # l(\mathbf{o}, y): an unknown scalar function of every entry of o
             return vector_functions.apply(applied_identity(node), [
                 vector_functions.argument(self, a, keep, bound) if is_whole(a) else
                 self._tr(a, keep, bound)
                 for a in node.args])
-        if not func.sub and self.env.is_function(func.name):
+        if unknown or not func.sub and self.env.is_function(func.name):
             args = [self._tr(a, keep, bound) for a in node.args]
             d = self.definition(func.name)
             if node.seps and d is not None:

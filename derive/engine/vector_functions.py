@@ -72,6 +72,28 @@ class Whole(sp.Function):
         return "\\mathbf{" + printer._print(self.args[0]) + "}"
 
 
+class Block(sp.Function):
+    """A whole matrix ``base`` (rows, columns), or a whole row of a family with more indices
+    (the sample 𝐱^{(i)}: the entries x_{i,a}), given to a function, never a sum. Its args are
+    (base, fixed, limits): ``fixed`` the Tuple of the leading indices that pick the block,
+    ``limits`` the Tuple lo, hi of each index that runs. The family has no definition
+    (:func:`block` leaves that undecided), so its entries are variables of their own; no
+    derivative by one of them is taken (:func:`derivative` leaves it undecided)."""
+
+    @classmethod
+    def eval(cls, *args):
+        return None
+
+    def _eval_derivative(self, s):  # never differentiated alone (see derivative)
+        raise TypeError("a whole block is differentiated only inside a function of it")
+
+    def _sympystr(self, printer) -> str:
+        return printer._print(self.args[0])
+
+    def _latex(self, printer) -> str:
+        return "\\mathbf{" + printer._print(self.args[0]) + "}"
+
+
 class VectorApply(Opaque):
     """l(o, y): args are the function's name (a Str) and its arguments."""
 
@@ -117,6 +139,9 @@ def argument(tr: Translator, node: Node, keep: frozenset[str], bound: dict) -> s
     from derive.reading.syntax import BigOp, Sym
 
     body = node.body if isinstance(node, BigOp) else None
+    found = block(tr, node, keep, bound)
+    if found is not None:
+        return found
     if not (isinstance(node, BigOp) and isinstance(body, Sym) and len(body.sub) == 1 and
             isinstance(body.sub[0], Sym) and body.sub[0].name == node.index and
             node.lo is not None and node.hi is not None):
@@ -133,6 +158,44 @@ def argument(tr: Translator, node: Node, keep: frozenset[str], bound: dict) -> s
                         "defined as a vector (a family of one index)", node.pos)
     m = tr.symbols.entry_dummy(name)
     return whole(base, lo, hi, (tr.instantiate(d, [m], keep), m))
+
+
+def block(tr: Translator, node: Node, keep: frozenset[str], bound: dict) -> sp.Expr | None:
+    """A whole matrix (a vec of rows, each a vec of X_{ab}) or a whole row of a family with
+    more indices (a vec of x_{i,a}) given to an unknown function, as a :class:`Block`; None
+    for a vector of one index (a :class:`Whole`)."""
+    from derive.engine.translate import pyname
+    from derive.reading.scope import ReadError, Undetermined
+    from derive.reading.syntax import BigOp, Sym
+    from derive.reading.vectors import all_nodes
+
+    runs: list[BigOp] = []
+    inner: Node = node
+    while isinstance(inner, BigOp) and inner.kind == "vec":
+        runs.append(inner)
+        inner = inner.body
+    if len(runs) == 1 and isinstance(inner, Sym) and len(inner.sub) == 1:
+        return None
+    indices = [r.index for r in runs]
+    subs = inner.sub if isinstance(inner, Sym) else ()
+    cut = len(subs) - len(runs)
+    prefix_names = {n.name for x in subs[:max(cut, 0)] for n in all_nodes(x) if isinstance(n, Sym)}
+    if not (isinstance(inner, Sym) and 1 <= len(runs) <= 2 and cut >= 0 and
+            [x.name if isinstance(x, Sym) and not x.sub else None for x in subs[cut:]] ==
+            indices and not prefix_names & set(indices) and
+            all(r.lo is not None and r.hi is not None for r in runs)):
+        raise ReadError("a whole vector or matrix is read by its name only", node.pos)
+    name = inner.name
+    tr.refuse_unread(name)
+    if tr.definition(name) is not None:
+        # its value depends on what the definition reads, which the block does not show
+        # (a derivative by it would be taken as 0): undecided, never guessed
+        raise Undetermined(f"{pyname(name)} has a definition and is given whole to an unknown "
+                           "function as a matrix or a sample: what that value depends on is "
+                           "not read; write the function of its entries, or of a vector")
+    fixed = [tr.index_value(x, bound) for x in subs[:cut]]
+    limits = [tr._tr(x, keep, bound) for r in runs for x in (r.lo, r.hi) if x is not None]
+    return Block(tr.symbols.family(name), sp.Tuple(*fixed), sp.Tuple(*limits))
 
 
 def point(g: sp.Expr) -> sp.Expr:
@@ -152,6 +215,11 @@ def derivative(g: sp.Expr, v: sp.Expr, differentiate: Callable[[sp.Expr, sp.Expr
     app = point(g)
     terms = []
     for q, a in enumerate(app.args[1:], start=1):
+        if isinstance(a, Block):
+            if isinstance(v, sp.Indexed) and v.base == a.args[0]:
+                raise Undetermined("a derivative of a function of a whole matrix or sample "
+                                   "by one of its entries is not taken")
+            continue  # a family of its own (never one with a definition): it does not depend on v
         if isinstance(a, Whole):
             base, lo, hi = a.args[:3]
             if isinstance(v, sp.Indexed) and v.base == base:
@@ -167,7 +235,7 @@ def derivative(g: sp.Expr, v: sp.Expr, differentiate: Callable[[sp.Expr, sp.Expr
                     terms.append(summation(Partial(g, q, k) * d_entry, (k, lo, hi)))
             # else a vector of its own (or held as a variable): it does not depend on v
             continue
-        if a.has(Whole):
+        if a.has(Whole, Block):
             raise Undetermined("an unknown function of a vector inside the argument of another "
                                "is not differentiated")
         da = differentiate(a, v)
@@ -218,6 +286,13 @@ def with_stand_ins(expr: sp.Expr, names: dict[str, tuple[int, str]]) -> sp.Expr:
                 base, lo, hi = a.args[:3]
                 m = sp.Dummy("m", integer=True)
                 exponent += sp.Sum(base[m] / (q + m + c), (m, lo, hi))
+            elif isinstance(a, Block):
+                base, fixed, limits = a.args
+                runs = [sp.Dummy(f"m{r}", integer=True) for r in range(len(limits) // 2)]
+                weight = q + c + sum((r + 1) * m for r, m in enumerate(runs))
+                exponent += sp.Sum(base[tuple(fixed) + tuple(runs)] / weight,
+                                   *[(m, limits[2 * r], limits[2 * r + 1])
+                                     for r, m in enumerate(runs)])
             else:
                 exponent += a / (q + c + 1)
         out = sp.exp(exponent)
@@ -231,7 +306,7 @@ def with_stand_ins(expr: sp.Expr, names: dict[str, tuple[int, str]]) -> sp.Expr:
                 out *= inside / (q + j + c)
             else:
                 out /= (q + c + 1)
-        scalars = [a for a in args if not isinstance(a, Whole)]
+        scalars = [a for a in args if not isinstance(a, (Whole, Block))]
         if not chain:
             out += sum((a**2 / 2 for a in scalars), sp.Integer(0))
         elif len(chain) == 1 and chain[0][1] is None:
@@ -251,13 +326,14 @@ def _stand_in_text(name: str, args: list[sp.Expr], c: int) -> str:
     """l(o, y) = exp(Σ_m o_m/(m+3) + y/5) + y^2/2: the stand-in, at the arguments first met."""
     from derive.engine.printing import shown_key
 
-    shown = [shown_key(str(a.args[0])) if isinstance(a, Whole) else f"u{q}" for q, a in
-             enumerate(args, start=1)]
+    shown = [shown_key(str(a.args[0])) if isinstance(a, (Whole, Block)) else f"u{q}"
+             for q, a in enumerate(args, start=1)]
     exponent = " + ".join(
         f"Σ_m {shown[q - 1]}_m/(m+{q + c})" if isinstance(a, Whole) else
+        f"Σ {shown[q - 1]}_(…)/(…+{q + c})" if isinstance(a, Block) else
         f"{shown[q - 1]}/{q + c + 1}" for q, a in enumerate(args, start=1))
     squares = "".join(f" + {shown[q - 1]}^2/2" for q, a in enumerate(args, start=1)
-                      if not isinstance(a, Whole))
+                      if not isinstance(a, (Whole, Block)))
     base = name.split('/')[0]
     bars = ""
     if base.endswith("]") and "[" in base:  # P[|]: a condition, P(a | b), kept in the text
@@ -273,4 +349,5 @@ def stand_in_text(names: dict[str, tuple[int, str]]) -> str:
 
 
 __all__ = ["argument", "with_stand_ins", "stand_in_text", "VectorApply", "Partial", "Whole",
+           "Block",
            "apply", "whole", "derivative", "settle", "carry", "point", "Opaque"]

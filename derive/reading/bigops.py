@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from derive.reading.names import STEP_LATEX
+from derive.reading.names import LABEL, STEP_LATEX
 from derive.reading.sets import expectation, over_set
 from derive.reading.syntax import Apply, BigOp, Case, Indicator, Mul, Node, Num, Paren, Sym
 from derive.reading.tokenizer import ParseError, Token, TokenCursor
@@ -288,11 +288,30 @@ class BigOpReading(TokenCursor):
             return "\\neq"
         return "\\ne"
 
+    def label(self) -> Sym:
+        """A class label written as an index, y_i in f_{y_i} or in 1(y_i = k): one letter
+        with a one-letter subscript, read as an index of its own (derive.reading.labels)."""
+        start = self.advance()
+        self.advance()  # _
+        braced = self.at_op("{")
+        if braced:
+            self.advance()
+        sub = self.tok
+        if sub.kind != "letter" or (braced and not (self.peek().kind == "op" and
+                                                    self.peek().value == "}")):
+            raise self.error("a label written as an index is read as one letter with a "
+                             "one-letter subscript, as f_{y_i}")
+        self.advance()
+        if braced:
+            self.advance()
+        return Sym(start.value + LABEL + sub.value, pos=self.offset + start.pos)
+
+
     def condition(self) -> Case:
         start = self.tok
         if start.kind != "letter":
             raise self.error("expected an index in the condition")
-        self.advance()
+        left = self._condition_side()
         op = self.tok
         if op.kind == "op" and op.value in ("_", "^"):
             raise self.error("a condition is read between two index letters, as in "
@@ -304,7 +323,15 @@ class BigOpReading(TokenCursor):
         right = self.tok
         if right.kind != "letter" and not (right.kind == "num" and right.value.isdigit()):
             raise self.error("expected an index in the condition")
-        self.advance()
+        other = self._condition_side()
         style = "=" if op.value == "=" else self._neq_style(op)
-        return Case(start.value, right.value, op.value == "=", style, pos=self.offset + start.pos)
+        return Case(left, other, op.value == "=", style, pos=self.offset + start.pos)
+
+    def _condition_side(self) -> str:
+        """An index letter, a number, or a label y_i (1(y_i = k)), as the condition names it."""
+        if self.tok.kind == "letter" and self.peek().kind == "op" and self.peek().value == "_" \
+                and (self.peek(2).kind == "letter" or (self.peek(2).kind == "op" and
+                                                       self.peek(2).value == "{")):
+            return self.label().name
+        return self.advance().value
 

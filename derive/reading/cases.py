@@ -79,6 +79,56 @@ def read_cases(body: str, offset: int, start: int,
     return Paren(Add(terms, pos=start), pos=start)
 
 
+NEQ = "\\neq"
+_CASES_ALONE = re.compile(r"^\s*\\begin\{cases\}(.*)\\end\{cases\}\s*[.,]?\s*$", re.S)
+
+
+def cases_of_equations(body: str) -> str | None:
+    """A display that is only ``\\begin{cases} a = b, & j = k \\\\ a = c, & \\text{otherwise}
+    \\end{cases}``, rows that are equations (mlbook): the body as rows of equations with their
+    conditions beside them (``a = b , j = k``, and the other row under j ≠ k), same length,
+    for the row splitter; None for any other display. Two rows only, whose conditions are an
+    index equality and its negation (or otherwise), as :func:`read_cases` reads values."""
+    m = _CASES_ALONE.match(body)
+    if m is None:
+        return None
+    inner, at = m.group(1), m.start(1)
+    try:
+        rows = _rows(inner)
+    except ParseError:
+        return None
+    if len(rows) != 2 or not all(_top_level_equals(value) for value, _, _, _ in rows):
+        return None
+    conditions = [_CONDITION.match(cond) for _, cond, _, _ in rows]
+    otherwise = [_OTHERWISE.match(cond) is not None for _, cond, _, _ in rows]
+    if sum(c is not None for c in conditions) + sum(otherwise) != 2 or all(otherwise):
+        return None
+    chars = list(body)
+    for a, b in ((m.start(), m.start(1)), (m.end(1), m.end(1) + len("\\end{cases}"))):
+        chars[a:b] = " " * (b - a)
+    given = next(c for c in conditions if c is not None)
+    left, op, right = given.groups()
+    negated = f"{left} {NEQ if op == '=' else '='} {right}"
+    for (_, cond, _, kat), is_other in zip(rows, otherwise):
+        amp = at + kat - 1  # the & between value and condition: a comma, as beside an equation
+        chars[amp] = ","
+        if is_other:
+            if len(cond) < len(negated):
+                return None
+            start = at + kat
+            chars[start:start + len(cond)] = list(negated.ljust(len(cond)))
+    return "".join(chars)
+
+
+def _top_level_equals(text: str) -> bool:
+    depth = 0
+    for ch in text:
+        depth += {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}.get(ch, 0)
+        if ch == "=" and depth == 0:
+            return True
+    return False
+
+
 def _rows(body: str) -> list[tuple[str, str, int, int]]:
     """The rows of a cases body: (value, condition, value offset, condition offset)."""
     out = []

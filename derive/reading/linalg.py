@@ -8,7 +8,7 @@ rewritten into the scalar nodes of :mod:`derive.reading.syntax`: sums over fresh
 entries ``x_a``, ``W_{ab}``, Kronecker indicators. An equation whose sides are vectors or
 matrices becomes the equation of one entry, at fresh free indices whose ranges are the
 sizes; so the engine checks it for every entry and every size, and needs no vector
-notion of its own.
+notion of its own (a side written 0 is the zero of the others' shape).
 
 Shapes are (rows, columns); a vector is a column, ``x^T`` a row, a scalar has two
 singleton axes. Sizes are symbols, unified across the document (a name means one vector
@@ -31,6 +31,7 @@ from derive.reading.entries import need_entry as _need
 from derive.reading.entries import parenthesised as _paren
 from derive.reading.entries import range_key as _range_key
 from derive.reading.entries import shown as _show
+from derive.reading.entries import zeros_shaped
 from derive.reading.numbered import (
     check_pending,
     defer_or_check,
@@ -482,8 +483,7 @@ class Lowering:
                                                          tuple[str, ...]]:
         """First pass: the shapes of one equation's sides (sizes unified), and builders."""
         self.notes = []
-        lowered = [self.low(s) for s in sides]
-        s0 = lowered[0][0]
+        lowered, s0 = zeros_shaped(sides, [self.low(s) for s in sides], self)
         for (s, _), side in zip(lowered[1:], sides[1:]):
             self.same(s0, s, "equate", side.pos)
         return lowered, tuple(self.notes)

@@ -24,6 +24,7 @@ from bisect import bisect_right
 from dataclasses import replace
 from typing import Any
 
+from derive.reading.cases import cases_of_equations
 from derive.records import frozen
 from derive.report.model import SourceError
 
@@ -510,8 +511,10 @@ def _rows(body: str, offset: int, line: int, kind: str, head: int) -> list[RawEq
 
     ``line`` is the line of body[0]; ``head`` that of the opening delimiter, which an
     equation that is not split into rows is reported at."""
+    written, rewritten = body, cases_of_equations(body)  # cases whose rows are equations
+    body = rewritten if rewritten is not None else body
     aligned = kind.startswith(("align", "eqnarray", "gather", "multline", "flalign")) or (
-        _ALIGNED.search(body))
+        _ALIGNED.search(body)) or rewritten is not None
     broken = not aligned and "\\begin" not in body and _top_level_break(body)
     if not aligned and not broken:
         return [RawEquation(body, offset, head, kind)]
@@ -548,14 +551,17 @@ def _rows(body: str, offset: int, line: int, kind: str, head: int) -> list[RawEq
         else:
             groups.append([(a, b)])
     out = []
-    for group in groups:
+    for n, group in enumerate(groups):
         a, b = group[0][0], group[-1][1]
+        if rewritten is not None:  # the rows span the whole cases, from its \begin line
+            a = len(written) - len(written.lstrip()) if n == 0 else a
+            b = len(written.rstrip()) if n == len(groups) - 1 else b
         seg = list(text[a:b])
         for k, ch in enumerate(seg):
             if ch == "&":
                 seg[k] = " "
         first = "".join(seg)
-        lead = len(first) - len(first.lstrip())
+        lead = 0 if rewritten is not None and n == 0 else len(first) - len(first.lstrip())
         eq_line = line + body.count("\n", 0, a + lead)
         out.append(RawEquation(first, offset + a, eq_line, kind))
     return out

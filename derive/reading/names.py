@@ -14,6 +14,16 @@ import re
 SAMPLE = "^{()}"
 #: the mark on a function of a family taken entry by entry: s(x)_i is Sym("s" + APPLIED + "x")
 APPLIED = "@"
+#: the mark on a class label written as an index: f_{y_i} is f_ℓ with ℓ = Sym("y" + LABEL + "i")
+LABEL = "#"
+
+
+def label_parts(name: str) -> tuple[str, str] | None:
+    """("y", "i") for the label y_i written as an index (f_{y_i}), else None."""
+    if LABEL not in name:
+        return None
+    base, sub = name.split(LABEL, 1)
+    return base, sub
 
 
 def applied_parts(name: str) -> tuple[str, str] | None:
@@ -137,6 +147,9 @@ def name_text(name: str) -> str:
         return f"{name_text(parts[0])}({join_parameters(shown)})"
     if name.endswith(SAMPLE):
         return name_text(name[:-len(SAMPLE)]) + "^(·)"
+    label = label_parts(name)
+    if label is not None:
+        return f"{name_text(label[0])}_{name_text(label[1])}"
     if len(name) > 2 and name[0] == name[-1] == "|":  # a size, |o|, |𝒳|
         return f"|{name_text(name[1:-1])}|"
     if not name.startswith("\\"):

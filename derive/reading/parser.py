@@ -402,6 +402,9 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
                 if s.kind == "letter" and self.peek().kind == "op" and self.peek().value in "+-":
                     subs.append(self.expr())  # an index expression like k+1
                     continue
+                if s.kind == "letter" and self.peek().kind == "op" and self.peek().value == "_":
+                    subs.append(self.label())  # f_{y_i}: the class label y_i as the index
+                    continue
                 if s.kind == "letter":
                     self.advance()
                     subs.append(Sym(s.value, pos=self.offset + s.pos))

@@ -24,6 +24,7 @@ from derive.reading.family_ranges import (  # noqa: F401 - re-exported
     range_of_letter,
 )
 from derive.reading.implicit_ranges import implicit_axis, implicit_range
+from derive.reading.names import CONDITION, DIVERGENCE, LABEL
 from derive.reading.remarks import absorb_dangling, reading_remarks
 from derive.reading.sets import continued as continued_set_sums
 from derive.reading.sets import notes as set_notes
@@ -169,8 +170,8 @@ def definition_head(lhs: Node, env: Env) -> tuple[str, str, tuple[str, ...]] | N
                 isinstance(a, Sym) and a.case is None for a in lhs.args):
             return None  # y_k (1 - y_i) is a product, not y_i(z_i) naming its argument
         params = tuple(s.name for s in sym.sub)  # type: ignore[attr-defined]  # all Syms (above)
-        if len(set(params)) != len(params):
-            return None
+        if len(set(params)) != len(params) or any(LABEL in p for p in params):
+            return None  # (f_{y_i} = …: one entry, at a label, is a claim about f)
         return sym.name, "family", params
     if isinstance(lhs, Apply):
         if not all(isinstance(a, Sym) and not a.sub for a in lhs.args):
@@ -396,8 +397,10 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
                         node.pos)
     if isinstance(node, Apply) and not env.is_function(node.func.name) and \
             not node.func.sub and node.func.case is None and node.func.name in env.families \
-            and node.func.name not in env.bare and node.func.name not in env.definitions:
-        # p(y_n) beside p_n, p never written alone: no value p to multiply by
+            and node.func.name not in env.bare and node.func.name not in env.definitions \
+            and not _conditional(node):
+        # p(y_n) beside p_n, p never written alone: no value p to multiply by (p(x | θ), with
+        # a bar, is read only as an application: an unknown function apart from p_n)
         name = name_text(node.func.name)
         raise ReadError(f"{name}(…) applies {name}, which is written elsewhere only with an "
                         f"index ({name}_n, a family): write {name}_n for an entry, {name} "
@@ -479,6 +482,11 @@ def _one_argument(name: str, env: Env) -> bool:
     d = env.definitions.get(name)
     return (d.kind == "function" and len(d.params) == 1) if d is not None else (
         name in env.functions and name in env.applied_only)
+
+
+def _conditional(node: Apply) -> bool:
+    """P(a | b) or KL(P ‖ Q): a bar stands only between a function's arguments."""
+    return CONDITION in node.seps or DIVERGENCE in node.seps
 
 
 def _product_or_refuse(node: Apply, env: Env, implicit: dict[str, str] | None) -> None:

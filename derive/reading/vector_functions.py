@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from derive.reading.names import CONDITION, DIVERGENCE
 from derive.reading.syntax import Apply, BigOp, Node, Paren, Sym
 from derive.reading.tokenizer import ParseError
 from derive.reading.vectors import all_nodes
@@ -73,10 +74,13 @@ class Functions:
         self.written |= {n.func.name for t in trees for n in all_nodes(t)
                          if isinstance(n, Apply) and n.func.sub}
 
-    def unknown(self, func: Sym) -> bool:
-        """Is ``func`` applied only, never defined: an unknown function?"""
+    def unknown(self, func: Sym, conditional: bool = False) -> bool:
+        """Is ``func`` applied only, never defined: an unknown function? Applied with a bar
+        (``p(x \\mid \\boldsymbol\\theta)``), it is one even where p is also a family or a
+        factor (p_i): the bar is read only between a function's arguments, and the bar is part
+        of the function's identity, so the application is never identified with p_i."""
         return not func.sub and func.case is None and func.name not in ENTRYWISE and \
-            func.name not in self.defined and func.name not in self.written
+            func.name not in self.defined and (conditional or func.name not in self.written)
 
 
 def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
@@ -95,14 +99,20 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
         own = own_application(low, node, functions)
         if own is not None:
             return own
-    if functions is not None and not node.primes and not node.func.sub and \
-            node.func.name in functions.written and node.func.name not in ENTRYWISE:
-        # p(x_1 | \boldsymbol\theta) beside p_i: a factor or a family, never a function
+    conditional = CONDITION in node.seps or DIVERGENCE in node.seps
+    if functions is not None and not node.primes and not node.func.sub and not conditional \
+            and node.func.name in functions.written and node.func.name not in ENTRYWISE:
+        # p(x_1, \boldsymbol\theta) beside p_i: a factor or a family, never a function; a
+        # bar (p(x_1 | \boldsymbol\theta)) is read only in an application, so that one is
         raise ParseError(f"{_show_name(name)} is applied to a vector here, but "
                          f"{_show_name(name)} is also written alone or with an index (a "
                          "factor or a family), so it is no unknown function: rename one of "
                          "them", node.pos)
-    if node.primes or functions is None or not functions.unknown(node.func):
+    if conditional and functions is not None and node.func.name in functions.defined:
+        raise ParseError(f"{_show_name(name)} is defined as a function of its arguments: a "
+                         "condition or a divergence of it (a | b, a ‖ b) is not read; define "
+                         "it with the bar", node.pos)
+    if node.primes or functions is None or not functions.unknown(node.func, conditional):
         # defined (s(\mathbf{x}) = …), entry by entry (σ) or also a factor: the caller's
         # refusal, a vector where a scalar is needed (write s(\mathbf{x})_i)
         return None
@@ -115,30 +125,35 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
             shown_args.append(_show(arg))
             continue
         inner = arg.inner if isinstance(arg, Paren) else arg
-        if shape[1] is not None or shape[0] is None:
-            # a matrix or a row given whole: what its value depends on is not read (a
-            # family of two indices, or a transpose), so it is refused, never guessed
+        if shape[1] is not None and shape[0] is not None:
+            _refuse_unnamed_matrix(low, inner, build, shape, name, arg.pos)
+            vectors.append(_show(arg))
+            shown_args.append(_show(arg))
+            builders.append(_whole_matrix(low, build, shape, arg.pos))
+            continue
+        if shape[0] is None:
+            # a row given whole: a transpose, whose entries are not the family's own by one
+            # index, so it is refused, never guessed
             raise ParseError(f"{low.shape_text(shape)} given whole to the unknown function "
-                             f"{_show_name(name)}: only vectors (columns) written by their "
-                             "names are read as whole arguments: write the value by the "
-                             "vectors it depends on, or name it as a scalar and define it "
+                             f"{_show_name(name)}: only vectors (columns) and matrices written "
+                             "by their names are read as whole arguments: write the value by "
+                             "the vectors it depends on, or name it as a scalar and define it "
                              "(L = …)", arg.pos)
         # a vector by its name: its entry is the family's own, x_a (never a sum or product)
         if inner is not arg:
             build = low.low(inner)[1]  # l((\mathbf{o})): the vector inside
         probe = build(Sym(_PROBE), None) if isinstance(inner, Sym) else None
-        if not (isinstance(probe, Sym) and len(probe.sub) == 1 and
-                isinstance(probe.sub[0], Sym) and probe.sub[0].name == _PROBE):
+        if not _own_entry(probe, 1):
             raise ParseError(f"{low.shape_text(shape)} given to the unknown function "
                              f"{_show_name(name)}: only a vector written by its name is read "
                              "as a whole argument: name it first and write it by its name "
                              f"(\\mathbf{{u}} = …, then {_show_name(name)}(\\mathbf{{u}}))",
                              arg.pos)
-        base, size = probe.name, shape[0]
-        vectors.append(base)
-        shown_args.append(_show_name(base))
+        size = shape[0]
+        vectors.append(_show(arg))
+        shown_args.append(_show(arg))
         builders.append(_whole(low, build, size, arg.pos))
-    shown = ", ".join(_show_name(v) for v in vectors)
+    shown = ", ".join(vectors)
     from derive.reading.names import separators_text
 
     between = separators_text(node.seps, node.style, len(shown_args))  # P(y | x): the bar
@@ -209,6 +224,47 @@ def _whole(low: Lowering, entry: Build, size: int, pos: int) -> Build:
     return build
 
 
+def _own_entry(probe: Node | None, runs: int) -> bool:
+    """Is ``probe``, the entry built at the probe indices, the family's own entry: a name
+    whose last subscripts are the probes, in order, and whose others (a sample's i in
+    x^{(i)}_a) do not mention them?"""
+    if not isinstance(probe, Sym) or len(probe.sub) < runs:
+        return False
+    cut = len(probe.sub) - runs
+    tail = [x.name if isinstance(x, Sym) and not x.sub else None for x in probe.sub[cut:]]
+    fixed = {n.name for x in probe.sub[:cut] for n in all_nodes(x) if isinstance(n, Sym)}
+    return tail == [_PROBE * (r + 1) for r in range(runs)] and not fixed & {_PROBE, _PROBE * 2}
+
+
+def _refuse_unnamed_matrix(low: Lowering, inner: Node, build: Build, shape: Shape, func: str,
+                 pos: int) -> None:
+    """Refuse a matrix given whole, ``P(\\mathbf{Y} \\mid \\mathbf{X})``, that is not written
+    by its name: only one whose entry (a, b) is its own Y_{ab} is read."""
+    probe = build(Sym(_PROBE), Sym(_PROBE * 2)) if isinstance(inner, Sym) else None
+    if not _own_entry(probe, 2):
+        raise ParseError(f"{low.shape_text(shape)} given to the unknown function "
+                         f"{_show_name(func)}: only a matrix written by its name is read as a "
+                         "whole argument (a transpose or a product is not): name it first and "
+                         "write it by its name", pos)
+
+
+def _whole_matrix(low: Lowering, entry: Build, shape: Shape, pos: int) -> Build:
+    """The whole matrix whose entry (a, b) is ``entry(a, b)``: a vector (kind vec) over the
+    rows a of vectors over the columns b, bound (never summed)."""
+    rows, cols = shape
+    assert rows is not None and cols is not None
+
+    def build(i: Node | None, j: Node | None) -> Node:
+        a, b = low.fresh_sum(), low.fresh_sum()
+        try:
+            (lo_a, hi_a), (lo_b, hi_b) = low.range_of(rows), low.range_of(cols)
+        finally:
+            low.sums -= 2
+        row = BigOp(VEC, entry(Sym(a), Sym(b)), b, lo_b, hi_b, pos=pos)
+        return BigOp(VEC, row, a, lo_a, hi_a, pos=pos)
+    return build
+
+
 def _prod(low: Lowering, node: Apply, parts: list[tuple[Shape, Build]]
           ) -> tuple[Shape, Build]:
     """prod(a, b): refused. Which product of tensors d2l means is said in prose only (contract
@@ -234,8 +290,23 @@ def _show(node: Node) -> str:
 
 
 def is_whole(node: Node) -> bool:
-    """A whole vector given to a function (never a sum)."""
+    """A whole vector (or matrix) given to a function (never a sum)."""
     return isinstance(node, BigOp) and node.kind == VEC
 
 
-__all__ = ["VEC", "ENTRYWISE", "Functions", "lower_application", "is_whole"]
+def whole_name(node: Node) -> str | None:
+    """The name of a whole vector ``\\mathbf{x}`` or matrix ``\\mathbf{X}`` given to a
+    function (its entry x_a, or X_{ab} in a vector of rows), else None."""
+    if not is_whole(node):
+        return None
+    assert isinstance(node, BigOp)
+    body = node.body
+    if isinstance(body, Sym) and len(body.sub) == 1:
+        return body.name
+    if is_whole(body) and isinstance(body, BigOp) and isinstance(body.body, Sym) and \
+            len(body.body.sub) == 2:
+        return body.body.name
+    return None
+
+
+__all__ = ["VEC", "ENTRYWISE", "Functions", "lower_application", "is_whole", "whole_name"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
+from derive.reading.names import LABEL
 from derive.reading.scope import Env, rebuild
 from derive.reading.syntax import (
     Add,
@@ -214,6 +215,14 @@ def letters_in(node: Node) -> set[str]:
     return index_letters(node, sum_indices=False, names=True)
 
 
+def _renamed(letter: str, mapping: dict[str, str]) -> str:
+    """An index letter renamed, and a label's letter with it (y_i is y_j where i is j)."""
+    if LABEL in letter:
+        base, sub = letter.split(LABEL, 1)
+        return base + LABEL + mapping.get(sub, sub) if sub in mapping else letter
+    return mapping.get(letter, letter)
+
+
 def rename(node: Node, mapping: dict[str, str]) -> Node:
     """Rename index letters (free occurrences) in a tree."""
     if not mapping:
@@ -221,15 +230,15 @@ def rename(node: Node, mapping: dict[str, str]) -> Node:
     if isinstance(node, Sym):
         if node.case is not None:
             c = node.case
-            case = replace(c, left=mapping.get(c.left, c.left), right=mapping.get(c.right, c.right))
+            case = replace(c, left=_renamed(c.left, mapping), right=_renamed(c.right, mapping))
             return replace(node, case=case, sub=tuple(rename(s, mapping) for s in node.sub))
-        if not node.sub and node.name in mapping:
-            return replace(node, name=mapping[node.name])
+        if not node.sub and (node.name in mapping or LABEL in node.name):
+            return replace(node, name=_renamed(node.name, mapping))
         return replace(node, sub=tuple(rename(s, mapping) for s in node.sub))
     if isinstance(node, Indicator):
         c = node.case
-        return replace(node, case=replace(c, left=mapping.get(c.left, c.left),
-                                          right=mapping.get(c.right, c.right)))
+        return replace(node, case=replace(c, left=_renamed(c.left, mapping),
+                                          right=_renamed(c.right, mapping)))
     if isinstance(node, BigOp) and node.index in mapping:
         inner = {k: v for k, v in mapping.items() if k != node.index}
         return replace(node, body=rename(node.body, inner),
