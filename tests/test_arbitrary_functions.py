@@ -99,3 +99,15 @@ def test_the_same_claim_in_its_case_is_proved():
 def test_a_probability_in_the_same_claim_is_not_refuted():
     # P may be given by the prose: what numbers find about it is no refutation
     assert _link("$$ P(x_i) - P(x_j) = 0 $$\n").verdict.value == "unknown"
+
+
+def test_an_unknown_function_of_a_defined_entry_is_differentiated_at_the_entry():
+    # φ′ at z_k with z_k defined: the definition replaces the point, never the variable
+    # (sympy's Derivative(φ(z_k), z_k) with z_k replaced by a sum was an engine failure)
+    text = (r"$$z_k = \sum_{j=1}^n W_{kj} x_j$$" "\n\n" r"$$h_k = \phi(z_k)$$" "\n\n")
+    for claim, verdict in ((r"\frac{\partial h_k}{\partial z_j} = \phi'(z_k) \delta_{kj}",
+                            "proved"),
+                           (r"\frac{\partial h_k}{\partial z_j} = \phi'(z_j)", "unknown"),
+                           (r"\frac{\partial h_k}{\partial x_j} = \phi'(z_k) W_{kj}", "proved")):
+        eq = derive.check_text(text + f"$${claim}$$", jobs=1).equations[-1]
+        assert [lk.verdict.value for lk in eq.links] == [verdict], claim

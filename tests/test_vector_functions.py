@@ -136,10 +136,29 @@ def test_a_function_the_document_defines_of_a_vector_is_read_only_at_its_paramet
 
 
 def test_entrywise_functions_of_a_vector_are_not_scalars():
-    for text in (r"$$\mathbf{h} = \sigma(\mathbf{z})$$",
+    for text in (r"$$a = \sigma(\mathbf{z})$$",
                  r"$$a = \operatorname{softmax}(\mathbf{z})$$",
                  r"$$a = \phi(\mathbf{z})$$"):
         assert _verdicts(text) == ["error"]
+
+
+def test_a_function_of_one_scalar_acts_on_each_entry_of_a_vector():
+    # σ, φ undefined: at each entry is an assumption (σ may be softmax); a proof rests on it,
+    # through the definition too
+    text = r"$$\mathbf{h} = \phi(\mathbf{z})$$" "\n\n"
+    eqs = _eqs(text + r"$$\frac{\partial h_k}{\partial z_j} = \phi'(z_k) \delta_{kj}$$")
+    assert eqs[0].kind == "definition"
+    assert [lk.verdict.value for lk in eqs[-1].links] == ["conditional"]
+    assert "φ applied to each entry" in eqs[-1].links[0].needs[0].text
+    # ∂h_1/∂z_2 = 0 holds at each entry only: never proved outright
+    eq = _eqs(text + r"$$\frac{\partial h_1}{\partial z_2} = 0$$")[-1]
+    assert [lk.verdict.value for lk in eq.links] != ["proved"]
+    # a function the document defines of one scalar is at each entry, with no assumption
+    text = (r"$$s(u) = \frac{1}{1 + e^{-u}}$$" "\n\n" r"$$\mathbf{h} = s(\mathbf{z})$$" "\n\n")
+    assert [lk.verdict.value for lk in _eqs(text + r"$$h_1 = \frac{1}{1 + e^{-z_1}}$$")[-1]
+            .links] == ["proved"]
+    assert [lk.verdict.value for lk in _eqs(text + r"$$h_1 = \frac{1}{1 + e^{-z_2}}$$")[-1]
+            .links] == ["refuted"]
 
 
 def test_a_name_also_written_alone_is_no_unknown_function():
@@ -151,13 +170,36 @@ def test_only_a_vector_by_its_name_is_a_whole_argument():
     assert eq.kind == "error" and "written by its name" in eq.error.message
 
 
-def test_prod_is_refused_with_advice_never_read_as_a_product():
-    # which product d2l's prod is, is said in prose only: read as a b, its step would be
-    # proved without that assumption (the book's expectations say it needs it)
-    for text in (r"$$\mathbf{u} = \text{prod}(\mathbf{v}, \mathbf{w})$$",
-                 r"$$\mathbf{u} = \textrm{prod}\left(a, \mathbf{v}\right)$$",
-                 D2L + r"$$\frac{\partial J}{\partial \mathbf{o}} = \text{prod}\left("
-                 r"\frac{\partial J}{\partial L}, \frac{\partial L}{\partial \mathbf{o}}\right)$$"):
+def test_prod_is_the_product_whose_sizes_agree_and_a_proof_needs_that_reading():
+    # which product d2l's prod is, is said in prose only: a step proved with it read as the
+    # product whose sizes agree is conditional on that reading, never proved
+    text = D2L + (r"$$\frac{\partial J}{\partial \mathbf{o}} = \text{prod}\left("
+                  r"\frac{\partial J}{\partial L}, \frac{\partial L}{\partial \mathbf{o}}\right)"
+                  r" = \frac{\partial L}{\partial \mathbf{o}}$$")
+    eq = _eqs(text)[-1]
+    assert [lk.verdict.value for lk in eq.links] == ["conditional", "conditional"]
+    assert "prod(∂J/∂L, ∂L/∂𝐨) is ∂J/∂L · ∂L/∂𝐨" in eq.links[0].needs[0].text
+    wrong = _eqs(text.replace(r"= \frac{\partial L}{\partial \mathbf{o}}$$",
+                              r"= 2 \frac{\partial L}{\partial \mathbf{o}}$$"))[-1]
+    assert [lk.verdict.value for lk in wrong.links] == ["conditional", "refuted"]
+
+
+def test_prod_of_a_gradient_and_a_jacobian_is_the_transposed_jacobian_times_it():
+    text = (r"$$\mathbf{o} = \mathbf{W} \mathbf{h}$$" "\n\n" r"$$J = l(\mathbf{o}, y)$$" "\n\n"
+            r"$$\frac{\partial J}{\partial \mathbf{h}} = \textrm{prod}\left(\frac{\partial J}"
+            r"{\partial \mathbf{o}}, \frac{\partial \mathbf{o}}{\partial \mathbf{h}}\right) = ")
+    right = _eqs(text + r"\mathbf{W}^\top \frac{\partial J}{\partial \mathbf{o}}$$")[-1]
+    assert [lk.verdict.value for lk in right.links] == ["conditional", "conditional"]
+    assert "is (∂𝐨/∂𝐡)^T ∂J/∂𝐨" in right.notes[-1] or any(
+        "is (∂𝐨/∂𝐡)^T ∂J/∂𝐨" in n for n in right.notes)
+    wrong = _eqs(text + r"\mathbf{W}^\top \frac{\partial J}{\partial \mathbf{o}} + "
+                 r"\mathbf{h}$$")[-1]
+    assert [lk.verdict.value for lk in wrong.links] == ["conditional", "refuted"]
+
+
+def test_prod_is_refused_where_no_one_product_has_sizes_known_to_agree():
+    for text in (r"$$a = \text{prod}(\mathbf{v}, \mathbf{w})$$",
+                 r"$$\mathbf{u} = \textrm{prod}(\mathbf{v}, \mathbf{w}, \mathbf{x})$$"):
         eq = _eqs(text)[-1]
         assert eq.kind == "error" and "write the product itself" in eq.error.message
 
@@ -259,3 +301,15 @@ def test_a_function_whose_definition_could_not_be_read_is_not_arbitrary():
                  r"$$\frac{\partial l(\mathbf{o})}{\partial w} = 0$$"):
         (link,) = _eqs(text)[-1].links
         assert link.verdict.value == "unknown" and "could not be read" in link.reason
+
+
+def test_prod_in_a_definition_is_refused():
+    # its assumed meaning would reach every use of the name, unconditionally
+    eq = _eqs(r"$$\mathbf{u} = \textrm{prod}\left(a, \mathbf{v}\right)$$" "\n\n"
+              r"$$\mathbf{u} = a \mathbf{v}$$")[0]
+    assert eq.kind == "error" and "write the product itself" in eq.error.message
+    text = (r"$$\mathbf{o} = \mathbf{W} \mathbf{h}$$" "\n\n" r"$$J = l(\mathbf{o}, y)$$" "\n\n"
+            r"$$\mathbf{g} = \textrm{prod}\left(\frac{\partial J}{\partial \mathbf{o}}, "
+            r"\frac{\partial \mathbf{o}}{\partial \mathbf{h}}\right)$$")
+    eq = _eqs(text)[-1]
+    assert eq.kind == "error" and "in a definition" in eq.error.message

@@ -38,6 +38,7 @@ from derive.engine.translate import Symbols, Translator
 from derive.reading.document import Document, ReadEquation
 from derive.reading.scope import ReadError, Undetermined
 from derive.reading.syntax import name_text, to_latex, to_text
+from derive.reading.vector_functions import ASSUMED
 from derive.report.model import Assumption, Chain, Equation, Link, Report, Verdict, equation_label
 from derive.report.summary import summarise
 
@@ -206,19 +207,45 @@ def _with_seconds(link: Link, seconds: float) -> Link:
 def _grounded(ck: EquationChecker, eq: ReadEquation, cache: list, k: int) -> sp.Expr:
     if cache[k] is None:
         # the same side often recurs (∂C/∂z_i opens four equations): ground it once per scope
-        memo = ck.symbols.memo
+        memo, uses = ck.symbols.memo, ck.symbols.uses
         key = (id(ck.env), R.key(ck.reading.sides[k]))
         if key not in memo:
             # bound indices renamed canonically once per side, not once per comparison
+            saved, ck.ground.used = ck.ground.used, set()
             memo[key] = canonical(ck.ground(ck.reading.sides[k]))
+            uses[("side",) + key], ck.ground.used = frozenset(ck.ground.used), saved
         cache[k] = memo[key]
+        ck.side_uses[k] = uses[("side",) + key]
     return cache[k]
+
+
+def _assumed(ck, used: frozenset) -> tuple[str, ...]:
+    """The readings the text states only in prose (notes marked :data:`ASSUMED`: d2l's prod
+    as the chain rule, an undefined φ of a vector at each entry) that a link rests on: its
+    equation's own, and those of every definition its sides were grounded through."""
+    notes = {(e.index, e.row): e.notes for e in ck.doc.equations}
+    out = [n for n in ck.eq.notes if n.startswith(ASSUMED)]
+    for _, equation, row in sorted(used):
+        out += [n for n in notes.get((equation, row), ()) if n.startswith(ASSUMED)]
+    return tuple(n[len(ASSUMED):] for n in dict.fromkeys(out))
+
+
+def _under_readings(d, assumed: tuple[str, ...]):
+    """A link proved under a reading the text states only in prose (d2l's prod as the
+    chain rule) holds only if that reading is the author's: it is conditional on it."""
+    if d.verdict is not Verdict.PROVED or not assumed:
+        return d
+    return replace(d, verdict=Verdict.CONDITIONAL,
+                   needs=d.needs + tuple(Assumption(f"\\text{{{a}}}", a) for a in assumed),
+                   reason="proved with the notation read as the note says, which the text "
+                          "states only in prose")
 
 
 def _check_link(ck, ex, eq, grounded, p, position, label, offset=0) -> Link:
     lhs_n, rhs_n = ck.reading.sides[p], ck.reading.sides[p + 1]
     lhs_g, rhs_g = _grounded(ck, eq, grounded, p), _grounded(ck, eq, grounded, p + 1)
-    d = ck.decide(lhs_g, rhs_g, label, (lhs_n, rhs_n))
+    d = _under_readings(ck.decide(lhs_g, rhs_g, label, (lhs_n, rhs_n)),
+                        _assumed(ck, ck.side_uses[p] | ck.side_uses[p + 1]))
     named = eq.rules.get(position)
     rule, derived, fits = ex.explain(lhs_n, rhs_n, position, named,
                                      holds=d.verdict is Verdict.PROVED)

@@ -102,6 +102,7 @@ class EquationChecker:
 
     def __init__(self, doc: Document, eq: ReadEquation, symbols: Symbols, seed: int):
         self.doc, self.eq, self.symbols, self.seed = doc, eq, symbols, seed
+        self.side_uses: dict[int, frozenset] = {}  # side → definitions grounded through
         reading = eq.reading
         assert reading is not None, "only an equation that was read is checked"
         self.reading: Reading = reading  # the equation's resolved sides, ranges and cases

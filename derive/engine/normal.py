@@ -14,7 +14,8 @@ Passes repeat to a fixed point. :func:`is_zero` adds the split into cases a = b 
 a ≠ b where a free delta remains, and the join of sums over one range into one summand,
 shown zero at a free index (:func:`_merged_zero`), which linearity's split cannot see.
 Anything this cannot show stays non-zero: an unproved link is then decided by numbers or
-left unknown, never guessed.
+left unknown, never guessed. :func:`at_points` writes a derivative by an entry (φ′ at z_k)
+as one at a point, so that the entry's definition replaces the point only.
 """
 
 from __future__ import annotations
@@ -515,3 +516,24 @@ def zero_or_residual(e: sp.Expr, ranges: Ranges,
                 return True, None
             break
     return False, num / den
+
+
+def at_points(expr: sp.Expr) -> sp.Expr:
+    """Each derivative by something that is no plain symbol (an entry z_k, as in
+    ∂φ(z_k)/∂z_k, sympy's form of φ′(z_k)) as the derivative by a plain variable taken at
+    that point, Subs(∂φ(u)/∂u, u, z_k): one form for φ′ at z_k however it arose, in which
+    replacing z_k by its definition replaces the point only."""
+    def by_symbol(e: sp.Derivative) -> sp.Expr:
+        out = e.expr
+        for var, n in e.variable_count:
+            if var.is_Symbol:
+                out = sp.Derivative(out, (var, n))
+            else:
+                u = sp.Dummy("u", real=True)
+                out = sp.Subs(sp.Derivative(out.xreplace({var: u}), (u, n)), u, var)
+        return out
+
+    if not expr.has(sp.Derivative):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Derivative) and not all(
+        v.is_Symbol for v in e.variables), by_symbol)

@@ -22,7 +22,7 @@ from dataclasses import replace
 import sympy as sp
 
 from derive.engine import dependence, labels, vector_functions
-from derive.engine.normal import summation
+from derive.engine.normal import at_points, summation
 from derive.reading.names import CONDITION, DIVERGENCE, LABEL, split_parameters
 from derive.reading.scope import Definition, Env, ReadError, Undetermined
 from derive.reading.syntax import (
@@ -90,6 +90,8 @@ class Symbols:
         self._letters: dict[sp.Symbol, str] = {}
         self.memo: dict = {}  # grounded sides, keyed by scope and tree (see checker)
         self.bodies: dict = {}  # grounded definition bodies, keyed by definition and held names
+        # the definitions each cached body (or side) was grounded through, (name, display, row)
+        self.uses: dict = {}
 
     def _get(self, kind: str, name: str, make):
         key = (kind, name)
@@ -153,12 +155,13 @@ class Translator:
         self.env = env
         self.symbols = symbols
         self.surface = surface
+        self.used: set[tuple[str, int, int]] = set()  # definitions grounded through
         self.params = params  # a function's parameters, read as scalars in its body
 
     # -- public
     def __call__(self, node: Node) -> sp.Expr:
         # every derivative taken: a whole vector given to a function is the vector itself
-        return vector_functions.settle(self._tr(node, frozenset(), {}))
+        return at_points(vector_functions.settle(self._tr(node, frozenset(), {})))
 
     # -- helpers
     def index_value(self, node: Node, bound: dict[str, sp.Symbol]) -> sp.Expr:
@@ -191,10 +194,14 @@ class Translator:
             sub = Translator(d.env, self.symbols, params=d.params if function else ())
             bound = {} if function else {p: self.symbols.index(p) for p in d.params}
             cache[key] = sub._tr(d.body, keep, bound)
+            self.symbols.uses[key] = frozenset(sub.used)
+        self.used |= {(d.name, d.equation, d.row)} | self.symbols.uses[key]
         return cache[key]
 
     def instantiate(self, d: Definition, args: list[sp.Expr], keep: frozenset[str]) -> sp.Expr:
         memo = self.symbols.memo
+        self.used |= {(d.name, d.equation, d.row)} | self.symbols.uses.get(
+            (d.name, d.equation, d.row, keep), frozenset())
         key = ("instance", d.name, d.equation, d.row, tuple(args), keep)
         if key not in memo:
             memo[key] = self._instantiate(d, args, keep)
@@ -226,6 +233,7 @@ class Translator:
         """Replace the held names in ``expr`` by their definitions, in which the names an
         outer derivative holds (``keep``) stay held: ∂/∂h_j of ∂L/∂o_k unfolds o with h as
         the variable it is differentiated by next, never past h's own definition."""
+        expr = at_points(expr)  # (a held entry may be a derivative's variable: φ′ at z_k)
         for name in names:
             d = self.definition(name)
             if d is None:
@@ -237,9 +245,12 @@ class Translator:
                     lambda e, d=d: self.instantiate(d, list(e.indices), keep))
                 # l(o) with o held: o's entries again, for a derivative taken outside
                 expr = vector_functions.carry(expr, base, self._entries(d, keep))
-            elif d.kind == "scalar":
+            elif d.kind == "scalar" and expr.has(self.symbols.scalar(name)):
+                # (only where it is written: its definition is then one the link rests on)
                 expr = expr.xreplace({self.symbols.scalar(name): self.instantiate(
                     d, [], keep)})
+            elif d.kind == "scalar":
+                continue
             else:
                 f = self.symbols.function(name)
                 expr = expr.replace(lambda e, f=f: getattr(e, "func", None) == f,

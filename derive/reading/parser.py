@@ -354,9 +354,9 @@ class Parser(DerivativeReading, BigOpReading, VectorReading, ApplicationReading,
             if self.at_op("_"):
                 raise self.error("an index on a function's value is read as s(\\mathbf{x})_i, "
                                  "on a function of one name: write the entry itself")
-            from derive.reading.vector_functions import ENTRYWISE  # (only where bold)
+            from derive.reading.vector_functions import read_whole  # (only where bold)
 
-            if bold and (not isinstance(node, Apply) or node.func.name in ENTRYWISE):
+            if bold and (not isinstance(node, Apply) or not read_whole(node.func.name)):
                 raise self.error("a function of a vector (\\mathbf{x}) is read only entry "
                                  "by entry: write s(\\mathbf{x})_i")
             if bold and isinstance(node, Apply) and len(node.args) == 1 and \

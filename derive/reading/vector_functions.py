@@ -53,6 +53,23 @@ ENTRYWISE = frozenset({
 })
 
 
+#: functions of one scalar: applied to a whole vector or matrix, they act on each entry (a
+#: note says so). σ, φ and ϕ are names an author may use for another function (σ for
+#: softmax): undefined, that reading is an assumption (:data:`ASSUMED`)
+SCALAR_ONLY = frozenset({
+    "\\sigma", "\\phi", "\\varphi", "\\operatorname{sigmoid}", "\\operatorname{softplus}",
+    "\\operatorname{relu}", "\\operatorname{ReLU}", "\\operatorname{ReLu}",
+    "\\operatorname{tanh}", "\\operatorname{sign}", "\\operatorname{abs}",
+})
+_NAMES_OF_OTHERS = frozenset({"\\sigma", "\\phi", "\\varphi"})
+
+
+def read_whole(name: str) -> bool:
+    """Is a vector given to ``name`` read by the lowering (an unknown function of it, or a
+    function of one scalar at each entry), rather than refused by the parser?"""
+    return name not in ENTRYWISE or name in SCALAR_ONLY
+
+
 class Functions:
     """What the document says about the names applied to vectors: which it defines (an
     equation headed by an application of the name without a bar: ``P(a \\mid b) = …`` is a
@@ -95,6 +112,14 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
     if name == "\\operatorname{prod}" and not node.primes and not node.seps:
         return _prod(low, node, parts)
     functions = low.functions
+    heads = functions.heads.get(name, []) if functions is not None else []
+    # σ(u) = … written: a function of u, at each entry of a vector (of a matrix, f(W) could
+    # be a function of the matrix, as W² is W W: only the activations are read so there)
+    of_one_scalar = name in SCALAR_ONLY and not heads or (
+        heads and all(len(p) == 1 and low.name_shape(Sym(p[0])) is None for p in heads) and
+        len(parts) == 1 and parts[0][0][1] is None)
+    if of_one_scalar and len(parts) == 1 and not node.func.sub and not node.seps:
+        return _each_entry(low, node, parts[0], functions)
     if functions is not None and not node.func.sub and node.func.name in functions.heads:
         own = own_application(low, node, functions)
         if own is not None:
@@ -164,6 +189,20 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
     return SCALAR, lambda i, j: Apply(node.func, tuple(b(None, None) for b in builders),
                                       node.primes, node.seps, node.style, node.brackets,
                                       pos=node.pos)
+
+
+def _each_entry(low: Lowering, node: Apply, part: tuple[Shape, Build],
+                functions: Functions | None) -> tuple[Shape, Build]:
+    """σ(\\mathbf{z}), \\phi'(\\mathbf{z}): a function of one scalar at each entry, with a
+    note; for σ, φ or ϕ that the document does not define, an assumption (:data:`ASSUMED`),
+    since an author may mean a function of the whole vector (σ for softmax)."""
+    shape, build = part
+    name, shown = node.func.name, _show(node)
+    assumed = name in _NAMES_OF_OTHERS and (functions is None or name not in functions.defined)
+    low.note(f"{ASSUMED if assumed else ''}{shown} is {_show_name(name)}"
+             f"{chr(8242) * node.primes} applied to each entry of {_show(node.args[0])}")
+    return shape, lambda i, j: Apply(node.func, (build(i, j),), node.primes, node.seps,
+                                     node.style, node.brackets, pos=node.pos)
 
 
 def _parameters(node: Node) -> tuple[str, ...] | None:
@@ -265,15 +304,69 @@ def _whole_matrix(low: Lowering, entry: Build, shape: Shape, pos: int) -> Build:
     return build
 
 
+#: a note that begins so names an assumption the reading makes that the text states only in
+#: prose: the checker leaves a link it proves under it conditional on it
+ASSUMED = "read under an assumption the text states only in prose: "
+
+
 def _prod(low: Lowering, node: Apply, parts: list[tuple[Shape, Build]]
           ) -> tuple[Shape, Build]:
-    """prod(a, b): refused. Which product of tensors d2l means is said in prose only (contract
-    after transposing), so even prod(∂J/∂L, ∂L/∂o), a scalar times a vector, is an assumption
-    about prod: read as the product, the step would be proved without it."""
-    raise ParseError("prod(…) (a product of tensors whose kind the text does not write) is not "
-                     "read: write the product itself, as \\frac{\\partial J}{\\partial L} "
-                     "\\frac{\\partial L}{\\partial \\mathbf{o}} or \\mathbf{W}^\\top "
-                     "\\mathbf{u}", node.pos)
+    """prod(∂J/∂X, ∂X/∂Y), d2l's product of tensors "after the necessary operations, such as
+    transposition": read as the chain rule's contraction over the entries of X, the middle
+    variable both derivatives name (a scalar X: ∂J/∂X times ∂X/∂Y; a vector X and a scalar J:
+    Σ_a ∂J/∂X_a ∂X_a/∂Y, which is (∂X/∂Y)^T ∂J/∂X in the numerator layout). Which product is
+    meant is said in prose only, so the reading is an assumption (:data:`ASSUMED`): a link
+    proved under it is conditional on it. Anything else (a matrix X, a vector J, arguments
+    that are no such pair, a definition) is refused, saying to write the product."""
+    from derive.reading.linalg import SCALAR
+    from derive.reading.syntax import Deriv, key
+
+    refuse = ParseError("prod(…) (a product of tensors whose kind the text does not write) is "
+                        "read only as the chain rule of two derivatives through one scalar or "
+                        "vector, prod(\\frac{\\partial J}{\\partial \\mathbf{h}}, \\frac{\\partial "
+                        "\\mathbf{h}}{\\partial \\mathbf{z}}): write the product itself, as "
+                        "\\mathbf{W}^\\top \\mathbf{u}", node.pos)
+    first, second = (node.args + (None, None))[:2]
+    first = first.inner if isinstance(first, Paren) else first
+    second = second.inner if isinstance(second, Paren) else second
+    if len(parts) != 2 or not (isinstance(first, Deriv) and isinstance(second, Deriv) and
+                               len(first.wrt) == 1 and key(first.wrt[0]) == key(second.expr)):
+        raise refuse
+    if not low.claim:  # a definition would carry the assumed product into every use
+        raise ParseError("prod(…) in a definition is not read: its meaning is said in prose "
+                         "only, and a definition would carry it into every use; write the "
+                         "product itself", node.pos)
+    (sa, ba), (sb, bb) = parts
+    shown = [_show(a) for a in node.args]
+    middle = _show(second.expr)
+    if sa == SCALAR and (sb == SCALAR or low.name_shape(first.wrt[0]) is None):
+        shape, build = low.times(sa, ba, sb, bb, "", node.pos)  # through a scalar
+        form = f"{shown[0]} · {shown[1]}"
+    elif sa[1] is None and sa[0] is not None and _axis_of(low, sb, sa[0]) is not None:
+        # J scalar, X a vector: Σ_a ∂J/∂X_a ∂X_a/∂Y, over the axis of ∂X/∂Y that is X's
+        flip = _axis_of(low, sb, sa[0]) == 0
+        shape, build = low.times(*_flip((sb, bb), flip), sa, ba, "", node.pos)
+        form = f"({shown[1]}){'^T' if flip else ''} {shown[0]}, summed over the entries of " \
+            f"{middle}"
+    else:
+        raise refuse
+    low.note(f"{ASSUMED}prod({shown[0]}, {shown[1]}) is {form}: the chain rule through "
+             f"{middle} (d2l's prod)")
+    return shape, build
+
+
+def _axis_of(low: Lowering, shape: Shape, axis: int) -> int | None:
+    """Which axis of ``shape`` (0 rows, 1 columns) is the size ``axis``: the only one, or,
+    both being it, the one the layout gives the numerator; None if neither is."""
+    same = [k for k, v in enumerate(shape) if v is not None and low.find(v) == low.find(axis)]
+    if len(same) == 2:
+        return 0 if low.layout == "numerator" else 1
+    return same[0] if same else None
+
+
+def _flip(part: tuple[Shape, Build], transposed: bool) -> tuple[Shape, Build]:
+    (r, c), build = part
+    return part if not transposed else ((c, r), lambda i, j: build(j, i))
 
 
 def _show_name(name: str) -> str:
@@ -309,4 +402,5 @@ def whole_name(node: Node) -> str | None:
     return None
 
 
-__all__ = ["VEC", "ENTRYWISE", "Functions", "lower_application", "is_whole", "whole_name"]
+__all__ = ["VEC", "ENTRYWISE", "SCALAR_ONLY", "ASSUMED", "read_whole", "Functions",
+           "lower_application", "is_whole", "whole_name"]
