@@ -313,3 +313,14 @@ def test_prod_in_a_definition_is_refused():
             r"\frac{\partial \mathbf{o}}{\partial \mathbf{h}}\right)$$")
     eq = _eqs(text)[-1]
     assert eq.kind == "error" and "in a definition" in eq.error.message
+
+
+def test_prod_through_a_vector_by_a_matrix_is_the_matrix_of_the_chain_rule():
+    # d2l: ∂J/∂W = prod(∂J/∂o, ∂o/∂W) = ∂J/∂o h^T, the tensor ∂o/∂W never formed
+    text = (r"$$\mathbf{o} = \mathbf{W} \mathbf{h}$$" "\n\n" r"$$J = l(\mathbf{o}, y)$$" "\n\n"
+            r"$$\frac{\partial J}{\partial \mathbf{W}} = \textrm{prod}\left(\frac{\partial J}"
+            r"{\partial \mathbf{o}}, \frac{\partial \mathbf{o}}{\partial \mathbf{W}}\right) = ")
+    right = _eqs(text + r"\frac{\partial J}{\partial \mathbf{o}} \mathbf{h}^\top$$")[-1]
+    assert [lk.verdict.value for lk in right.links] == ["conditional", "conditional"]
+    wrong = _eqs(text + r"2 \frac{\partial J}{\partial \mathbf{o}} \mathbf{h}^\top$$")[-1]
+    assert [lk.verdict.value for lk in wrong.links] == ["conditional", "refuted"]

@@ -105,12 +105,12 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
     when no argument is a vector (the caller reads it as before)."""
     from derive.reading.linalg import SCALAR
 
+    name = node.func.name
+    if name == "\\operatorname{prod}" and not node.primes and not node.seps:
+        return _prod(low, node)
     parts = [low.low(a) for a in node.args]
     if all(s == SCALAR for s, _ in parts):
         return None
-    name = node.func.name
-    if name == "\\operatorname{prod}" and not node.primes and not node.seps:
-        return _prod(low, node, parts)
     functions = low.functions
     heads = functions.heads.get(name, []) if functions is not None else []
     # σ(u) = … written: a function of u, at each entry of a vector (of a matrix, f(W) could
@@ -309,8 +309,7 @@ def _whole_matrix(low: Lowering, entry: Build, shape: Shape, pos: int) -> Build:
 ASSUMED = "read under an assumption the text states only in prose: "
 
 
-def _prod(low: Lowering, node: Apply, parts: list[tuple[Shape, Build]]
-          ) -> tuple[Shape, Build]:
+def _prod(low: Lowering, node: Apply) -> tuple[Shape, Build]:
     """prod(∂J/∂X, ∂X/∂Y), d2l's product of tensors "after the necessary operations, such as
     transposition": read as the chain rule's contraction over the entries of X, the middle
     variable both derivatives name (a scalar X: ∂J/∂X times ∂X/∂Y; a vector X and a scalar J:
@@ -329,16 +328,25 @@ def _prod(low: Lowering, node: Apply, parts: list[tuple[Shape, Build]]
     first, second = (node.args + (None, None))[:2]
     first = first.inner if isinstance(first, Paren) else first
     second = second.inner if isinstance(second, Paren) else second
-    if len(parts) != 2 or not (isinstance(first, Deriv) and isinstance(second, Deriv) and
-                               len(first.wrt) == 1 and key(first.wrt[0]) == key(second.expr)):
+    if len(node.args) != 2 or not (isinstance(first, Deriv) and isinstance(second, Deriv) and
+                                   len(first.wrt) == 1 and len(second.wrt) == 1 and
+                                   key(first.wrt[0]) == key(second.expr)):
         raise refuse
     if not low.claim:  # a definition would carry the assumed product into every use
         raise ParseError("prod(…) in a definition is not read: its meaning is said in prose "
                          "only, and a definition would carry it into every use; write the "
                          "product itself", node.pos)
-    (sa, ba), (sb, bb) = parts
     shown = [_show(a) for a in node.args]
     middle = _show(second.expr)
+    sa, ba = low.low(node.args[0])
+    by_matrix = _by_matrix(low, second, sa, ba, node.pos)
+    if by_matrix is not None:  # Σ_a ∂J/∂X_a ∂X_a/∂W: a tensor written only inside the sum
+        shape, build = by_matrix
+        form = f"Σ_a ({shown[0]})_a ∂{middle}_a/∂{_show(second.wrt[0])}"
+        low.note(f"{ASSUMED}prod({shown[0]}, {shown[1]}) is {form}: the chain rule through "
+                 f"{middle} (d2l's prod)")
+        return shape, build
+    sb, bb = low.low(node.args[1])
     if sa == SCALAR and (sb == SCALAR or low.name_shape(first.wrt[0]) is None):
         shape, build = low.times(sa, ba, sb, bb, "", node.pos)  # through a scalar
         form = f"{shown[0]} · {shown[1]}"
@@ -353,6 +361,32 @@ def _prod(low: Lowering, node: Apply, parts: list[tuple[Shape, Build]]
     low.note(f"{ASSUMED}prod({shown[0]}, {shown[1]}) is {form}: the chain rule through "
              f"{middle} (d2l's prod)")
     return shape, build
+
+
+def _by_matrix(low: Lowering, second: Node, sa: Shape, ba: Build, pos: int
+               ) -> tuple[Shape, Build] | None:
+    """prod(∂J/∂𝐗, ∂𝐗/∂𝐖) with J a scalar, X a vector and W a matrix: the matrix of
+    Σ_a ∂J/∂X_a ∂X_a/∂W_{bc} (∂X/∂W itself, of three indices, is never formed); else None."""
+    from derive.reading import families as fam
+    from derive.reading.entries import derivative_as_written, parenthesised
+    from derive.reading.syntax import Deriv, Mul
+
+    assert isinstance(second, Deriv)
+    named = low.name_shape(second.wrt[0])
+    if named is None or None in named[1] or sa[0] is None or sa[1] is not None:
+        return None
+    base, (wr, wc), member = named
+    sx, bx = low.low(second.expr)
+    size = sx[0]
+    if sx[1] is not None or size is None or low.find(size) != low.find(sa[0]):
+        return None
+
+    def build(i: Node | None, j: Node | None) -> Node:
+        assert i is not None and j is not None
+        entry = fam.entry(member, base, (i, j), pos)
+        return low.summed(size, lambda a: Mul((parenthesised(ba(a, None)), parenthesised(
+            derivative_as_written(bx(a, None), entry, second, pos))), ("",), pos=pos))
+    return (wr, wc), build
 
 
 def _axis_of(low: Lowering, shape: Shape, axis: int) -> int | None:
