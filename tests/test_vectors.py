@@ -257,3 +257,16 @@ def test_an_accented_bold_name_is_a_vector_of_its_own():
                                 jobs=1).equations
         assert eqs[0].kind == "definition"
         assert [e.links[0].verdict.value for e in eqs[1:]] == ["proved", "refuted"], spelled
+
+
+def test_the_gradient_of_a_function_of_one_name_is_by_that_name():
+    text = r"$$J(\mathbf{w}) = \frac{1}{2} \| \mathbf{X}\mathbf{w} - \mathbf{y} \|^2$$" "\n\n"
+    for rhs, verdict in ((r"\mathbf{X}^\top (\mathbf{X}\mathbf{w} - \mathbf{y})", "proved"),
+                         (r"\mathbf{X}^\top (\mathbf{X}\mathbf{w} + \mathbf{y})", "refuted"),
+                         (r"(\mathbf{X}\mathbf{w} - \mathbf{y})", "refuted")):
+        eq = derive.check_text(text + rf"$$\nabla J(\mathbf{{w}}) = {rhs}$$", jobs=1).equations[-1]
+        got = "error" if eq.kind == "error" else eq.links[0].verdict.value
+        assert got == verdict, rhs
+    for written in (r"\nabla J(\mathbf{w}, b) = 0", r"\nabla J(\mathbf{w}) \mathbf{v} = 0"):
+        eq = derive.check_text(text + f"$${written}$$", jobs=1).equations[-1]
+        assert eq.kind == "error" and "\\nabla needs the variable" in eq.error.message

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from derive.reading.syntax import Mul, Node, Sym, children
+from derive.reading.syntax import Apply, Mul, Node, Sym, children
 from derive.reading.tokenizer import ACCENTS, GREEK, Token, TokenCursor
 from derive.records import frozen
 
@@ -225,7 +225,14 @@ class VectorReading(TokenCursor):
         """\\nabla_{\\mathbf{w}} L: the gradient by w of the rest of the term."""
         self.advance()
         if not self.at_op("_"):
-            raise self.error("\\nabla needs the variable: write \\nabla_{\\mathbf{w}} L")
+            # \nabla J(\theta): the gradient of a function of one name, by that name
+            whole = self.term() if self.starts_factor() else None
+            arg = whole.args[0] if isinstance(whole, Apply) and len(whole.args) == 1 and \
+                not whole.seps and not whole.primes else None
+            if isinstance(arg, Sym) and not arg.sub and arg.case is None and whole is not None:
+                return Grad(arg, whole, pos=start)
+            raise self.error("\\nabla needs the variable: write \\nabla_{\\mathbf{w}} L, or "
+                             "the gradient of a function of one name, \\nabla J(\\theta)")
         self.advance()
         if self.at_op("{"):
             self.advance()
