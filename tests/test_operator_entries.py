@@ -122,3 +122,10 @@ def test_a_family_written_with_another_number_of_indices_is_named_in_the_error()
         " ".join(lk.reason or "" for e in eqs for lk in e.links)
     assert "@" not in messages
     assert all(lk.verdict.value != "proved" for e in eqs for lk in e.links)
+
+
+def test_an_index_on_a_bracketed_value_is_refused_saying_how():
+    for text in (r"[\sigma(\mathbf{a})]_i", r"(a + b)_i",
+                 r"\frac{\partial[\sigma(\mathbf{a})]_i}{\partial a_j}"):
+        with pytest.raises(Exception, match="an index on a bracketed value"):
+            _tree(text)

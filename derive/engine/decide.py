@@ -27,6 +27,7 @@ from derive.engine import numeric, printing
 from derive.engine.assumptions import AT_LEAST_TWO, CATALOGUE, Attempt, Decision, RangedZero
 from derive.engine.domain import divisor, log_argument, restricted_parts
 from derive.engine.normal import canonical, is_positive, nonzero_offset, zero_or_residual
+from derive.engine.sizes import tied_sizes
 from derive.engine.standins import REFUTED_FOR_EVERY_FUNCTION as REFUTED_ALL
 from derive.engine.standins import stand_in_finding
 from derive.engine.translate import Symbols, Translator, pyname
@@ -469,7 +470,8 @@ class EquationChecker:
                                   tuple(sorted({i.base for i in expr.atoms(sp.Indexed)
                                                 if len(i.indices) > 1},
                                                key=lambda b: str(b.label))),
-                                  self.symbols.label_ties(expr.free_symbols))
+                                  self.symbols.label_ties(expr.free_symbols),
+                                  tied_sizes(self.doc, self.symbols))
         seed = _mix(self.seed, label)
         skipped = self._skipped.setdefault(label, [])
         return numeric.search(problem, seed, modes, first_only=first_only, skipped=skipped)

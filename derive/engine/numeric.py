@@ -296,6 +296,7 @@ class Problem:
     requirements: tuple = ()  # (lhs, rhs) declared assumptions every point must satisfy
     tables: tuple = ()  # families written with several indices (W_{ij}): Table values
     labels: tuple = ()  # (y_i, y, i): class labels, one value where their samples agree
+    tied: tuple = ()  # (|z|_2, K): sizes the document writes as one (engine.sizes)
 
 
 def _rational(rng: random.Random, lo: int, hi: int, den: int = 4) -> Fraction:
@@ -313,6 +314,9 @@ def _points(problem: Problem, seed: int, mode: str, per_size: int):
         # staggered 1: every other size one larger, from the first; 2: from the second
         sizes = {s: size + ((k + staggered) % 2 if staggered else 0)
                  for k, s in enumerate(problem.sizes)}
+        for invented, written in problem.tied:
+            if invented in sizes and written in sizes:
+                sizes[invented] = sizes[written]
         idx_choices: list[list[tuple[sp.Symbol, int]]] | None  # None: a range too wide
         idx_choices = []
         for sym, rngs in problem.indices.items():

@@ -444,7 +444,8 @@ class Lowering:
         se, be = self.low(expr)
         if named is None:
             if kind == "gradient":
-                raise ParseError("\\nabla_{…} is read by a vector or matrix", pos)
+                raise ParseError("\\nabla_{…} is read by a vector or matrix: write it bold (\\"
+                                 "mathbf{w}) or declare its shape (derive: shapes)", pos)
             return se, lambda i, j: _deriv(be(i, j), wrt, written, pos)
         base, (wr, wc), m = named
         assert wr is not None

@@ -17,6 +17,7 @@ from derive.reading.macros import MAX_TOKENS as MACRO_TOKENS
 from derive.reading.macros import MacroError, current_words, expand
 from derive.reading.macros import current as current_macros
 from derive.reading.uncheckable import group_end, label_end
+from derive.reading.vocabulary import TOKEN_SAMPLES  # noqa: F401 - re-exported
 from derive.records import frozen
 
 MAX_DEPTH = 150  # nesting limit: deeper input is refused, not a RecursionError
@@ -102,19 +103,6 @@ def _word_group(src: str, q: int) -> tuple[str, int] | None:
             c.isascii() and (c.isalnum() or c == "-") for c in inner):
         return None
     return inner, close + 1
-
-
-TOKEN_SAMPLES = (  # the grammar's own vocabulary, for fuzzing
-    "\\frac", "\\dfrac", "\\over", "\\cdot", "\\times", "\\exp", "\\log", "\\ln", "\\sum", "\\prod",
-    "\\partial", "\\mathrm{d}", "\\mathbb{1}", "\\mathbf{1}", "\\neq", "\\not=", "\\delta",
-    "\\sigma", "\\tanh", "\\sqrt", "'", "\\left(", "\\right)", "\\{", "\\}", "{", "}", "(",
-    ")", "[", "]", "_", "^", "^T", "^\\top", "\\mathbf{x}", "\\mathbf{W}", "\\|", "\\odot",
-    "l", "\\text{prod}",  # an unknown function of whole vectors, l(\mathbf{x}), and prod(a, b)
-    "\\nabla_{\\mathbf{x}}", "\\operatorname{diag}", "\\underbrace", "\\max", "\\min", "\\ge",
-    ">=", "\\vdots", "\\overset{(a)}{=}", "\\mathbf{x}_n", "\\mathbf{W}^{(1)}", "^{(i)}",
-    "+", "-", "=", ",", "/", "1", "2", "0.5", "e", "k", "i", "j", "K", "z", "t", "y", "d", " ",
-    "\\sum_{x \\in X}", "E_{x \\sim p}", "\\mathbb{E}_{x \\sim P}",  # over a set's elements
-)
 
 
 _OPERATOR_MACROS = {"neq": "neq", "ne": "neq", "Vert": "norm", "lVert": "norm", "rVert": "norm"}
@@ -540,6 +528,11 @@ def split_top_level(src: str) -> list[tuple[str, int]]:
 
 
 
+_BRACKETED_INDEX = ("an index on a bracketed value ((a + b)_i, [\\sigma(\\mathbf{a})]_i) is not "
+                    "read: write the entry itself (s(\\mathbf{x})_i for an entry of a function "
+                    "of a vector)")
+
+
 class TokenCursor:
     """A position in one equation side's tokens, and the helpers the grammar reads them with
     (look, take, expect, err at a token); it counts nesting against :data:`MAX_DEPTH`."""
@@ -581,11 +574,14 @@ class TokenCursor:
     def error(self, message: str, tok: Token | None = None) -> ParseError:
         t = tok or self.tok
         expecting = message.startswith("expected") or " expected " in message
-        if t.kind == "eof" and expecting:
+        before = self.toks[self.i - 1] if tok is None and self.i > 0 else None
+        if t.value == "_" and before is not None and before.value in (")", "]") and (
+                expecting or message.startswith("unexpected")):
+            message = _BRACKETED_INDEX  # (a + b)_i, [σ(𝐚)]_i: whatever was expected
+        elif t.kind == "eof" and expecting:
             message += ", found the end of the expression"
         elif expecting:
-            shown = ("\\" + t.value) if t.kind == "cmd" else t.value
-            message += f", found {shown!r}"
+            message += f", found {(chr(92) + t.value) if t.kind == 'cmd' else t.value!r}"
         return ParseError(message, self.offset + t.pos)
 
     def enter(self) -> None:
