@@ -10,6 +10,9 @@ their derivatives:
 * :class:`Partial` ``(g, q, j)`` is the j-th partial derivative of g (an application, or a
   partial of one) by its q-th argument, a vector, at the same point; ``(g, q)`` by a scalar
   argument. It too is a value of its own: ∂l/∂o_j and ∂l/∂o_k are never identified.
+* :class:`Block` is a whole matrix, or a whole row of a family of more indices (the sample
+  𝐱^{(i)}), as an argument: no derivative by its entries is taken, and one with a definition
+  is not read (:func:`block`), since its value would hide what it depends on.
 * While a derivative is being taken, a vector that has a definition and is not held as a
   variable (o = W h, differentiated by h_j) carries its entries: ``Whole(o, lo, hi, e, m)``
   with e the grounded entry o_m, so that the chain rule Σ_m ∂l/∂o_m · ∂o_m/∂h_j is taken

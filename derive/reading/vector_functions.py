@@ -1,6 +1,6 @@
 """Functions of whole vectors: an unknown scalar function applied to vectors, and ``prod``.
 
-Owns the lowering of an application whose arguments include whole vectors, for
+Owns the lowering of an application whose arguments include whole vectors or matrices, for
 :class:`derive.reading.linalg.Lowering`:
 
 * ``l(\\mathbf{o}, y)``, with l a function the document never defines, never writes alone or
@@ -8,10 +8,14 @@ Owns the lowering of an application whose arguments include whole vectors, for
   function of every entry** of the vectors it is applied to. Each vector argument becomes a
   :class:`~derive.reading.syntax.BigOp` of kind ``"vec"`` (``VEC``): the whole family o_a,
   a = 1..|o|, never a sum; the engine (:mod:`derive.engine.vector_functions`) reads it as the
-  vector itself, so the application depends on every entry, for every size. Only a vector
-  written by its name is read as an argument (the engine identifies the point by that name).
-* ``\\text{prod}(a, b)`` (d2l's product of tensors) is refused, saying to write the product:
-  which product is meant is said in prose only, so reading it would assume it.
+  vector itself, so the application depends on every entry, for every size. Only a vector or
+  a matrix written by its name is read as an argument (the engine identifies the point by
+  that name); a matrix is a vec of rows, and a sample 𝐱^{(i)} a vec of its entries x_{i,a}.
+* A function of one scalar applied to a vector (``s(\\mathbf{z})`` for ``s(u) = …``, the
+  activations, and σ, φ, ϕ) acts on each entry; for an undefined σ, φ or ϕ that reading is
+  an assumption, marked :data:`ASSUMED` in its note.
+* ``\\text{prod}(∂J/∂X, ∂X/∂Y)`` (d2l's product of tensors) is the chain rule through X, an
+  :data:`ASSUMED` reading too, since the text says what prod is only in prose.
 * ``\\mathcal{L}(\\hat{\\boldsymbol\\beta}) = …``, a function the document **defines** of a
   vector (among plain names), is a value named for the function and its parameters
   (:func:`own_application`): written again of exactly those names it is that value, so
@@ -20,7 +24,8 @@ Owns the lowering of an application whose arguments include whole vectors, for
   ``s(\\mathbf{x})_i`` of a function defined entry by entry are read by the parser, as before.
 * An application with a condition bar, ``P(y \\mid \\mathbf{x})``, is an unknown function as
   above: ``P(a \\mid b) = …`` never defines P, and the bar is part of the function's identity
-  (the engine's name for it), so P(a | b) is neither P(a, b) nor P(b | a).
+  (the engine's name for it), so P(a | b) is neither P(a, b) nor P(b | a); with the bar it
+  is one even beside a family p_i of the same letter.
 
 No sympy here.
 """
@@ -275,8 +280,8 @@ def _own_entry(probe: Node | None, runs: int) -> bool:
     return tail == [_PROBE * (r + 1) for r in range(runs)] and not fixed & {_PROBE, _PROBE * 2}
 
 
-def _refuse_unnamed_matrix(low: Lowering, inner: Node, build: Build, shape: Shape, func: str,
-                 pos: int) -> None:
+def _refuse_unnamed_matrix(low: Lowering, inner: Node, build: Build, shape: Shape,
+                           func: str, pos: int) -> None:
     """Refuse a matrix given whole, ``P(\\mathbf{Y} \\mid \\mathbf{X})``, that is not written
     by its name: only one whose entry (a, b) is its own Y_{ab} is read."""
     probe = build(Sym(_PROBE), Sym(_PROBE * 2)) if isinstance(inner, Sym) else None
