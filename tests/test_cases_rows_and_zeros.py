@@ -54,3 +54,13 @@ def test_zero_beside_a_vector_is_the_zero_vector():
     assert any("zero of a |W|_1×|W|_2 matrix" in n for n in eq.notes)
     eq = _eqs(r"$$\mathbf{u} = 0$$" "\n\n" r"$$\mathbf{u}^\top \mathbf{u} = 1$$")[-1]
     assert [lk.verdict.value for lk in eq.links] == ["refuted"]
+
+
+def test_cases_of_equations_under_other_conditions_are_refused_saying_how():
+    for text in (r"$$\begin{cases} y = 1, & a = b \\ y = 0, & \text{otherwise} \end{cases}$$",
+                 r"$$\begin{cases} y = 1, & x > 0 \\ y = 0, & \text{otherwise} \end{cases}$$",
+                 r"$$a = \begin{cases} y = 1, & k = i \\ y = 0, & \text{otherwise} \end{cases}$$"):
+        eqs = _eqs(text)
+        assert all(eq.kind == "error" for eq in eqs), text
+        assert "rows are equations" in eqs[0].error.message or "condition" in \
+            eqs[0].error.message, eqs[0].error.message

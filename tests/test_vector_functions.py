@@ -324,3 +324,19 @@ def test_prod_through_a_vector_by_a_matrix_is_the_matrix_of_the_chain_rule():
     assert [lk.verdict.value for lk in right.links] == ["conditional", "conditional"]
     wrong = _eqs(text + r"2 \frac{\partial J}{\partial \mathbf{o}} \mathbf{h}^\top$$")[-1]
     assert [lk.verdict.value for lk in wrong.links] == ["conditional", "refuted"]
+
+
+def test_a_reading_counts_for_a_link_only_where_a_derivative_goes_through_it():
+    # h = φ(z) (φ at each entry: assumed) is carried inside l(o) for the chain rule; ∂J/∂s
+    # never differentiates through it, so it rests on no assumption; ∂J/∂z does
+    text = (r"$$\mathbf{h} = \phi(\mathbf{z})$$" "\n\n" r"$$\mathbf{o} = \mathbf{W} \mathbf{h}$$"
+            "\n\n" r"$$J = l(\mathbf{o}, y) + s$$" "\n\n")
+    eq = _eqs(text + r"$$\frac{\partial J}{\partial s} = 1$$")[-1]
+    assert [lk.verdict.value for lk in eq.links] == ["proved"]
+    # (∂J/∂h = W^T ∂J/∂o is conditional too: h, held, is unfolded inside o's carried entries
+    # after the derivative, which counts h's reading; more than needed, never less)
+    eq = _eqs(text + r"$$\frac{\partial J}{\partial \mathbf{z}} = \phi'(\mathbf{z}) \odot "
+              r"(\mathbf{W}^\top \frac{\partial J}{\partial \mathbf{o}})$$")[-1]
+    verdicts = [lk.verdict.value for lk in eq.links]
+    assert verdicts == ["conditional"], verdicts
+    assert any("φ applied to each entry" in a.text for a in eq.links[0].needs)

@@ -260,7 +260,7 @@ class Translator:
     def _entries(self, d: Definition, keep: frozenset[str]):
         """The grounded entry of the defined vector d at an index (for carry)."""
         def entry(m: sp.Symbol) -> sp.Expr:
-            return self.instantiate(d, [m], keep)
+            return vector_functions.carried(self, d, m, keep)
         return entry
 
     # -- the translation
@@ -493,8 +493,12 @@ class Translator:
                                 f"{pyname(v.name)}_k; differentiate with respect to an "
                                 f"element such as {pyname(v.name)}_i (gradients of vectors "
                                 "are not understood)", v.pos)
-        for var, _ in pairs:
-            inner = differentiate(inner, var)
+        token = vector_functions.DIFFERENTIATING.set(self)  # (through carried entries)
+        try:
+            for var, _ in pairs:
+                inner = differentiate(inner, var)
+        finally:
+            vector_functions.DIFFERENTIATING.reset(token)
         new = held - keep
         return self.unfold(inner, new, keep) if new else inner
 

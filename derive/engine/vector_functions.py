@@ -29,6 +29,7 @@ scalars: a step that fails for it is not true for every function, and stays unkn
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import sympy as sp
@@ -160,7 +161,7 @@ def argument(tr: Translator, node: Node, keep: frozenset[str], bound: dict) -> s
         raise ReadError(f"{pyname(name)} is given whole to a function, but it is not "
                         "defined as a vector (a family of one index)", node.pos)
     m = tr.symbols.entry_dummy(name)
-    return whole(base, lo, hi, (tr.instantiate(d, [m], keep), m))
+    return whole(base, lo, hi, (carried(tr, d, m, keep), m))
 
 
 def block(tr: Translator, node: Node, keep: frozenset[str], bound: dict) -> sp.Expr | None:
@@ -236,6 +237,7 @@ def derivative(g: sp.Expr, v: sp.Expr, differentiate: Callable[[sp.Expr, sp.Expr
                 d_entry = differentiate(entry.xreplace({m: k}), v)
                 if d_entry != 0:
                     terms.append(summation(Partial(g, q, k) * d_entry, (k, lo, hi)))
+                    through(base, entry)
             # else a vector of its own (or held as a variable): it does not depend on v
             continue
         if a.has(Whole, Block):
@@ -245,6 +247,39 @@ def derivative(g: sp.Expr, v: sp.Expr, differentiate: Callable[[sp.Expr, sp.Expr
         if da != 0:
             terms.append(Partial(g, q) * da)
     return sp.Add(*terms)
+
+
+#: the translator taking a derivative (translate.Translator.derivative), to which a
+#: derivative through a vector's carried entries reports the definitions they rest on
+DIFFERENTIATING: ContextVar = ContextVar("derive_differentiating", default=None)
+
+
+def carried(tr: Translator, d, m: sp.Symbol, keep: frozenset[str]) -> sp.Expr:
+    """The entry of the defined vector d that a whole vector carries for the chain rule: the
+    definitions it is grounded through count for a link only where a derivative is taken
+    through it (:func:`through`), not for being carried."""
+    saved, tr.used = tr.used, set()
+    entry = None
+    try:
+        entry = tr.instantiate(d, [m], keep)
+    finally:
+        uses, key = tr.symbols.uses, ("carried", tr.symbols.family(d.name))
+        uses[key] = uses.get(key, frozenset()) | tr.used  # every carry of it, for a fallback
+        if entry is not None:
+            uses[key + (entry,)] = frozenset(tr.used)  # this entry's own
+        tr.used = saved
+    return entry
+
+
+def through(base: sp.IndexedBase, entry: sp.Expr) -> None:
+    """A derivative went through the carried ``entry`` of ``base``: the definitions it was
+    grounded through are ones the link rests on (every carry of base's, where this entry is
+    no longer the one carried: more, never fewer)."""
+    tr = DIFFERENTIATING.get()
+    if tr is not None:
+        uses = tr.symbols.uses
+        own = uses.get(("carried", base, entry))
+        tr.used |= own if own is not None else uses.get(("carried", base), frozenset())
 
 
 def settle(expr: sp.Expr) -> sp.Expr:
@@ -351,6 +386,7 @@ def stand_in_text(names: dict[str, tuple[int, str]]) -> str:
     return ", ".join(text for _, text in names.values())
 
 
-__all__ = ["argument", "with_stand_ins", "stand_in_text", "VectorApply", "Partial", "Whole",
+__all__ = ["argument", "carried", "through", "DIFFERENTIATING", "with_stand_ins",
+           "stand_in_text", "VectorApply", "Partial", "Whole",
            "Block",
            "apply", "whole", "derivative", "settle", "carry", "point", "Opaque"]

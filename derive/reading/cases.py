@@ -48,6 +48,12 @@ def read_cases(body: str, offset: int, start: int,
                          offset)
     parsed: list[tuple[Node, Case | None]] = []  # None: otherwise
     for text, cond, at, cond_at in rows:
+        if _top_level_equals(text):  # rows that are equations: read as rows, if at all
+            raise ParseError("cases whose rows are equations are read as rows of one display "
+                             "only when the display is the cases alone, with two rows under "
+                             "an index equality and its negation (j = k, \\text{otherwise}): "
+                             "write the conditions so, or each equation in a display of its "
+                             "own with its case beside it (… \\quad j = k)", offset + at)
         value = parse_expression(text, offset + at)
         m = _CONDITION.match(cond)
         if m:
@@ -108,6 +114,9 @@ def cases_of_equations(body: str) -> str | None:
         chars[a:b] = " " * (b - a)
     given = next(c for c in conditions if c is not None)
     left, op, right = given.groups()
+    if not any(_is_index(value, x) for value, _, _, _ in rows for x in (left, right)
+               if x.isalpha()):  # (as a condition beside an equation: side_condition)
+        return None  # a = b with a, b no index of the rows: no case (read_cases says so)
     negated = f"{left} {NEQ if op == '=' else '='} {right}"
     for (_, cond, _, kat), is_other in zip(rows, otherwise):
         amp = at + kat - 1  # the & between value and condition: a comma, as beside an equation
