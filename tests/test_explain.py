@@ -64,7 +64,11 @@ def test_residuals(transcription_report):
 @pytest.mark.parametrize("text,needs", [
     (r"$$\sum_{k=1}^K t_k y_i - t_i = y_i - t_i$$", [r"\sum_{k=1}^{K} t_{k} = 1"]),
     (r"$$\sum_{k=1}^K t_k \log t_k = 0$$", [r"t \text{ is one-hot}"]),
-    (r"$$\log(a b) = \log a + \log b$$", ["a, b > 0"]),
+    (r"$$\log(a b) = \log a + \log b$$", ["a > 0, b > 0"]),  # each base under the log
+    # the bases themselves, not their variables: 1 − θ > 0, never θ > 0 alone (d2l)
+    (r"$$\log(\theta^{n} (1-\theta)^{m}) = n \log \theta + m \log(1-\theta)$$",
+     [r"\theta > 0, 1 - \theta > 0"]),
+    (r"$$\log((1-a) b) = \log(1-a) + \log b$$", ["b > 0, 1 - a > 0"]),
     (r"$$\frac{a b}{b} = a$$", [r"b \neq 0"]),
 ])
 def test_discovered_assumptions(text, needs):
@@ -72,6 +76,14 @@ def test_discovered_assumptions(text, needs):
     assert lk.verdict.value == "conditional"
     assert [a.latex for a in lk.needs] == needs
     assert not any(a.stated for a in lk.needs)
+
+
+def test_positive_bases_never_prove_a_false_log_rule():
+    for text in (r"$$\log(\theta^{n} (1-\theta)^{m}) = n \log \theta + m \log(1+\theta)$$",
+                 r"$$\log((1-a) b) = \log(1+a) + \log b$$",
+                 r"$$\log(x^2) = 2 \log(x) + 1$$"):
+        lk = derive.check_text(text).equations[0].links[0]
+        assert lk.verdict.value not in ("proved", "conditional"), text
 
 
 @pytest.mark.parametrize("text,holds", [

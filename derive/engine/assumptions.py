@@ -334,6 +334,11 @@ class Positivity(Strategy):
         inside = {x for x in inside if x not in labels}
         if not inside:
             return None
+        # the bases under the logs first (1 − a > 0, not a > 0), then the variables
+        found = self._positive_bases(ck, diff)
+        return found if found is not None else self._positive_symbols(ck, diff, inside)
+
+    def _positive_symbols(self, ck, diff: sp.Expr, inside: set) -> Assumption | None:
         mapping = {}
         for x in inside:
             if isinstance(x, sp.IndexedBase):
@@ -349,6 +354,31 @@ class Positivity(Strategy):
         names = sorted(str(x.label) + "_k" if isinstance(x, sp.IndexedBase) else str(x)
                        for x in inside)
         return Assumption(", ".join(names) + " > 0", ", ".join(names) + " > 0")
+
+    @staticmethod
+    def _positive_bases(ck, diff: sp.Expr) -> Assumption | None:
+        """log(θ^n (1 − θ)^m) = n log θ + m log(1 − θ): positive variables are not enough, the
+        bases under the logs must be positive. Each base (θ, 1 − θ) becomes a positive
+        variable of its own, everywhere it is written: what holds for all positive values
+        holds wherever the bases are positive, which is the assumption named."""
+        from derive.engine import printing
+
+        bases: set = set()
+        for f in diff.atoms(sp.log):
+            for factor in sp.Mul.make_args(f.args[0]):
+                base = factor.base if isinstance(factor, sp.Pow) else factor
+                if base.free_symbols and not base.is_positive and not base.has(sp.Sum):
+                    bases.add(base)
+        if not bases or len(bases) > 6:
+            return None
+        ordered = sorted(bases, key=sp.default_sort_key)
+        mapping = {b: sp.Dummy(f"b{n}", positive=True) for n, b in enumerate(ordered)}
+        if not ck._zero(sp.expand_log(diff.xreplace(mapping), force=False)):
+            return None
+        shown = [printing.text(b) for b in ordered]
+        latex = [printing.latex(b) for b in ordered]
+        return Assumption(", ".join(f"{x} > 0" for x in latex),
+                          ", ".join(f"{x} > 0" for x in shown))
 
 
 class AtLeastTwo:
