@@ -111,3 +111,11 @@ def test_an_unknown_function_of_a_defined_entry_is_differentiated_at_the_entry()
                            (r"\frac{\partial h_k}{\partial x_j} = \phi'(z_k) W_{kj}", "proved")):
         eq = derive.check_text(text + f"$${claim}$$", jobs=1).equations[-1]
         assert [lk.verdict.value for lk in eq.links] == [verdict], claim
+
+
+def test_a_derivative_at_a_point_is_printed_as_written():
+    text = (r"$$z_k = \sum_{j=1}^n W_{kj} x_j$$" "\n\n" r"$$h_k = f(z_k)$$" "\n\n"
+            r"$$\frac{\partial h_k}{\partial x_j} = f'(z_k) W_{jk}$$")
+    link = derive.check_text(text, jobs=1).equations[-1].links[0]
+    assert link.verdict.value != "proved"
+    assert "f′(Σ" in link.residual_text and "Subs" not in link.residual_text

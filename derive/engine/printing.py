@@ -168,6 +168,15 @@ class _Text(StrPrinter):
             else f"({self._print(inner)})"
         return f"{head}{body}/{tops}"
 
+    def _print_Subs(self, expr):
+        # φ′ at a point (normal.at_points): Subs(∂φ(u)/∂u, u, p) is φ′(p)
+        inner, (var,), (point,) = expr.args[0], expr.args[1], expr.args[2]
+        if isinstance(inner, sp.Derivative) and isinstance(inner.expr, AppliedUndef) and \
+                inner.expr.args == (var,) and inner.variables == (var,) * len(inner.variables):
+            primes = "′" * len(inner.variables)
+            return f"{shown_name(_function_name(inner.expr))}{primes}({self._print(point)})"
+        return super()._print_Subs(expr)
+
     def _print_Mul(self, expr):
         # (a power inside the product prints as **: keep it whole for text() to turn into ^)
         return super()._print_Mul(expr).replace("**", "\0").replace("*", "·").replace(
