@@ -98,3 +98,9 @@ def test_an_entry_at_a_label_defines_nothing():
                             jobs=1).equations
     assert eqs[0].kind == "claim"
     assert eqs[-1].links[0].verdict.value != "proved"
+
+
+def test_a_label_among_several_indices_is_shown_apart():
+    eq = derive.check_text(r"$$a_{y_i j} = 2 W_{y_i, j}$$" "\n\n" r"$$a_{y_i j} = W_{y_i j}$$",
+                           jobs=1).equations[-1]
+    assert "W_{y_i,j}" in eq.links[0].rhs_text

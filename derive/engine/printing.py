@@ -192,7 +192,9 @@ def text(e: sp.Expr) -> str:
     # Indexed prints itself as t[k]; show the subscript as the document writes it
     names = {}
     for x in e.atoms(sp.Indexed):
-        idx = "".join(str(i) for i in x.indices)
+        # (a label among the indices, W[y_i, j]: commas, or it would read as W_{y_ij})
+        idx = ("," if len(x.indices) > 1 and any("_" in str(i) for i in x.indices) else
+               "").join(str(i) for i in x.indices)
         label = shown_name(str(x.base.label))  # s@x, s(x)_i: a function's entries
         if label.endswith("^()"):  # sample i of x: x^(i), then any other index
             rest = "".join(str(i) for i in x.indices[1:])

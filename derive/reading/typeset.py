@@ -80,7 +80,8 @@ def _sub_latex(sym: Sym) -> str:
         return "_{" + inner + "}"
     if not sym.sub:
         return ""
-    inner = "".join(latex_of(s) for s in sym.sub)
+    labelled = len(sym.sub) > 1 and any(isinstance(s, Sym) and label_parts(s.name) for s in sym.sub)
+    inner = ("," if labelled else "").join(latex_of(s) for s in sym.sub)
     if len(sym.sub) == 1 and len(inner) == 1 and not sym.braced:
         return "_" + inner
     return "_{" + inner + "}"
@@ -276,7 +277,9 @@ def _sub_text(sym: Sym) -> str:
         return "_{" + c.left + ("=" if c.equal else "≠") + c.right + "}"
     if not sym.sub:
         return ""
-    inner = "".join(_text(s) for s in sym.sub)
+    # a label among several subscripts, W_{y_i,j}: commas, or it would read as W_{y_ij}
+    labelled = len(sym.sub) > 1 and any(isinstance(s, Sym) and label_parts(s.name) for s in sym.sub)
+    inner = ("," if labelled else "").join(_text(s) for s in sym.sub)
     return "_" + inner if len(inner) == 1 else "_{" + inner + "}"
 
 
