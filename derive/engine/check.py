@@ -215,7 +215,10 @@ def _grounded(ck: EquationChecker, eq: ReadEquation, cache: list, k: int) -> sp.
             memo[key] = canonical(ck.ground(ck.reading.sides[k]))
             uses[("side",) + key], ck.ground.used = frozenset(ck.ground.used), saved
         cache[k] = memo[key]
-        ck.side_uses[k] = uses[("side",) + key]
+        # (every definition in scope where the side was grounded elsewhere: more, never less)
+        found = uses.get(("side",) + key)
+        ck.side_uses[k] = found if found is not None else frozenset(
+            (d.name, d.equation, d.row) for d in ck.env.definitions.values())
     return cache[k]
 
 
