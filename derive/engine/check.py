@@ -226,11 +226,16 @@ def _assumed(ck, used: frozenset) -> tuple[str, ...]:
     """The readings the text states only in prose (notes marked :data:`ASSUMED`: d2l's prod
     as the chain rule, an undefined φ of a vector at each entry) that a link rests on: its
     equation's own, and those of every definition its sides were grounded through."""
-    notes = {(e.index, e.row): e.notes for e in ck.doc.equations}
-    out = [n for n in ck.eq.notes if n.startswith(ASSUMED)]
+    memo = ck.symbols.memo  # per document: each display's assumed readings, found once
+    if ("assumed",) not in memo:
+        memo[("assumed",)] = {(e.index, e.row): [n[len(ASSUMED):] for n in e.notes
+                                                 if n.startswith(ASSUMED)]
+                              for e in ck.doc.equations}
+    readings = memo[("assumed",)]
+    out = list(readings.get((ck.eq.index, ck.eq.row), ()))
     for _, equation, row in sorted(used):
-        out += [n for n in notes.get((equation, row), ()) if n.startswith(ASSUMED)]
-    return tuple(n[len(ASSUMED):] for n in dict.fromkeys(out))
+        out += readings.get((equation, row), ())
+    return tuple(dict.fromkeys(out))
 
 
 def _under_readings(d, assumed: tuple[str, ...]):

@@ -26,6 +26,7 @@ from derive import rules as R
 from derive.engine import numeric, printing
 from derive.engine.assumptions import AT_LEAST_TWO, CATALOGUE, Attempt, Decision, RangedZero
 from derive.engine.domain import divisor, log_argument, restricted_parts
+from derive.engine.labels import label_ties
 from derive.engine.normal import canonical, is_positive, nonzero_offset, zero_or_residual
 from derive.engine.sizes import tied_sizes
 from derive.engine.standins import REFUTED_FOR_EVERY_FUNCTION as REFUTED_ALL
@@ -470,7 +471,7 @@ class EquationChecker:
                                   tuple(sorted({i.base for i in expr.atoms(sp.Indexed)
                                                 if len(i.indices) > 1},
                                                key=lambda b: str(b.label))),
-                                  self.symbols.label_ties(expr.free_symbols),
+                                  label_ties(self.symbols, expr.free_symbols),
                                   tied_sizes(self.doc, self.symbols))
         seed = _mix(self.seed, label)
         skipped = self._skipped.setdefault(label, [])

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from derive.reading.names import LABEL
+from derive.reading.names import LABEL, label_parts
 from derive.reading.scope import ReadError, Undetermined
 from derive.reading.syntax import name_text
 
@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 def label_value(tr: Translator, node: Sym, bound: dict[str, sp.Symbol]) -> sp.Expr:
     """The symbol of the label y_i at this point of a side: under a sum over i it is
     undecided; the name y written also as a value is refused."""
-    base, letter = node.name.split(LABEL, 1)
+    label = label_parts(node.name)
+    assert label is not None
+    base, letter = label
     value = bound.get(letter)
     if value is not None and value != tr.symbols.index(letter):
         raise Undetermined(f"the label {name_text(node.name)} is written under a sum over "
@@ -48,14 +50,15 @@ def labels_at(tr: Translator, d: Definition, body: sp.Expr, at: dict[str, sp.Exp
     L_i = −log p_{y_i} is y_j in L_j; at a sum's dummy or a number it is undecided."""
     out: dict = {}
     for symbol in sorted(body.free_symbols, key=str):
-        name = tr.symbols.letter_of(symbol)
-        if name is None or LABEL not in name:
+        name = tr.symbols.letter_of(symbol) or ""
+        label = label_parts(name)
+        if label is None:
             continue
-        base, letter = name.split(LABEL, 1)
+        base, letter = label
         if letter not in at or at[letter] == tr.symbols.index(letter):
             continue
         other = tr.symbols.letter_of(at[letter])
-        if other is None or LABEL in other:
+        if other is None or label_parts(other) is not None:
             raise Undetermined(f"{name_text(d.name)} reads the label {name_text(name)}: "
                                f"{name_text(d.name)} at another value of {letter} (a sum's "
                                "index, a number) is not read, a label for each value; "
@@ -69,10 +72,9 @@ def label_ties(symbols: Symbols, found: set) -> tuple:
     y_i and y_j are one label, so a point must give them one value."""
     out = []
     for symbol in sorted(found, key=str):
-        name = symbols.letter_of(symbol)
-        if name is not None and LABEL in name:
-            base, letter = name.split(LABEL, 1)
-            out.append((symbol, base, symbols.index(letter)))
+        label = label_parts(symbols.letter_of(symbol) or "")
+        if label is not None:
+            out.append((symbol, label[0], symbols.index(label[1])))
     return tuple(out)
 
 

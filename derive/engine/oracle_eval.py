@@ -41,7 +41,6 @@ import mpmath
 
 from derive.reading.scope import Env
 from derive.reading.syntax import (
-    LABEL,
     Add,
     Apply,
     BigOp,
@@ -58,6 +57,7 @@ from derive.reading.syntax import (
     Paren,
     Pow,
     Sym,
+    label_parts,
     walk,
 )
 
@@ -200,9 +200,9 @@ def _integer(n: int) -> Value:
 def _letter_value(letter: str, local: dict[str, Value], point: Point, env: Env) -> int:
     if letter.isdigit():
         return int(letter)
-    if LABEL in letter:  # the class label y_i: the label of the sample i's value
-        base, sub = letter.split(LABEL, 1)
-        return point.label(base, _letter_value(sub, local, point, env), letter)
+    label = label_parts(letter)
+    if label is not None:  # the class label y_i: the label of the sample i's value
+        return point.label(label[0], _letter_value(label[1], local, point, env), letter)
     if letter in local:
         return _as_int(local[letter], letter)
     if letter in point.sizes:
@@ -391,7 +391,7 @@ class Evaluator:
                     self.memo[memo_key] = self.ev(d.body, d.env, dict(zip(d.params, idx)))
                 return self.memo[memo_key]
             return self._value(name, idx)
-        if LABEL in name:
+        if label_parts(name) is not None:
             return mpmath.mpf(_letter_value(name, local, self.point, env))
         if name in local:
             return _integer(local[name]) if isinstance(local[name], int) else local[name]

@@ -40,7 +40,7 @@ from derive.engine.oracle_eval import (
     evaluate,
 )
 from derive.reading.scope import Env, Reading
-from derive.reading.syntax import LABEL, BigOp, Node, Num, Paren, Sym
+from derive.reading.syntax import BigOp, Node, Num, Paren, Sym, label_parts
 
 #: sizes every judgement visits: K = 1 and sizes well above derive's own search range
 SIZES = (1, 2, 3, 5, 8, 12)
@@ -115,8 +115,8 @@ def _choose_indices(p: int, reading: Reading, point: Point, rng: random.Random) 
         else:
             v = rng.randint(lo, hi)
         point.indices[letter] = v
-        if LABEL in letter:  # a class label y_i: the range of every label y_•
-            point.label_ranges[letter.split(LABEL, 1)[0]] = (lo, hi)
+        if (label := label_parts(letter)) is not None:  # y_i: the range of every label y_•
+            point.label_ranges[label[0]] = (lo, hi)
     for c in reading.cases:
         for letter in (c.left, c.right):
             if letter not in bounds and not letter.isdigit():

@@ -19,6 +19,7 @@ from typing import Any
 
 import sympy as sp
 
+from derive.engine.normal import at_points
 from derive.engine.printing import shown_key
 from derive.reading.names import APPLIED
 from derive.report.model import Counterexample
@@ -76,18 +77,8 @@ def with_concrete_functions(lhs: sp.Expr, rhs: sp.Expr):
                      f"{shown.replace('u', 'u1')} + "
                      + " + ".join(f"u{j + 1}^2/{j + 2} + u{j + 1}/{j + 3}" for j in range(1, n)))
 
-    def by_symbol(e):  # d f(g(x)) / d g(x) → f′ at g(x), a derivative by a plain variable
-        out = e.expr
-        for var, n in e.variable_count:
-            if var.is_Symbol:
-                out = sp.Derivative(out, (var, n))
-            else:
-                v = sp.Dummy("v", real=True)
-                out = sp.Subs(sp.Derivative(out.xreplace({var: v}), (v, n)), v, var)
-        return out
-
     def concrete(side):
-        side = side.replace(lambda e: isinstance(e, sp.Derivative), by_symbol)
+        side = at_points(side)  # d f(g(x)) / d g(x) → f′ at g(x), by a plain variable
         return side.replace(lambda e: e.func in chosen, lambda e: chosen[e.func](*e.args)).doit()
 
     try:

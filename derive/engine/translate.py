@@ -23,7 +23,7 @@ import sympy as sp
 
 from derive.engine import dependence, labels, vector_functions
 from derive.engine.normal import at_points, summation
-from derive.reading.names import CONDITION, DIVERGENCE, LABEL, split_parameters
+from derive.reading.names import LABEL, label_parts, split_parameters
 from derive.reading.scope import Definition, Env, ReadError, Undetermined
 from derive.reading.syntax import (
     APPLIED,
@@ -43,6 +43,7 @@ from derive.reading.syntax import (
     Paren,
     Pow,
     Sym,
+    is_conditional,
     name_text,
     walk,
 )
@@ -64,8 +65,9 @@ def pyname(name: str) -> str:
         return pyname(func) + APPLIED + ",".join(map(pyname, split_parameters(args)))
     if name.endswith("^{()}"):  # the family of samples x^{(i)}
         return pyname(name[:-5]) + "^()"
-    if LABEL in name:  # a class label written as an index, f_{y_i}: y_i
-        return "_".join(map(pyname, name.split(LABEL, 1)))
+    label = label_parts(name)
+    if label is not None:  # a class label written as an index, f_{y_i}: y_i
+        return "_".join(map(pyname, label))
     return name.lstrip("\\").replace("{\\", "(").replace("{", "(").replace("}", ")")
 
 
@@ -103,9 +105,6 @@ class Symbols:
         symbol = self._get("index", letter, lambda: sp.Symbol(pyname(letter), integer=True))
         self._letters[symbol] = letter
         return symbol
-
-    def label_ties(self, found: set) -> tuple:
-        return labels.label_ties(self, found)
 
     def letter_of(self, value: sp.Expr) -> str | None:
         """The index letter whose symbol ``value`` is (never a sum's dummy), else None."""
@@ -245,12 +244,11 @@ class Translator:
                     lambda e, d=d: self.instantiate(d, list(e.indices), keep))
                 # l(o) with o held: o's entries again, for a derivative taken outside
                 expr = vector_functions.carry(expr, base, self._entries(d, keep))
-            elif d.kind == "scalar" and expr.has(self.symbols.scalar(name)):
-                # (only where it is written: its definition is then one the link rests on)
-                expr = expr.xreplace({self.symbols.scalar(name): self.instantiate(
-                    d, [], keep)})
             elif d.kind == "scalar":
-                continue
+                if expr.has(self.symbols.scalar(name)):  # (only where it is written: a
+                    # definition instantiated is one the link rests on, translate.used)
+                    expr = expr.xreplace({self.symbols.scalar(name): self.instantiate(
+                        d, [], keep)})
             else:
                 f = self.symbols.function(name)
                 expr = expr.replace(lambda e, f=f: getattr(e, "func", None) == f,
@@ -387,7 +385,7 @@ class Translator:
         # p(x | θ) with p undefined is an unknown function even beside a family p_i: a bar
         # stands only between a function's arguments, and it is part of the identity
         unknown = not func.sub and self.definition(func.name) is None and (
-            self.env.is_function(func.name) or CONDITION in node.seps or DIVERGENCE in node.seps)
+            self.env.is_function(func.name) or is_conditional(node))
         if unknown and any(map(is_whole, node.args)):
             # l(\mathbf{o}, y): an unknown scalar function of every entry of o
             return vector_functions.apply(applied_identity(node), [

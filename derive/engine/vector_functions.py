@@ -58,12 +58,11 @@ class Opaque(sp.Function):
         return derivative(self, s, differentiate)
 
 
-class Whole(sp.Function):
-    """The whole family ``base`` over lo..hi, given to a function (never a sum); with the
-    grounded entry at ``m`` while a derivative through its definition is taken."""
+class _Given(sp.Function):
+    """A family given whole to a function (never a sum), named by its base (args[0])."""
 
     @classmethod
-    def eval(cls, *args):
+    def eval(cls, *args):  # sympy's hook for automatic evaluation (not Python's eval): none
         return None
 
     def _eval_derivative(self, s):  # never differentiated alone (see derivative)
@@ -76,26 +75,18 @@ class Whole(sp.Function):
         return "\\mathbf{" + printer._print(self.args[0]) + "}"
 
 
-class Block(sp.Function):
+class Whole(_Given):
+    """The whole family ``base`` over lo..hi, given to a function (never a sum); with the
+    grounded entry at ``m`` while a derivative through its definition is taken."""
+
+
+class Block(_Given):
     """A whole matrix ``base`` (rows, columns), or a whole row of a family with more indices
     (the sample 𝐱^{(i)}: the entries x_{i,a}), given to a function, never a sum. Its args are
     (base, fixed, limits): ``fixed`` the Tuple of the leading indices that pick the block,
     ``limits`` the Tuple lo, hi of each index that runs. The family has no definition
     (:func:`block` leaves that undecided), so its entries are variables of their own; no
     derivative by one of them is taken (:func:`derivative` leaves it undecided)."""
-
-    @classmethod
-    def eval(cls, *args):
-        return None
-
-    def _eval_derivative(self, s):  # never differentiated alone (see derivative)
-        raise TypeError("a whole block is differentiated only inside a function of it")
-
-    def _sympystr(self, printer) -> str:
-        return printer._print(self.args[0])
-
-    def _latex(self, printer) -> str:
-        return "\\mathbf{" + printer._print(self.args[0]) + "}"
 
 
 class VectorApply(Opaque):
@@ -259,15 +250,14 @@ def carried(tr: Translator, d, m: sp.Symbol, keep: frozenset[str]) -> sp.Expr:
     definitions it is grounded through count for a link only where a derivative is taken
     through it (:func:`through`), not for being carried."""
     saved, tr.used = tr.used, set()
-    entry = None
     try:
         entry = tr.instantiate(d, [m], keep)
+        own = frozenset(tr.used)
     finally:
-        uses, key = tr.symbols.uses, ("carried", tr.symbols.family(d.name))
-        uses[key] = uses.get(key, frozenset()) | tr.used  # every carry of it, for a fallback
-        if entry is not None:
-            uses[key + (entry,)] = frozenset(tr.used)  # this entry's own
         tr.used = saved
+    uses, key = tr.symbols.uses, ("carried", tr.symbols.family(d.name))
+    uses[key] = uses.get(key, frozenset()) | own  # every carry of it, for a fallback
+    uses[key + (entry,)] = own  # this entry's own
     return entry
 
 
@@ -387,6 +377,5 @@ def stand_in_text(names: dict[str, tuple[int, str]]) -> str:
 
 
 __all__ = ["argument", "carried", "through", "DIFFERENTIATING", "with_stand_ins",
-           "stand_in_text", "VectorApply", "Partial", "Whole",
-           "Block",
-           "apply", "whole", "derivative", "settle", "carry", "point", "Opaque"]
+           "stand_in_text", "VectorApply", "Partial", "Whole", "Block", "apply", "whole",
+           "derivative", "settle", "carry", "point", "Opaque"]

@@ -24,7 +24,7 @@ from derive.reading.family_ranges import (  # noqa: F401 - re-exported
     range_of_letter,
 )
 from derive.reading.implicit_ranges import implicit_axis, implicit_range
-from derive.reading.names import CONDITION, DIVERGENCE, LABEL
+from derive.reading.names import LABEL
 from derive.reading.remarks import absorb_dangling, reading_remarks
 from derive.reading.sets import continued as continued_set_sums
 from derive.reading.sets import notes as set_notes
@@ -42,6 +42,7 @@ from derive.reading.syntax import (
     Pow,
     Sym,
     children,
+    is_conditional,
     name_text,
     to_latex,
     to_text,
@@ -398,7 +399,7 @@ def _fill_sums(node: Node, env: Env, free: set[str], fam: dict[str, Range],
     if isinstance(node, Apply) and not env.is_function(node.func.name) and \
             not node.func.sub and node.func.case is None and node.func.name in env.families \
             and node.func.name not in env.bare and node.func.name not in env.definitions \
-            and not _conditional(node):
+            and not is_conditional(node):
         # p(y_n) beside p_n, p never written alone: no value p to multiply by (p(x | θ), with
         # a bar, is read only as an application: an unknown function apart from p_n)
         name = name_text(node.func.name)
@@ -482,11 +483,6 @@ def _one_argument(name: str, env: Env) -> bool:
     d = env.definitions.get(name)
     return (d.kind == "function" and len(d.params) == 1) if d is not None else (
         name in env.functions and name in env.applied_only)
-
-
-def _conditional(node: Apply) -> bool:
-    """P(a | b) or KL(P ‖ Q): a bar stands only between a function's arguments."""
-    return CONDITION in node.seps or DIVERGENCE in node.seps
 
 
 def _product_or_refuse(node: Apply, env: Env, implicit: dict[str, str] | None) -> None:

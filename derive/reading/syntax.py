@@ -167,6 +167,12 @@ class Deriv(Node):
     operator: bool = notation(False)
 
 
+def is_conditional(node: Apply) -> bool:
+    """P(a | b) or KL(P ‖ Q): a bar stands only between a function's arguments, so such an
+    application is never a product, an entry, nor the family of the same letter."""
+    return CONDITION in node.seps or DIVERGENCE in node.seps
+
+
 # --------------------------------------------------------------------------- printing
 
 def to_latex(node: Node) -> str:
@@ -279,6 +285,7 @@ def children(node: Node) -> tuple[Node, ...]:
 __all__ = [
     "Node", "Num", "Case", "Sym", "Apply", "Neg", "Add", "Mul", "Frac", "Pow", "Exp", "Log",
     "Paren", "BigOp", "Indicator", "Deriv", "Func", "to_latex", "to_text", "walk", "children",
-    "replace", "key", "meaning_fields", "node_classes", "notation", "SAMPLE", "APPLIED",
+    "replace", "key", "meaning_fields", "node_classes", "notation", "SAMPLE", "APPLIED", "LABEL",
+    "label_parts", "is_conditional",
     "applied_parts",
 ]

@@ -34,8 +34,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from derive.reading.names import CONDITION, DIVERGENCE
-from derive.reading.syntax import Apply, BigOp, Node, Paren, Sym
+from derive.reading.syntax import Apply, BigOp, Node, Paren, Sym, is_conditional
 from derive.reading.tokenizer import ParseError
 from derive.reading.vectors import all_nodes
 
@@ -129,7 +128,7 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
         own = own_application(low, node, functions)
         if own is not None:
             return own
-    conditional = CONDITION in node.seps or DIVERGENCE in node.seps
+    conditional = is_conditional(node)
     if functions is not None and not node.primes and not node.func.sub and not conditional \
             and node.func.name in functions.written and node.func.name not in ENTRYWISE:
         # p(x_1, \boldsymbol\theta) beside p_i: a factor or a family, never a function; a
@@ -159,7 +158,7 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
             _refuse_unnamed_matrix(low, inner, build, shape, name, arg.pos)
             vectors.append(_show(arg))
             shown_args.append(_show(arg))
-            builders.append(_whole_matrix(low, build, shape, arg.pos))
+            builders.append(_whole(low, build, (shape[0], shape[1]), arg.pos))
             continue
         if shape[0] is None:
             # a row given whole: a transpose, whose entries are not the family's own by one
@@ -182,7 +181,7 @@ def lower_application(low: Lowering, node: Apply) -> tuple[Shape, Build] | None:
         size = shape[0]
         vectors.append(_show(arg))
         shown_args.append(_show(arg))
-        builders.append(_whole(low, build, size, arg.pos))
+        builders.append(_whole(low, build, (size,), arg.pos))
     shown = ", ".join(vectors)
     from derive.reading.names import separators_text
 
@@ -256,15 +255,20 @@ def own_application(low: Lowering, node: Apply, functions: Functions
     return SCALAR, lambda i, j: key
 
 
-def _whole(low: Lowering, entry: Build, size: int, pos: int) -> Build:
-    """The whole vector whose entry a is ``entry(a)``: a = lo..hi, bound (never summed)."""
+def _whole(low: Lowering, entry: Build, sizes: tuple[int, ...], pos: int) -> Build:
+    """The whole vector (one size) whose entry a is ``entry(a)``, or matrix (two) whose entry
+    (a, b) is ``entry(a, b)``: a vec over a (of vecs over b), bound, never summed."""
     def build(i: Node | None, j: Node | None) -> Node:
-        letter = low.fresh_sum()
+        letters = [low.fresh_sum() for _ in sizes]
         try:
-            lo, hi = low.range_of(size)
+            ranges = [low.range_of(v) for v in sizes]
         finally:
-            low.sums -= 1
-        return BigOp(VEC, entry(Sym(letter), None), letter, lo, hi, pos=pos)
+            low.sums -= len(sizes)
+        at = [Sym(x) for x in letters] + [None] * (2 - len(sizes))
+        node = entry(at[0], at[1])
+        for letter, (lo, hi) in reversed(list(zip(letters, ranges))):
+            node = BigOp(VEC, node, letter, lo, hi, pos=pos)
+        return node
     return build
 
 
@@ -292,23 +296,6 @@ def _refuse_unnamed_matrix(low: Lowering, inner: Node, build: Build, shape: Shap
                          "write it by its name", pos)
 
 
-def _whole_matrix(low: Lowering, entry: Build, shape: Shape, pos: int) -> Build:
-    """The whole matrix whose entry (a, b) is ``entry(a, b)``: a vector (kind vec) over the
-    rows a of vectors over the columns b, bound (never summed)."""
-    rows, cols = shape
-    assert rows is not None and cols is not None
-
-    def build(i: Node | None, j: Node | None) -> Node:
-        a, b = low.fresh_sum(), low.fresh_sum()
-        try:
-            (lo_a, hi_a), (lo_b, hi_b) = low.range_of(rows), low.range_of(cols)
-        finally:
-            low.sums -= 2
-        row = BigOp(VEC, entry(Sym(a), Sym(b)), b, lo_b, hi_b, pos=pos)
-        return BigOp(VEC, row, a, lo_a, hi_a, pos=pos)
-    return build
-
-
 #: a note that begins so names an assumption the reading makes that the text states only in
 #: prose: the checker leaves a link it proves under it conditional on it
 ASSUMED = "read under an assumption the text states only in prose: "
@@ -322,7 +309,6 @@ def _prod(low: Lowering, node: Apply) -> tuple[Shape, Build]:
     meant is said in prose only, so the reading is an assumption (:data:`ASSUMED`): a link
     proved under it is conditional on it. Anything else (a matrix X, a vector J, arguments
     that are no such pair, a definition) is refused, saying to write the product."""
-    from derive.reading.linalg import SCALAR
     from derive.reading.syntax import Deriv, key
 
     refuse = ParseError("prod(…) (a product of tensors whose kind the text does not write) is "
@@ -346,26 +332,34 @@ def _prod(low: Lowering, node: Apply) -> tuple[Shape, Build]:
     sa, ba = low.low(node.args[0])
     by_matrix = _by_matrix(low, second, sa, ba, node.pos)
     if by_matrix is not None:  # Σ_a ∂J/∂X_a ∂X_a/∂W: a tensor written only inside the sum
-        shape, build = by_matrix
-        form = f"Σ_a ({shown[0]})_a ∂{middle}_a/∂{_show(second.wrt[0])}"
-        low.note(f"{ASSUMED}prod({shown[0]}, {shown[1]}) is {form}: the chain rule through "
-                 f"{middle} (d2l's prod)")
-        return shape, build
-    sb, bb = low.low(node.args[1])
-    if sa == SCALAR and (sb == SCALAR or low.name_shape(first.wrt[0]) is None):
-        shape, build = low.times(sa, ba, sb, bb, "", node.pos)  # through a scalar
-        form = f"{shown[0]} · {shown[1]}"
-    elif sa[1] is None and sa[0] is not None and _axis_of(low, sb, sa[0]) is not None:
-        # J scalar, X a vector: Σ_a ∂J/∂X_a ∂X_a/∂Y, over the axis of ∂X/∂Y that is X's
-        flip = _axis_of(low, sb, sa[0]) == 0
-        shape, build = low.times(*_flip((sb, bb), flip), sa, ba, "", node.pos)
-        form = f"({shown[1]}){'^T' if flip else ''} {shown[0]}, summed over the entries of " \
-            f"{middle}"
+        (shape, build), form = by_matrix, f"Σ_a ({shown[0]})_a ∂{middle}_a/∂{_show(second.wrt[0])}"
     else:
-        raise refuse
+        shape, build, form = _through(low, first, (sa, ba), low.low(node.args[1]), shown,
+                                      middle, refuse, node.pos)
     low.note(f"{ASSUMED}prod({shown[0]}, {shown[1]}) is {form}: the chain rule through "
              f"{middle} (d2l's prod)")
     return shape, build
+
+
+def _through(low: Lowering, first: Node, a: tuple[Shape, Build], b: tuple[Shape, Build],
+             shown: list[str], middle: str, refuse: ParseError, pos: int
+             ) -> tuple[Shape, Build, str]:
+    """prod(∂J/∂X, ∂X/∂Y) through a scalar X (their product) or a vector X with J a scalar
+    (Σ_a ∂J/∂X_a ∂X_a/∂Y, over the axis of ∂X/∂Y that is X's): shape, builder and the form
+    the note names; else ``refuse``."""
+    from derive.reading.linalg import SCALAR
+    from derive.reading.syntax import Deriv
+
+    assert isinstance(first, Deriv)
+    (sa, ba), (sb, bb) = a, b
+    if sa == SCALAR and (sb == SCALAR or low.name_shape(first.wrt[0]) is None):
+        return (*low.times(sa, ba, sb, bb, "", pos), f"{shown[0]} · {shown[1]}")
+    if sa[1] is None and sa[0] is not None and _axis_of(low, sb, sa[0]) is not None:
+        flip = _axis_of(low, sb, sa[0]) == 0
+        return (*low.times(*_flip((sb, bb), flip), sa, ba, "", pos),
+                f"({shown[1]}){'^T' if flip else ''} {shown[0]}, summed over the entries of "
+                f"{middle}")
+    raise refuse
 
 
 def _by_matrix(low: Lowering, second: Node, sa: Shape, ba: Build, pos: int
@@ -426,20 +420,5 @@ def is_whole(node: Node) -> bool:
     return isinstance(node, BigOp) and node.kind == VEC
 
 
-def whole_name(node: Node) -> str | None:
-    """The name of a whole vector ``\\mathbf{x}`` or matrix ``\\mathbf{X}`` given to a
-    function (its entry x_a, or X_{ab} in a vector of rows), else None."""
-    if not is_whole(node):
-        return None
-    assert isinstance(node, BigOp)
-    body = node.body
-    if isinstance(body, Sym) and len(body.sub) == 1:
-        return body.name
-    if is_whole(body) and isinstance(body, BigOp) and isinstance(body.body, Sym) and \
-            len(body.body.sub) == 2:
-        return body.body.name
-    return None
-
-
 __all__ = ["VEC", "ENTRYWISE", "SCALAR_ONLY", "ASSUMED", "read_whole", "Functions",
-           "lower_application", "is_whole", "whole_name"]
+           "lower_application", "is_whole"]

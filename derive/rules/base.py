@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from derive.reading.names import LABEL
+from derive.reading.names import LABEL, label_parts
 from derive.reading.scope import Env, rebuild
 from derive.reading.syntax import (
     Add,
@@ -217,9 +217,9 @@ def letters_in(node: Node) -> set[str]:
 
 def _renamed(letter: str, mapping: dict[str, str]) -> str:
     """An index letter renamed, and a label's letter with it (y_i is y_j where i is j)."""
-    if LABEL in letter:
-        base, sub = letter.split(LABEL, 1)
-        return base + LABEL + mapping.get(sub, sub) if sub in mapping else letter
+    label = label_parts(letter)
+    if label is not None:
+        return label[0] + LABEL + mapping[label[1]] if label[1] in mapping else letter
     return mapping.get(letter, letter)
 
 
